@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from '@ledger/config';
+import { AuthModule } from '@ledger/auth';
+import { Database, DatabaseModule } from '@ledger/database';
+import { GraphqlModule } from '@ledger/graphql';
+import { HealthModule, HttpModule } from '@ledger/http';
+import { WorkerModule } from '../../worker/src/worker.module';
+
+/** Composes the process from its role: the API (ingest, GraphQL), the worker, or both. */
+@Module({})
+export class AppModule {
+  static forRole(config: AppConfig, db: Database): DynamicModule {
+    const servesApi = config.role === 'all' || config.role === 'api';
+    const runsWorker = config.role === 'all' || config.role === 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot(db),
+        AuthModule.forRoot({ adminApiKey: config.adminApiKey }),
+        ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production })] : [HealthModule]),
+        ...(runsWorker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

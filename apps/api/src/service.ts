@@ -1,0 +1,97 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import pino from 'pino';
+import { AppConfig, loadConfig } from '@ledger/config';
+import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { createFastifyAdapter } from '@ledger/http';
+import { AppModule } from './app.module';
+
+export interface RunningService {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
+  url: string;
+  databaseUrl: string;
+  /** Stops accepting requests, lets in-flight ones finish, closes the pool, stops an embedded Postgres. */
+  close(): Promise<void>;
+}
+
+export type Logger = pino.Logger;
+
+/**
+ * Starts SLA Ledger: the database (embedded when DATABASE_URL is unset), migrations, then the
+ * HTTP server and/or worker for the configured role.
+ */
+export async function startService(config: AppConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningService> {
+  let embedded: RunningPostgres | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === undefined) {
+    logger.info({ dataDir: config.dataDir }, 'DATABASE_URL is unset: starting the embedded Postgres');
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPostgresPort,
+      log: (line) => logger.debug({ postgres: line }),
+    });
+    databaseUrl = embedded.url;
+  }
+
+  const db = createDatabase({ url: databaseUrl, poolSize: config.dbPoolSize, applicationName: `sla-ledger-${config.role}` });
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+  } catch (error) {
+    await db.destroy();
+    await embedded?.stop();
+    throw error;
+  }
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db), createFastifyAdapter(), {
+    logger: ['error', 'warn'],
+  });
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info({ url, role: config.role }, 'SLA Ledger is listening');
+
+  return {
+    url,
+    databaseUrl,
+    close: async () => {
+      await app.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/** The process entry point: start, then shut down gracefully on SIGTERM/SIGINT. */
+export async function runService(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const logger = pino({ level: config.logLevel });
+  try {
+    const service = await startService(config, logger);
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      service.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  } catch (error) {
+    logger.fatal({ err: error }, 'SLA Ledger failed to start');
+    process.exit(1);
+  }
+}

@@ -1,0 +1,2 @@
+export { loadConfig, ROLES } from './config';
+export type { AppConfig, Role } from './config';

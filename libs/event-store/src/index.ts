@@ -1,0 +1,5 @@
+export { OutcomeEventRepository, toOutcomeEvent } from './outcome-event.repository';
+export { AdminEventRepository } from './admin-event.repository';
+export type { AdminEvent } from './admin-event.repository';
+export { IngestService } from './ingest.service';
+export { EventStoreModule } from './event-store.module';

@@ -1,0 +1,75 @@
+import { Inject, Module, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DateTimeResolver } from 'graphql-scalars';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { ApiKeyService } from '@ledger/auth';
+import { ApiKeyResolver } from './api-key.resolver';
+import type { GraphqlContext } from './graphql-context';
+import { typeDefs } from './schema.graphql';
+
+export const GRAPHQL_OPTIONS = Symbol('GRAPHQL_OPTIONS');
+export interface GraphqlOptions {
+  /** GraphiQL is served outside production only. */
+  production: boolean;
+}
+
+const DecimalScalar = new GraphQLScalarType({
+  name: 'Decimal',
+  description: 'An exact decimal number, as a string',
+  serialize: (value) => String(value),
+  parseValue: (value) => parseDecimal(value),
+  parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : null),
+});
+
+function parseDecimal(value: unknown): string {
+  if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) {
+    throw new TypeError('Decimal must be a string such as "99.95"');
+  }
+  return value;
+}
+
+/**
+ * Serves GraphQL with graphql-yoga at /graphql, mounted on Nest's Fastify instance
+ * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
+ * errors raised on purpose (GraphQLError), never SQL or stack traces.
+ */
+@Module({ providers: [ApiKeyResolver] })
+export class GraphqlModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly keys: ApiKeyService,
+    private readonly apiKeyResolver: ApiKeyResolver,
+    @Inject(GRAPHQL_OPTIONS) private readonly options: GraphqlOptions,
+  ) {}
+
+  static forRoot(options: GraphqlOptions) {
+    return { module: GraphqlModule, providers: [{ provide: GRAPHQL_OPTIONS, useValue: options }] };
+  }
+
+  onModuleInit(): void {
+    const keyResolvers = this.apiKeyResolver.resolvers();
+    const schema = createSchema<GraphqlContext & { req: FastifyRequest; reply: FastifyReply }>({
+      typeDefs,
+      resolvers: [{ DateTime: DateTimeResolver, Decimal: DecimalScalar }, keyResolvers],
+    });
+    const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
+      schema,
+      graphqlEndpoint: '/graphql',
+      graphiql: !this.options.production,
+      landingPage: false,
+      maskedErrors: true,
+      logging: false,
+      context: async ({ request }) => ({
+        auth: await this.keys.authenticate(request.headers.get('authorization') ?? undefined),
+      }),
+    });
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.route({
+      url: yoga.graphqlEndpoint,
+      method: ['GET', 'POST', 'OPTIONS'],
+      handler: (req, reply) => yoga.handleNodeRequestAndResponse(req, reply, { req, reply }),
+    });
+  }
+}

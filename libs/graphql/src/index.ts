@@ -1,0 +1,2 @@
+export { GraphqlModule } from './graphql.module';
+export type { GraphqlOptions } from './graphql.module';

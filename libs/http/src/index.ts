@@ -1,0 +1,3 @@
+export { HttpModule, HealthModule } from './http.module';
+export { createFastifyAdapter, MAX_BODY_BYTES } from './fastify-adapter';
+export { entriesFromBody, entriesFromNdjson, NDJSON } from './event-body';

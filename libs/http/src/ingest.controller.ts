@@ -1,0 +1,41 @@
+import {
+  Body, Controller, ForbiddenException, Headers, HttpCode, PayloadTooLargeException, Post, Req,
+  UnsupportedMediaTypeException, UseGuards,
+} from '@nestjs/common';
+import { IngestResult, MAX_EVENTS_PER_BATCH } from '@ledger/domain';
+import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
+import { IngestService } from '@ledger/event-store';
+import { entriesFromBody, NDJSON } from './event-body';
+
+/** `POST /v1/events` (API.md § Ingest): answers only after every accepted event is committed. */
+@Controller('v1/events')
+@UseGuards(ScopeGuard)
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Post()
+  @HttpCode(200)
+  @RequireScope('ingest')
+  async post(
+    @Req() request: AuthenticatedRequest,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() body: unknown,
+  ): Promise<IngestResult> {
+    if (!contentType?.startsWith('application/json') && !contentType?.startsWith(NDJSON)) {
+      throw new UnsupportedMediaTypeException(`send application/json or ${NDJSON}, not ${contentType ?? 'no content type'}`);
+    }
+    const platform = request.principal?.platform;
+    if (!platform) throw new ForbiddenException('ingest needs a key that belongs to a platform; this is a staff key');
+    const claimed = (body as { platform?: unknown } | null)?.platform;
+    if (claimed !== undefined && claimed !== platform) {
+      throw new ForbiddenException(`this key posts for platform "${platform}", not ${JSON.stringify(claimed)}`);
+    }
+    const entries = entriesFromBody(contentType, body);
+    if (entries.length > MAX_EVENTS_PER_BATCH) {
+      throw new PayloadTooLargeException(
+        `a batch holds at most ${MAX_EVENTS_PER_BATCH} events; this one has ${entries.length}. Nothing was stored.`,
+      );
+    }
+    return this.ingest.ingest(platform, entries);
+  }
+}
