@@ -1,0 +1,37 @@
+import pino from 'pino';
+import { loadConfig } from '@ledger/config';
+import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+
+export interface CliContext {
+  db: Database;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database the service would use: DATABASE_URL, or the embedded cluster under
+ * DATA_DIR (reused when the service is running, started for the command otherwise).
+ * Migrations are applied first, as the service does at start.
+ */
+export async function openCliContext(): Promise<CliContext> {
+  const config = loadConfig();
+  let embedded: RunningPostgres | null = null;
+  let url = config.databaseUrl;
+  if (url === undefined) {
+    const logger = pino({ level: config.logLevel }, pino.destination(2));
+    embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPostgresPort,
+      log: (line) => logger.debug({ postgres: line }),
+    });
+    url = embedded.url;
+  }
+  const db = createDatabase({ url, poolSize: 4, applicationName: 'sla-ledger-cli' });
+  await migrateToLatest(db);
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await embedded?.stop();
+    },
+  };
+}

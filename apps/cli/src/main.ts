@@ -1,0 +1,138 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { MAX_EVENTS_PER_BATCH, InputError, Scope } from '@ledger/domain';
+import { migrateToLatest } from '@ledger/database';
+import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
+import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
+import { CliContext, openCliContext } from './cli-context';
+import { importEventsFile } from './import-file';
+
+/** Runs a command against the database, always closing it (and an embedded Postgres it started). */
+async function withContext(work: (context: CliContext) => Promise<void>): Promise<void> {
+  const context = await openCliContext();
+  try {
+    await work(context);
+  } finally {
+    await context.close();
+  }
+}
+
+const keyService = ({ db }: CliContext) => new ApiKeyService(db, new ApiKeyRepository(db), new AdminEventRepository());
+
+function batchSize(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_EVENTS_PER_BATCH) {
+    throw new InvalidArgumentError(`a whole number from 1 to ${MAX_EVENTS_PER_BATCH}`);
+  }
+  return n;
+}
+
+const program = new Command('sla-ledger')
+  .description('SLA Ledger operator commands. Uses DATABASE_URL, or the embedded Postgres under DATA_DIR (./.data).')
+  .showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply pending schema migrations (the service also does this at start)')
+  .action(() =>
+    withContext(async ({ db }) => {
+      // openCliContext has migrated already; report the state.
+      const applied = await migrateToLatest(db);
+      console.log(applied.length === 0 ? 'The schema is up to date.' : `Applied: ${applied.join(', ')}`);
+    }),
+  );
+
+const keys = program.command('keys').description('create, list and revoke API keys');
+
+keys
+  .command('create')
+  .description('create a key; its secret is printed once and only a hash is stored')
+  .option('--platform <slug>', 'the platform the key belongs to (omit for a staff key)')
+  .requiredOption('--scopes <list>', 'comma-separated: ingest, read, admin')
+  .option('--name <name>', 'a label to recognise the key by')
+  .action((options: { platform?: string; scopes: string; name?: string }) =>
+    withContext(async (context) => {
+      const created = await keyService(context).create(
+        {
+          platform: options.platform ?? null,
+          scopes: options.scopes.split(',').map((s) => s.trim()).filter(Boolean) as Scope[],
+          name: options.name ?? null,
+        },
+        null,
+      );
+      console.log(`id:       ${created.id}`);
+      console.log(`platform: ${created.platform ?? '(staff key)'}`);
+      console.log(`scopes:   ${created.scopes.join(', ')}`);
+      console.log(`secret:   ${created.secret}`);
+      console.log('Store the secret now: it is not shown again.');
+    }),
+  );
+
+keys
+  .command('list')
+  .description('list keys (never their secrets)')
+  .action(() =>
+    withContext(async (context) => {
+      const all = await keyService(context).list();
+      console.table(
+        all.map((k) => ({
+          id: k.id,
+          platform: k.platform ?? '(staff)',
+          name: k.name ?? '',
+          scopes: k.scopes.join(','),
+          created: k.createdAt.toISOString(),
+          revoked: k.revokedAt?.toISOString() ?? '',
+        })),
+      );
+    }),
+  );
+
+keys
+  .command('revoke <id>')
+  .description('revoke a key at once')
+  .action((id: string) =>
+    withContext(async (context) => {
+      const revoked = await keyService(context).revoke(id, null);
+      console.log(revoked ? `Revoked ${id}.` : `No active key ${id}.`);
+      if (!revoked) process.exitCode = 1;
+    }),
+  );
+
+program
+  .command('import <file>')
+  .description('bulk-load an NDJSON file of outcome events for a platform (idempotent: re-running stores nothing twice)')
+  .requiredOption('--platform <slug>', 'the platform whose events these are')
+  .option('--batch-size <n>', 'events per transaction', batchSize, 5_000)
+  .option('--show <n>', 'how many rejections to list', (v) => Number(v), 50)
+  .action((file: string, options: { platform: string; batchSize: number; show: number }) =>
+    withContext(async ({ db }) => {
+      const ingest = new IngestService(new OutcomeEventRepository(db));
+      const bar = new SingleBar(
+        { format: 'importing [{bar}] {percentage}% | {accepted} accepted, {duplicates} duplicates, {rejected} rejected', hideCursor: true },
+        Presets.shades_classic,
+      );
+      bar.start(1, 0, { accepted: 0, duplicates: 0, rejected: 0 });
+      const summary = await importEventsFile(ingest, options.platform, file, {
+        batchSize: options.batchSize,
+        onProgress: (read, total, s) => {
+          bar.setTotal(total);
+          bar.update(read, { accepted: s.accepted, duplicates: s.duplicates, rejected: s.rejected.length });
+        },
+      });
+      bar.stop();
+      console.log(`lines read: ${summary.lines}`);
+      console.log(`accepted:   ${summary.accepted}`);
+      console.log(`duplicates: ${summary.duplicates}`);
+      console.log(`rejected:   ${summary.rejected.length}`);
+      for (const r of summary.rejected.slice(0, options.show)) {
+        console.log(`  line ${r.line}${r.id === null ? '' : ` (id ${r.id})`}: ${r.errors.join('; ')}`);
+      }
+      if (summary.rejected.length > options.show) console.log(`  … and ${summary.rejected.length - options.show} more (use --show)`);
+    }),
+  );
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof InputError ? error.message : (error as Error).stack ?? String(error));
+  process.exit(1);
+});
