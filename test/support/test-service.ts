@@ -19,13 +19,37 @@ export async function startTestService(env: Record<string, string> = {}): Promis
   return { ...service, client: new LedgerClient(service.url) };
 }
 
-/** The built service (`npm run build`) as a child process, for tests that kill it. */
-export function spawnBuiltService(env: Record<string, string>): ChildProcess {
+export interface BuiltService {
+  process: ChildProcess;
+  url: string;
+  client: LedgerClient;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * The built service (`npm run build`) as a child process on a random port, for tests that
+ * kill or restart it. Resolves once it listens.
+ */
+export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
   const main = join(__dirname, '../../dist/apps/api/src/main.js');
-  return spawn(process.execPath, [main], {
-    env: { ...process.env, HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'warn', ...env },
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ADMIN_API_KEY: ADMIN_KEY, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    void exited.then((code) => reject(new Error(`service exited (${code}) before listening:\n${output}`)));
+  });
+  return { process: child, url, client: new LedgerClient(url), exited };
 }
 
 export async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {

@@ -10,9 +10,9 @@ export interface CliContext {
 /**
  * Opens the database the service would use: DATABASE_URL, or the embedded cluster under
  * DATA_DIR (reused when the service is running, started for the command otherwise).
- * Migrations are applied first, as the service does at start.
+ * Pending migrations are applied first (as the service does at start) unless `migrate` is false.
  */
-export async function openCliContext(): Promise<CliContext> {
+export async function openCliContext({ migrate = true } = {}): Promise<CliContext> {
   const config = loadConfig();
   let embedded: RunningPostgres | null = null;
   let url = config.databaseUrl;
@@ -26,7 +26,7 @@ export async function openCliContext(): Promise<CliContext> {
     url = embedded.url;
   }
   const db = createDatabase({ url, poolSize: 4, applicationName: 'sla-ledger-cli' });
-  await migrateToLatest(db);
+  if (migrate) await migrateToLatest(db);
   return {
     db,
     close: async () => {

@@ -9,8 +9,8 @@ import { CliContext, openCliContext } from './cli-context';
 import { importEventsFile } from './import-file';
 
 /** Runs a command against the database, always closing it (and an embedded Postgres it started). */
-async function withContext(work: (context: CliContext) => Promise<void>): Promise<void> {
-  const context = await openCliContext();
+async function withContext(work: (context: CliContext) => Promise<void>, options?: { migrate: boolean }): Promise<void> {
+  const context = await openCliContext(options);
   try {
     await work(context);
   } finally {
@@ -36,11 +36,13 @@ program
   .command('migrate')
   .description('apply pending schema migrations (the service also does this at start)')
   .action(() =>
-    withContext(async ({ db }) => {
-      // openCliContext has migrated already; report the state.
-      const applied = await migrateToLatest(db);
-      console.log(applied.length === 0 ? 'The schema is up to date.' : `Applied: ${applied.join(', ')}`);
-    }),
+    withContext(
+      async ({ db }) => {
+        const applied = await migrateToLatest(db);
+        console.log(applied.length === 0 ? 'The schema is up to date.' : `Applied: ${applied.join(', ')}`);
+      },
+      { migrate: false },
+    ),
   );
 
 const keys = program.command('keys').description('create, list and revoke API keys');

@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { MAX_FUTURE_SKEW_MS, OUTCOMES, validateOutcomeEvent } from './outcome-event';
+
+const now = Date.UTC(2026, 5, 7, 12, 0, 0);
+const context = { now, platform: 'notion' };
+const valid = {
+  id: 'evt-1',
+  provider: 'anthropic',
+  model: 'claude-opus-4-7',
+  occurredAt: '2026-06-07T09:02:13.512Z',
+  outcome: 'error',
+  httpStatus: 529,
+  errorCode: 'overloaded_error',
+  latencyMs: 812,
+  ttftMs: 0,
+};
+
+function errorsFor(overrides: Record<string, unknown>): string[] {
+  const result = validateOutcomeEvent({ ...valid, ...overrides }, context);
+  return result.ok ? [] : result.errors;
+}
+
+describe('validateOutcomeEvent (DOMAIN §2)', () => {
+  it('accepts a complete event and normalises it', () => {
+    expect(validateOutcomeEvent(valid, context)).toEqual({
+      ok: true,
+      event: { ...valid, occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13, 512) },
+    });
+  });
+
+  it('accepts the optional fields absent or null', () => {
+    const minimal = { id: 'e', provider: 'openai', model: 'gpt-5', occurredAt: '2026-06-07T09:02:13Z', outcome: 'success' };
+    const result = validateOutcomeEvent(minimal, context);
+    expect(result).toEqual({
+      ok: true,
+      event: { ...minimal, occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13), httpStatus: null, errorCode: null, latencyMs: null, ttftMs: null },
+    });
+    expect(validateOutcomeEvent({ ...minimal, httpStatus: null, errorCode: null, latencyMs: null, ttftMs: null }, context).ok).toBe(true);
+  });
+
+  describe('id: string, 1–128 chars', () => {
+    it.each([[''], ['x'.repeat(129)], [42], [null]])('rejects %p', (id) => {
+      expect(errorsFor({ id })).toEqual([expect.stringMatching(/^id /)]);
+    });
+    it('accepts 128 chars and any characters', () => {
+      expect(errorsFor({ id: 'x'.repeat(128) })).toEqual([]);
+      expect(errorsFor({ id: 'req_01J/é ✓' })).toEqual([]);
+    });
+  });
+
+  describe('provider: slug [a-z0-9][a-z0-9._-]{0,63}', () => {
+    it.each([['Anthropic'], ['-anthropic'], ['an thropic'], ['a'.repeat(65)], [''], [7]])('rejects %p', (provider) => {
+      expect(errorsFor({ provider })).toEqual([expect.stringMatching(/^provider /)]);
+    });
+    it.each([['a'], ['open.ai_x-1'], ['a'.repeat(64)], ['0day']])('accepts %p', (provider) => {
+      expect(errorsFor({ provider })).toEqual([]);
+    });
+  });
+
+  describe('model: slug up to 128 chars', () => {
+    it.each([['Claude'], ['gpt 5'], ['m'.repeat(129)], ['.hidden']])('rejects %p', (model) => {
+      expect(errorsFor({ model })).toEqual([expect.stringMatching(/^model /)]);
+    });
+    it('accepts 128 chars', () => expect(errorsFor({ model: 'm'.repeat(128) })).toEqual([]));
+  });
+
+  describe('occurredAt: RFC 3339 with offset, at most 5 min ahead', () => {
+    it.each([
+      ['2026-06-07T09:02:13'], // no offset
+      ['2026-06-07'],
+      ['2026-02-30T00:00:00Z'], // no such day
+      ['2026-06-07T24:00:00Z'],
+      ['June 7, 2026'],
+      ['2026-06-07T09:02:13+2:00'],
+      [1780822800], // seconds, not a string
+      [1780822800000],
+    ])('rejects %p', (occurredAt) => {
+      expect(errorsFor({ occurredAt })).toEqual([expect.stringMatching(/^occurredAt /)]);
+    });
+    it.each([['2026-06-07T09:02:13Z'], ['2026-06-07T11:02:13.5+02:00'], ['2026-06-07t09:02:13.123456789z'], ['1999-12-31T23:59:59-08:00']])(
+      'accepts %p',
+      (occurredAt) => expect(errorsFor({ occurredAt })).toEqual([]),
+    );
+    it('accepts up to 5 minutes ahead of server time, not a millisecond more', () => {
+      expect(errorsFor({ occurredAt: new Date(now + MAX_FUTURE_SKEW_MS).toISOString() })).toEqual([]);
+      expect(errorsFor({ occurredAt: new Date(now + MAX_FUTURE_SKEW_MS + 1).toISOString() })).toEqual([
+        expect.stringContaining('more than 5 minutes ahead'),
+      ]);
+    });
+    it('accepts any past time (backfill)', () => {
+      expect(errorsFor({ occurredAt: '1970-01-01T00:00:00Z' })).toEqual([]);
+    });
+  });
+
+  describe('outcome', () => {
+    it.each(OUTCOMES.map((o) => [o]))('accepts %s', (outcome) => expect(errorsFor({ outcome })).toEqual([]));
+    it.each([['SUCCESS'], ['failure'], [null]])('rejects %p', (outcome) => {
+      expect(errorsFor({ outcome })).toEqual([expect.stringMatching(/^outcome must be one of/)]);
+    });
+  });
+
+  describe('httpStatus: integer 100–599, optional', () => {
+    it.each([[99], [600], [200.5], ['200']])('rejects %p', (httpStatus) => {
+      expect(errorsFor({ httpStatus })).toEqual([expect.stringMatching(/^httpStatus /)]);
+    });
+    it.each([[100], [599]])('accepts %p', (httpStatus) => expect(errorsFor({ httpStatus })).toEqual([]));
+  });
+
+  describe('errorCode: string ≤ 128, optional', () => {
+    it('rejects a longer or non-string code', () => {
+      expect(errorsFor({ errorCode: 'e'.repeat(129) })).toEqual([expect.stringMatching(/^errorCode /)]);
+      expect(errorsFor({ errorCode: 5 })).toEqual([expect.stringMatching(/^errorCode /)]);
+    });
+  });
+
+  describe.each(['latencyMs', 'ttftMs'])('%s: integer ≥ 0, optional', (field) => {
+    it.each([[-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY], ['100'], [2 ** 31]])('rejects %p', (value) => {
+      expect(errorsFor({ [field]: value })).toEqual([expect.stringMatching(new RegExp(`^${field} `))]);
+    });
+    it('accepts 0', () => expect(errorsFor({ [field]: 0 })).toEqual([]));
+  });
+
+  it('reports every problem of an event at once, with its id', () => {
+    const result = validateOutcomeEvent({ id: 'bad', provider: 'X', outcome: 'nope', latencyMs: -5 }, context);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.id).toBe('bad');
+    expect(result.errors).toHaveLength(5);
+  });
+
+  it('rejects what is not an object', () => {
+    for (const raw of [null, 'event', 3, [valid]]) {
+      expect(validateOutcomeEvent(raw, context)).toEqual({ ok: false, id: null, errors: ['an event must be a JSON object'] });
+    }
+  });
+
+  it('rejects an event that names another platform than the key', () => {
+    expect(errorsFor({ platform: 'acme-wiki' })).toEqual([expect.stringContaining('platform is taken from the API key')]);
+    expect(errorsFor({ platform: 'notion' })).toEqual([]);
+  });
+
+  it('ignores fields it does not know', () => {
+    expect(errorsFor({ region: 'eu' })).toEqual([]);
+  });
+
+  describe('properties', () => {
+    const slug = (max: number) => fc.stringMatching(new RegExp(`^[a-z0-9][a-z0-9._-]{0,${max - 1}}$`));
+    const optionalInt = (min: number, max: number) => fc.option(fc.integer({ min, max }), { nil: null });
+    const eventArb = fc.record({
+      id: fc.string({ minLength: 1, maxLength: 128 }),
+      provider: slug(64),
+      model: slug(128),
+      occurredAt: fc.date({ min: new Date(0), max: new Date(now + MAX_FUTURE_SKEW_MS), noInvalidDate: true }),
+      offsetMinutes: fc.integer({ min: -14 * 60, max: 14 * 60 }),
+      outcome: fc.constantFrom(...OUTCOMES),
+      httpStatus: optionalInt(100, 599),
+      latencyMs: optionalInt(0, 2 ** 31 - 1),
+      ttftMs: optionalInt(0, 2 ** 31 - 1),
+    });
+
+    it('accepts every event within the rules, keeping the instant whatever offset it is written in', () => {
+      fc.assert(
+        fc.property(eventArb, ({ occurredAt, offsetMinutes, ...fields }) => {
+          const result = validateOutcomeEvent({ ...fields, occurredAt: withOffset(occurredAt, offsetMinutes) }, context);
+          expect(result).toEqual({ ok: true, event: { ...fields, errorCode: null, occurredAt: occurredAt.getTime() } });
+        }),
+      );
+    });
+
+    it('rejects any provider outside the slug grammar', () => {
+      fc.assert(
+        fc.property(fc.string({ maxLength: 80 }).filter((s) => !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(s)), (provider) => {
+          expect(errorsFor({ provider })).toEqual([expect.stringMatching(/^provider /)]);
+        }),
+      );
+    });
+
+    it('rejects any instant more than 5 minutes ahead', () => {
+      fc.assert(
+        fc.property(fc.integer({ min: MAX_FUTURE_SKEW_MS + 1, max: 10 * 365 * 86_400_000 }), (ahead) => {
+          expect(errorsFor({ occurredAt: new Date(now + ahead).toISOString() })).toHaveLength(1);
+        }),
+      );
+    });
+  });
+});
+
+/** Writes an instant as RFC 3339 in a given UTC offset, e.g. 2026-06-07T11:02:13.512+02:00. */
+function withOffset(instant: Date, offsetMinutes: number): string {
+  const local = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, -1);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,26 @@
+import fc from 'fast-check';
+import { parseRfc3339 } from './timestamp';
+
+describe('parseRfc3339', () => {
+  it('reads offsets and fractions', () => {
+    expect(parseRfc3339('2026-06-07T09:02:13Z')).toBe(Date.UTC(2026, 5, 7, 9, 2, 13));
+    expect(parseRfc3339('2026-06-07T11:02:13.5+02:00')).toBe(Date.UTC(2026, 5, 7, 9, 2, 13, 500));
+    expect(parseRfc3339('2026-06-06T23:32:13.123456-09:30')).toBe(Date.UTC(2026, 5, 7, 9, 2, 13, 123));
+  });
+
+  it('checks the calendar', () => {
+    expect(parseRfc3339('2028-02-29T00:00:00Z')).not.toBeNull();
+    expect(parseRfc3339('2026-02-29T00:00:00Z')).toBeNull();
+    expect(parseRfc3339('2026-04-31T00:00:00Z')).toBeNull();
+    expect(parseRfc3339('2026-13-01T00:00:00Z')).toBeNull();
+    expect(parseRfc3339('2026-06-07T09:60:00Z')).toBeNull();
+  });
+
+  it('agrees with Date for every ISO string Date writes', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        expect(parseRfc3339(d.toISOString())).toBe(d.getTime());
+      }),
+    );
+  });
+});

@@ -1,0 +1,22 @@
+import { BadRequestException } from '@nestjs/common';
+import { UnreadableEntry } from '@ledger/domain';
+import { entriesFromBody, entriesFromNdjson } from './event-body';
+
+describe('entriesFromBody', () => {
+  it('takes the events array of a JSON body', () => {
+    expect(entriesFromBody('application/json', { events: [{ id: 'a' }] })).toEqual([{ id: 'a' }]);
+  });
+
+  it.each([[null], [[{ id: 'a' }]], [{ event: [] }], [{ events: {} }], ['text']])('refuses %p with a 400', (body) => {
+    expect(() => entriesFromBody('application/json', body)).toThrow(BadRequestException);
+  });
+
+  it('splits NDJSON into lines, skipping blank ones and flagging unreadable ones with their line number', () => {
+    const entries = entriesFromNdjson('{"id":"a"}\n\n  \n{oops\r\n{"id":"b"}\r\n');
+    expect(entries).toHaveLength(3);
+    expect(entries[0]).toEqual({ id: 'a' });
+    expect(entries[1]).toBeInstanceOf(UnreadableEntry);
+    expect((entries[1] as UnreadableEntry).reason).toMatch(/^line 4 is not valid JSON/);
+    expect(entries[2]).toEqual({ id: 'b' });
+  });
+});
