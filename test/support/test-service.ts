@@ -2,7 +2,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '@ledger/config';
-import { startService, RunningService } from '../../apps/api/src/service';
+import { startService, RunningService } from '@ledger/runtime';
 import { createTestDatabase } from './test-database';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';

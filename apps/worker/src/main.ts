@@ -1,5 +1,4 @@
-import { runService } from '../../api/src/service';
+import { runService } from '@ledger/runtime';
 
-// The worker entry point: the same service, started in the worker role.
-process.env.ROLE = 'worker';
-void runService();
+// The worker alone: projectors and scheduled jobs, with health endpoints only.
+void runService({ ROLE: 'worker' });

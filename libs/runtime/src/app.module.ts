@@ -4,7 +4,7 @@ import { AuthModule } from '@ledger/auth';
 import { Database, DatabaseModule } from '@ledger/database';
 import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule } from '@ledger/http';
-import { WorkerModule } from '../../worker/src/worker.module';
+import { WorkerModule } from './worker.module';
 
 /** Composes the process from its role: the API (ingest, GraphQL), the worker, or both. */
 @Module({})

@@ -63,11 +63,14 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   };
 }
 
-/** The process entry point: start, then shut down gracefully on SIGTERM/SIGINT. */
-export async function runService(): Promise<void> {
+/**
+ * A process entry point: start, then shut down gracefully on SIGTERM/SIGINT.
+ * `overrides` are settings an entry point fixes (the worker app fixes ROLE).
+ */
+export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig();
+    config = loadConfig({ ...process.env, ...overrides });
   } catch (error) {
     console.error((error as Error).message);
     process.exit(2);

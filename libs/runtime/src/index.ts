@@ -1,0 +1,4 @@
+export { startService, runService } from './service';
+export type { RunningService } from './service';
+export { AppModule } from './app.module';
+export { WorkerModule } from './worker.module';
