@@ -709,6 +709,7 @@ process.on('exit', () => {
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
+  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   if (process.platform !== 'linux') log('not Linux: RSS and CPU figures (from /proc) will be missing');
 
   // ── Postgres ──
@@ -884,7 +885,6 @@ async function main(): Promise<number> {
   const exhaustedNote = (r: LoadResult) => (r.exhausted ? '  (ran out of distinct batches early)' : '');
   const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
   const memGb = os.totalmem() / 1024 ** 3;
-  const loadAvg = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const perK = (cpuPerSecond: number | null, unitsPerSecond: number) =>
     cpuPerSecond === null ? '   n/a' : ((cpuPerSecond / unitsPerSecond) * 1e6).toFixed(1).padStart(6);
 
@@ -892,7 +892,7 @@ async function main(): Promise<number> {
     '',
     'SLA Ledger ingest benchmark',
     '═══════════════════════════',
-    `machine     ${os.cpus().length} cores (${cpuModel}), ${memGb.toFixed(1)} GB RAM, ${os.type()} ${os.release()}, node ${process.version}, load avg ${loadAvg}`,
+    `machine     ${os.cpus().length} cores (${cpuModel}), ${memGb.toFixed(1)} GB RAM, ${os.type()} ${os.release()}, node ${process.version}, load avg before start ${loadBefore}`,
     `postgres    ${version.split(',')[0]} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway cluster'})`,
     `            ${settingNames.map((n) => `${n}=${settings[n] ?? '?'}`).join(' ')}`,
     `parameters  ${CLIENTS} HTTP clients × ${fmtInt(BATCH)}-event batches, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up); ` +

@@ -100,7 +100,7 @@ describe('POST /v1/events', () => {
     const before = await log.count();
     const tooMany = await service.client.postEvents(notion, outcomeEvents('too-many', 10_001));
     expect(tooMany.status).toBe(413);
-    expect(tooMany.body.message).toContain('at most 10000 events');
+    expect((tooMany.body as unknown as { message: string }).message).toContain('at most 10000 events');
 
     const padding = 'x'.repeat(100);
     const big = JSON.stringify({ events: outcomeEvents('too-big', 9_000).map((e) => ({ ...e, note: padding.repeat(12) })) });

@@ -24,5 +24,24 @@ export function createDatabase({ url, poolSize = 10, applicationName = 'sla-ledg
   // An idle client losing its connection (Postgres restarting) must not crash the process;
   // the pool drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+const pools = new WeakMap<Database, pg.Pool>();
+
+/**
+ * Runs `work` on a raw pg client from the database's own pool, for the one thing Kysely
+ * cannot say: COPY ... FROM STDIN.
+ */
+export async function withRawClient<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const pool = pools.get(db);
+  if (pool === undefined) throw new Error('withRawClient needs a database created by createDatabase');
+  const client = await pool.connect();
+  try {
+    return await work(client);
+  } finally {
+    client.release();
+  }
 }

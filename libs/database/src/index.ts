@@ -1,5 +1,5 @@
 export * from './schema';
-export { createDatabase } from './database';
+export { createDatabase, withRawClient } from './database';
 export type { Database, DatabaseOptions } from './database';
 export { installTypeParsers } from './type-parsers';
 export { migrateToLatest, pendingMigrations, migrationsFolder } from './migrator';

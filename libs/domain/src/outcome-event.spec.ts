@@ -24,7 +24,7 @@ describe('validateOutcomeEvent (DOMAIN §2)', () => {
   it('accepts a complete event and normalises it', () => {
     expect(validateOutcomeEvent(valid, context)).toEqual({
       ok: true,
-      event: { ...valid, occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13, 512) },
+      event: { ...valid, occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13, 512), occurredAtIso: '2026-06-07T09:02:13.512Z' },
     });
   });
 
@@ -33,13 +33,13 @@ describe('validateOutcomeEvent (DOMAIN §2)', () => {
     const result = validateOutcomeEvent(minimal, context);
     expect(result).toEqual({
       ok: true,
-      event: { ...minimal, occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13), httpStatus: null, errorCode: null, latencyMs: null, ttftMs: null },
+      event: { ...minimal, occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13), occurredAtIso: '2026-06-07T09:02:13.000Z', httpStatus: null, errorCode: null, latencyMs: null, ttftMs: null },
     });
     expect(validateOutcomeEvent({ ...minimal, httpStatus: null, errorCode: null, latencyMs: null, ttftMs: null }, context).ok).toBe(true);
   });
 
   describe('id: string, 1–128 chars', () => {
-    it.each([[''], ['x'.repeat(129)], [42], [null]])('rejects %p', (id) => {
+    it.each([[''], ['x'.repeat(129)], [42], [null], ['a\u0000b']])('rejects %p', (id) => {
       expect(errorsFor({ id })).toEqual([expect.stringMatching(/^id /)]);
     });
     it('accepts 128 chars and any characters', () => {
@@ -110,6 +110,7 @@ describe('validateOutcomeEvent (DOMAIN §2)', () => {
     it('rejects a longer or non-string code', () => {
       expect(errorsFor({ errorCode: 'e'.repeat(129) })).toEqual([expect.stringMatching(/^errorCode /)]);
       expect(errorsFor({ errorCode: 5 })).toEqual([expect.stringMatching(/^errorCode /)]);
+      expect(errorsFor({ errorCode: 'x\u0000' })).toEqual([expect.stringMatching(/^errorCode /)]);
     });
   });
 
@@ -162,7 +163,10 @@ describe('validateOutcomeEvent (DOMAIN §2)', () => {
       fc.assert(
         fc.property(eventArb, ({ occurredAt, offsetMinutes, ...fields }) => {
           const result = validateOutcomeEvent({ ...fields, occurredAt: withOffset(occurredAt, offsetMinutes) }, context);
-          expect(result).toEqual({ ok: true, event: { ...fields, errorCode: null, occurredAt: occurredAt.getTime() } });
+          expect(result).toEqual({
+            ok: true,
+            event: { ...fields, errorCode: null, occurredAt: occurredAt.getTime(), occurredAtIso: occurredAt.toISOString() },
+          });
         }),
       );
     });

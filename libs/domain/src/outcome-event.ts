@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODEL_PATTERN, SLUG_PATTERN } from './slug';
-import { parseRfc3339 } from './timestamp';
+import { canonicalIso, parseRfc3339 } from './timestamp';
 
 /** What a platform observed for one provider request (DOMAIN §2). */
 export const OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'client_error'] as const;
@@ -13,6 +13,8 @@ export interface OutcomeEvent {
   model: string;
   /** Epoch milliseconds, UTC. */
   occurredAt: number;
+  /** The same instant as `YYYY-MM-DDTHH:mm:ss.sssZ`, the form in which it is stored. */
+  occurredAtIso: string;
   outcome: Outcome;
   httpStatus: number | null;
   errorCode: string | null;
@@ -25,21 +27,23 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Durations are stored as Postgres `integer`. */
 const MAX_DURATION_MS = 2_147_483_647;
 
-const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? null);
+const NO_NUL = /^[^\u0000]*$/; // Postgres text cannot hold U+0000
 const duration = (field: string) =>
-  optional(
-    z
-      .number({ error: `${field} must be a number of milliseconds` })
-      .int(`${field} must be a whole number of milliseconds`)
-      .min(0, `${field} must not be negative`)
-      .max(MAX_DURATION_MS, `${field} must be at most ${MAX_DURATION_MS}`),
-  );
+  z
+    .number({ error: `${field} must be a number of milliseconds` })
+    .int(`${field} must be a whole number of milliseconds`)
+    .min(0, `${field} must not be negative`)
+    .max(MAX_DURATION_MS, `${field} must be at most ${MAX_DURATION_MS}`)
+    .nullish();
 
+// Plain checks only (no transforms or refinements): this runs for every ingested event, and
+// zod's compiled fast path makes it a fraction of a microsecond.
 const eventSchema = z.object({
   id: z
     .string({ error: 'id is required and must be a string' })
     .min(1, 'id must not be empty')
-    .max(128, 'id must be at most 128 characters'),
+    .max(128, 'id must be at most 128 characters')
+    .regex(NO_NUL, 'id must not contain the NUL character (U+0000)'),
   provider: z
     .string({ error: 'provider is required and must be a string' })
     .regex(SLUG_PATTERN, 'provider must be a lowercase slug: [a-z0-9][a-z0-9._-]{0,63}'),
@@ -50,16 +54,17 @@ const eventSchema = z.object({
     error: 'occurredAt is required and must be an RFC 3339 timestamp string with an offset',
   }),
   outcome: z.enum(OUTCOMES, { error: `outcome must be one of ${OUTCOMES.join(', ')}` }),
-  httpStatus: optional(
-    z
-      .number({ error: 'httpStatus must be an integer' })
-      .int('httpStatus must be an integer')
-      .min(100, 'httpStatus must be between 100 and 599')
-      .max(599, 'httpStatus must be between 100 and 599'),
-  ),
-  errorCode: optional(
-    z.string({ error: 'errorCode must be a string' }).max(128, 'errorCode must be at most 128 characters'),
-  ),
+  httpStatus: z
+    .number({ error: 'httpStatus must be an integer' })
+    .int('httpStatus must be an integer')
+    .min(100, 'httpStatus must be between 100 and 599')
+    .max(599, 'httpStatus must be between 100 and 599')
+    .nullish(),
+  errorCode: z
+    .string({ error: 'errorCode must be a string' })
+    .max(128, 'errorCode must be at most 128 characters')
+    .regex(NO_NUL, 'errorCode must not contain the NUL character (U+0000)')
+    .nullish(),
   latencyMs: duration('latencyMs'),
   ttftMs: duration('ttftMs'),
 });
@@ -103,7 +108,21 @@ export function validateOutcomeEvent(raw: unknown, context: ValidationContext): 
     );
   }
   if (errors.length > 0 || occurredAt === null) return { ok: false, id, errors };
-  return { ok: true, event: { ...fields, occurredAt } };
+  return {
+    ok: true,
+    event: {
+      id: fields.id,
+      provider: fields.provider,
+      model: fields.model,
+      occurredAt,
+      occurredAtIso: canonicalIso(fields.occurredAt, occurredAt),
+      outcome: fields.outcome,
+      httpStatus: fields.httpStatus ?? null,
+      errorCode: fields.errorCode ?? null,
+      latencyMs: fields.latencyMs ?? null,
+      ttftMs: fields.ttftMs ?? null,
+    },
+  };
 }
 
 /** Two events with the same id are duplicates only when every stored field is identical. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseRfc3339 } from './timestamp';
+import { canonicalIso, parseRfc3339 } from './timestamp';
 
 describe('parseRfc3339', () => {
   it('reads offsets and fractions', () => {
@@ -22,5 +22,15 @@ describe('parseRfc3339', () => {
         expect(parseRfc3339(d.toISOString())).toBe(d.getTime());
       }),
     );
+  });
+});
+
+describe('canonicalIso', () => {
+  it('writes any accepted form as the UTC instant to the millisecond', () => {
+    const write = (s: string) => canonicalIso(s, parseRfc3339(s)!);
+    expect(write('2026-06-07T09:02:13.512Z')).toBe('2026-06-07T09:02:13.512Z');
+    expect(write('2026-06-07T11:02:13.5+02:00')).toBe('2026-06-07T09:02:13.500Z');
+    expect(write('2026-06-07t09:02:13z')).toBe('2026-06-07T09:02:13.000Z');
+    expect(write('2026-06-07T09:02:13.123999Z')).toBe('2026-06-07T09:02:13.123Z');
   });
 });

@@ -33,3 +33,14 @@ export function parseRfc3339(value: string): number | null {
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`, as Date#toISOString writes it (and most clients send). */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The canonical UTC form of a parsed timestamp: the input itself when it is already in that
+ * form (formatting a Date costs more than validating and parsing one), else formatted anew.
+ */
+export function canonicalIso(input: string, epochMillis: number): string {
+  return CANONICAL.test(input) ? input : new Date(epochMillis).toISOString();
+}

@@ -1,7 +1,13 @@
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { OutcomeEvent } from '@ledger/domain';
-import { Database, InjectDatabase, OutcomeEventRow } from '@ledger/database';
+import { Database, InjectDatabase, OutcomeEventRow, withRawClient } from '@ledger/database';
+import { OUTCOME_COPY_COLUMNS, outcomeEventsCopyChunks } from './copy-text';
+
+const UNIQUE_VIOLATION = '23505';
 
 /** The only code that writes or reads the outcome event log table. */
 @Injectable()
@@ -15,6 +21,30 @@ export class OutcomeEventRepository {
    */
   async append(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
     if (events.length === 0) return new Map();
+    if (await this.copyAllNew(platform, events)) return new Map();
+    return this.insertSkippingKnown(platform, events);
+  }
+
+  /**
+   * The fast path, for batches of events the log has not seen (the common case): one COPY,
+   * atomic on its own. If any (platform, id) is already stored, the COPY fails as a whole,
+   * stores nothing, and the caller falls back to `insertSkippingKnown`.
+   */
+  private async copyAllNew(platform: string, events: readonly OutcomeEvent[]): Promise<boolean> {
+    return withRawClient(this.db, async (client) => {
+      const copy = client.query(copyFrom(`COPY outcome_events (${OUTCOME_COPY_COLUMNS.join(', ')}) FROM STDIN`));
+      try {
+        await pipeline(Readable.from(outcomeEventsCopyChunks(platform, events)), copy);
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+        throw error;
+      }
+    });
+  }
+
+  /** The general path: insert what is new, and return the stored version of every id already in the log. */
+  private async insertSkippingKnown(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
     // Inserting in id order makes concurrent batches that share ids wait for each other
     // instead of deadlocking on the unique index.
     const sorted = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -30,7 +60,7 @@ export class OutcomeEventRepository {
             ${sorted.map((e) => e.id)}::text[],
             ${sorted.map((e) => e.provider)}::text[],
             ${sorted.map((e) => e.model)}::text[],
-            ${sorted.map((e) => new Date(e.occurredAt).toISOString())}::timestamptz[],
+            ${sorted.map((e) => e.occurredAtIso)}::timestamptz[],
             ${sorted.map((e) => e.outcome)}::outcome[],
             ${sorted.map((e) => e.httpStatus)}::smallint[],
             ${sorted.map((e) => e.errorCode)}::text[],
@@ -69,6 +99,7 @@ export function toOutcomeEvent(row: OutcomeEventRow): OutcomeEvent {
     provider: row.provider,
     model: row.model,
     occurredAt: row.occurred_at.getTime(),
+    occurredAtIso: row.occurred_at.toISOString(),
     outcome: row.outcome,
     httpStatus: row.http_status,
     errorCode: row.error_code,

@@ -1,0 +1,31 @@
+import { escapeCopy, outcomeEventsCopyChunks, outcomeEventsCopyText } from './copy-text';
+
+describe('COPY text encoding', () => {
+  it('escapes the characters COPY text format gives meaning to', () => {
+    expect(escapeCopy('plain id')).toBe('plain id');
+    expect(escapeCopy('a\tb\nc\rd\\e')).toBe('a\\tb\\nc\\rd\\\\e');
+  });
+
+  it('writes one line per event, \\N for nulls, instants in UTC', () => {
+    const text = outcomeEventsCopyText('notion', [
+      { id: 'x\t1', provider: 'anthropic', model: 'm', occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13, 512), occurredAtIso: '2026-06-07T09:02:13.512Z', outcome: 'error',
+        httpStatus: 529, errorCode: 'overloaded_error', latencyMs: 812, ttftMs: null },
+      { id: 'x2', provider: 'openai', model: 'gpt-5', occurredAt: 0, occurredAtIso: '1970-01-01T00:00:00.000Z', outcome: 'success',
+        httpStatus: null, errorCode: null, latencyMs: null, ttftMs: 0 },
+    ]);
+    expect(text).toBe(
+      'notion\tx\\t1\tanthropic\tm\t2026-06-07T09:02:13.512Z\terror\t529\toverloaded_error\t812\t\\N\n' +
+        'notion\tx2\topenai\tgpt-5\t1970-01-01T00:00:00.000Z\tsuccess\t\\N\t\\N\t\\N\t0\n',
+    );
+  });
+
+  it('streams long batches in chunks that add up to the whole text', () => {
+    const events = Array.from({ length: 1_234 }, (_, i) => ({
+      id: `e${i}`, provider: 'p', model: 'm', occurredAt: i, occurredAtIso: new Date(i).toISOString(),
+      outcome: 'success' as const, httpStatus: null, errorCode: null, latencyMs: i, ttftMs: null,
+    }));
+    const chunks = [...outcomeEventsCopyChunks('x', events)];
+    expect(chunks).toHaveLength(3);
+    expect(chunks.join('')).toBe(outcomeEventsCopyText('x', events));
+  });
+});
