@@ -112,3 +112,21 @@ describe('keys and auth', () => {
     expect(await ready.json()).toEqual({ status: 'ready' });
   });
 });
+
+describe('GraphiQL', () => {
+  it('is served outside production and not in production', async () => {
+    const page = (url: string) => fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    const development = await startTestService();
+    const production = await startTestService({ NODE_ENV: 'production' });
+    try {
+      const dev = await page(development.url);
+      expect(dev.status).toBe(200);
+      expect(await dev.text()).toContain('GraphiQL');
+      const prod = await page(production.url);
+      expect(await prod.text()).not.toContain('GraphiQL');
+    } finally {
+      await development.close();
+      await production.close();
+    }
+  });
+});

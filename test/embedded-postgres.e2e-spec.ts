@@ -1,21 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { postgresAnswers } from '@ledger/database';
 import { outcomeEvent } from './support/events';
 import { startBuiltService, waitUntilReady } from './support/test-service';
-
-async function postgresAnswers(port: number): Promise<boolean> {
-  const client = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, connectionTimeoutMillis: 1_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 // The quick start: no DATABASE_URL, so the service runs its own Postgres under DATA_DIR.
 describe('the service on its embedded Postgres', () => {
@@ -33,7 +21,7 @@ describe('the service on its embedded Postgres', () => {
       expect(stored.body.accepted).toBe(1);
       first.process.kill('SIGTERM');
       expect(await first.exited).toBe(0);
-      expect(await postgresAnswers(pgPort)).toBe(false);
+      expect(await postgresAnswers(`postgres://postgres:postgres@127.0.0.1:${pgPort}/postgres`)).toBe(false);
 
       const second = await startBuiltService(env);
       await waitUntilReady(second.url, 60_000);

@@ -35,7 +35,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const url = `${serverUrl}/${database}`;
   const log = options.log ?? (() => undefined);
 
-  if (await answers(`${serverUrl}/postgres`)) {
+  if (await postgresAnswers(`${serverUrl}/postgres`)) {
     await ensureDatabase(serverUrl, database);
     return { url, stop: async () => undefined };
   }
@@ -92,7 +92,8 @@ async function letOthersTraverse(dir: string, log: (line: string) => void): Prom
   }
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether a Postgres accepts a connection at `url` (within 2 s). */
+export async function postgresAnswers(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
   try {
     await client.connect();
