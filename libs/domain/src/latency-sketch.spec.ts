@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { LatencySketch, SKETCH_RELATIVE_ACCURACY } from './latency-sketch';
+
+/** The exact nearest-rank q-quantile. */
+function nearestRank(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1]!;
+}
+
+function withinBound(estimate: number | null, exact: number): boolean {
+  if (exact === 0) return estimate === 0;
+  return estimate !== null && Math.abs(estimate - exact) <= SKETCH_RELATIVE_ACCURACY * exact + 1e-9;
+}
+
+const QUANTILES = [0.01, 0.5, 0.9, 0.95, 0.99, 0.999, 1];
+
+describe('LatencySketch', () => {
+  it('is empty without values', () => {
+    expect(new LatencySketch().quantile(0.5)).toBeNull();
+  });
+
+  it('keeps zero exact', () => {
+    expect(new LatencySketch().add(0).add(0).add(5).quantile(0.5)).toBe(0);
+  });
+
+  const samples: Record<string, fc.Arbitrary<number[]>> = {
+    'uniform': fc.array(fc.integer({ min: 0, max: 60_000 }), { minLength: 1, maxLength: 2_000 }),
+    // log-normal-like: most requests fast, a long right tail
+    'skewed': fc.array(fc.double({ min: 0, max: 1, noNaN: true }).map((u) => Math.round(Math.exp(5 + 4 * u * u))), { minLength: 1, maxLength: 2_000 }),
+    // Pareto: heavy-tailed, up to hours
+    'heavy-tailed': fc.array(fc.double({ min: 0.0001, max: 1, noNaN: true }).map((u) => Math.min(2 ** 31 - 1, Math.round(50 / u ** 1.5))), { minLength: 1, maxLength: 2_000 }),
+  };
+
+  it.each(Object.keys(samples))('is within 1 %% of the exact nearest-rank quantiles for %s samples', (kind) => {
+    fc.assert(
+      fc.property(samples[kind]!, (values) => {
+        const sketch = new LatencySketch();
+        values.forEach((v) => sketch.add(v));
+        for (const q of QUANTILES) expect(withinBound(sketch.quantile(q), nearestRank(values, q))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps the bound after merging minutes into longer periods and through the stored form', () => {
+    fc.assert(
+      fc.property(fc.array(samples['heavy-tailed']!, { minLength: 1, maxLength: 20 }), (minutes) => {
+        const merged = new LatencySketch();
+        for (const values of minutes) {
+          const minute = new LatencySketch();
+          values.forEach((v) => minute.add(v));
+          merged.merge(LatencySketch.fromPairs(minute.toPairs()));
+        }
+        const all = minutes.flat();
+        expect(merged.count).toBe(all.length);
+        for (const q of QUANTILES) expect(withinBound(merged.quantile(q), nearestRank(all, q))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
