@@ -41,8 +41,66 @@ export interface ApiKeyTable {
 }
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 
+export interface ProjectionCheckpointTable {
+  name: string;
+  transaction_id: ColumnType<bigint, bigint | string, bigint | string>;
+  global_position: ColumnType<bigint, bigint | string, bigint | string>;
+  events_folded: ColumnType<bigint, bigint | string, bigint | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+export type ProjectionCheckpointRow = Selectable<ProjectionCheckpointTable>;
+
+export interface MinuteRollupTable {
+  provider: string;
+  model: string;
+  platform: string;
+  minute: ColumnType<Date, Date | string, Date | string>;
+  successes: number;
+  errors: number;
+  timeouts: number;
+  rate_limited: number;
+  client_errors: number;
+  latency_sketch: number[];
+  ttft_sketch: number[];
+}
+export type MinuteRollupRow = Selectable<MinuteRollupTable>;
+
+export interface OutageTable {
+  provider: string;
+  model: string;
+  /** '' for the model's series over all platforms. */
+  platform: string;
+  start_minute: ColumnType<Date, Date | string, Date | string>;
+  end_minute: ColumnType<Date, Date | string, Date | string>;
+  severity: string;
+  peak_failures: number;
+  peak_eligible: number;
+  eligible_requests: ColumnType<bigint, number | bigint, number | bigint>;
+  failed_requests: ColumnType<bigint, number | bigint, number | bigint>;
+  platforms_affected: number;
+}
+export type OutageRow = Selectable<OutageTable>;
+
+export interface DetectionPolicyTable {
+  provider: string;
+  /** '' for the provider-wide override. */
+  model: string;
+  min_samples: number;
+  degraded_at: ColumnType<string, string, string>;
+  partial_at: ColumnType<string, string, string>;
+  major_at: ColumnType<string, string, string>;
+  merge_gap_minutes: number;
+  live_window_minutes: number;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
+}
+export type DetectionPolicyRow = Selectable<DetectionPolicyTable>;
+
 export interface DB {
   outcome_events: OutcomeEventTable;
   admin_events: AdminEventTable;
   api_keys: ApiKeyTable;
+  projection_checkpoints: ProjectionCheckpointTable;
+  minute_rollups: MinuteRollupTable;
+  outages: OutageTable;
+  detection_policies: DetectionPolicyTable;
 }

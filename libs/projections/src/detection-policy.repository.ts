@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { DEFAULT_DETECTION_POLICY, DetectionPolicy } from '@ledger/domain';
+import type { DB } from '@ledger/database';
+
+/** A policy override: for a provider (model null) or one of its models. */
+export interface PolicyOverride extends DetectionPolicy {
+  provider: string;
+  model: string | null;
+}
+
+/** The policies in force: model override, else provider override, else the defaults (DOMAIN §4). */
+export class DetectionPolicies {
+  private readonly byKey: Map<string, DetectionPolicy>;
+
+  constructor(overrides: readonly PolicyOverride[]) {
+    this.byKey = new Map(overrides.map((o) => [`${o.provider}\u0000${o.model ?? ''}`, o]));
+  }
+
+  forModel(provider: string, model: string): DetectionPolicy {
+    return this.byKey.get(`${provider}\u0000${model}`) ?? this.forProvider(provider);
+  }
+
+  forProvider(provider: string): DetectionPolicy {
+    return this.byKey.get(`${provider}\u0000`) ?? DEFAULT_DETECTION_POLICY;
+  }
+}
+
+@Injectable()
+export class DetectionPolicyRepository {
+  async load(db: Kysely<DB>): Promise<DetectionPolicies> {
+    const rows = await db.selectFrom('detection_policies').selectAll().execute();
+    return new DetectionPolicies(
+      rows.map((r) => ({
+        provider: r.provider,
+        model: r.model === '' ? null : r.model,
+        minSamples: r.min_samples,
+        degradedAt: r.degraded_at,
+        partialAt: r.partial_at,
+        majorAt: r.major_at,
+        mergeGapMinutes: r.merge_gap_minutes,
+        liveWindowMinutes: r.live_window_minutes,
+      })),
+    );
+  }
+
+  async save(db: Kysely<DB>, override: PolicyOverride, at: Date): Promise<void> {
+    const values = {
+      min_samples: override.minSamples,
+      degraded_at: override.degradedAt,
+      partial_at: override.partialAt,
+      major_at: override.majorAt,
+      merge_gap_minutes: override.mergeGapMinutes,
+      live_window_minutes: override.liveWindowMinutes,
+      updated_at: at,
+    };
+    await db
+      .insertInto('detection_policies')
+      .values({ provider: override.provider, model: override.model ?? '', ...values })
+      .onConflict((oc) => oc.columns(['provider', 'model']).doUpdateSet(values))
+      .execute();
+  }
+}

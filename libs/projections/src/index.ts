@@ -1,0 +1,14 @@
+export { ProjectionsModule } from './projections.module';
+export { ProjectorService } from './projector.service';
+export { TimelineProjection, TIMELINE_PROJECTION, tryLockProjection, lockProjection, createTimelineProjection } from './timeline.projection';
+export type { StepOptions, StepResult } from './timeline.projection';
+export { CheckpointRepository } from './checkpoint.repository';
+export type { Checkpoint } from './checkpoint.repository';
+export { MinuteRollupRepository } from './minute-rollup.repository';
+export type { SeriesKey } from './minute-rollup.repository';
+export { OutageRepository } from './outage.repository';
+export type { SeriesOutage } from './outage.repository';
+export { OutageDeriver } from './outage-deriver';
+export { DetectionPolicyRepository, DetectionPolicies } from './detection-policy.repository';
+export type { PolicyOverride } from './detection-policy.repository';
+export type { MinuteRollup } from './minute-rollup';

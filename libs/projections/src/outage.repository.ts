@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
+import type { DB, OutageRow } from '@ledger/database';
+import type { SeriesKey } from './minute-rollup.repository';
+
+/** A stored outage with the series it belongs to. */
+export interface SeriesOutage extends Outage {
+  provider: string;
+  model: string;
+  /** null for the model's series over all platforms. */
+  platform: string | null;
+}
+
+const ALL_PLATFORMS = '';
+const toDate = (minute: number) => new Date(minute * MINUTE_MS);
+
+/** The outages read model. */
+@Injectable()
+export class OutageRepository {
+  /** Outages of a series overlapping [from, to) (minute indexes). */
+  async overlapping(db: Kysely<DB>, series: SeriesKey, from: number, to: number): Promise<SeriesOutage[]> {
+    const rows = await db
+      .selectFrom('outages')
+      .selectAll()
+      .where('provider', '=', series.provider)
+      .where('model', '=', series.model)
+      .where('platform', '=', series.platform ?? ALL_PLATFORMS)
+      .where('end_minute', '>', toDate(from))
+      .where('start_minute', '<', toDate(to))
+      .orderBy('start_minute')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Replaces a series' outages that start in [from, to) with `outages`. */
+  async replace(db: Kysely<DB>, series: SeriesKey, from: number, to: number, outages: readonly Outage[]): Promise<void> {
+    const platform = series.platform ?? ALL_PLATFORMS;
+    await db
+      .deleteFrom('outages')
+      .where('provider', '=', series.provider)
+      .where('model', '=', series.model)
+      .where('platform', '=', platform)
+      .where('start_minute', '>=', toDate(from))
+      .where('start_minute', '<', toDate(to))
+      .execute();
+    if (outages.length === 0) return;
+    await db
+      .insertInto('outages')
+      .values(
+        outages.map((o) => ({
+          provider: series.provider,
+          model: series.model,
+          platform,
+          start_minute: toDate(o.start),
+          end_minute: toDate(o.end),
+          severity: o.severity,
+          peak_failures: o.peakFailures,
+          peak_eligible: o.peakEligible,
+          eligible_requests: o.eligibleRequests,
+          failed_requests: o.failedRequests,
+          platforms_affected: o.platformsAffected,
+        })),
+      )
+      .execute();
+  }
+
+  /** Outages overlapping [from, to) for queries; `platform` undefined → the all-platform series only. */
+  async search(
+    db: Kysely<DB>,
+    filter: { from: Date; to: Date; provider?: string | undefined; model?: string | undefined; platform?: string | undefined; platforms?: 'all' },
+  ): Promise<SeriesOutage[]> {
+    let query = db.selectFrom('outages').selectAll().where('end_minute', '>', filter.from).where('start_minute', '<', filter.to);
+    if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
+    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+    if (filter.platforms !== 'all') query = query.where('platform', '=', filter.platform ?? ALL_PLATFORMS);
+    const rows = await query.orderBy('start_minute').orderBy('provider').orderBy('model').orderBy('platform').execute();
+    return rows.map(fromRow);
+  }
+}
+
+function fromRow(row: OutageRow): SeriesOutage {
+  return {
+    provider: row.provider,
+    model: row.model,
+    platform: row.platform === ALL_PLATFORMS ? null : row.platform,
+    start: minuteOf(row.start_minute.getTime()),
+    end: minuteOf(row.end_minute.getTime()),
+    severity: row.severity as MinuteStatus,
+    peakFailures: row.peak_failures,
+    peakEligible: row.peak_eligible,
+    eligibleRequests: Number(row.eligible_requests),
+    failedRequests: Number(row.failed_requests),
+    platformsAffected: row.platforms_affected,
+  };
+}

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@ledger/event-store';
+import { CheckpointRepository } from './checkpoint.repository';
+import { DetectionPolicyRepository } from './detection-policy.repository';
+import { MinuteRollupRepository } from './minute-rollup.repository';
+import { OutageDeriver } from './outage-deriver';
+import { OutageRepository } from './outage.repository';
+import { TimelineProjection } from './timeline.projection';
+
+const providers = [
+  CheckpointRepository,
+  DetectionPolicyRepository,
+  MinuteRollupRepository,
+  OutageRepository,
+  OutageDeriver,
+  TimelineProjection,
+];
+
+/** The read models and the projection that maintains them (no scheduling: see WorkerModule). */
+@Module({ imports: [EventStoreModule], providers, exports: [...providers, EventStoreModule] })
+export class ProjectionsModule {}
