@@ -5,7 +5,9 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLScalarType, Kind } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { ApiKeyService } from '@ledger/auth';
+import { ProjectionsModule } from '@ledger/projections';
 import { ApiKeyResolver } from './api-key.resolver';
+import { TimelineResolver } from './timeline.resolver';
 import type { GraphqlContext } from './graphql-context';
 import { typeDefs } from './schema.graphql';
 
@@ -35,12 +37,13 @@ function parseDecimal(value: unknown): string {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ providers: [ApiKeyResolver] })
+@Module({ imports: [ProjectionsModule], providers: [ApiKeyResolver, TimelineResolver] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly keys: ApiKeyService,
     private readonly apiKeyResolver: ApiKeyResolver,
+    private readonly timelineResolver: TimelineResolver,
     @Inject(GRAPHQL_OPTIONS) private readonly options: GraphqlOptions,
   ) {}
 
@@ -49,10 +52,13 @@ export class GraphqlModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const keyResolvers = this.apiKeyResolver.resolvers();
     const schema = createSchema<GraphqlContext & { req: FastifyRequest; reply: FastifyReply }>({
       typeDefs,
-      resolvers: [{ DateTime: DateTimeResolver, Decimal: DecimalScalar }, keyResolvers],
+      resolvers: [
+        { DateTime: DateTimeResolver, Decimal: DecimalScalar },
+        this.apiKeyResolver.resolvers(),
+        this.timelineResolver.resolvers(),
+      ],
     });
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
       schema,

@@ -12,3 +12,7 @@ export { OutageDeriver } from './outage-deriver';
 export { DetectionPolicyRepository, DetectionPolicies } from './detection-policy.repository';
 export type { PolicyOverride } from './detection-policy.repository';
 export type { MinuteRollup } from './minute-rollup';
+export { TimelineQueries } from './timeline.queries';
+export type { OutageView, IncidentView, MinuteStatView, ModelStatusView, ProjectionStateView } from './timeline.queries';
+export { DetectionPolicyService } from './detection-policy.service';
+export type { PolicyChange } from './detection-policy.service';

@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
 import { DetectionPolicyRepository } from './detection-policy.repository';
+import { DetectionPolicyService } from './detection-policy.service';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { TimelineProjection } from './timeline.projection';
+import { TimelineQueries } from './timeline.queries';
 
 const providers = [
   CheckpointRepository,
@@ -14,6 +16,8 @@ const providers = [
   OutageRepository,
   OutageDeriver,
   TimelineProjection,
+  TimelineQueries,
+  DetectionPolicyService,
 ];
 
 /** The read models and the projection that maintains them (no scheduling: see WorkerModule). */

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { GraphQLError } from 'graphql';
+import { MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
+import { DetectionPolicyService, IncidentView, OutageView, TimelineQueries } from '@ledger/projections';
+import { asGraphql, GraphqlContext, requireScope } from './graphql-context';
+
+const DAY_MS = 86_400_000;
+const status = (s: MinuteStatus) => s.toUpperCase();
+const minuteDate = (minute: number) => new Date(minute * MINUTE_MS);
+
+/** Validates a half-open window and caps its length, so no query can run unbounded. */
+function window(from: Date, to: Date, maxDays: number): { from: Date; to: Date } {
+  if (!(from < to)) throw new GraphQLError('from must be before to', { extensions: { code: 'BAD_USER_INPUT' } });
+  if (to.getTime() - from.getTime() > maxDays * DAY_MS) {
+    throw new GraphQLError(`the window may span at most ${maxDays} days`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { from, to };
+}
+
+/** A platform key reads its own platform's series and the provider-wide ones, never another platform's. */
+function checkPlatform(principal: Principal, platform: string | null | undefined): string | undefined {
+  if (platform == null) return undefined;
+  if (principal.platform !== null && principal.platform !== platform) {
+    throw new GraphQLError(`this key reads platform "${principal.platform}" only`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+  }
+  return platform;
+}
+
+const opt = (value: string | null | undefined) => value ?? undefined;
+
+function presentOutage(o: OutageView) {
+  return {
+    ...o,
+    start: minuteDate(o.start),
+    end: o.ongoing ? null : minuteDate(o.end),
+    lastBadMinuteEnd: minuteDate(o.end),
+    durationMinutes: o.end - o.start,
+    severity: status(o.severity),
+    peakErrorRate: o.peakFailures / o.peakEligible,
+  };
+}
+
+function presentIncident(i: IncidentView) {
+  return {
+    provider: i.provider,
+    start: minuteDate(i.start),
+    end: i.ongoing ? null : minuteDate(i.end),
+    ongoing: i.ongoing,
+    durationMinutes: i.end - i.start,
+    severity: status(i.severity),
+    models: i.models,
+    outages: i.outages,
+    modelOutages: i.modelOutages.map(presentOutage),
+  };
+}
+
+/** Outages, incidents, minute series, live status and projection state (API.md § GraphQL). */
+@Injectable()
+export class TimelineResolver {
+  constructor(
+    private readonly queries: TimelineQueries,
+    private readonly policies: DetectionPolicyService,
+  ) {}
+
+  resolvers() {
+    return {
+      Query: {
+        outages: async (_: unknown, a: { from: Date; to: Date; provider?: string | null; model?: string | null; platform?: string | null }, context: GraphqlContext) => {
+          const principal = requireScope(context, 'read');
+          const rows = await this.queries.outagesIn({
+            ...window(a.from, a.to, 400), provider: opt(a.provider), model: opt(a.model), platform: checkPlatform(principal, a.platform),
+          });
+          return rows.map(presentOutage);
+        },
+        incidents: async (_: unknown, a: { from: Date; to: Date; provider?: string | null }, context: GraphqlContext) => {
+          requireScope(context, 'read');
+          return (await this.queries.incidentsIn({ ...window(a.from, a.to, 400), provider: opt(a.provider) })).map(presentIncident);
+        },
+        minuteSeries: async (_: unknown, a: { from: Date; to: Date; provider: string; model?: string | null; platform?: string | null }, context: GraphqlContext) => {
+          const principal = requireScope(context, 'read');
+          const rows = await this.queries.minuteSeries({
+            ...window(a.from, a.to, 31), provider: a.provider, model: opt(a.model), platform: checkPlatform(principal, a.platform),
+          });
+          return rows.map((m) => ({
+            minute: minuteDate(m.minute),
+            status: status(m.status),
+            eligible: m.counts.successes + m.counts.errors + m.counts.timeouts,
+            failures: m.counts.errors + m.counts.timeouts,
+            ...m.counts,
+            p95LatencyMs: m.p95LatencyMs,
+          }));
+        },
+        providerStatus: async (_: unknown, a: { provider?: string | null; model?: string | null }, context: GraphqlContext) => {
+          requireScope(context, 'read');
+          const rows = await this.queries.providerStatus({ provider: opt(a.provider), model: opt(a.model) });
+          return rows.map((s) => ({ ...s, status: status(s.status), since: minuteDate(s.since) }));
+        },
+        projections: async (_: unknown, __: unknown, context: GraphqlContext) => {
+          requireScope(context, 'read');
+          return this.queries.projections();
+        },
+      },
+      Mutation: {
+        setDetectionPolicy: async (
+          _: unknown,
+          { input }: { input: { provider: string; model?: string | null; minSamples?: number | null; degradedAt?: string | null; partialAt?: string | null; majorAt?: string | null; mergeGapMinutes?: number | null; liveWindowMinutes?: number | null } },
+          context: GraphqlContext,
+        ) => {
+          const principal = requireScope(context, 'admin');
+          const { provider, model, ...values } = input;
+          return asGraphql(() =>
+            this.policies.set(
+              { provider, model: model ?? null, ...Object.fromEntries(Object.entries(values).filter(([, v]) => v != null)) },
+              principal.keyId,
+            ),
+          );
+        },
+      },
+    };
+  }
+}

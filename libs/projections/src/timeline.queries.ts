@@ -1,0 +1,192 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import {
+  addCounts, classifier, eligibleOf, failuresOf, groupIncidents, Incident, isOngoing, LatencySketch, MINUTE_MS, minuteOf,
+  MinuteStatus, NO_OUTCOMES, OutcomeCounts,
+} from '@ledger/domain';
+import { Database, InjectDatabase } from '@ledger/database';
+import { OutcomeLogReader } from '@ledger/event-store';
+import { CheckpointRepository } from './checkpoint.repository';
+import { DetectionPolicyRepository } from './detection-policy.repository';
+import { MinuteRollupRepository } from './minute-rollup.repository';
+import { OutageRepository, SeriesOutage } from './outage.repository';
+import { TIMELINE_PROJECTION } from './timeline.projection';
+
+export interface OutageView extends SeriesOutage {
+  ongoing: boolean;
+}
+
+export interface IncidentView extends Incident {
+  provider: string;
+  ongoing: boolean;
+  modelOutages: OutageView[];
+}
+
+export interface MinuteStatView {
+  minute: number;
+  status: MinuteStatus;
+  counts: OutcomeCounts;
+  p95LatencyMs: number | null;
+}
+
+export interface ModelStatusView {
+  provider: string;
+  model: string;
+  status: MinuteStatus;
+  since: number;
+  errorRate: number | null;
+  eligibleRequests: number;
+}
+
+export interface ProjectionStateView {
+  name: string;
+  position: string;
+  eventsFolded: number;
+  lagEvents: number;
+  caughtUp: boolean;
+  updatedAt: Date;
+}
+
+/** How far back `since` of a live status is traced (minutes). */
+const SINCE_LOOKBACK_MINUTES = 24 * 60;
+
+/** Read-side queries over the timeline read models (rollups, outages, checkpoints). */
+@Injectable()
+export class TimelineQueries {
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    private readonly rollups: MinuteRollupRepository,
+    private readonly outages: OutageRepository,
+    private readonly policies: DetectionPolicyRepository,
+    private readonly checkpoints: CheckpointRepository,
+    private readonly log: OutcomeLogReader,
+  ) {}
+
+  async outagesIn(filter: { from: Date; to: Date; provider?: string; model?: string; platform?: string }, now = Date.now()): Promise<OutageView[]> {
+    const [rows, policies] = await Promise.all([this.outages.search(this.db, filter), this.policies.load(this.db)]);
+    return rows.map((o) => ({ ...o, ongoing: isOngoing(o, policies.forModel(o.provider, o.model).mergeGapMinutes, now) }));
+  }
+
+  /** Incidents overlapping [from, to), whole: outages chained to them outside the window are followed. */
+  async incidentsIn(filter: { from: Date; to: Date; provider?: string }, now = Date.now()): Promise<IncidentView[]> {
+    const policies = await this.policies.load(this.db);
+    let lo = minuteOf(filter.from.getTime());
+    let hi = Math.ceil(filter.to.getTime() / MINUTE_MS);
+    let outages: SeriesOutage[] = [];
+    for (;;) {
+      const pad = 61; // the largest merge gap a policy may set, plus one
+      outages = await this.outages.search(this.db, { from: new Date((lo - pad) * MINUTE_MS), to: new Date((hi + pad) * MINUTE_MS), provider: filter.provider });
+      const min = Math.min(lo, ...outages.map((o) => o.start));
+      const max = Math.max(hi, ...outages.map((o) => o.end));
+      if (min === lo && max === hi) break;
+      lo = min;
+      hi = max;
+    }
+    const byProvider = new Map<string, SeriesOutage[]>();
+    for (const o of outages) byProvider.set(o.provider, [...(byProvider.get(o.provider) ?? []), o]);
+    const from = minuteOf(filter.from.getTime());
+    const to = filter.to.getTime() / MINUTE_MS;
+    const incidents: IncidentView[] = [];
+    for (const [provider, list] of byProvider) {
+      const gap = policies.forProvider(provider).mergeGapMinutes;
+      for (const incident of groupIncidents(list, gap)) {
+        if (incident.end <= from || incident.start >= to) continue;
+        const members = list
+          .filter((o) => o.start < incident.end && o.end > incident.start && incident.models.includes(o.model))
+          .map((o) => ({ ...o, ongoing: isOngoing(o, policies.forModel(provider, o.model).mergeGapMinutes, now) }));
+        incidents.push({ ...incident, provider, ongoing: members.some((m) => m.ongoing), modelOutages: members });
+      }
+    }
+    return incidents.sort((a, b) => a.start - b.start || a.provider.localeCompare(b.provider));
+  }
+
+  /** Minutes with events of a series (summed over platforms unless one is named), with their status. */
+  async minuteSeries(filter: { from: Date; to: Date; provider: string; model?: string; platform?: string }): Promise<MinuteStatView[]> {
+    const [rows, policies] = await Promise.all([this.rollups.range(this.db, filter), this.policies.load(this.db)]);
+    const byMinute = new Map<number, { counts: OutcomeCounts; latency: LatencySketch; models: Set<string> }>();
+    for (const r of rows) {
+      let entry = byMinute.get(r.minute);
+      if (entry === undefined) byMinute.set(r.minute, (entry = { counts: NO_OUTCOMES, latency: new LatencySketch(), models: new Set() }));
+      entry.counts = addCounts(entry.counts, r.counts);
+      entry.latency.merge(r.latency);
+      entry.models.add(r.model);
+    }
+    const classify = classifier(filter.model ? policies.forModel(filter.provider, filter.model) : policies.forProvider(filter.provider));
+    return [...byMinute.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([minute, e]) => ({
+        minute,
+        status: classify.status(failuresOf(e.counts), eligibleOf(e.counts)),
+        counts: e.counts,
+        p95LatencyMs: e.latency.quantile(0.95),
+      }));
+  }
+
+  /**
+   * Live status of each model over all platforms: the detection rules applied to the current
+   * minute so far and the `liveWindowMinutes − 1` minutes before it, taken as one bucket.
+   */
+  async providerStatus(filter: { provider?: string; model?: string }, now = Date.now()): Promise<ModelStatusView[]> {
+    const policies = await this.policies.load(this.db);
+    const current = minuteOf(now);
+    const lookbackStart = new Date((current - SINCE_LOOKBACK_MINUTES) * MINUTE_MS);
+    let query = this.db
+      .selectFrom('minute_rollups')
+      .select((eb) => [
+        'provider', 'model', 'minute',
+        eb.fn.sum<string>('successes').as('successes'),
+        eb.fn.sum<string>(sql`errors + timeouts`).as('failures'),
+      ])
+      .where('minute', '>=', lookbackStart)
+      .where('minute', '<=', new Date(current * MINUTE_MS))
+      .groupBy(['provider', 'model', 'minute']);
+    if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
+    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
+    const rows = await query.execute();
+    const byModel = new Map<string, { provider: string; model: string; minutes: Map<number, { failures: number; eligible: number }> }>();
+    for (const r of rows) {
+      const key = `${r.provider}\u0000${r.model}`;
+      let entry = byModel.get(key);
+      if (entry === undefined) byModel.set(key, (entry = { provider: r.provider, model: r.model, minutes: new Map() }));
+      const failures = Number(r.failures);
+      entry.minutes.set(minuteOf(r.minute.getTime()), { failures, eligible: Number(r.successes) + failures });
+    }
+    const statuses: ModelStatusView[] = [];
+    for (const { provider, model, minutes } of byModel.values()) {
+      const policy = policies.forModel(provider, model);
+      const classify = classifier(policy);
+      let failures = 0;
+      let eligible = 0;
+      for (let m = current - policy.liveWindowMinutes + 1; m <= current; m++) {
+        failures += minutes.get(m)?.failures ?? 0;
+        eligible += minutes.get(m)?.eligible ?? 0;
+      }
+      const status = classify.status(failures, eligible);
+      const minuteStatus = (m: number) => classify.status(minutes.get(m)?.failures ?? 0, minutes.get(m)?.eligible ?? 0);
+      let since = current;
+      while (since - 1 > current - SINCE_LOOKBACK_MINUTES && minuteStatus(since - 1) === status) since--;
+      statuses.push({ provider, model, status, since, errorRate: eligible === 0 ? null : failures / eligible, eligibleRequests: eligible });
+    }
+    return statuses.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
+  }
+
+  async projections(): Promise<ProjectionStateView[]> {
+    const checkpoints = await this.checkpoints.all(this.db);
+    if (!checkpoints.some((c) => c.name === TIMELINE_PROJECTION)) {
+      checkpoints.push({ name: TIMELINE_PROJECTION, position: { transactionId: 0n, globalPosition: 0n }, eventsFolded: 0, updatedAt: new Date(0) });
+    }
+    return Promise.all(
+      checkpoints.map(async (c) => {
+        const lag = await this.log.countAfter(this.db, c.position);
+        return {
+          name: c.name,
+          position: `${c.position.transactionId}:${c.position.globalPosition}`,
+          eventsFolded: c.eventsFolded,
+          lagEvents: lag,
+          caughtUp: lag === 0,
+          updatedAt: c.updatedAt,
+        };
+      }),
+    );
+  }
+}

@@ -1,0 +1,128 @@
+import { outcomeEvent } from './support/events';
+import { seedDayExpected, seedDayFile } from './support/seed-day';
+import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
+
+const OUTAGE_FIELDS = 'start end ongoing durationMinutes severity peakErrorRate eligibleRequests failedRequests platformsAffected';
+
+async function waitCaughtUp(service: TestService): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { name caughtUp lagEvents } }');
+    if (body.data.projections.every((p: { caughtUp: boolean }) => p.caughtUp)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('projections did not catch up within 30 s');
+}
+
+const lower = (o: any) => ({ ...o, severity: o.severity.toLowerCase() });
+
+describe('timeline queries on the seed day (the spec\'s conformance example)', () => {
+  let service: TestService;
+  let notion: string;
+  const expected = seedDayExpected();
+
+  beforeAll(async () => {
+    service = await startTestService(); // ROLE=all: the worker projects as events arrive
+    notion = (await service.client.createKey('notion', ['INGEST', 'READ'])).secret;
+    const acme = (await service.client.createKey('acme-wiki', ['INGEST', 'READ'])).secret;
+    for (const [key, platform] of [[notion, 'notion'], [acme, 'acme-wiki']] as const) {
+      const { status, body } = await service.client.postRaw(key, 'application/x-ndjson', seedDayFile(platform));
+      expect(status).toBe(200);
+      expect(body.rejected).toEqual([]);
+    }
+    await waitCaughtUp(service);
+  });
+  afterAll(() => service.close());
+
+  const day = { from: '2026-06-07T00:00:00Z', to: '2026-06-08T00:00:00Z' };
+
+  it('derives each model\'s outages over all platforms exactly', async () => {
+    for (const [series, outages] of Object.entries<any[]>(expected.outages)) {
+      const [provider, model] = series.split('/');
+      const { body } = await service.client.graphql(
+        ADMIN_KEY,
+        `query($from: DateTime!, $to: DateTime!, $provider: String, $model: String) {
+          outages(from: $from, to: $to, provider: $provider, model: $model) { ${OUTAGE_FIELDS} } }`,
+        { ...day, provider, model },
+      );
+      expect(body.data.outages.map(lower)).toEqual(outages);
+    }
+  });
+
+  it('derives each platform\'s outages exactly', async () => {
+    for (const [series, outages] of Object.entries<any[]>(expected.platformOutages)) {
+      const [platform, provider, model] = series.split('/');
+      const { body } = await service.client.graphql(
+        ADMIN_KEY,
+        `query($from: DateTime!, $to: DateTime!, $provider: String, $model: String, $platform: String) {
+          outages(from: $from, to: $to, provider: $provider, model: $model, platform: $platform) { ${OUTAGE_FIELDS} } }`,
+        { ...day, provider, model, platform },
+      );
+      expect(body.data.outages.map(lower)).toEqual(outages);
+    }
+  });
+
+  it('groups the provider-wide failure into one incident with both models', async () => {
+    for (const [provider, incidents] of Object.entries<any[]>(expected.incidents)) {
+      const { body } = await service.client.graphql(
+        ADMIN_KEY,
+        'query($from: DateTime!, $to: DateTime!, $provider: String) { incidents(from: $from, to: $to, provider: $provider) { start end models severity outages } }',
+        { ...day, provider },
+      );
+      expect(body.data.incidents.map(lower)).toEqual(incidents);
+    }
+  });
+
+  it('serves minute series with counts, status and p95 latency', async () => {
+    const { body } = await service.client.graphql(
+      notion,
+      `{ minuteSeries(from: "2026-06-07T09:05:00Z", to: "2026-06-07T09:07:00Z", provider: "anthropic", model: "claude-opus-4-7") {
+          minute status eligible failures successes errors timeouts rateLimited clientErrors p95LatencyMs } }`,
+    );
+    const minutes = body.data.minuteSeries;
+    expect(minutes.map((m: any) => m.minute)).toEqual(['2026-06-07T09:05:00.000Z', '2026-06-07T09:06:00.000Z']);
+    for (const m of minutes) {
+      expect(m.eligible).toBe(m.successes + m.failures);
+      expect(m.failures).toBe(m.errors + m.timeouts);
+      expect(m.status).toMatch(/OUTAGE|DEGRADED/);
+    }
+  });
+
+  it('never shows a platform key another platform\'s series', async () => {
+    const { body } = await service.client.graphql(notion, `{ outages(from: "${day.from}", to: "${day.to}", platform: "acme-wiki") { start } }`);
+    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const own = await service.client.graphql(notion, `{ outages(from: "${day.from}", to: "${day.to}", platform: "notion") { start } }`);
+    expect(own.body.data.outages.length).toBeGreaterThan(0);
+  });
+
+  it('refuses windows that are empty or too long', async () => {
+    const { body } = await service.client.graphql(ADMIN_KEY, '{ minuteSeries(from: "2026-01-01T00:00:00Z", to: "2026-06-01T00:00:00Z", provider: "anthropic") { minute } }');
+    expect(body.errors[0].message).toContain('at most 31 days');
+  });
+
+  it('reports live status per model with the detection rules', async () => {
+    const now = Date.now();
+    const events = Array.from({ length: 40 }, (_, i) =>
+      outcomeEvent(`live-${i}`, { provider: 'liveco', model: i < 20 ? 'steady' : 'flaky', occurredAt: new Date(now - i * 1_000).toISOString(), outcome: i >= 20 && i % 2 === 0 ? 'error' : 'success' }),
+    );
+    await service.client.postEvents(notion, events);
+    await waitCaughtUp(service);
+    const { body } = await service.client.graphql(notion, '{ providerStatus(provider: "liveco") { provider model status errorRate eligibleRequests since } }');
+    expect(body.data.providerStatus.map((s: any) => [s.model, s.status, s.eligibleRequests, s.errorRate])).toEqual([
+      ['flaky', 'PARTIAL_OUTAGE', 20, 0.5],
+      ['steady', 'OPERATIONAL', 20, 0],
+    ]);
+  });
+
+  it('re-derives outages when a detection policy changes', async () => {
+    const set = await service.client.graphql(
+      ADMIN_KEY,
+      'mutation { setDetectionPolicy(input: { provider: "openai", degradedAt: "0.5", partialAt: "0.6", majorAt: "0.9" }) { provider model degradedAt minSamples mergeGapMinutes } }',
+    );
+    expect(set.body.data.setDetectionPolicy).toEqual({ provider: 'openai', model: null, degradedAt: '0.5', minSamples: 5, mergeGapMinutes: 2 });
+    const { body } = await service.client.graphql(ADMIN_KEY, `{ outages(from: "${day.from}", to: "${day.to}", provider: "openai") { start } }`);
+    expect(body.data.outages).toEqual([]); // its one degraded minute is below the new threshold
+    const bad = await service.client.graphql(ADMIN_KEY, 'mutation { setDetectionPolicy(input: { provider: "openai", degradedAt: "0.7" }) { provider } }');
+    expect(bad.body.errors[0].message).toContain('degradedAt ≤ partialAt ≤ majorAt');
+  });
+});
