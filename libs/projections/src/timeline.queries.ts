@@ -72,15 +72,18 @@ export class TimelineQueries {
     const policies = await this.policies.load(this.db);
     let lo = minuteOf(filter.from.getTime());
     let hi = Math.ceil(filter.to.getTime() / MINUTE_MS);
-    let outages: SeriesOutage[] = [];
+    // Follow chains of outages across the window's edges until the set stops growing.
+    const pad = 61; // the largest merge gap a policy may set, plus one
+    const load = () =>
+      this.outages.search(this.db, { from: new Date((lo - pad) * MINUTE_MS), to: new Date((hi + pad) * MINUTE_MS), provider: filter.provider });
+    let outages = await load();
     for (;;) {
-      const pad = 61; // the largest merge gap a policy may set, plus one
-      outages = await this.outages.search(this.db, { from: new Date((lo - pad) * MINUTE_MS), to: new Date((hi + pad) * MINUTE_MS), provider: filter.provider });
       const min = Math.min(lo, ...outages.map((o) => o.start));
       const max = Math.max(hi, ...outages.map((o) => o.end));
       if (min === lo && max === hi) break;
       lo = min;
       hi = max;
+      outages = await load();
     }
     const byProvider = new Map<string, SeriesOutage[]>();
     for (const o of outages) byProvider.set(o.provider, [...(byProvider.get(o.provider) ?? []), o]);
