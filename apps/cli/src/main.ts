@@ -5,6 +5,7 @@ import { MAX_EVENTS_PER_BATCH, InputError, Scope } from '@ledger/domain';
 import { migrateToLatest } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
+import { rebuildTimeline } from '@ledger/projections';
 import { CliContext, openCliContext } from './cli-context';
 import { importEventsFile } from './import-file';
 
@@ -131,6 +132,28 @@ program
         console.log(`  line ${r.line}${r.id === null ? '' : ` (id ${r.id})`}: ${r.errors.join('; ')}`);
       }
       if (summary.rejected.length > options.show) console.log(`  … and ${summary.rejected.length - options.show} more (use --show)`);
+    }),
+  );
+
+program
+  .command('rebuild')
+  .description('replay the whole log into fresh read models (rollups, outages), built aside and swapped in at once')
+  .option('--batch-size <n>', 'events per folding transaction', (v) => Number(v), 250_000)
+  .action((options: { batchSize: number }) =>
+    withContext(async ({ db }) => {
+      const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+      const started = Date.now();
+      bar.start(1, 0);
+      const result = await rebuildTimeline(db, {
+        batchSize: options.batchSize,
+        onProgress: ({ folded, total }) => {
+          bar.setTotal(Math.max(total, 1));
+          bar.update(folded);
+        },
+      });
+      bar.stop();
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`Rebuilt the timeline from ${result.folded} events in ${seconds.toFixed(1)} s (${Math.round(result.folded / Math.max(seconds, 0.001))} events/s) and swapped it in.`);
     }),
   );
 

@@ -16,3 +16,5 @@ export { TimelineQueries } from './timeline.queries';
 export type { OutageView, IncidentView, MinuteStatView, ModelStatusView, ProjectionStateView } from './timeline.queries';
 export { DetectionPolicyService } from './detection-policy.service';
 export type { PolicyChange } from './detection-policy.service';
+export { rebuildTimeline } from './timeline-rebuild';
+export type { RebuildProgress } from './timeline-rebuild';

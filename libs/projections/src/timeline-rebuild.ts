@@ -1,0 +1,102 @@
+import { sql, Transaction } from 'kysely';
+import type { Database, DB } from '@ledger/database';
+import { DetectionPolicyRepository } from './detection-policy.repository';
+import { MinuteRollupRepository } from './minute-rollup.repository';
+import { OutageDeriver } from './outage-deriver';
+import { OutageRepository } from './outage.repository';
+import { createTimelineProjection, lockProjection, TIMELINE_PROJECTION } from './timeline.projection';
+
+const REBUILD_SCHEMA = 'timeline_rebuild';
+const READ_MODELS = ['minute_rollups', 'outages'] as const;
+
+export interface RebuildProgress {
+  folded: number;
+  total: number;
+}
+
+/**
+ * Replays the whole outcome log into fresh read models built aside (schema timeline_rebuild),
+ * then swaps them in with one transaction under the projection's lock: readers see the old
+ * read models until the commit and the new ones after, never a half-built state. Events that
+ * arrive during the rebuild are folded before the swap, so the result is caught up.
+ */
+export async function rebuildTimeline(
+  db: Database,
+  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
+): Promise<RebuildProgress> {
+  const batchSize = options.batchSize ?? 250_000;
+  const projection = createTimelineProjection(db);
+  const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM outcome_events`.execute(db);
+  const progress: RebuildProgress = { folded: 0, total: Number(rows[0]!.n) };
+
+  await db.transaction().execute(async (trx) => {
+    await sql`DROP SCHEMA IF EXISTS ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(trx);
+    await sql`CREATE SCHEMA ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
+    for (const table of [...READ_MODELS, 'projection_checkpoints']) {
+      await sql`CREATE TABLE ${sql.id(REBUILD_SCHEMA, table)} (LIKE ${sql.id('public', table)} INCLUDING ALL)`.execute(trx);
+    }
+  });
+
+  // Fold the log into the aside tables: rollups only, outages derived once at the end.
+  for (;;) {
+    const result = await db.transaction().execute(async (trx) => {
+      await useRebuildSchema(trx);
+      return projection.stepLocked(trx, { batchSize, deriveOutages: false });
+    });
+    if (result.status !== 'folded') break;
+    progress.folded += result.events;
+    options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.folded) });
+  }
+  await db.transaction().execute(async (trx) => {
+    await useRebuildSchema(trx);
+    const rollups = new MinuteRollupRepository();
+    const deriver = new OutageDeriver(rollups, new OutageRepository());
+    const policies = await new DetectionPolicyRepository().load(trx);
+    for (const series of await rollups.allSeries(trx)) await deriver.rederiveAll(trx, series, policies);
+  });
+
+  await db.transaction().execute(async (trx) => {
+    await lockProjection(trx, TIMELINE_PROJECTION);
+    await useRebuildSchema(trx);
+    for (;;) {
+      const result = await projection.stepLocked(trx, { batchSize, deriveOutages: true });
+      if (result.status !== 'folded') break;
+      progress.folded += result.events;
+    }
+    await sql`SET LOCAL search_path TO public`.execute(trx);
+    for (const table of READ_MODELS) await swapIn(trx, table);
+    await sql`
+      INSERT INTO public.projection_checkpoints (name, transaction_id, global_position, events_folded, updated_at)
+      SELECT name, transaction_id, global_position, events_folded, now() FROM ${sql.id(REBUILD_SCHEMA, 'projection_checkpoints')}
+      WHERE name = ${TIMELINE_PROJECTION}
+      ON CONFLICT (name) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position,
+        events_folded = EXCLUDED.events_folded, updated_at = EXCLUDED.updated_at`.execute(trx);
+    await sql`DROP SCHEMA ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(trx);
+  });
+  options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.folded) });
+  return progress;
+}
+
+async function useRebuildSchema(trx: Transaction<DB>): Promise<void> {
+  // Read models resolve to the aside tables; the log and the policies stay in public.
+  await sql`SET LOCAL search_path TO ${sql.id(REBUILD_SCHEMA)}, public`.execute(trx);
+}
+
+/** Replaces public.<table> with the rebuilt one, keeping the original index names. */
+async function swapIn(trx: Transaction<DB>, table: string): Promise<void> {
+  const indexes = async (schema: string) =>
+    (
+      await sql<{ name: string; definition: string }>`
+        SELECT indexname AS name, regexp_replace(indexdef, '^.* USING ', '') AS definition
+        FROM pg_indexes WHERE schemaname = ${schema} AND tablename = ${table}`.execute(trx)
+    ).rows;
+  const original = await indexes('public');
+  await sql`DROP TABLE ${sql.id('public', table)}`.execute(trx);
+  await sql`ALTER TABLE ${sql.id(REBUILD_SCHEMA, table)} SET SCHEMA public`.execute(trx);
+  for (const rebuilt of await indexes('public')) {
+    const wanted = original.find((o) => o.definition === rebuilt.definition)?.name;
+    if (wanted !== undefined && wanted !== rebuilt.name) {
+      await sql`ALTER INDEX ${sql.id('public', rebuilt.name)} RENAME TO ${sql.id(wanted)}`.execute(trx);
+    }
+  }
+}
