@@ -1,0 +1,123 @@
+import pg from 'pg';
+import { sql } from 'kysely';
+import { createDatabase, Database } from '@ledger/database';
+import { CheckpointRepository, createTimelineProjection, TIMELINE_PROJECTION } from '@ledger/projections';
+import { outcomeEvent, outcomeEvents } from './support/events';
+import { ADMIN_KEY, startBuiltService, startTestService, TestService } from './support/test-service';
+
+/** Rollup counts and raw-log counts per (provider, model, platform, minute), as comparable text. */
+async function rollupsVersusLog(db: Database) {
+  const rollups = await sql<{ key: string; n: number }>`
+    SELECT concat_ws('/', provider, model, platform, minute, 'success', successes, 'error', errors, 'timeout', timeouts,
+                     'rate_limited', rate_limited, 'client_error', client_errors) AS key
+    FROM minute_rollups ORDER BY 1`.execute(db);
+  const log = await sql<{ key: string }>`
+    SELECT concat_ws('/', provider, model, platform, date_trunc('minute', occurred_at),
+      'success', count(*) FILTER (WHERE outcome = 'success'), 'error', count(*) FILTER (WHERE outcome = 'error'),
+      'timeout', count(*) FILTER (WHERE outcome = 'timeout'), 'rate_limited', count(*) FILTER (WHERE outcome = 'rate_limited'),
+      'client_error', count(*) FILTER (WHERE outcome = 'client_error')) AS key
+    FROM outcome_events GROUP BY provider, model, platform, date_trunc('minute', occurred_at) ORDER BY 1`.execute(db);
+  return { rollups: rollups.rows.map((r) => r.key), log: log.rows.map((r) => r.key) };
+}
+
+describe('projection safety', () => {
+  let service: TestService;
+  let db: Database;
+  let key: string;
+
+  beforeEach(async () => {
+    service = await startTestService({ ROLE: 'api' });
+    db = createDatabase({ url: service.databaseUrl, poolSize: 4 });
+    key = (await service.client.createKey('notion', ['INGEST'])).secret;
+  });
+  afterEach(async () => {
+    await db.destroy();
+    await service.close();
+  });
+
+  it('never skips an event whose transaction commits after a later-numbered one', async () => {
+    const projection = createTimelineProjection(db);
+    // T1 takes its transaction id and a log position first, and stays open.
+    const t1 = new pg.Client({ connectionString: service.databaseUrl });
+    await t1.connect();
+    await t1.query('BEGIN');
+    await t1.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome)
+                    VALUES ('notion', 't1-event', 'anthropic', 'claude-opus-4-7', '2026-06-07T09:02:30Z', 'error')`);
+    const { rows } = await t1.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+    const t1Xid = BigInt(rows[0]!.xid);
+
+    // T2 appends and commits.
+    expect((await service.client.postEvents(key, outcomeEvents('t2', 100))).body.accepted).toBe(100);
+
+    // The projector runs: it must wait for T1 rather than fold T2 past it.
+    while ((await projection.step({ batchSize: 10, deriveOutages: true })).status === 'folded');
+    const during = await db.transaction().execute((trx) => new CheckpointRepository().get(trx, TIMELINE_PROJECTION));
+    expect(during.position.transactionId < t1Xid).toBe(true);
+    const state = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents caughtUp } }');
+    expect(state.body.data.projections).toEqual([{ name: 'timeline', lagEvents: 100, caughtUp: false }]);
+
+    await t1.query('COMMIT');
+    await t1.end();
+    while ((await projection.step({ batchSize: 10, deriveOutages: true })).status === 'folded');
+    const { rollups, log } = await rollupsVersusLog(db);
+    expect(rollups).toEqual(log);
+    const total = await sql<{ n: bigint }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM minute_rollups`.execute(db);
+    expect(Number(total.rows[0]!.n)).toBe(101);
+  });
+
+  it('stays exact with two worker processes, one of them SIGKILLed again and again while folding', async () => {
+    // A backlog to fold: 60,000 events over a few hours of minutes.
+    const models = ['claude-opus-4-7', 'claude-opus-4-8', 'gpt-5'];
+    for (let b = 0; b < 12; b++) {
+      const batch = outcomeEvents(`backlog-${b}`, 5_000).map((e, i) => ({
+        ...e,
+        model: models[i % 3],
+        occurredAt: new Date(Date.UTC(2026, 5, 7, 6) + ((b * 5_000 + i) % 14_400) * 1_000).toISOString(),
+      }));
+      expect((await service.client.postEvents(key, batch)).body.accepted).toBe(5_000);
+    }
+    const env = { DATABASE_URL: service.databaseUrl, ROLE: 'worker' };
+    // The first crashes hit a worker folding the backlog alone, so they land inside its
+    // transactions; for the later ones a second worker runs alongside.
+    let steady: Awaited<ReturnType<typeof startBuiltService>> | null = null;
+    let kills = 0;
+    try {
+      for (let k = 0; k < 5; k++) {
+        if (k === 3) steady = await startBuiltService(env);
+        const victim = await startBuiltService(env);
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+        victim.process.kill('SIGKILL');
+        await victim.exited;
+        kills++;
+        // More events keep arriving between crashes.
+        await service.client.postEvents(key, outcomeEvents(`between-${k}`, 1_000).map((e) => ({ ...e, model: 'gpt-5' })));
+      }
+      expect(steady).not.toBeNull();
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { caughtUp } }');
+        if (body.data.projections[0]?.caughtUp) break;
+        if (Date.now() > deadline) throw new Error('the workers did not catch up');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      steady?.process.kill('SIGTERM');
+      await steady?.exited;
+    }
+    expect(kills).toBe(5);
+    const { rollups, log } = await rollupsVersusLog(db);
+    expect(rollups).toEqual(log);
+    expect(log.length).toBeGreaterThan(100);
+  });
+
+  it('refuses to skip: a single late event into an old, already-projected minute updates that minute', async () => {
+    const projection = createTimelineProjection(db);
+    await service.client.postEvents(key, [outcomeEvent('early', { occurredAt: '2026-06-07T09:10:00Z' })]);
+    while ((await projection.step({ batchSize: 100, deriveOutages: true })).status === 'folded');
+    await service.client.postEvents(key, [outcomeEvent('late', { occurredAt: '2026-06-07T09:10:30Z', outcome: 'error' })]);
+    while ((await projection.step({ batchSize: 100, deriveOutages: true })).status === 'folded');
+    const { rollups, log } = await rollupsVersusLog(db);
+    expect(rollups).toEqual(log);
+    expect(rollups).toHaveLength(1);
+  });
+});
