@@ -114,6 +114,32 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
     ]);
   });
 
+  it('streams statusChanged over server-sent events when a model\'s live status changes', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${service.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${notion}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { statusChanged(provider: "subco") { provider model status eligibleRequests } }' }),
+      signal: abort.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    await new Promise((r) => setTimeout(r, 1_500)); // the feed learns the current statuses first
+    const now = Date.now();
+    await service.client.postEvents(notion, Array.from({ length: 10 }, (_, i) =>
+      outcomeEvent(`sub-${i}`, { provider: 'subco', model: 'm-1', outcome: 'error', occurredAt: new Date(now - i * 1_000).toISOString() })));
+    let text = '';
+    const deadline = Date.now() + 15_000;
+    while (!text.includes('MAJOR_OUTAGE') && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    const event = text.split('\n').find((line) => line.startsWith('data:') && line.includes('statusChanged'))!;
+    expect(JSON.parse(event.slice(5)).data.statusChanged).toEqual({ provider: 'subco', model: 'm-1', status: 'MAJOR_OUTAGE', eligibleRequests: 10 });
+  });
+
   it('re-derives outages when a detection policy changes', async () => {
     const set = await service.client.graphql(
       ADMIN_KEY,

@@ -7,6 +7,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { ApiKeyService } from '@ledger/auth';
 import { ProjectionsModule } from '@ledger/projections';
 import { ApiKeyResolver } from './api-key.resolver';
+import { StatusFeed } from './status-feed';
 import { TimelineResolver } from './timeline.resolver';
 import type { GraphqlContext } from './graphql-context';
 import { typeDefs } from './schema.graphql';
@@ -37,7 +38,7 @@ function parseDecimal(value: unknown): string {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule], providers: [ApiKeyResolver, TimelineResolver] })
+@Module({ imports: [ProjectionsModule], providers: [ApiKeyResolver, TimelineResolver, StatusFeed] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

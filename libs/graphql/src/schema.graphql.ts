@@ -173,4 +173,9 @@ export const typeDefs = /* GraphQL */ `
     "Overrides detection thresholds for a provider or a model; the outages it affects are derived again (admin)."
     setDetectionPolicy(input: DetectionPolicyInput!): DetectionPolicy!
   }
+
+  type Subscription {
+    "A model's live status, each time it changes (server-sent events)."
+    statusChanged(provider: String): ModelStatus!
+  }
 `;

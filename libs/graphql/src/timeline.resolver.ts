@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
-import { DetectionPolicyService, IncidentView, OutageView, TimelineQueries } from '@ledger/projections';
+import { DetectionPolicyService, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
 import { asGraphql, GraphqlContext, requireScope } from './graphql-context';
+import { StatusFeed } from './status-feed';
 
 const DAY_MS = 86_400_000;
 const status = (s: MinuteStatus) => s.toUpperCase();
@@ -40,6 +41,10 @@ function presentOutage(o: OutageView) {
   };
 }
 
+function presentStatus(s: ModelStatusView) {
+  return { ...s, status: status(s.status), since: minuteDate(s.since) };
+}
+
 function presentIncident(i: IncidentView) {
   return {
     provider: i.provider,
@@ -60,6 +65,7 @@ export class TimelineResolver {
   constructor(
     private readonly queries: TimelineQueries,
     private readonly policies: DetectionPolicyService,
+    private readonly feed: StatusFeed,
   ) {}
 
   resolvers() {
@@ -93,11 +99,20 @@ export class TimelineResolver {
         providerStatus: async (_: unknown, a: { provider?: string | null; model?: string | null }, context: GraphqlContext) => {
           requireScope(context, 'read');
           const rows = await this.queries.providerStatus({ provider: opt(a.provider), model: opt(a.model) });
-          return rows.map((s) => ({ ...s, status: status(s.status), since: minuteDate(s.since) }));
+          return rows.map(presentStatus);
         },
         projections: async (_: unknown, __: unknown, context: GraphqlContext) => {
           requireScope(context, 'read');
           return this.queries.projections();
+        },
+      },
+      Subscription: {
+        statusChanged: {
+          subscribe: (_: unknown, a: { provider?: string | null }, context: GraphqlContext) => {
+            requireScope(context, 'read');
+            return this.feed.subscribe(opt(a.provider));
+          },
+          resolve: (payload: ModelStatusView) => presentStatus(payload),
         },
       },
       Mutation: {
