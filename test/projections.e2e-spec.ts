@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { createDatabase, Database } from '@ledger/database';
-import { createTimelineProjection, MinuteRollupRepository, OutageRepository, TimelineProjection } from '@ledger/projections';
-import { bruteForceCounts, bruteForceOutages, compareOutages, RawEvent } from './support/brute-force';
+import { createTimelineProjection, MinuteRollupRepository, OutageRepository, TimelineProjection, TimelineQueries } from '@ledger/projections';
+import { bruteForceCounts, bruteForceIncidents, bruteForceOutages, compareOutages, RawEvent } from './support/brute-force';
 import { startTestService, TestService } from './support/test-service';
 
 const BASE = Date.UTC(2026, 5, 7, 9, 0, 0);
@@ -11,6 +11,7 @@ describe('the timeline projection', () => {
   let service: TestService;
   let db: Database;
   let projection: TimelineProjection;
+  let queries: TimelineQueries;
   const keys: Record<string, string> = {};
 
   beforeAll(async () => {
@@ -18,6 +19,7 @@ describe('the timeline projection', () => {
     service = await startTestService({ ROLE: 'api' });
     db = createDatabase({ url: service.databaseUrl, poolSize: 4 });
     projection = createTimelineProjection(db);
+    queries = service.app.get(TimelineQueries);
     for (const p of PLATFORMS) keys[p] = (await service.client.createKey(p, ['INGEST'])).secret;
   });
   afterAll(async () => {
@@ -70,7 +72,7 @@ describe('the timeline projection', () => {
 
   let run = 0;
   const severitiesSeen = new Set<string>();
-  it('derives exactly the outages and counts of a brute-force reading of the raw log, whatever the arrival order and batch boundaries', async () => {
+  it('derives exactly the outages, incidents and counts of a brute-force reading of the raw log, whatever the arrival order and batch boundaries', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(eventArb, { minLength: 150, maxLength: 400 }),
@@ -111,6 +113,11 @@ describe('the timeline projection', () => {
           expect(await storedOutages(provider)).toEqual(expected);
           expect(await storedCounts(provider)).toEqual(bruteForceCounts(events));
           expected.forEach((o) => severitiesSeen.add(o.severity));
+          const incidents = await queries.incidentsIn({ from: new Date(BASE - 86_400_000), to: new Date(BASE + 86_400_000), provider });
+          expect(incidents.map((i) => ({
+            provider: i.provider, start: new Date(i.start * 60_000).toISOString(), end: new Date(i.end * 60_000).toISOString(),
+            severity: i.severity, models: i.models, outages: i.outages,
+          }))).toEqual(bruteForceIncidents(expected));
         },
       ),
       { numRuns: 25 },

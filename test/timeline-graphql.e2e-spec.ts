@@ -88,6 +88,30 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
     }
   });
 
+  it('reports each minute\'s p95 latency within 1 % of the exact nearest-rank value', async () => {
+    const raw = [...seedDayFile('notion').trim().split('\n'), ...seedDayFile('acme-wiki').trim().split('\n')]
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.model === 'claude-opus-4-7' && e.outcome === 'success' && typeof e.latencyMs === 'number');
+    const byMinute = new Map<string, number[]>();
+    for (const e of raw) {
+      const minute = new Date(Math.floor(Date.parse(e.occurredAt) / 60_000) * 60_000).toISOString();
+      byMinute.set(minute, [...(byMinute.get(minute) ?? []), e.latencyMs]);
+    }
+    const { body } = await service.client.graphql(
+      ADMIN_KEY,
+      `{ minuteSeries(from: "${day.from}", to: "${day.to}", provider: "anthropic", model: "claude-opus-4-7") { minute p95LatencyMs } }`,
+    );
+    let checked = 0;
+    for (const m of body.data.minuteSeries) {
+      const values = (byMinute.get(m.minute) ?? []).sort((a, b) => a - b);
+      if (values.length === 0) continue;
+      const exact = values[Math.ceil(0.95 * values.length) - 1]!;
+      expect(Math.abs(m.p95LatencyMs - exact)).toBeLessThanOrEqual(0.01 * exact);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
   it('never shows a platform key another platform\'s series', async () => {
     const { body } = await service.client.graphql(notion, `{ outages(from: "${day.from}", to: "${day.to}", platform: "acme-wiki") { start } }`);
     expect(body.errors[0].extensions.code).toBe('FORBIDDEN');

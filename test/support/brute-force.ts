@@ -110,3 +110,43 @@ export function bruteForceCounts(events: readonly RawEvent[]): Map<string, Recor
   }
   return counts;
 }
+
+export interface ExpectedIncident {
+  provider: string;
+  start: string;
+  end: string;
+  severity: string;
+  models: string[];
+  outages: number;
+}
+
+/** Incidents read literally: model outages of one provider chained while within the gap of each other. */
+export function bruteForceIncidents(outages: readonly ExpectedOutage[], mergeGapMinutes = 2): ExpectedIncident[] {
+  const models = outages.filter((o) => o.platform === null);
+  const incidents: ExpectedIncident[] = [];
+  for (const provider of [...new Set(models.map((o) => o.provider))].sort()) {
+    const mine = models.filter((o) => o.provider === provider);
+    // Connected components: two outages belong together when their ranges come within the gap.
+    const group = mine.map((_, i) => i);
+    const root = (i: number): number => (group[i] === i ? i : root(group[i]!));
+    const minutes = (iso: string) => Date.parse(iso) / 60_000;
+    mine.forEach((a, i) =>
+      mine.forEach((b, j) => {
+        if (Math.max(minutes(a.start), minutes(b.start)) - Math.min(minutes(a.end), minutes(b.end)) <= mergeGapMinutes) group[root(i)] = root(j);
+      }),
+    );
+    const components = new Map<number, ExpectedOutage[]>();
+    mine.forEach((o, i) => components.set(root(i), [...(components.get(root(i)) ?? []), o]));
+    for (const members of components.values()) {
+      incidents.push({
+        provider,
+        start: members.map((o) => o.start).sort()[0]!,
+        end: members.map((o) => o.end).sort().at(-1)!,
+        severity: members.map((o) => o.severity).reduce((a, b) => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b)),
+        models: [...new Set(members.map((o) => o.model))].sort(),
+        outages: members.length,
+      });
+    }
+  }
+  return incidents.sort((a, b) => a.start.localeCompare(b.start) || a.provider.localeCompare(b.provider));
+}

@@ -11,6 +11,8 @@ export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
   url: string;
   databaseUrl: string;
+  /** The Nest application, for tests that reach a provider directly. */
+  app: NestFastifyApplication;
   /** Stops accepting requests, lets in-flight ones finish, closes the pool, stops an embedded Postgres. */
   close(): Promise<void>;
 }
@@ -56,6 +58,7 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   return {
     url,
     databaseUrl,
+    app,
     close: async () => {
       await app.close();
       await embedded?.stop();
