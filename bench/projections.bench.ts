@@ -1,0 +1,542 @@
+/**
+ * Projections benchmark (`npm run bench:projections`).
+ *
+ * 1. Starts a throwaway embedded Postgres (or uses DATABASE_URL, which must hold no events), with
+ *    default settings, migrates it, and writes a log of BENCH_EVENTS events straight into
+ *    outcome_events with SQL: 30 days ending an hour ago, in time order, 3 platforms, 30 models
+ *    (skewed), ~97% success, and hour-long error bursts (≈1% of each model's hours) so outages exist.
+ * 2. (a) Replay: times rebuildTimeline(db, { batchSize: 250,000 }) over that log → events/s.
+ * 3. Spawns the built service (ROLE=all: the API and the projector worker) and measures
+ *    (c) `outages` for one model over 30 days (rotating over the models) and `providerStatus`
+ *    for all models over POST /graphql, sequentially, after a warm-up.
+ * 4. (b) Lag: posts events (occurredAt = now) at BENCH_LAG_RATE events/s for BENCH_LAG_SECONDS,
+ *    as 10 batches a second on a fixed schedule, and polls the timeline checkpoint every 50 ms.
+ *    A batch is visible once the checkpoint has passed its last event: rollups (what minuteSeries
+ *    reads) and the checkpoint commit in one transaction. Lag = visible − POST answered 200.
+ *    The minuteSeries totals are checked against what was posted. Then (c) is measured again.
+ * 5. Prints a summary with PASS/FAIL per target, and one JSON line.
+ *
+ * Environment: BENCH_EVENTS (5000000), BENCH_LAG_RATE (10000), BENCH_LAG_SECONDS (60),
+ * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { rebuildTimeline } from '@ledger/projections';
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number in [${min}, ${max}]`);
+  return value;
+}
+
+const EVENTS = Math.floor(envNumber('BENCH_EVENTS', 5_000_000, 1_000, 100_000_000));
+const LAG_RATE = Math.floor(envNumber('BENCH_LAG_RATE', 10_000, 10, 100_000));
+const LAG_SECONDS = envNumber('BENCH_LAG_SECONDS', 60, 1, 600);
+const QUERIES = Math.floor(envNumber('BENCH_QUERIES', 200, 1, 10_000));
+const WARMUP_QUERIES = 20;
+const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55434, 1, 65535));
+const EXTERNAL_DATABASE_URL = process.env.DATABASE_URL || undefined;
+const STRICT = process.env.BENCH_STRICT === '1';
+const HOST = '127.0.0.1';
+const REBUILD_BATCH = 250_000;
+const GEN_CHUNK = 500_000;
+const LOG_DAYS = 30;
+const LAG_PLATFORM = 'lagbench';
+const BATCHES_PER_SECOND = 10;
+const POLL_MS = 50;
+const TARGET = { replay: 500_000, lagP99Ms: 2_000, queryP95Ms: 50 };
+const WATCHDOG_MS = (1_800 + EVENTS / 2_000 + 3 * LAG_SECONDS) * 1000;
+
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const secs = (ms: number) => (ms / 1000).toFixed(1);
+
+// 5 providers × 6 models, Zipf-like traffic shares; 3 platforms 60/30/10.
+const CATALOGUE: Record<string, string[]> = {
+  anthropic: ['claude-opus-4-7', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-5', 'claude-3-7-sonnet'],
+  openai: ['gpt-5', 'gpt-5-mini', 'o4-mini', 'gpt-4.1', 'gpt-5-nano', 'gpt-4o'],
+  google: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-3-pro', 'gemini-2.5-flash-lite', 'gemini-2.0-flash', 'gemma-3-27b'],
+  mistral: ['mistral-large-2', 'codestral-2', 'mistral-medium-3', 'mistral-small-3', 'devstral-medium', 'magistral-medium'],
+  deepseek: ['deepseek-v3.2', 'deepseek-r1', 'deepseek-v3.1', 'deepseek-coder-v2', 'deepseek-v3', 'deepseek-r1-distill'],
+};
+const MODELS = Object.entries(CATALOGUE).flatMap(([provider, models]) => models.map((model) => ({ provider, model })));
+// Interleave providers in rank order so every provider has a busy model.
+const RANKED = [0, 1, 2, 3, 4, 5].flatMap((r) => [0, 1, 2, 3, 4].map((p) => MODELS[p * 6 + r]!));
+const MODEL_SLOTS = RANKED.flatMap((_, rank) => Array<number>(Math.max(1, Math.round(200 / (rank + 1) ** 0.8))).fill(rank + 1));
+const PLATFORM_SLOTS = [...Array<string>(6).fill('acme'), ...Array<string>(3).fill('globex'), 'initech'];
+const BURST_PER_1024 = 10; // ≈1% of a model's hours are an error burst (50% failures)
+
+const uniform = (seed: number) => `((hashint8extended(i, ${seed}) & 4503599627370495)::float8 / 4503599627370496)`;
+/** One chunk of the synthetic log, computed by Postgres from the row number alone (deterministic). */
+const GENERATE_SQL = `
+INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome, http_status, error_code, latency_ms, ttft_ms)
+SELECT platform, 'e' || i, provider, model, ts, oc::outcome,
+  CASE oc WHEN 'success' THEN 200 WHEN 'error' THEN (ARRAY[500, 502, 503, 529])[1 + floor(u4 * 4)::int]
+          WHEN 'rate_limited' THEN 429 WHEN 'client_error' THEN 400 END,
+  CASE oc WHEN 'error' THEN 'api_error' WHEN 'timeout' THEN 'timeout' WHEN 'rate_limited' THEN 'rate_limit_error'
+          WHEN 'client_error' THEN 'invalid_request_error' END,
+  lat, CASE WHEN oc = 'success' AND u6 < 0.8 THEN greatest(1, round(lat * (0.08 + 0.375 * u6))::int) END
+FROM (
+  SELECT *, CASE oc WHEN 'success' THEN least(600000, greatest(40, round(exp(ln(1500) + 0.8 * sqrt(-2 * ln(1 - u4)) * cos(2 * pi() * u5)))))::int
+                    WHEN 'error' THEN round(200 + u4 * 8000)::int WHEN 'timeout' THEN 30000 + 30000 * floor(u4 * 4)::int
+                    WHEN 'rate_limited' THEN round(30 + u4 * 400)::int ELSE round(20 + u4 * 300)::int END AS lat
+  FROM (
+    SELECT *, CASE WHEN burst AND u3 < 0.45 THEN 'error' WHEN burst AND u3 < 0.5 THEN 'timeout'
+                   WHEN u3 < 0.970 THEN 'success' WHEN u3 < 0.974 THEN 'error' WHEN u3 < 0.975 THEN 'timeout'
+                   WHEN u3 < 0.990 THEN 'rate_limited' ELSE 'client_error' END AS oc
+    FROM (
+      SELECT i, ts, u3, u4, u5, u6, ($5::text[])[mi] AS provider, ($6::text[])[mi] AS model,
+             ($7::text[])[1 + floor(u2 * cardinality($7::text[]))::int] AS platform,
+             (hashint8extended(floor(extract(epoch FROM ts) / 3600)::bigint * 64 + mi, 7) & 1023) < ${BURST_PER_1024} AS burst
+      FROM (
+        SELECT i, $1::timestamptz + (i * $2::float8) * interval '1 millisecond' AS ts,
+               ($4::int[])[1 + floor(${uniform(1)} * cardinality($4::int[]))::int] AS mi,
+               ${uniform(2)} AS u2, ${uniform(3)} AS u3, ${uniform(4)} AS u4, ${uniform(5)} AS u5, ${uniform(6)} AS u6
+        FROM generate_series($3::bigint, $8::bigint) AS i
+      ) a
+    ) b
+  ) c
+) d`;
+
+// ───────────────────────────── helpers ─────────────────────────────
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
+
+async function freePort(): Promise<number> {
+  for (let port = 20_000 + Math.floor(Math.random() * 20_000); ; port++) if (await portIsFree(port)) return port;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+interface Service { child: ChildProcess; url: string; output: string[] }
+
+function spawnService(databaseUrl: string, port: number, adminKey: string): Service {
+  const main = join(__dirname, '../apps/api/src/main.js');
+  if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(env)) if (name.startsWith('BENCH_')) delete env[name];
+  Object.assign(env, { DATABASE_URL: databaseUrl, PORT: String(port), HOST, ADMIN_API_KEY: adminKey, ROLE: 'all', LOG_LEVEL: 'warn' });
+  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '')) {
+      output.push(line);
+      if (output.length > 200) output.shift();
+      process.stderr.write(`[service] ${line}\n`);
+    }
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { child, url: `http://${HOST}:${port}`, output };
+}
+
+async function waitUntilReady(service: Service, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`the service exited during start-up (code ${service.child.exitCode})`);
+    try {
+      const response = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`the service was not ready within ${timeoutMs / 1000} s`);
+}
+
+async function stopService(service: Service): Promise<void> {
+  const { child } = service;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  if (!(await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]))) {
+    child.kill('SIGKILL');
+    await Promise.race([exited, sleep(5_000)]);
+  }
+}
+
+async function graphql<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
+  if (response.status !== 200 || body.errors !== undefined || body.data === undefined) throw new Error(`GraphQL HTTP ${response.status}: ${text.slice(0, 500)}`);
+  return body.data;
+}
+
+const OUTAGES_QUERY = `query ($from: DateTime!, $to: DateTime!, $provider: String, $model: String) {
+  outages(from: $from, to: $to, provider: $provider, model: $model) {
+    provider model platform start end lastBadMinuteEnd ongoing durationMinutes severity peakErrorRate eligibleRequests failedRequests platformsAffected } }`;
+const STATUS_QUERY = '{ providerStatus { provider model status since errorRate eligibleRequests } }';
+
+interface QueryStats { p50: number; p95: number; p99: number; rows: number }
+
+/** Sequential requests after a warm-up: latency percentiles (ms) and the mean number of rows answered. */
+async function measureQuery(run: (i: number) => Promise<number>): Promise<QueryStats> {
+  for (let i = 0; i < WARMUP_QUERIES; i++) await run(i);
+  const latencies: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < QUERIES; i++) {
+    const t0 = performance.now();
+    rows += await run(i);
+    latencies.push(performance.now() - t0);
+  }
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rows: rows / QUERIES };
+}
+
+async function measureQueries(url: string, key: string): Promise<{ outages: QueryStats; providerStatus: QueryStats }> {
+  const to = new Date();
+  const from = new Date(to.getTime() - LOG_DAYS * 86_400_000);
+  const outages = await measureQuery(async (i) => {
+    const m = MODELS[i % MODELS.length]!;
+    const data = await graphql<{ outages: unknown[] }>(url, key, OUTAGES_QUERY, { from, to, provider: m.provider, model: m.model });
+    return data.outages.length;
+  });
+  const providerStatus = await measureQuery(async () => (await graphql<{ providerStatus: unknown[] }>(url, key, STATUS_QUERY)).providerStatus.length);
+  return { outages, providerStatus };
+}
+
+// ───────────────────────────── lag phase ─────────────────────────────
+
+interface Position { t: bigint; g: bigint }
+const atOrAfter = (a: Position, b: Position) => a.t > b.t || (a.t === b.t && a.g >= b.g);
+
+interface BatchRecord { committedAt: number; end: Position | null }
+
+async function checkpointOf(client: pg.Client): Promise<Position & { folded: number }> {
+  const { rows } = await client.query<{ t: string; g: string; n: string }>(
+    "SELECT transaction_id::text AS t, global_position::text AS g, events_folded::text AS n FROM projection_checkpoints WHERE name = 'timeline'");
+  const row = rows[0];
+  return row === undefined ? { t: 0n, g: 0n, folded: 0 } : { t: BigInt(row.t), g: BigInt(row.g), folded: Number(row.n) };
+}
+
+async function lagPhase(url: string, adminKey: string, token: string, databaseUrl: string) {
+  const [poller, lookup] = [new pg.Client({ connectionString: databaseUrl }), new pg.Client({ connectionString: databaseUrl })];
+  cleanup.clients.push(poller, lookup);
+  await Promise.all([poller.connect(), lookup.connect()]);
+  const batchSize = Math.max(1, Math.round(LAG_RATE / BATCHES_PER_SECOND));
+  const total = Math.max(1, Math.round(LAG_SECONDS * BATCHES_PER_SECOND));
+  const intervalMs = 1000 / BATCHES_PER_SECOND;
+  const batches: BatchRecord[] = [];
+  const polls: { at: number; pos: Position }[] = [];
+  const foldedBefore = (await checkpointOf(poller)).folded;
+  const phaseStart = new Date();
+  let polling = true;
+  const failures: unknown[] = [];
+  const pollLoop = (async () => {
+    while (polling) {
+      const pos = await checkpointOf(poller);
+      polls.push({ at: performance.now(), pos });
+      await sleep(POLL_MS);
+    }
+  })().catch((error: unknown) => void failures.push(error));
+
+  const lookups: Promise<void>[] = [];
+  const post = async (k: number) => {
+    const ids: string[] = [];
+    const events = Array.from({ length: batchSize }, (_, i) => {
+      const m = RANKED[MODEL_SLOTS[Math.floor(Math.random() * MODEL_SLOTS.length)]! - 1]!;
+      const roll = Math.random();
+      const outcome = roll < 0.97 ? 'success' : roll < 0.98 ? 'error' : roll < 0.99 ? 'rate_limited' : 'client_error';
+      ids.push(`lag-${k}-${i}`);
+      return { id: ids[i], provider: m.provider, model: m.model, occurredAt: new Date().toISOString(), outcome, latencyMs: 200 + Math.floor(Math.random() * 3000) };
+    });
+    const response = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ events }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await response.text();
+    const committedAt = performance.now();
+    const result = JSON.parse(text) as { accepted?: number };
+    if (response.status !== 200 || result.accepted !== batchSize) throw new Error(`POST /v1/events: HTTP ${response.status} ${text.slice(0, 300)}`);
+    const record: BatchRecord = { committedAt, end: null };
+    batches.push(record);
+    // Where the batch ended in the log's commit order (one transaction per batch).
+    lookups.push(lookup.query<{ t: string; g: string }>(
+      'SELECT transaction_id::text AS t, max(global_position)::text AS g FROM outcome_events WHERE platform = $1 AND event_id = ANY($2::text[]) GROUP BY 1',
+      [LAG_PLATFORM, [ids[0]!, ids[ids.length - 1]!]],
+    ).then(({ rows }) => {
+      if (rows.length !== 1) throw new Error(`batch ${k}: expected one transaction, found ${rows.length}`);
+      record.end = { t: BigInt(rows[0]!.t), g: BigInt(rows[0]!.g) };
+    }).catch((error: unknown) => void failures.push(error)));
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  const t0 = performance.now();
+  let behind = 0;
+  for (let k = 0; k < total && failures.length === 0; k++) {
+    const wait = t0 + k * intervalMs - performance.now();
+    if (wait > 0) await sleep(wait);
+    else if (wait < -intervalMs) behind++;
+    while (inFlight.size >= 32) await Promise.race(inFlight);
+    const p: Promise<void> = post(k).catch((error: unknown) => void failures.push(error)).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  const postEnd = Math.max(...batches.map((b) => b.committedAt));
+  await Promise.all(lookups);
+  if (failures.length > 0 || batches.length === 0) throw failures[0] ?? new Error('no batch was posted');
+  // Wait (bounded) for the projection to fold everything that was posted.
+  const last = batches.reduce<Position>((max, b) => (atOrAfter(max, b.end!) ? max : b.end!), { t: 0n, g: 0n });
+  const deadline = performance.now() + 120_000;
+  while (performance.now() < deadline && failures.length === 0 && !polls.some((p) => atOrAfter(p.pos, last))) await sleep(POLL_MS);
+  polling = false;
+  await pollLoop;
+  if (failures.length > 0) throw failures[0];
+
+  const lags = batches.map((b) => {
+    const seen = polls.find((p) => atOrAfter(p.pos, b.end!));
+    return seen === undefined ? Infinity : seen.at - b.committedAt;
+  });
+  const foldedDelta = (await checkpointOf(poller)).folded - foldedBefore;
+  // Everything posted must be visible in minuteSeries (the lag platform only).
+  const to = new Date(Date.now() + 120_000);
+  const from = new Date(phaseStart.getTime() - 120_000);
+  let visible = 0;
+  for (const provider of Object.keys(CATALOGUE)) {
+    const data = await graphql<{ minuteSeries: { successes: number; errors: number; timeouts: number; rateLimited: number; clientErrors: number }[] }>(
+      url, adminKey, `query ($from: DateTime!, $to: DateTime!, $provider: String!, $platform: String) {
+        minuteSeries(from: $from, to: $to, provider: $provider, platform: $platform) { successes errors timeouts rateLimited clientErrors } }`,
+      { from, to, provider, platform: LAG_PLATFORM });
+    for (const m of data.minuteSeries) visible += m.successes + m.errors + m.timeouts + m.rateLimited + m.clientErrors;
+  }
+  const posted = batches.length * batchSize;
+  return {
+    batches: batches.length, batchSize, posted, seconds: (postEnd - t0) / 1000, rate: posted / ((postEnd - t0) / 1000), behind,
+    p50: percentile(lags, 50), p99: percentile(lags, 99), max: Math.max(...lags), min: Math.min(...lags),
+    foldedDelta, visibleInMinuteSeries: visible,
+  };
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+const cleanup: { service: Service | null; postgres: RunningPostgres | null; tempDir: string | null; clients: pg.Client[]; db: Database | null } =
+  { service: null, postgres: null, tempDir: null, clients: [], db: null };
+let cleanedUp = false;
+
+async function cleanUp(): Promise<void> {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  for (const client of cleanup.clients) await client.end().catch(() => undefined);
+  if (cleanup.db) await cleanup.db.destroy().catch(() => undefined);
+  if (cleanup.service) await stopService(cleanup.service).catch(() => undefined);
+  if (cleanup.postgres) await withTimeout(cleanup.postgres.stop(), 30_000, 'stopping Postgres').catch((e: Error) => log(e.message));
+  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
+}
+
+process.on('exit', () => {
+  const child = cleanup.service?.child;
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
+});
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+
+  let databaseUrl: string;
+  if (EXTERNAL_DATABASE_URL !== undefined) {
+    databaseUrl = EXTERNAL_DATABASE_URL;
+  } else {
+    let port = PG_PORT;
+    // startEmbeddedPostgres reuses a cluster already answering on the port: make sure it is ours.
+    while (!(await portIsFree(port))) if (++port > PG_PORT + 50) throw new Error(`no free port in ${PG_PORT}..${PG_PORT + 50}`);
+    cleanup.tempDir = await mkdtemp(join(os.tmpdir(), 'sla-ledger-bench-proj-'));
+    await chmod(cleanup.tempDir, 0o755);
+    log(`starting a throwaway embedded Postgres on ${HOST}:${port} in ${cleanup.tempDir}`);
+    cleanup.postgres = await withTimeout(startEmbeddedPostgres({ dataDir: cleanup.tempDir, port }), 120_000, 'starting Postgres');
+    databaseUrl = cleanup.postgres.url;
+  }
+  const db = (cleanup.db = createDatabase({ url: databaseUrl, poolSize: 4, applicationName: 'bench-projections' }));
+  await migrateToLatest(db);
+  const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-admin' });
+  cleanup.clients.push(admin);
+  await admin.connect();
+  const count = async (sqlText: string) => Number((await admin.query<{ n: string }>(sqlText)).rows[0]?.n ?? 0);
+  if ((await count('SELECT count(*) AS n FROM outcome_events')) > 0) throw new Error('the database already holds outcome events: use an empty one');
+  const version = (await admin.query<{ v: string }>("SELECT split_part(version(), ',', 1) AS v")).rows[0]?.v ?? '?';
+  const settingNames = ['shared_buffers', 'work_mem', 'max_wal_size', 'fsync', 'synchronous_commit'];
+  const settings = Object.fromEntries((await admin.query<{ name: string; s: string }>(
+    'SELECT name, current_setting(name) AS s FROM unnest($1::text[]) AS name', [settingNames])).rows.map((r) => [r.name, r.s]));
+
+  // ── the log ──
+  const logEnd = Date.now() - 3_600_000;
+  const logStart = logEnd - LOG_DAYS * 86_400_000;
+  const genStart = performance.now();
+  for (let lo = 1; lo <= EVENTS; lo += GEN_CHUNK) {
+    const hi = Math.min(EVENTS, lo + GEN_CHUNK - 1);
+    await withTimeout(admin.query(GENERATE_SQL, [new Date(logStart), (logEnd - logStart) / EVENTS, lo, MODEL_SLOTS,
+      RANKED.map((m) => m.provider), RANKED.map((m) => m.model), PLATFORM_SLOTS, hi]), 600_000, 'generating the log');
+    log(`generated ${fmtInt(hi)} / ${fmtInt(EVENTS)} events (${secs(performance.now() - genStart)} s)`);
+  }
+  const genMs = performance.now() - genStart;
+  const vacuumStart = performance.now();
+  await admin.query('VACUUM (ANALYZE) outcome_events');
+  await admin.query('CHECKPOINT');
+  const vacuumMs = performance.now() - vacuumStart;
+  const logFacts = (await admin.query<{ failed: string; success: string }>(
+    "SELECT round(100.0 * count(*) FILTER (WHERE outcome IN ('error', 'timeout')) / count(*), 2)::text AS failed, " +
+    "round(100.0 * count(*) FILTER (WHERE outcome = 'success') / count(*), 2)::text AS success FROM outcome_events")).rows[0]!;
+  log(`log ready: ${fmtInt(EVENTS)} events in ${secs(genMs)} s, VACUUM ANALYZE + CHECKPOINT ${secs(vacuumMs)} s`);
+
+  // ── (a) replay ──
+  log(`(a) rebuildTimeline over ${fmtInt(EVENTS)} events, batchSize ${fmtInt(REBUILD_BATCH)}`);
+  const progressAt: number[] = [];
+  const replayStart = performance.now();
+  const rebuilt = await withTimeout(rebuildTimeline(db, {
+    batchSize: REBUILD_BATCH,
+    onProgress: ({ folded, total }) => {
+      progressAt.push(performance.now());
+      if (progressAt.length % 4 === 0) log(`    folded ${fmtInt(folded)} / ${fmtInt(total)} (${secs(performance.now() - replayStart)} s)`);
+    },
+  }), 1_800_000, 'the rebuild');
+  const replayMs = performance.now() - replayStart;
+  // The last progress call comes after the swap; the one before it after the last folding batch.
+  const foldMs = (progressAt.length >= 2 ? progressAt[progressAt.length - 2]! : performance.now()) - replayStart;
+  const replayRate = rebuilt.folded / (replayMs / 1000);
+  const rollupRows = await count('SELECT count(*) AS n FROM minute_rollups');
+  const outageRows = await count('SELECT count(*) AS n FROM outages');
+  const modelOutages = await count("SELECT count(*) AS n FROM outages WHERE platform = ''");
+  log(`(a) ${fmtInt(rebuilt.folded)} events in ${secs(replayMs)} s → ${fmtInt(replayRate)} events/s; ${fmtInt(rollupRows)} rollups, ${fmtInt(outageRows)} outages`);
+  if (rebuilt.folded !== EVENTS) throw new Error(`the rebuild folded ${rebuilt.folded} events, not ${EVENTS}`);
+  await db.destroy();
+  cleanup.db = null;
+
+  // ── the service; (c) queries ──
+  const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
+  const service = (cleanup.service = spawnService(databaseUrl, await freePort(), adminKey));
+  await waitUntilReady(service, 90_000);
+  log(`service ready at ${service.url} (ROLE=all)`);
+  log(`(c) ${QUERIES} sequential requests per query after ${WARMUP_QUERIES} warm-up`);
+  const queriesBefore = await withTimeout(measureQueries(service.url, adminKey), 600_000, 'the query phase');
+
+  // ── (b) lag ──
+  const token = (await graphql<{ createApiKey: { secret: string } }>(service.url, adminKey,
+    `mutation { createApiKey(platform: "${LAG_PLATFORM}", scopes: [INGEST]) { secret } }`)).createApiKey.secret;
+  log(`(b) posting ${fmtInt(LAG_RATE)} events/s for ${LAG_SECONDS} s (${BATCHES_PER_SECOND} batches/s), checkpoint polled every ${POLL_MS} ms`);
+  const lag = await withTimeout(lagPhase(service.url, adminKey, token, databaseUrl), (LAG_SECONDS + 300) * 1000, 'the lag phase');
+  const loadAfterLag = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  log(`(b) lag p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms at ${fmtInt(lag.rate)} events/s`);
+  if (lag.foldedDelta !== lag.posted || lag.visibleInMinuteSeries !== lag.posted) {
+    throw new Error(`posted ${lag.posted} events, the checkpoint folded ${lag.foldedDelta}, minuteSeries shows ${lag.visibleInMinuteSeries}`);
+  }
+  log('(c) again, after the lag phase (providerStatus now has live minutes)');
+  const queriesAfter = await withTimeout(measureQueries(service.url, adminKey), 600_000, 'the query phase');
+  await stopService(service);
+  cleanup.service = null;
+
+  // ── report ──
+  const worst = (key: 'outages' | 'providerStatus') => Math.max(queriesBefore[key].p95, queriesAfter[key].p95);
+  const pass = {
+    replay: replayRate >= TARGET.replay,
+    lag: lag.p99 <= TARGET.lagP99Ms,
+    outages: worst('outages') <= TARGET.queryP95Ms,
+    providerStatus: worst('providerStatus') <= TARGET.queryP95Ms,
+  };
+  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const q = (s: QueryStats) => `p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  (${s.rows.toFixed(0)} rows/answer)`;
+  const lines = [
+    '',
+    'SLA Ledger projections benchmark',
+    '════════════════════════════════',
+    `machine     ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, node ${process.version}; ` +
+      `load avg before ${loadBefore}, right after (b) ${loadAfterLag}, at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `postgres    ${version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway, default settings'}): ${settingNames.map((n) => `${n}=${settings[n]}`).join(' ')}`,
+    `log         ${fmtInt(EVENTS)} events over ${LOG_DAYS} days in time order, ${MODELS.length} models / 5 providers (skewed), 3 platforms; ` +
+      `${logFacts.success}% success, ${logFacts.failed}% error+timeout (incl. ~1% of model-hours in 50% bursts); SQL-generated in ${secs(genMs)} s + VACUUM ANALYZE ${secs(vacuumMs)} s`,
+    '',
+    `(a) replay: rebuildTimeline, batchSize ${fmtInt(REBUILD_BATCH)}`,
+    `    ${fmtInt(replayRate).padStart(10)} events/s   ${fmtInt(rebuilt.folded)} events in ${secs(replayMs)} s ` +
+      `(folding ${secs(foldMs)} s, outage derivation + swap ${secs(replayMs - foldMs)} s)   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(pass.replay)}`,
+    `    read models: ${fmtInt(rollupRows)} minute_rollups, ${fmtInt(outageRows)} outages (${fmtInt(modelOutages)} on all-platform model series)`,
+    `(b) lag under ${fmtInt(LAG_RATE)} events/s for ${LAG_SECONDS} s: ${lag.batches} batches of ${fmtInt(lag.batchSize)}, achieved ${fmtInt(lag.rate)} events/s over ${lag.seconds.toFixed(1)} s` +
+      (lag.behind > 0 ? ` (${lag.behind} batches sent > 100 ms late)` : ''),
+    `    commit → visible: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms (min ${lag.min.toFixed(0)})   target p99 ≤ ${fmtInt(TARGET.lagP99Ms)} ms   ${verdict(pass.lag)}`,
+    `    (commit = POST answered 200; visible = first ${POLL_MS} ms checkpoint poll past the batch's last event: the checkpoint commits with the`,
+    `     rollups minuteSeries reads, so it is the same moment; all ${fmtInt(lag.posted)} events checked present in minuteSeries afterwards)`,
+    `(c) queries over HTTP POST /graphql, ${QUERIES} sequential after ${WARMUP_QUERIES} warm-up; service ROLE=all (worker idle)`,
+    `    outages, one model, ${LOG_DAYS} days        ${q(queriesBefore.outages)}`,
+    `    providerStatus, all models      ${q(queriesBefore.providerStatus)}`,
+    `    after (b): outages              ${q(queriesAfter.outages)}`,
+    `    after (b): providerStatus       ${q(queriesAfter.providerStatus)}`,
+    `    target p95 ≤ ${TARGET.queryP95Ms} ms (worse of the two runs): outages ${worst('outages').toFixed(1)} ms ${verdict(pass.outages)}, ` +
+      `providerStatus ${worst('providerStatus').toFixed(1)} ms ${verdict(pass.providerStatus)}`,
+    '',
+    `total bench time ${secs(performance.now() - startedAt)} s`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  const r1 = (n: number) => Math.round(n * 10) / 10;
+  const qs = (s: QueryStats) => ({ p50: r1(s.p50), p95: r1(s.p95), p99: r1(s.p99), rows: r1(s.rows) });
+  process.stdout.write(`${JSON.stringify({
+    bench: 'projections',
+    events: EVENTS,
+    replay: { eventsPerSec: Math.round(replayRate), seconds: r1(replayMs / 1000), foldSeconds: r1(foldMs / 1000), rollups: rollupRows, outages: outageRows },
+    lag: { rate: LAG_RATE, seconds: LAG_SECONDS, achievedEventsPerSec: Math.round(lag.rate), p50Ms: r1(lag.p50), p99Ms: r1(lag.p99), maxMs: r1(lag.max) },
+    queries: { outages: qs(queriesBefore.outages), providerStatus: qs(queriesBefore.providerStatus), afterLag: { outages: qs(queriesAfter.outages), providerStatus: qs(queriesAfter.providerStatus) } },
+    targets: TARGET,
+    pass: { ...pass, all: Object.values(pass).every(Boolean) },
+    generation: { seconds: r1(genMs / 1000), vacuumSeconds: r1(vacuumMs / 1000) },
+    machine: { cores: os.cpus().length, memGb: r1(os.totalmem() / 1024 ** 3), node: process.version, loadBefore, postgres: version, ...settings },
+  })}\n`);
+  return STRICT && !Object.values(pass).every(Boolean) ? 1 : 0;
+}
+
+const watchdog = setTimeout(() => {
+  log(`the benchmark took longer than ${WATCHDOG_MS / 1000} s; giving up`);
+  void cleanUp().finally(() => process.exit(3));
+}, WATCHDOG_MS);
+
+main().then(
+  async (code) => {
+    await cleanUp();
+    clearTimeout(watchdog);
+    process.exit(code);
+  },
+  async (error: unknown) => {
+    log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const output = cleanup.service?.output ?? [];
+    if (output.length > 0) log(`last service output:\n${output.slice(-20).join('\n')}`);
+    await cleanUp();
+    clearTimeout(watchdog);
+    process.exit(1);
+  },
+);
