@@ -446,6 +446,10 @@ async function main(): Promise<number> {
   await waitUntilReady(service, 90_000);
   log(`service ready at ${service.url} (ROLE=all)`);
   log(`(c) ${QUERIES} sequential requests per query after ${WARMUP_QUERIES} warm-up`);
+  // The rebuild swaps in freshly filled tables: say whether the planner had statistics for them yet.
+  const analyzed = (await admin.query<{ relname: string; ok: boolean }>(
+    "SELECT relname, coalesce(last_analyze, last_autoanalyze) IS NOT NULL AS ok FROM pg_stat_user_tables WHERE relname IN ('minute_rollups', 'outages') ORDER BY 1",
+  )).rows.map((r) => `${r.relname} ${r.ok ? 'analyzed' : 'not yet analyzed'}`).join(', ');
   const queriesBefore = await withTimeout(measureQueries(service.url, adminKey), 600_000, 'the query phase');
 
   // ── (b) lag ──
@@ -493,6 +497,7 @@ async function main(): Promise<number> {
     `    (commit = POST answered 200; visible = first ${POLL_MS} ms checkpoint poll past the batch's last event: the checkpoint commits with the`,
     `     rollups minuteSeries reads, so it is the same moment; all ${fmtInt(lag.posted)} events checked present in minuteSeries afterwards)`,
     `(c) queries over HTTP POST /graphql, ${QUERIES} sequential after ${WARMUP_QUERIES} warm-up; service ROLE=all (worker idle)`,
+    `    first run right after the rebuild and service start (${analyzed} by autovacuum at that point)`,
     `    outages, one model, ${LOG_DAYS} days        ${q(queriesBefore.outages)}`,
     `    providerStatus, all models      ${q(queriesBefore.providerStatus)}`,
     `    after (b): outages              ${q(queriesAfter.outages)}`,

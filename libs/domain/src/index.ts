@@ -10,3 +10,4 @@ export * from './detection';
 export * from './outages';
 export * from './incidents';
 export * from './latency-sketch';
+export * from './sla';

@@ -1,0 +1,4 @@
+export * from './period';
+export * from './money';
+export * from './contract';
+export * from './sla-evaluation';
