@@ -95,7 +95,42 @@ export interface DetectionPolicyTable {
 }
 export type DetectionPolicyRow = Selectable<DetectionPolicyTable>;
 
+export interface ContractTable {
+  id: string;
+  version: number;
+  platform: string;
+  provider: string;
+  terms: ColumnType<unknown, string, never>;
+  in_force_from: ColumnType<Date, Date | string, never>;
+  recorded_at: ColumnType<Date, Date | string, never>;
+}
+export type ContractRow = Selectable<ContractTable>;
+
+export interface MaintenanceWindowTable {
+  id: string;
+  provider: string;
+  models: string[];
+  start_at: ColumnType<Date, Date | string, never>;
+  end_at: ColumnType<Date, Date | string, never>;
+  reason: string;
+  declared_at: ColumnType<Date, Date | string, never>;
+}
+export type MaintenanceWindowRow = Selectable<MaintenanceWindowTable>;
+
+export interface StatementTable {
+  contract_id: string;
+  period: string;
+  version: number;
+  issued_at: ColumnType<Date, Date | string, never>;
+  report: ColumnType<unknown, string, never>;
+  events_counted: ColumnType<bigint, number | bigint, never>;
+}
+export type StatementRow = Selectable<StatementTable>;
+
 export interface DB {
+  contracts: ContractTable;
+  maintenance_windows: MaintenanceWindowTable;
+  statements: StatementTable;
   outcome_events: OutcomeEventTable;
   admin_events: AdminEventTable;
   api_keys: ApiKeyTable;

@@ -6,8 +6,10 @@ import { GraphQLScalarType, Kind } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { ApiKeyService } from '@ledger/auth';
 import { ProjectionsModule } from '@ledger/projections';
+import { ReportingModule } from '@ledger/reporting';
 import { ApiKeyResolver } from './api-key.resolver';
 import { StatusFeed } from './status-feed';
+import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import type { GraphqlContext } from './graphql-context';
 import { typeDefs } from './schema.graphql';
@@ -38,13 +40,14 @@ function parseDecimal(value: unknown): string {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule], providers: [ApiKeyResolver, TimelineResolver, StatusFeed] })
+@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, StatusFeed] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly keys: ApiKeyService,
     private readonly apiKeyResolver: ApiKeyResolver,
     private readonly timelineResolver: TimelineResolver,
+    private readonly slaResolver: SlaResolver,
     @Inject(GRAPHQL_OPTIONS) private readonly options: GraphqlOptions,
   ) {}
 
@@ -59,6 +62,7 @@ export class GraphqlModule implements OnModuleInit {
         { DateTime: DateTimeResolver, Decimal: DecimalScalar },
         this.apiKeyResolver.resolvers(),
         this.timelineResolver.resolvers(),
+        this.slaResolver.resolvers(),
       ],
     });
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({

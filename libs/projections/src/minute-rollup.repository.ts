@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { LatencySketch, MINUTE_MS, minuteOf, SeriesMinute } from '@ledger/domain';
+import { LatencySketch, MINUTE_MS, minuteOf, OutcomeCounts, SeriesMinute } from '@ledger/domain';
 import type { DB, MinuteRollupRow } from '@ledger/database';
 import { MinuteRollup } from './minute-rollup';
 
@@ -84,6 +84,36 @@ export class MinuteRollupRepository {
       },
       failingPlatforms: r.failing,
     }));
+  }
+
+  /** A contract's traffic per minute in [from, to): one platform to one provider, summed over the models (all when empty). */
+  async contractMinutes(
+    db: Kysely<DB>,
+    scope: { platform: string; provider: string; models: readonly string[]; from: Date; to: Date },
+  ): Promise<Map<number, OutcomeCounts>> {
+    let query = db
+      .selectFrom('minute_rollups')
+      .select((eb) => [
+        'minute',
+        eb.fn.sum<string>('successes').as('successes'),
+        eb.fn.sum<string>('errors').as('errors'),
+        eb.fn.sum<string>('timeouts').as('timeouts'),
+        eb.fn.sum<string>('rate_limited').as('rate_limited'),
+        eb.fn.sum<string>('client_errors').as('client_errors'),
+      ])
+      .where('platform', '=', scope.platform)
+      .where('provider', '=', scope.provider)
+      .where('minute', '>=', scope.from)
+      .where('minute', '<', scope.to)
+      .groupBy('minute');
+    if (scope.models.length > 0) query = query.where('model', 'in', [...scope.models]);
+    const rows = await query.execute();
+    return new Map(
+      rows.map((r) => [
+        minuteOf(r.minute.getTime()),
+        { successes: Number(r.successes), errors: Number(r.errors), timeouts: Number(r.timeouts), rateLimited: Number(r.rate_limited), clientErrors: Number(r.client_errors) },
+      ]),
+    );
   }
 
   /** Every series that has rollups: each model over all platforms, and each platform's traffic to it. */

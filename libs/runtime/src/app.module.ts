@@ -4,6 +4,7 @@ import { AuthModule } from '@ledger/auth';
 import { Database, DatabaseModule } from '@ledger/database';
 import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule } from '@ledger/http';
+import { AUTO_ISSUE_STATEMENTS } from '@ledger/reporting';
 import { WorkerModule } from './worker.module';
 
 /** Composes the process from its role: the API (ingest, GraphQL), the worker, or both. */
@@ -14,6 +15,9 @@ export class AppModule {
     const runsWorker = config.role === 'all' || config.role === 'worker';
     return {
       module: AppModule,
+      global: true,
+      providers: [{ provide: AUTO_ISSUE_STATEMENTS, useValue: config.autoIssueStatements }],
+      exports: [AUTO_ISSUE_STATEMENTS],
       imports: [
         DatabaseModule.forRoot(db),
         AuthModule.forRoot({ adminApiKey: config.adminApiKey }),

@@ -165,14 +165,15 @@ describe('evaluateSla (DOMAIN §6)', () => {
       windowMinutes: fc.integer({ min: 1, max: 60 }),
     });
     const base = minuteAt('2026-06-10T00:00:00Z');
-    const run = (s: fc.Arbitrary<never> extends never ? any : never, extra?: { offset: number; failure: 'errors' | 'timeouts' }) => {
-      const data = new Map<number, OutcomeCounts>(s.data.map(({ offset, ...c }: any) => [base + offset, counts(c)]));
+    type Setup = typeof setup extends fc.Arbitrary<infer T> ? T : never;
+    const run = (s: Setup, extra?: { offset: number; failure: 'errors' | 'timeouts' }) => {
+      const data = new Map<number, OutcomeCounts>(s.data.map(({ offset, ...c }) => [base + offset, counts(c)]));
       if (extra) {
         const c = data.get(base + extra.offset) ?? counts({});
         data.set(base + extra.offset, { ...c, [extra.failure]: c[extra.failure] + 1 });
       }
       return evaluateSla({
-        terms: terms({ countRateLimited: s.countRateLimited }, { kind: s.kind, minSamples: s.minSamples, minConsecutiveMinutes: s.minConsecutiveMinutes, windowMinutes: s.windowMinutes }),
+        terms: terms({ countRateLimited: s.countRateLimited }, { kind: s.kind as string, minSamples: s.minSamples, minConsecutiveMinutes: s.minConsecutiveMinutes, windowMinutes: s.windowMinutes }),
         period: JUNE, minutes: data, maintenance: [], now: AFTER,
       });
     };

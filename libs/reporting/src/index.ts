@@ -1,0 +1,11 @@
+export { ReportingModule } from './reporting.module';
+export { ContractService } from './contract.service';
+export type { MaintenanceInput } from './contract.service';
+export { ContractRepository, versionInForce } from './contract.repository';
+export type { ContractVersion } from './contract.repository';
+export type { MaintenanceWindow } from './maintenance.repository';
+export { SlaReportService } from './sla-report.service';
+export type { LiveSlaReport, CreditLine, CreditSummary } from './sla-report.service';
+export { StatementService, STATEMENT_GRACE_MS, AUTO_ISSUE_STATEMENTS } from './statement.service';
+export type { Statement } from './statement.repository';
+export type { SlaReportView } from './sla-report';

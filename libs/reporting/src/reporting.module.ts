@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventStoreModule } from '@ledger/event-store';
+import { ProjectionsModule } from '@ledger/projections';
+import { ContractRepository } from './contract.repository';
+import { ContractService } from './contract.service';
+import { MaintenanceRepository } from './maintenance.repository';
+import { SlaReportService } from './sla-report.service';
+import { StatementRepository } from './statement.repository';
+import { StatementService } from './statement.service';
+
+const providers = [ContractRepository, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService];
+
+/** Contracts, SLA reports, credits and statements, computed from the read models. */
+@Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })
+export class ReportingModule {}

@@ -1,0 +1,88 @@
+import { ContractTerms, MINUTE_MS, Money, Period, PolicyKind, SlaEvaluation } from '@ledger/domain';
+import type { ContractVersion } from './contract.repository';
+
+/** An SLA report as served and as frozen into statements: plain JSON, instants as RFC 3339. */
+export interface SlaReportView {
+  contractId: string;
+  contractVersion: number;
+  /** True when the terms changed during the period: the terms in force at its end apply to all of it. */
+  amendedDuringPeriod: boolean;
+  platform: string;
+  provider: string;
+  policy: PolicyKind;
+  period: string;
+  periodStart: string;
+  periodEnd: string;
+  final: boolean;
+  uptimePercent: string;
+  targetPercent: string;
+  met: boolean;
+  eligibleMinutes: number;
+  excludedMinutes: number;
+  downtimeMinutes: number | null;
+  allowedDowntimeMinutes: string | null;
+  budgetRemainingMinutes: string | null;
+  budgetBurn: string | null;
+  creditPercent: string;
+  creditAmount: Money;
+  claimDeadline: string;
+  evidence: { start: string; end: string; minutes: number; eligibleRequests: number; failedRequests: number }[];
+  /** The contract's events in the period (all outcomes), when the report was computed. */
+  eventsCounted: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function reportView(
+  contract: ContractVersion,
+  versions: readonly ContractVersion[],
+  terms: ContractTerms,
+  period: Period,
+  result: SlaEvaluation,
+  eventsCounted: number,
+): SlaReportView {
+  return {
+    contractId: contract.id,
+    contractVersion: contract.version,
+    amendedDuringPeriod: versions.some((v) => v.version > 1 && v.inForceFrom > period.start && v.inForceFrom < period.end),
+    platform: terms.platform,
+    provider: terms.provider,
+    policy: terms.policy.kind,
+    period: period.label,
+    periodStart: iso(period.start),
+    periodEnd: iso(period.end),
+    final: result.final,
+    uptimePercent: result.uptimePercent,
+    targetPercent: terms.targetPercent,
+    met: result.met,
+    eligibleMinutes: result.eligibleMinutes,
+    excludedMinutes: result.excludedMinutes,
+    downtimeMinutes: result.downtimeMinutes,
+    allowedDowntimeMinutes: result.allowedDowntimeMinutes,
+    budgetRemainingMinutes: result.budgetRemainingMinutes,
+    budgetBurn: result.budgetBurn,
+    creditPercent: result.creditPercent,
+    creditAmount: result.credit,
+    claimDeadline: iso(result.claimDeadline),
+    evidence: result.evidence.map((r) => ({
+      start: iso(r.start * MINUTE_MS),
+      end: iso(r.end * MINUTE_MS),
+      minutes: r.minutes,
+      eligibleRequests: r.eligibleRequests,
+      failedRequests: r.failedRequests,
+    })),
+    eventsCounted,
+  };
+}
+
+/** The figures a statement freezes; a live report "differs" when any of them changed. */
+export function sameFigures(a: SlaReportView, b: SlaReportView): boolean {
+  // Listed field by field: a statement comes back from jsonb, which does not keep key order.
+  const figures = (r: SlaReportView) =>
+    JSON.stringify([
+      r.uptimePercent, r.met, r.eligibleMinutes, r.excludedMinutes, r.downtimeMinutes, r.creditPercent,
+      r.creditAmount.amount, r.creditAmount.currency,
+      r.evidence.map((e) => [e.start, e.end, e.minutes, e.eligibleRequests, e.failedRequests]),
+    ]);
+  return figures(a) === figures(b);
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { Kysely } from 'kysely';
+import type { DB } from '@ledger/database';
+import type { SlaReportView } from './sla-report';
+
+export interface Statement {
+  contractId: string;
+  period: string;
+  version: number;
+  issuedAt: Date;
+  report: SlaReportView;
+  /** The contract's events in the period when the statement was issued. */
+  eventsCounted: number;
+}
+
+/** Issued statements: append-only (a trigger refuses changes). */
+@Injectable()
+export class StatementRepository {
+  async insert(db: Kysely<DB>, s: Statement): Promise<void> {
+    await db
+      .insertInto('statements')
+      .values({ contract_id: s.contractId, period: s.period, version: s.version, issued_at: s.issuedAt, report: JSON.stringify(s.report), events_counted: s.eventsCounted })
+      .execute();
+  }
+
+  async list(db: Kysely<DB>, contractId: string, period?: string): Promise<Statement[]> {
+    let query = db.selectFrom('statements').selectAll().where('contract_id', '=', contractId);
+    if (period !== undefined) query = query.where('period', '=', period);
+    const rows = await query.orderBy('period').orderBy('version').execute();
+    return rows.map((r) => ({
+      contractId: r.contract_id,
+      period: r.period,
+      version: r.version,
+      issuedAt: r.issued_at,
+      report: r.report as SlaReportView,
+      eventsCounted: Number(r.events_counted),
+    }));
+  }
+}
