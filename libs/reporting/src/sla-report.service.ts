@@ -7,6 +7,8 @@ import { MaintenanceRepository } from './maintenance.repository';
 import { reportView, sameFigures, SlaReportView } from './sla-report';
 import { StatementRepository } from './statement.repository';
 
+const REPORT_CONCURRENCY = 4;
+
 /** A live report, with how it compares to the latest statement issued for the period. */
 export interface LiveSlaReport extends SlaReportView {
   statementVersion: number | null;
@@ -52,9 +54,17 @@ export class SlaReportService {
   }
 
   async reports(label: string, filter: { platform?: string; provider?: string }, now = Date.now()): Promise<LiveSlaReport[]> {
-    const all = await this.contracts.list(this.db, filter);
-    const reports: LiveSlaReport[] = [];
-    for (const versions of all.values()) reports.push(await this.live(versions, label, now));
+    const all = [...(await this.contracts.list(this.db, filter)).values()];
+    // A few contracts at a time: enough to keep the pool busy, not so many that one request hogs it.
+    const reports: LiveSlaReport[] = new Array(all.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < all.length) {
+        const i = next++;
+        reports[i] = await this.live(all[i]!, label, now);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REPORT_CONCURRENCY, all.length) }, worker));
     return reports;
   }
 

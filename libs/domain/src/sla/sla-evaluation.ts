@@ -2,6 +2,7 @@ import Decimal from 'decimal.js';
 import FractionJs from 'fraction.js';
 import { OutcomeCounts } from '../detection';
 import { MINUTE_MS } from '../minute';
+import { parseRatio, rateAtLeast } from '../ratio';
 import { ContractTerms } from './contract';
 import { Money, percentOf } from './money';
 import { Period, plusDays } from './period';
@@ -70,7 +71,7 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
 
   // Runs of minutes that fail the policy's threshold, broken by excluded minutes: the evidence,
   // and for DOWNTIME_MINUTES the downtime itself.
-  const threshold = new Fraction(terms.policy.errorRateThreshold);
+  const threshold = parseRatio(terms.policy.errorRateThreshold);
   const evidence: DowntimeRun[] = [];
   let run: DowntimeRun | null = null;
   const closeRun = () => {
@@ -81,7 +82,7 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
     const c = countsAt(i);
     const eligible = c ? eligibleOf(c) : 0;
     const failures = c ? failuresOf(c) : 0;
-    const down = c !== undefined && eligible >= terms.policy.minSamples && eligible > 0 && new Fraction(failures, eligible).compare(threshold) >= 0;
+    const down = c !== undefined && eligible >= terms.policy.minSamples && eligible > 0 && rateAtLeast(failures, eligible, threshold);
     if (!down) {
       closeRun();
       continue;
