@@ -3,6 +3,7 @@ export { ContractService } from './contract.service';
 export type { MaintenanceInput } from './contract.service';
 export { ContractRepository, versionInForce } from './contract.repository';
 export type { ContractVersion } from './contract.repository';
+export { MaintenanceRepository } from './maintenance.repository';
 export type { MaintenanceWindow } from './maintenance.repository';
 export { SlaReportService } from './sla-report.service';
 export type { LiveSlaReport, CreditLine, CreditSummary } from './sla-report.service';
