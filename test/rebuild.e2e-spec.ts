@@ -54,7 +54,7 @@ describe('rebuild', () => {
     const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'timeline_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
     const indexes = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages') ORDER BY indexname`.execute(db);
-    expect(indexes.rows.map((r) => r.indexname)).toEqual(['minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey']);
+    expect(indexes.rows.map((r) => r.indexname)).toEqual(['minute_rollups_by_minute', 'minute_rollups_by_platform', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey']);
 
     // The projection carries on from the rebuilt checkpoint: new events are folded once.
     await service.client.postEvents(notion, outcomeEvents('after-rebuild', 10));

@@ -86,34 +86,39 @@ export class MinuteRollupRepository {
     }));
   }
 
-  /** A contract's traffic per minute in [from, to): one platform to one provider, summed over the models (all when empty). */
+  /**
+   * A contract's traffic in [from, to): one platform to one provider, summed over its models
+   * (all when empty), per minute — only the minutes with failures when `failuresOnly` (enough
+   * for DOWNTIME_MINUTES, where a minute without failures cannot be down) — and in total.
+   */
   async contractMinutes(
     db: Kysely<DB>,
-    scope: { platform: string; provider: string; models: readonly string[]; from: Date; to: Date },
-  ): Promise<Map<number, OutcomeCounts>> {
-    let query = db
-      .selectFrom('minute_rollups')
-      .select((eb) => [
-        'minute',
-        eb.fn.sum<string>('successes').as('successes'),
-        eb.fn.sum<string>('errors').as('errors'),
-        eb.fn.sum<string>('timeouts').as('timeouts'),
-        eb.fn.sum<string>('rate_limited').as('rate_limited'),
-        eb.fn.sum<string>('client_errors').as('client_errors'),
-      ])
-      .where('platform', '=', scope.platform)
-      .where('provider', '=', scope.provider)
-      .where('minute', '>=', scope.from)
-      .where('minute', '<', scope.to)
-      .groupBy('minute');
-    if (scope.models.length > 0) query = query.where('model', 'in', [...scope.models]);
-    const rows = await query.execute();
-    return new Map(
-      rows.map((r) => [
-        minuteOf(r.minute.getTime()),
-        { successes: Number(r.successes), errors: Number(r.errors), timeouts: Number(r.timeouts), rateLimited: Number(r.rate_limited), clientErrors: Number(r.client_errors) },
-      ]),
-    );
+    scope: { platform: string; provider: string; models: readonly string[]; from: Date; to: Date; failuresOnly: boolean; countRateLimited: boolean },
+  ): Promise<{ minutes: Map<number, OutcomeCounts>; events: number }> {
+    const models = scope.models.length > 0 ? sql`AND model = ANY(${[...scope.models]}::text[])` : sql``;
+    const failures = scope.countRateLimited ? sql`errors + timeouts + rate_limited` : sql`errors + timeouts`;
+    // One scan: per-minute sums (minute as an epoch-minute integer, cheap to read) and a total row (minute null).
+    const { rows } = await sql<{ m: number | null; s: number; e: number; t: number; r: number; c: number }>`
+      WITH per_minute AS (
+        SELECT (extract(epoch FROM minute) / 60)::int AS m, sum(successes)::int AS s, sum(errors)::int AS e,
+               sum(timeouts)::int AS t, sum(rate_limited)::int AS r, sum(client_errors)::int AS c, sum(${failures})::int AS f
+        FROM minute_rollups
+        WHERE platform = ${scope.platform} AND provider = ${scope.provider} ${models}
+          AND minute >= ${scope.from} AND minute < ${scope.to}
+        GROUP BY minute
+      )
+      SELECT m, s, e, t, r, c FROM per_minute WHERE ${scope.failuresOnly} = false OR f > 0
+      UNION ALL
+      SELECT NULL, coalesce(sum(s), 0)::int, coalesce(sum(e), 0)::int, coalesce(sum(t), 0)::int, coalesce(sum(r), 0)::int, coalesce(sum(c), 0)::int
+      FROM per_minute`.execute(db);
+    const minutes = new Map<number, OutcomeCounts>();
+    let events = 0;
+    for (const r of rows) {
+      const counts = { successes: r.s, errors: r.e, timeouts: r.t, rateLimited: r.r, clientErrors: r.c };
+      if (r.m === null) events = r.s + r.e + r.t + r.r + r.c;
+      else minutes.set(r.m, counts);
+    }
+    return { minutes, events };
   }
 
   /** Every series that has rollups: each model over all platforms, and each platform's traffic to it. */

@@ -3,9 +3,9 @@ import { evaluateSla, InputError, maintenanceApplies, MINUTE_MS, Money, periodOf
 import { Database, InjectDatabase } from '@ledger/database';
 import { MinuteRollupRepository } from '@ledger/projections';
 import { ContractRepository, ContractVersion, versionInForce } from './contract.repository';
-import { MaintenanceRepository } from './maintenance.repository';
+import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
 import { reportView, sameFigures, SlaReportView } from './sla-report';
-import { StatementRepository } from './statement.repository';
+import { Statement, StatementRepository } from './statement.repository';
 
 const REPORT_CONCURRENCY = 4;
 
@@ -55,13 +55,21 @@ export class SlaReportService {
 
   async reports(label: string, filter: { platform?: string; provider?: string }, now = Date.now()): Promise<LiveSlaReport[]> {
     const all = [...(await this.contracts.list(this.db, filter)).values()];
+    const latestStatements = await this.statements.latestForPeriod(this.db, label);
+    // Maintenance windows are per provider: fetched once per provider (and time zone's month) for all contracts.
+    const maintenance = new Map<string, Promise<MaintenanceWindow[]>>();
+    for (const versions of all) {
+      const period = periodOf(label, versions.at(-1)!.terms.timeZone);
+      const key = versions.at(-1)!.terms.provider;
+      if (!maintenance.has(key)) maintenance.set(key, this.maintenance.overlapping(this.db, key, new Date(period.start - 86_400_000), new Date(period.end + 86_400_000)));
+    }
     // A few contracts at a time: enough to keep the pool busy, not so many that one request hogs it.
     const reports: LiveSlaReport[] = new Array(all.length);
     let next = 0;
     const worker = async () => {
       while (next < all.length) {
         const i = next++;
-        reports[i] = await this.live(all[i]!, label, now);
+        reports[i] = await this.live(all[i]!, label, now, maintenance, latestStatements);
       }
     };
     await Promise.all(Array.from({ length: Math.min(REPORT_CONCURRENCY, all.length) }, worker));
@@ -78,29 +86,41 @@ export class SlaReportService {
   }
 
   /** The report of one contract version set for a period, without comparing with statements. */
-  async compute(versions: readonly ContractVersion[], label: string, now: number): Promise<SlaReportView> {
+  async compute(
+    versions: readonly ContractVersion[],
+    label: string,
+    now: number,
+    maintenance?: Map<string, Promise<MaintenanceWindow[]>>,
+  ): Promise<SlaReportView> {
     const provisional = periodOf(label, versions.at(-1)!.terms.timeZone);
     const contract = versionInForce(versions, provisional.end);
     const terms = contract.terms;
     const period = periodOf(label, terms.timeZone);
     const from = new Date(period.start);
     const to = new Date(period.end);
-    const [minutes, windows] = await Promise.all([
-      this.rollups.contractMinutes(this.db, { platform: terms.platform, provider: terms.provider, models: terms.models, from, to }),
-      this.maintenance.overlapping(this.db, terms.provider, from, to),
+    const [{ minutes, events }, windows] = await Promise.all([
+      this.rollups.contractMinutes(this.db, {
+        platform: terms.platform, provider: terms.provider, models: terms.models, from, to,
+        failuresOnly: terms.policy.kind === 'DOWNTIME_MINUTES', countRateLimited: terms.countRateLimited,
+      }),
+      maintenance?.get(terms.provider) ?? this.maintenance.overlapping(this.db, terms.provider, from, to),
     ]);
-    const maintenance = windows
+    const ranges = windows
       .filter((w) => maintenanceApplies(w.models, terms.models))
       .map((w) => [Math.floor(w.start.getTime() / MINUTE_MS), Math.ceil(w.end.getTime() / MINUTE_MS)] as const);
-    const result = evaluateSla({ terms, period, minutes, maintenance, now });
-    let events = 0;
-    for (const c of minutes.values()) events += c.successes + c.errors + c.timeouts + c.rateLimited + c.clientErrors;
+    const result = evaluateSla({ terms, period, minutes, maintenance: ranges, now });
     return reportView(contract, versions, terms, period, result, events);
   }
 
-  private async live(versions: readonly ContractVersion[], label: string, now: number): Promise<LiveSlaReport> {
-    const report = await this.compute(versions, label, now);
-    const latest = (await this.statements.list(this.db, report.contractId, label)).at(-1);
+  private async live(
+    versions: readonly ContractVersion[],
+    label: string,
+    now: number,
+    maintenance?: Map<string, Promise<MaintenanceWindow[]>>,
+    latestStatements?: Map<string, Statement>,
+  ): Promise<LiveSlaReport> {
+    const report = await this.compute(versions, label, now, maintenance);
+    const latest = latestStatements ? latestStatements.get(report.contractId) : (await this.statements.list(this.db, report.contractId, label)).at(-1);
     return {
       ...report,
       statementVersion: latest?.version ?? null,

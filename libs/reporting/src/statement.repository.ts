@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { DB } from '@ledger/database';
+import type { DB, StatementRow } from '@ledger/database';
 import type { SlaReportView } from './sla-report';
 
 export interface Statement {
@@ -23,17 +23,34 @@ export class StatementRepository {
       .execute();
   }
 
+  /** The latest statement of every contract for a period. */
+  async latestForPeriod(db: Kysely<DB>, period: string): Promise<Map<string, Statement>> {
+    const rows = await db
+      .selectFrom('statements')
+      .selectAll()
+      .where('period', '=', period)
+      .distinctOn('contract_id')
+      .orderBy('contract_id')
+      .orderBy('version', 'desc')
+      .execute();
+    return new Map(rows.map((r) => [r.contract_id, toStatement(r)]));
+  }
+
   async list(db: Kysely<DB>, contractId: string, period?: string): Promise<Statement[]> {
     let query = db.selectFrom('statements').selectAll().where('contract_id', '=', contractId);
     if (period !== undefined) query = query.where('period', '=', period);
     const rows = await query.orderBy('period').orderBy('version').execute();
-    return rows.map((r) => ({
-      contractId: r.contract_id,
-      period: r.period,
-      version: r.version,
-      issuedAt: r.issued_at,
-      report: r.report as SlaReportView,
-      eventsCounted: Number(r.events_counted),
-    }));
+    return rows.map(toStatement);
   }
+}
+
+function toStatement(r: StatementRow): Statement {
+  return {
+    contractId: r.contract_id,
+    period: r.period,
+    version: r.version,
+    issuedAt: r.issued_at,
+    report: r.report as SlaReportView,
+    eventsCounted: Number(r.events_counted),
+  };
 }

@@ -61,40 +61,49 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
   const first = period.start / MINUTE_MS;
   const length = (period.end - period.start) / MINUTE_MS;
   const excluded = excludedMinutes(terms, first, length, maintenance);
-  const countsAt = (i: number) => (excluded[i] ? undefined : minutes.get(first + i));
   const failuresOf = (c: OutcomeCounts) => c.errors + c.timeouts + (terms.countRateLimited ? c.rateLimited : 0);
   const eligibleOf = (c: OutcomeCounts) => c.successes + failuresOf(c);
 
   let excludedCount = 0;
-  for (let i = 0; i < length; i++) if (excluded[i]) excludedCount++;
+  for (let i = 0; i < length; i++) excludedCount += excluded[i]!;
   const eligibleMinutes = length - excludedCount;
 
-  // Runs of minutes that fail the policy's threshold, broken by excluded minutes: the evidence,
-  // and for DOWNTIME_MINUTES the downtime itself.
+  // Only minutes with events matter below (a minute without data is up): walk them in order.
+  const data: [number, OutcomeCounts][] = [];
+  if (minutes.size * 16 > length) {
+    for (let i = 0; i < length; i++) {
+      const counts = excluded[i] ? undefined : minutes.get(first + i);
+      if (counts !== undefined) data.push([i, counts]);
+    }
+  } else {
+    for (const [minute, counts] of minutes) {
+      const i = minute - first;
+      if (i >= 0 && i < length && !excluded[i]) data.push([i, counts]);
+    }
+    data.sort((a, b) => a[0] - b[0]);
+  }
+
+  // Runs of consecutive minutes that fail the policy's threshold, broken by any other minute
+  // (excluded ones included): the evidence, and for DOWNTIME_MINUTES the downtime itself.
   const threshold = parseRatio(terms.policy.errorRateThreshold);
   const evidence: DowntimeRun[] = [];
   let run: DowntimeRun | null = null;
-  const closeRun = () => {
-    if (run !== null && run.minutes >= terms.policy.minConsecutiveMinutes) evidence.push(run);
-    run = null;
-  };
-  for (let i = 0; i < length; i++) {
-    const c = countsAt(i);
-    const eligible = c ? eligibleOf(c) : 0;
-    const failures = c ? failuresOf(c) : 0;
-    const down = c !== undefined && eligible >= terms.policy.minSamples && eligible > 0 && rateAtLeast(failures, eligible, threshold);
-    if (!down) {
-      closeRun();
-      continue;
+  for (const [i, c] of data) {
+    const eligible = eligibleOf(c);
+    const failures = failuresOf(c);
+    const down = eligible >= terms.policy.minSamples && eligible > 0 && rateAtLeast(failures, eligible, threshold);
+    if (run !== null && (!down || run.end !== first + i)) {
+      if (run.minutes >= terms.policy.minConsecutiveMinutes) evidence.push(run);
+      run = null;
     }
-    const current: DowntimeRun = run ?? { start: first + i, end: first + i, minutes: 0, eligibleRequests: 0, failedRequests: 0 };
-    current.end = first + i + 1;
-    current.minutes += 1;
-    current.eligibleRequests += eligible;
-    current.failedRequests += failures;
-    run = current;
+    if (!down) continue;
+    run ??= { start: first + i, end: first + i, minutes: 0, eligibleRequests: 0, failedRequests: 0 };
+    run.end = first + i + 1;
+    run.minutes += 1;
+    run.eligibleRequests += eligible;
+    run.failedRequests += failures;
   }
-  closeRun();
+  if (run !== null && run.minutes >= terms.policy.minConsecutiveMinutes) evidence.push(run);
 
   let uptime: Fraction;
   let downtimeMinutes: number | null = null;
@@ -105,38 +114,36 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
       break;
     }
     case 'AVERAGE_ERROR_RATE': {
+      // Windows of windowMinutes from the period start; one whose minutes are all excluded is skipped.
       const w = terms.policy.windowMinutes;
-      let sum = new Fraction(0);
       let windows = 0;
       for (let start = 0; start < length; start += w) {
-        let allExcluded = true;
-        let eligible = 0;
-        let failures = 0;
         for (let i = start; i < Math.min(start + w, length); i++) {
-          if (excluded[i]) continue;
-          allExcluded = false;
-          const c = countsAt(i);
-          if (c) {
-            eligible += eligibleOf(c);
-            failures += failuresOf(c);
+          if (!excluded[i]) {
+            windows += 1;
+            break;
           }
         }
-        if (allExcluded) continue;
-        windows += 1;
-        if (eligible > 0) sum = sum.add(new Fraction(failures, eligible));
       }
+      const perWindow = new Map<number, { eligible: number; failures: number }>();
+      for (const [i, c] of data) {
+        const window = Math.floor(i / w);
+        const sums = perWindow.get(window) ?? { eligible: 0, failures: 0 };
+        sums.eligible += eligibleOf(c);
+        sums.failures += failuresOf(c);
+        perWindow.set(window, sums);
+      }
+      let sum = new Fraction(0);
+      for (const { eligible, failures } of perWindow.values()) if (eligible > 0 && failures > 0) sum = sum.add(new Fraction(failures, eligible));
       uptime = windows === 0 ? HUNDRED : HUNDRED.sub(HUNDRED.mul(sum).div(windows));
       break;
     }
     case 'REQUEST_SUCCESS_RATIO': {
       let eligible = 0;
       let failures = 0;
-      for (let i = 0; i < length; i++) {
-        const c = countsAt(i);
-        if (c) {
-          eligible += eligibleOf(c);
-          failures += failuresOf(c);
-        }
+      for (const [, c] of data) {
+        eligible += eligibleOf(c);
+        failures += failuresOf(c);
       }
       uptime = eligible === 0 ? HUNDRED : HUNDRED.mul(eligible - failures).div(eligible);
       break;
