@@ -16,7 +16,8 @@ export type BatchGroup =
   | { kind: 'outcome'; platform: string; provider: string; model: string; minute: Date; outcome: string; count: number }
   | { kind: 'latency' | 'ttft'; platform: string; provider: string; model: string; minute: Date; bucket: number; count: number };
 
-const bucketOf = (column: 'latency_ms' | 'ttft_ms') =>
+/** The sketch bucket of a latency column, in SQL; the same expression for incremental folds and replays. */
+export const bucketOf = (column: 'latency_ms' | 'ttft_ms') =>
   sql<number>`CASE WHEN ${sql.ref(column)} = 0 THEN ${ZERO_BUCKET}
     ELSE ceil(ln(${sql.ref(column)}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`;
 
@@ -84,6 +85,19 @@ export class OutcomeLogReader {
       else if (r.set === 0b110 && r.ttft_bucket !== null) groups.push({ ...base, kind: 'ttft', bucket: r.ttft_bucket });
     }
     return groups;
+  }
+
+  /** The last visible event of the log (commit-safe), or null when none is. */
+  async lastVisible(trx: Transaction<DB>): Promise<LogPosition | null> {
+    const row = await trx
+      .selectFrom('outcome_events')
+      .select(['transaction_id', 'global_position'])
+      .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`)
+      .orderBy('transaction_id', 'desc')
+      .orderBy('global_position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row === undefined ? null : { transactionId: row.transaction_id, globalPosition: row.global_position };
   }
 
   /** Visible events after `after` not yet read: how far a projection lags. */

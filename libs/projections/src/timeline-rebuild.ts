@@ -1,5 +1,7 @@
 import { sql, Transaction } from 'kysely';
 import type { Database, DB } from '@ledger/database';
+import { OutcomeLogReader } from '@ledger/event-store';
+import { CheckpointRepository } from './checkpoint.repository';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
@@ -15,8 +17,9 @@ export interface RebuildProgress {
 }
 
 /**
- * Replays the whole outcome log into fresh read models built aside (schema timeline_rebuild),
- * then swaps them in with one transaction under the projection's lock: readers see the old
+ * Replays the whole outcome log into fresh read models built aside (schema timeline_rebuild):
+ * Postgres groups the log into minute rollups in one statement, outages are derived once per
+ * series, events that arrived meanwhile are folded incrementally; then the tables are swapped in with one transaction under the projection's lock: readers see the old
  * read models until the commit and the new ones after, never a half-built state. Events that
  * arrive during the rebuild are folded before the swap, so the result is caught up.
  */
@@ -37,16 +40,19 @@ export async function rebuildTimeline(
     }
   });
 
-  // Fold the log into the aside tables: rollups only, outages derived once at the end.
-  for (;;) {
-    const result = await db.transaction().execute(async (trx) => {
-      await useRebuildSchema(trx);
-      return projection.stepLocked(trx, { batchSize, deriveOutages: false });
-    });
-    if (result.status !== 'folded') break;
-    progress.folded += result.events;
+  // Replay the log up to the current commit horizon into the aside rollups in one statement,
+  // and set the aside checkpoint there; outages are derived once afterwards.
+  await db.transaction().execute(async (trx) => {
+    await useRebuildSchema(trx);
+    const end = await new OutcomeLogReader().lastVisible(trx);
+    if (end === null) return;
+    const folded = await new MinuteRollupRepository().replayLog(trx, end);
+    const checkpoints = new CheckpointRepository();
+    const start = await checkpoints.get(trx, TIMELINE_PROJECTION);
+    await checkpoints.advance(trx, TIMELINE_PROJECTION, start.position, end, folded);
+    progress.folded += folded;
     options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.folded) });
-  }
+  });
   await db.transaction().execute(async (trx) => {
     await useRebuildSchema(trx);
     const rollups = new MinuteRollupRepository();
@@ -73,6 +79,8 @@ export async function rebuildTimeline(
         events_folded = EXCLUDED.events_folded, updated_at = EXCLUDED.updated_at`.execute(trx);
     await sql`DROP SCHEMA ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(trx);
   });
+  // Fresh tables have no planner statistics until autovacuum gets to them.
+  await sql`ANALYZE minute_rollups, outages`.execute(db);
   options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.folded) });
   return progress;
 }

@@ -47,8 +47,8 @@ export interface ProjectionStateView {
   updatedAt: Date;
 }
 
-/** How far back `since` of a live status is traced (minutes). */
-const SINCE_LOOKBACK_MINUTES = 24 * 60;
+/** How far back `since` of a live status is traced (minutes): beyond it, `since` says "at least this long". */
+const SINCE_LOOKBACK_MINUTES = 120;
 
 /** Read-side queries over the timeline read models (rollups, outages, checkpoints). */
 @Injectable()
@@ -133,26 +133,20 @@ export class TimelineQueries {
     const policies = await this.policies.load(this.db);
     const current = minuteOf(now);
     const lookbackStart = new Date((current - SINCE_LOOKBACK_MINUTES) * MINUTE_MS);
-    let query = this.db
-      .selectFrom('minute_rollups')
-      .select((eb) => [
-        'provider', 'model', 'minute',
-        eb.fn.sum<string>('successes').as('successes'),
-        eb.fn.sum<string>(sql`errors + timeouts`).as('failures'),
-      ])
-      .where('minute', '>=', lookbackStart)
-      .where('minute', '<=', new Date(current * MINUTE_MS))
-      .groupBy(['provider', 'model', 'minute']);
-    if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
-    if (filter.model !== undefined) query = query.where('model', '=', filter.model);
-    const rows = await query.execute();
+    const { rows } = await sql<{ provider: string; model: string; m: number; successes: number; failures: number }>`
+      SELECT provider, model, (extract(epoch FROM minute) / 60)::int AS m,
+             sum(successes)::int AS successes, sum(errors + timeouts)::int AS failures
+      FROM minute_rollups
+      WHERE minute >= ${lookbackStart} AND minute <= ${new Date(current * MINUTE_MS)}
+        ${filter.provider !== undefined ? sql`AND provider = ${filter.provider}` : sql``}
+        ${filter.model !== undefined ? sql`AND model = ${filter.model}` : sql``}
+      GROUP BY provider, model, minute`.execute(this.db);
     const byModel = new Map<string, { provider: string; model: string; minutes: Map<number, { failures: number; eligible: number }> }>();
     for (const r of rows) {
       const key = `${r.provider}\u0000${r.model}`;
       let entry = byModel.get(key);
       if (entry === undefined) byModel.set(key, (entry = { provider: r.provider, model: r.model, minutes: new Map() }));
-      const failures = Number(r.failures);
-      entry.minutes.set(minuteOf(r.minute.getTime()), { failures, eligible: Number(r.successes) + failures });
+      entry.minutes.set(r.m, { failures: r.failures, eligible: r.successes + r.failures });
     }
     const statuses: ModelStatusView[] = [];
     for (const { provider, model, minutes } of byModel.values()) {
