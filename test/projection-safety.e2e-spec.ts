@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
 import { CheckpointRepository, createTimelineProjection, TIMELINE_PROJECTION } from '@ledger/projections';
 import { outcomeEvent, outcomeEvents } from './support/events';
-import { ADMIN_KEY, startBuiltService, startTestService, TestService } from './support/test-service';
+import { ADMIN_KEY, startBuiltService, startTestService, TestService, waitForProjections } from './support/test-service';
 
 /** Rollup counts and raw-log counts per (provider, model, platform, minute), as comparable text. */
 async function rollupsVersusLog(db: Database) {
@@ -93,13 +93,7 @@ describe('projection safety', () => {
         await service.client.postEvents(key, outcomeEvents(`between-${k}`, 1_000).map((e) => ({ ...e, model: 'gpt-5' })));
       }
       expect(steady).not.toBeNull();
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { caughtUp } }');
-        if (body.data.projections[0]?.caughtUp) break;
-        if (Date.now() > deadline) throw new Error('the workers did not catch up');
-        await new Promise((r) => setTimeout(r, 200));
-      }
+      await waitForProjections(service.client);
     } finally {
       steady?.process.kill('SIGTERM');
       await steady?.exited;

@@ -1,22 +1,13 @@
 import { seedDayExpected, seedDayFile } from './support/seed-day';
 import { outcomeEvent } from './support/events';
 import { StatementService, STATEMENT_GRACE_MS } from '@ledger/reporting';
-import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
+import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
 
 const REPORT_FIELDS = `contract { id platform provider timeZone } contractVersion amendedDuringPeriod period periodStart periodEnd final
   uptimePercent targetPercent met eligibleMinutes excludedMinutes downtimeMinutes allowedDowntimeMinutes budgetRemainingMinutes
   budgetBurn creditPercent creditAmount { amount currency } claimDeadline
   evidence { start end minutes eligibleRequests failedRequests } eventsCounted statementVersion eventsAfterStatement differsFromStatement`;
 
-async function waitCaughtUp(service: TestService): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { caughtUp } }');
-    if (body.data.projections.every((p: { caughtUp: boolean }) => p.caughtUp)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('projections did not catch up');
-}
 
 async function gql(service: TestService, query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) {
   const { body } = await service.client.graphql(key, query, variables);
@@ -45,7 +36,7 @@ describe('SLA contracts, reports, credits and statements', () => {
     const acme = (await service.client.createKey('acme-wiki', ['INGEST'])).secret;
     await service.client.postRaw(notion, 'application/x-ndjson', seedDayFile('notion'));
     await service.client.postRaw(acme, 'application/x-ndjson', seedDayFile('acme-wiki'));
-    await waitCaughtUp(service);
+    await waitForProjections(service.client);
     const { defineContract } = await gql(service, DEFINE, { input: expected.contract });
     expect(defineContract).toMatchObject({ version: 1, platform: 'notion', timeZone: 'America/New_York', effectiveTo: null });
     const { slaReport } = await gql(service, `query($id: ID!) { slaReport(contractId: $id, period: "2026-06") { ${REPORT_FIELDS} } }`, { id: defineContract.id });
@@ -87,7 +78,7 @@ describe('SLA contracts, reports, credits and statements', () => {
     // Maintenance on "alpha" during its second bad hour: excluded for contracts covering alpha only.
     await gql(service, `mutation { declareMaintenance(input: { provider: "vendor", models: ["alpha"], start: "2026-09-18T12:00:00Z",
       end: "2026-09-18T13:00:00Z", reason: "planned upgrade" }) { id models } }`);
-    await waitCaughtUp(service);
+    await waitForProjections(service.client);
 
     const report = async (id: string) =>
       (await gql(service, `query($id: ID!) { slaReport(contractId: $id, period: "2026-09") { ${REPORT_FIELDS} } }`, { id })).slaReport;
@@ -129,7 +120,7 @@ describe('SLA contracts, reports, credits and statements', () => {
     expect(issued).toMatchObject({ version: 1, uptimePercent: '99.8609', creditAmount: { amount: '100.00' } });
     const late = Array.from({ length: 12 }, (_, i) => outcomeEvent(`late-${i}`, { provider: 'vendor', model: 'beta', occurredAt: `2026-09-25T10:0${Math.floor(i / 4)}:1${i % 4}Z`, outcome: 'timeout' }));
     expect((await service.client.postEvents(docsco, late)).body.accepted).toBe(12);
-    await waitCaughtUp(service);
+    await waitForProjections(service.client);
     const after = await report(all.id);
     expect(after).toMatchObject({ statementVersion: 1, eventsAfterStatement: 12, differsFromStatement: true, downtimeMinutes: 63 });
     const { statements } = await gql(service, `{ statements(contractId: "${all.id}") { version uptimePercent eventsCounted report { downtimeMinutes } } }`);

@@ -1,18 +1,9 @@
 import { outcomeEvent } from './support/events';
 import { seedDayExpected, seedDayFile } from './support/seed-day';
-import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
+import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
 
 const OUTAGE_FIELDS = 'start end ongoing durationMinutes severity peakErrorRate eligibleRequests failedRequests platformsAffected';
 
-async function waitCaughtUp(service: TestService): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { name caughtUp lagEvents } }');
-    if (body.data.projections.every((p: { caughtUp: boolean }) => p.caughtUp)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('projections did not catch up within 30 s');
-}
 
 const lower = (o: any) => ({ ...o, severity: o.severity.toLowerCase() });
 
@@ -30,7 +21,7 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
       expect(status).toBe(200);
       expect(body.rejected).toEqual([]);
     }
-    await waitCaughtUp(service);
+    await waitForProjections(service.client);
   });
   afterAll(() => service.close());
 
@@ -130,7 +121,7 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
       outcomeEvent(`live-${i}`, { provider: 'liveco', model: i < 20 ? 'steady' : 'flaky', occurredAt: new Date(now - i * 1_000).toISOString(), outcome: i >= 20 && i % 2 === 0 ? 'error' : 'success' }),
     );
     await service.client.postEvents(notion, events);
-    await waitCaughtUp(service);
+    await waitForProjections(service.client);
     const { body } = await service.client.graphql(notion, '{ providerStatus(provider: "liveco") { provider model status errorRate eligibleRequests since } }');
     expect(body.data.providerStatus.map((s: any) => [s.model, s.status, s.eligibleRequests, s.errorRate])).toEqual([
       ['flaky', 'PARTIAL_OUTAGE', 20, 0.5],

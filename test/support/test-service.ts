@@ -105,3 +105,14 @@ export class LedgerClient {
     return body.data.createApiKey;
   }
 }
+
+/** Waits until every projection has folded the whole log (as `projections` reports it). */
+export async function waitForProjections(client: LedgerClient, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { body } = await client.graphql(ADMIN_KEY, '{ projections { caughtUp } }');
+    if (body.data.projections.every((p: { caughtUp: boolean }) => p.caughtUp)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`projections did not catch up within ${timeoutMs} ms`);
+}

@@ -19,9 +19,9 @@ export interface RebuildProgress {
 /**
  * Replays the whole outcome log into fresh read models built aside (schema timeline_rebuild):
  * Postgres groups the log into minute rollups in one statement, outages are derived once per
- * series, events that arrived meanwhile are folded incrementally; then the tables are swapped in with one transaction under the projection's lock: readers see the old
- * read models until the commit and the new ones after, never a half-built state. Events that
- * arrive during the rebuild are folded before the swap, so the result is caught up.
+ * series, and events that arrived meanwhile are folded incrementally. Then the tables are
+ * swapped in with one transaction under the projection's lock: readers see the old read
+ * models until the commit and the new ones after, never a half-built state.
  */
 export async function rebuildTimeline(
   db: Database,
@@ -35,18 +35,23 @@ export async function rebuildTimeline(
   await db.transaction().execute(async (trx) => {
     await sql`DROP SCHEMA IF EXISTS ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(trx);
     await sql`CREATE SCHEMA ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
-    for (const table of [...READ_MODELS, 'projection_checkpoints']) {
-      await sql`CREATE TABLE ${sql.id(REBUILD_SCHEMA, table)} (LIKE ${sql.id('public', table)} INCLUDING ALL)`.execute(trx);
+    // Read models start bare: bulk-loading a table and then indexing it beats updating indexes row by row.
+    for (const table of READ_MODELS) {
+      await sql`CREATE TABLE ${sql.id(REBUILD_SCHEMA, table)} (LIKE ${sql.id('public', table)} INCLUDING DEFAULTS)`.execute(trx);
     }
+    await sql`CREATE TABLE ${sql.id(REBUILD_SCHEMA, 'projection_checkpoints')} (LIKE public.projection_checkpoints INCLUDING ALL)`.execute(trx);
   });
 
   // Replay the log up to the current commit horizon into the aside rollups in one statement,
   // and set the aside checkpoint there; outages are derived once afterwards.
   await db.transaction().execute(async (trx) => {
     await useRebuildSchema(trx);
+    // Room to group the whole log in memory rather than in temporary files.
+    await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
     const end = await new OutcomeLogReader().lastVisible(trx);
+    const folded = end === null ? 0 : await new MinuteRollupRepository().replayLog(trx, end);
+    await copyIndexes(trx, 'minute_rollups');
     if (end === null) return;
-    const folded = await new MinuteRollupRepository().replayLog(trx, end);
     const checkpoints = new CheckpointRepository();
     const start = await checkpoints.get(trx, TIMELINE_PROJECTION);
     await checkpoints.advance(trx, TIMELINE_PROJECTION, start.position, end, folded);
@@ -59,6 +64,7 @@ export async function rebuildTimeline(
     const deriver = new OutageDeriver(rollups, new OutageRepository());
     const policies = await new DetectionPolicyRepository().load(trx);
     for (const series of await rollups.allSeries(trx)) await deriver.rederiveAll(trx, series, policies);
+    await copyIndexes(trx, 'outages');
   });
 
   await db.transaction().execute(async (trx) => {
@@ -90,21 +96,26 @@ async function useRebuildSchema(trx: Transaction<DB>): Promise<void> {
   await sql`SET LOCAL search_path TO ${sql.id(REBUILD_SCHEMA)}, public`.execute(trx);
 }
 
-/** Replaces public.<table> with the rebuilt one, keeping the original index names. */
+/** Gives an aside table the primary key and indexes of its public twin, under the same names. */
+async function copyIndexes(trx: Transaction<DB>, table: string): Promise<void> {
+  const { rows: keys } = await sql<{ name: string; definition: string }>`
+    SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+    WHERE conrelid = ${`public.${table}`}::regclass AND contype = 'p'`.execute(trx);
+  for (const key of keys) {
+    await sql`ALTER TABLE ${sql.id(REBUILD_SCHEMA, table)} ADD CONSTRAINT ${sql.id(key.name)} ${sql.raw(key.definition)}`.execute(trx);
+  }
+  const { rows: indexes } = await sql<{ definition: string }>`
+    SELECT indexdef AS definition FROM pg_indexes i
+    WHERE schemaname = 'public' AND tablename = ${table}
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.conrelid = ${`public.${table}`}::regclass)`.execute(trx);
+  for (const index of indexes) {
+    // pg_indexes gives "CREATE INDEX name ON public.table USING …": the same, on the aside table.
+    await sql.raw(index.definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `)).execute(trx);
+  }
+}
+
+/** Replaces public.<table> with the rebuilt one (its indexes already carry the original names). */
 async function swapIn(trx: Transaction<DB>, table: string): Promise<void> {
-  const indexes = async (schema: string) =>
-    (
-      await sql<{ name: string; definition: string }>`
-        SELECT indexname AS name, regexp_replace(indexdef, '^.* USING ', '') AS definition
-        FROM pg_indexes WHERE schemaname = ${schema} AND tablename = ${table}`.execute(trx)
-    ).rows;
-  const original = await indexes('public');
   await sql`DROP TABLE ${sql.id('public', table)}`.execute(trx);
   await sql`ALTER TABLE ${sql.id(REBUILD_SCHEMA, table)} SET SCHEMA public`.execute(trx);
-  for (const rebuilt of await indexes('public')) {
-    const wanted = original.find((o) => o.definition === rebuilt.definition)?.name;
-    if (wanted !== undefined && wanted !== rebuilt.name) {
-      await sql`ALTER INDEX ${sql.id('public', rebuilt.name)} RENAME TO ${sql.id(wanted)}`.execute(trx);
-    }
-  }
 }
