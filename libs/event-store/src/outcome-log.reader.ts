@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, Transaction } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import { SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
 import type { DB } from '@ledger/database';
 
@@ -101,7 +101,7 @@ export class OutcomeLogReader {
   }
 
   /** Visible events after `after` not yet read: how far a projection lags. */
-  async countAfter(db: { selectFrom: Transaction<DB>['selectFrom'] }, after: LogPosition): Promise<number> {
+  async countAfter(db: Kysely<DB>, after: LogPosition): Promise<number> {
     const row = await db
       .selectFrom('outcome_events')
       .select((eb) => eb.fn.countAll<bigint>().as('n'))

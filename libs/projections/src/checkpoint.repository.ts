@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, Transaction } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import type { DB } from '@ledger/database';
 import { LOG_START, LogPosition } from '@ledger/event-store';
 
@@ -37,7 +37,7 @@ export class CheckpointRepository {
     return result.numUpdatedRows === 1n;
   }
 
-  async all(db: { selectFrom: Transaction<DB>['selectFrom'] }): Promise<Checkpoint[]> {
+  async all(db: Kysely<DB>): Promise<Checkpoint[]> {
     const rows = await db.selectFrom('projection_checkpoints').selectAll().orderBy('name').execute();
     return rows.map(toCheckpoint);
   }
