@@ -30,6 +30,7 @@ import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { portIsFree, runBenchmark } from './bench-support';
 
 // ───────────────────────────── parameters ─────────────────────────────
 
@@ -393,13 +394,6 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, HOST, () => server.close(() => resolve(true)));
-  });
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -961,23 +955,4 @@ async function outcomeRows(client: pg.Client): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-const watchdog = setTimeout(() => {
-  log(`the benchmark took longer than ${WATCHDOG_MS / 1000} s; giving up`);
-  void cleanUp().finally(() => process.exit(3));
-}, WATCHDOG_MS);
-
-main().then(
-  async (code) => {
-    await cleanUp();
-    clearTimeout(watchdog);
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    const output = cleanup.service?.output ?? [];
-    if (output.length > 0) log(`last service output:\n${output.slice(-20).join('\n')}`);
-    await cleanUp();
-    clearTimeout(watchdog);
-    process.exit(1);
-  },
-);
+runBenchmark({ main, cleanUp, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });

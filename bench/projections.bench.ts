@@ -23,13 +23,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
+import { portIsFree, runBenchmark } from './bench-support';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -117,13 +117,6 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, HOST, () => server.close(() => resolve(true)));
-  });
-}
 
 async function freePort(): Promise<number> {
   for (let port = 20_000 + Math.floor(Math.random() * 20_000); ; port++) if (await portIsFree(port)) return port;
@@ -525,23 +518,4 @@ async function main(): Promise<number> {
   return STRICT && !Object.values(pass).every(Boolean) ? 1 : 0;
 }
 
-const watchdog = setTimeout(() => {
-  log(`the benchmark took longer than ${WATCHDOG_MS / 1000} s; giving up`);
-  void cleanUp().finally(() => process.exit(3));
-}, WATCHDOG_MS);
-
-main().then(
-  async (code) => {
-    await cleanUp();
-    clearTimeout(watchdog);
-    process.exit(code);
-  },
-  async (error: unknown) => {
-    log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    const output = cleanup.service?.output ?? [];
-    if (output.length > 0) log(`last service output:\n${output.slice(-20).join('\n')}`);
-    await cleanUp();
-    clearTimeout(watchdog);
-    process.exit(1);
-  },
-);
+runBenchmark({ main, cleanUp, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });
