@@ -489,6 +489,9 @@ interface ServiceProcess {
 function spawnService(databaseUrl: string, port: number, adminKey: string): ServiceProcess {
   const main = join(__dirname, '../apps/api/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
+  // The ingest path alone by default: in ROLE=all the projection worker would fold these
+  // events on the same two cores (BENCH_ROLE=all measures that).
+  const role = process.env.BENCH_ROLE ?? 'api';
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('BENCH_')) delete env[name];
   Object.assign(env, {
@@ -496,7 +499,7 @@ function spawnService(databaseUrl: string, port: number, adminKey: string): Serv
     PORT: String(port),
     HOST,
     ADMIN_API_KEY: adminKey,
-    ROLE: 'all',
+    ROLE: role,
     LOG_LEVEL: 'warn',
   });
   // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the service's CPU goes.
