@@ -64,6 +64,34 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
     }
   });
 
+  it('compares vendors as the spec\'s example says (percentiles within 2 %)', async () => {
+    const { from, to, rows } = expected.vendorComparison;
+    const { body } = await service.client.graphql(
+      notion,
+      `query($from: DateTime!, $to: DateTime!) { vendorComparison(from: $from, to: $to) {
+        provider model rank eligibleRequests availabilityPercent outages outageMinutes mttrMinutes longestOutageMinutes
+        p50LatencyMs p95LatencyMs p99LatencyMs outcomes { success error timeout rateLimited clientError } } }`,
+      { from, to },
+    );
+    const actual = body.data.vendorComparison;
+    expect(actual.map((r: any) => r.rank)).toEqual([1, 2, 3]);
+    const byModel = new Map(actual.map((r: any) => [`${r.provider}/${r.model}`, r]));
+    expect(byModel.size).toBe(rows.length);
+    for (const row of rows) {
+      const got: any = byModel.get(`${row.provider}/${row.model}`);
+      const { p50LatencyMs, p95LatencyMs, p99LatencyMs, ...exact } = row;
+      expect(got).toMatchObject(exact);
+      for (const [field, value] of Object.entries({ p50LatencyMs, p95LatencyMs, p99LatencyMs }) as [string, number][]) {
+        expect(Math.abs(got[field] - value)).toBeLessThanOrEqual(0.02 * value);
+      }
+    }
+    const providers = await service.client.graphql(
+      ADMIN_KEY,
+      `{ vendorComparison(from: "${from}", to: "${to}", providerRows: true, providers: ["anthropic"]) { model eligibleRequests outages } }`,
+    );
+    expect(providers.body.data.vendorComparison).toContainEqual({ model: null, eligibleRequests: 2130 + 2155, outages: 12 });
+  });
+
   it('serves minute series with counts, status and p95 latency', async () => {
     const { body } = await service.client.graphql(
       notion,

@@ -11,3 +11,4 @@ export * from './outages';
 export * from './incidents';
 export * from './latency-sketch';
 export * from './sla';
+export * from './vendor-score';

@@ -11,6 +11,7 @@ import { ApiKeyResolver } from './api-key.resolver';
 import { StatusFeed } from './status-feed';
 import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
+import { VendorResolver } from './vendor.resolver';
 import type { GraphqlContext } from './graphql-context';
 import { typeDefs } from './schema.graphql';
 
@@ -40,7 +41,7 @@ function parseDecimal(value: unknown): string {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, StatusFeed] })
+@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, VendorResolver, StatusFeed] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -48,6 +49,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly apiKeyResolver: ApiKeyResolver,
     private readonly timelineResolver: TimelineResolver,
     private readonly slaResolver: SlaResolver,
+    private readonly vendorResolver: VendorResolver,
     @Inject(GRAPHQL_OPTIONS) private readonly options: GraphqlOptions,
   ) {}
 
@@ -63,6 +65,7 @@ export class GraphqlModule implements OnModuleInit {
         this.apiKeyResolver.resolvers(),
         this.timelineResolver.resolvers(),
         this.slaResolver.resolvers(),
+        this.vendorResolver.resolvers(),
       ],
     });
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({

@@ -323,6 +323,39 @@ export const typeDefs = /* GraphQL */ `
     report: SlaReport!
   }
 
+  type OutcomeMix {
+    success: Int!
+    error: Int!
+    timeout: Int!
+    rateLimited: Int!
+    clientError: Int!
+  }
+
+  "One provider's model (or, with model null, all its models) over a window (DOMAIN §7)."
+  type VendorScore {
+    provider: String!
+    model: String
+    "availability descending, then p95 latency ascending (model rows and provider rows ranked apart)"
+    rank: Int!
+    eligibleRequests: Int!
+    "successes / eligible requests, in percent"
+    availabilityPercent: Float
+    "operational minutes among minutes with a status (enough requests to judge)"
+    operationalMinutesPercent: Float
+    "outages starting in the window"
+    outages: Int!
+    "their whole durations"
+    outageMinutes: Int!
+    mttrMinutes: Float
+    mtbfMinutes: Float
+    longestOutageMinutes: Int
+    p50LatencyMs: Float
+    p95LatencyMs: Float
+    p99LatencyMs: Float
+    ttftP95Ms: Float
+    outcomes: OutcomeMix!
+  }
+
   type Query {
     viewer: Viewer!
     "Every key, active and revoked (admin)."
@@ -346,6 +379,8 @@ export const typeDefs = /* GraphQL */ `
     credits(period: String!): CreditSummary!
     "Every statement version of a contract."
     statements(contractId: ID!): [Statement!]!
+    "Vendor reliability over [from, to): model rows, and provider rows with providerRows: true."
+    vendorComparison(from: DateTime!, to: DateTime!, providers: [String!], models: [String!], platform: String, providerRows: Boolean = false): [VendorScore!]!
   }
 
   type Mutation {

@@ -10,3 +10,5 @@ export type { LiveSlaReport, CreditLine, CreditSummary } from './sla-report.serv
 export { StatementService, STATEMENT_GRACE_MS, AUTO_ISSUE_STATEMENTS } from './statement.service';
 export type { Statement } from './statement.repository';
 export type { SlaReportView } from './sla-report';
+export { VendorComparisonService } from './vendor-comparison.service';
+export type { ComparisonFilter } from './vendor-comparison.service';

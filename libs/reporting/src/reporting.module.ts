@@ -7,8 +7,9 @@ import { MaintenanceRepository } from './maintenance.repository';
 import { SlaReportService } from './sla-report.service';
 import { StatementRepository } from './statement.repository';
 import { StatementService } from './statement.service';
+import { VendorComparisonService } from './vendor-comparison.service';
 
-const providers = [ContractRepository, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService];
+const providers = [ContractRepository, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService, VendorComparisonService];
 
 /** Contracts, SLA reports, credits and statements, computed from the read models. */
 @Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })
