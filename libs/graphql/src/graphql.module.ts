@@ -3,6 +3,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTimeResolver } from 'graphql-scalars';
 import { GraphQLScalarType, Kind } from 'graphql';
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { ApiKeyService } from '@ledger/auth';
 import { ProjectionsModule } from '@ledger/projections';
@@ -75,6 +78,20 @@ export class GraphqlModule implements OnModuleInit {
       landingPage: false,
       maskedErrors: true,
       logging: false,
+      plugins: [
+        // Refused while parsing and validating, before any resolver (or database) work.
+        ...new EnvelopArmor({
+          maxDepth: { n: 10, exposeLimits: true },
+          maxAliases: { n: 20, exposeLimits: true },
+          maxTokens: { n: 2_000, exposeLimits: true },
+          costLimit: { maxCost: 1_000, exposeLimits: true },
+          maxDirectives: { n: 20, exposeLimits: true },
+          blockFieldSuggestion: { enabled: true },
+        }).protect().plugins,
+        // Browsers may not post GraphQL as a "simple" cross-site request.
+        useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+        ...(this.options.production ? [useDisableIntrospection()] : []),
+      ],
       context: async ({ request }) => ({
         auth: await this.keys.authenticate(request.headers.get('authorization') ?? undefined),
       }),
