@@ -1,6 +1,6 @@
 import { outcomeEvent, outcomeEvents } from './support/events';
 import { LogReader } from './support/log-reader';
-import { startTestService, TestService } from './support/test-service';
+import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
 
 describe('POST /v1/events', () => {
   let service: TestService;
@@ -162,5 +162,21 @@ describe('POST /v1/events', () => {
     expect(await log.find('acme-wiki', 'claim-1')).toBeUndefined();
     expect(await log.find('acme-wiki', 'claim-2')).toBeUndefined();
     expect(await log.find('notion', 'claim-3')).toBeDefined();
+  });
+
+  it('counts ingest results, rejection reasons and projection lag at /metrics (read key)', async () => {
+    expect((await fetch(`${service.url}/metrics`)).status).toBe(401);
+    await service.client.postEvents(notion, [
+      outcomeEvent('metrics-1'), outcomeEvent('metrics-1', { outcome: 'error' }), outcomeEvent('metrics-2', { provider: 'Bad!' }),
+    ]);
+    const response = await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toMatch(/^ledger_ingest_events_total\{result="accepted"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^ledger_ingest_rejections_total\{reason="provider"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^ledger_ingest_rejections_total\{reason="conflict"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^ledger_projection_lag_events\{projection="timeline"\} \d+$/m);
+    expect(text).toMatch(/^ledger_ingest_request_seconds_count [1-9]\d*$/m);
+    expect(text).toContain('ledger_process_resident_memory_bytes');
   });
 });

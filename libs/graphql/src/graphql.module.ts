@@ -8,6 +8,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { ApiKeyService } from '@ledger/auth';
+import { Metrics } from '@ledger/http';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { ApiKeyResolver } from './api-key.resolver';
@@ -53,6 +54,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly timelineResolver: TimelineResolver,
     private readonly slaResolver: SlaResolver,
     private readonly vendorResolver: VendorResolver,
+    private readonly metrics: Metrics,
     @Inject(GRAPHQL_OPTIONS) private readonly options: GraphqlOptions,
   ) {}
 
@@ -100,7 +102,14 @@ export class GraphqlModule implements OnModuleInit {
     fastify.route({
       url: yoga.graphqlEndpoint,
       method: ['GET', 'POST', 'OPTIONS'],
-      handler: (req, reply) => yoga.handleNodeRequestAndResponse(req, reply, { req, reply }),
+      handler: async (req, reply) => {
+        const stop = this.metrics.graphqlSeconds.startTimer();
+        try {
+          return await yoga.handleNodeRequestAndResponse(req, reply, { req, reply });
+        } finally {
+          stop();
+        }
+      },
     });
   }
 }

@@ -1,12 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { ProjectionsModule } from '@ledger/projections';
 import { EventStoreModule } from '@ledger/event-store';
 import { ReportingModule } from '@ledger/reporting';
 import { HealthController } from './health.controller';
 import { IngestController } from './ingest.controller';
+import { Metrics } from './metrics';
+import { MetricsController } from './metrics.controller';
 import { ReportsController } from './reports.controller';
 
-/** The REST surface: ingest, exports and health. */
-@Module({ imports: [EventStoreModule, ReportingModule], controllers: [IngestController, ReportsController, HealthController] })
+/** This process's Prometheus metrics, recorded by the REST and GraphQL adapters alike. */
+@Global()
+@Module({ imports: [ProjectionsModule], providers: [Metrics], exports: [Metrics] })
+export class MetricsModule {}
+
+/** The REST surface: ingest, exports, metrics and health. */
+@Module({
+  imports: [EventStoreModule, ReportingModule, MetricsModule],
+  controllers: [IngestController, ReportsController, MetricsController, HealthController],
+})
 export class HttpModule {}
 
 /** Health endpoints alone, for processes that serve no API (ROLE=worker). */

@@ -1,3 +1,4 @@
-export { HttpModule, HealthModule } from './http.module';
+export { HttpModule, HealthModule, MetricsModule } from './http.module';
 export { createFastifyAdapter, MAX_BODY_BYTES } from './fastify-adapter';
 export { entriesFromBody, entriesFromNdjson, NDJSON } from './event-body';
+export { Metrics, rejectionReason } from './metrics';

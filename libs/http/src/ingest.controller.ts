@@ -6,12 +6,16 @@ import { IngestResult, MAX_EVENTS_PER_BATCH } from '@ledger/domain';
 import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
 import { IngestService } from '@ledger/event-store';
 import { entriesFromBody, NDJSON } from './event-body';
+import { Metrics } from './metrics';
 
 /** `POST /v1/events` (API.md § Ingest): answers only after every accepted event is committed. */
 @Controller('v1/events')
 @UseGuards(ScopeGuard)
 export class IngestController {
-  constructor(private readonly ingest: IngestService) {}
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Post()
   @HttpCode(200)
@@ -36,6 +40,10 @@ export class IngestController {
         `a batch holds at most ${MAX_EVENTS_PER_BATCH} events; this one has ${entries.length}. Nothing was stored.`,
       );
     }
-    return this.ingest.ingest(platform, entries);
+    const stop = this.metrics.ingestSeconds.startTimer();
+    const result = await this.ingest.ingest(platform, entries);
+    stop();
+    this.metrics.recordIngest(result);
+    return result;
   }
 }

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { IngestResult } from '@ledger/domain';
+import { TimelineQueries } from '@ledger/projections';
+
+/** A rejection reason as a metric label: the field it concerns, or its kind. */
+export function rejectionReason(message: string): string {
+  if (message.startsWith('conflict')) return 'conflict';
+  if (message.startsWith('line ') || message.startsWith('an event must be')) return 'unreadable';
+  const field = /^([A-Za-z]+)\b/.exec(message)?.[1];
+  return field ?? 'other';
+}
+
+/** Prometheus metrics of this process (`GET /metrics`). */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly events = new Counter({
+    name: 'ledger_ingest_events_total', help: 'Events posted, by result', labelNames: ['result'], registers: [this.registry],
+  });
+  private readonly rejections = new Counter({
+    name: 'ledger_ingest_rejections_total', help: 'Rejected events, by reason', labelNames: ['reason'], registers: [this.registry],
+  });
+  readonly ingestSeconds = new Histogram({
+    name: 'ledger_ingest_request_seconds', help: 'POST /v1/events duration', registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+  readonly graphqlSeconds = new Histogram({
+    name: 'ledger_graphql_request_seconds', help: 'POST /graphql duration', registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  });
+
+  constructor(queries: TimelineQueries) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
+    new Gauge({
+      name: 'ledger_projection_lag_events',
+      help: 'Committed events a projection has not folded yet',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        for (const p of await queries.projections()) this.set({ projection: p.name }, p.lagEvents);
+      },
+    });
+  }
+
+  recordIngest(result: IngestResult): void {
+    this.events.inc({ result: 'accepted' }, result.accepted);
+    this.events.inc({ result: 'duplicate' }, result.duplicates);
+    this.events.inc({ result: 'rejected' }, result.rejected.length);
+    for (const r of result.rejected) this.rejections.inc({ reason: rejectionReason(r.errors[0] ?? '') });
+  }
+}
