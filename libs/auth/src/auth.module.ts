@@ -2,11 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { ApiKeyRepository } from './api-key.repository';
 import { ADMIN_API_KEY, ApiKeyService } from './api-key.service';
+import { RATE_LIMITS, RateLimiter, RateLimits } from './rate-limiter';
 import { ScopeGuard } from './scope.guard';
 
 @Module({})
 export class AuthModule {
-  static forRoot(options: { adminApiKey?: string | undefined }): DynamicModule {
+  static forRoot(options: { adminApiKey?: string | undefined; rateLimits?: RateLimits }): DynamicModule {
     return {
       module: AuthModule,
       global: true,
@@ -15,9 +16,11 @@ export class AuthModule {
         ApiKeyRepository,
         ApiKeyService,
         ScopeGuard,
+        RateLimiter,
         { provide: ADMIN_API_KEY, useValue: options.adminApiKey },
+        { provide: RATE_LIMITS, useValue: options.rateLimits },
       ],
-      exports: [ApiKeyService, ScopeGuard],
+      exports: [ApiKeyService, ScopeGuard, RateLimiter],
     };
   }
 }

@@ -5,3 +5,5 @@ export { ScopeGuard, RequireScope } from './scope.guard';
 export type { AuthenticatedRequest } from './scope.guard';
 export { AuthModule } from './auth.module';
 export { issueToken, parseToken } from './api-key-token';
+export { RateLimiter, RATE_LIMITS, DEFAULT_RATE_LIMITS } from './rate-limiter';
+export type { RateLimits, RateDecision, LimitKind } from './rate-limiter';

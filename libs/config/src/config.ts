@@ -18,6 +18,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  RATE_LIMIT_INGEST_EVENTS_PER_SECOND: z.coerce.number().positive().default(200_000),
+  RATE_LIMIT_QUERIES_PER_SECOND: z.coerce.number().positive().default(100),
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -33,6 +35,8 @@ export interface AppConfig {
   dataDir: string;
   embeddedPostgresPort: number;
   dbPoolSize: number;
+  /** Per-key sustained rates (bursts of two seconds' worth). */
+  rateLimits: { ingestEventsPerSecond: number; queriesPerSecond: number };
   /** The worker issues statements of ended periods after the grace delay (DOMAIN §6). */
   autoIssueStatements: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -60,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     dbPoolSize: e.DB_POOL_SIZE,
     autoIssueStatements: e.AUTO_ISSUE_STATEMENTS === 'true',
+    rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },
     logLevel: e.LOG_LEVEL,
   };
 }

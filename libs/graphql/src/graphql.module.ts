@@ -2,12 +2,12 @@ import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DateTimeResolver } from 'graphql-scalars';
-import { GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { ApiKeyService } from '@ledger/auth';
+import { ApiKeyService, BOOTSTRAP_ADMIN_KEY_ID, RateLimiter } from '@ledger/auth';
 import { Metrics } from '@ledger/http';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
@@ -55,6 +55,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly slaResolver: SlaResolver,
     private readonly vendorResolver: VendorResolver,
     private readonly metrics: Metrics,
+    private readonly limiter: RateLimiter,
     @Inject(GRAPHQL_OPTIONS) private readonly options: GraphqlOptions,
   ) {}
 
@@ -94,9 +95,18 @@ export class GraphqlModule implements OnModuleInit {
         useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
         ...(this.options.production ? [useDisableIntrospection()] : []),
       ],
-      context: async ({ request }) => ({
-        auth: await this.keys.authenticate(request.headers.get('authorization') ?? undefined),
-      }),
+      context: async ({ request }) => {
+        const auth = await this.keys.authenticate(request.headers.get('authorization') ?? undefined);
+        if (auth.ok && auth.principal.keyId !== BOOTSTRAP_ADMIN_KEY_ID) {
+          const decision = await this.limiter.take(auth.principal.keyId, 'query', 1);
+          if (!decision.allowed) {
+            throw new GraphQLError(`this key's query rate limit is spent; retry in ${decision.retryAfterSeconds} s`, {
+              extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': String(decision.retryAfterSeconds) } } },
+            });
+          }
+        }
+        return { auth };
+      },
     });
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.route({

@@ -1,9 +1,10 @@
 import {
-  Body, Controller, ForbiddenException, Headers, HttpCode, PayloadTooLargeException, Post, Req,
+  Body, Controller, ForbiddenException, Headers, HttpCode, HttpException, HttpStatus, PayloadTooLargeException, Post, Req, Res,
   UnsupportedMediaTypeException, UseGuards,
 } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { IngestResult, MAX_EVENTS_PER_BATCH } from '@ledger/domain';
-import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
+import { AuthenticatedRequest, RateLimiter, RequireScope, ScopeGuard } from '@ledger/auth';
 import { IngestService } from '@ledger/event-store';
 import { entriesFromBody, NDJSON } from './event-body';
 import { Metrics } from './metrics';
@@ -15,6 +16,7 @@ export class IngestController {
   constructor(
     private readonly ingest: IngestService,
     private readonly metrics: Metrics,
+    private readonly limiter: RateLimiter,
   ) {}
 
   @Post()
@@ -24,6 +26,7 @@ export class IngestController {
     @Req() request: AuthenticatedRequest,
     @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IngestResult> {
     if (!contentType?.startsWith('application/json') && !contentType?.startsWith(NDJSON)) {
       throw new UnsupportedMediaTypeException(`send application/json or ${NDJSON}, not ${contentType ?? 'no content type'}`);
@@ -38,6 +41,14 @@ export class IngestController {
     if (entries.length > MAX_EVENTS_PER_BATCH) {
       throw new PayloadTooLargeException(
         `a batch holds at most ${MAX_EVENTS_PER_BATCH} events; this one has ${entries.length}. Nothing was stored.`,
+      );
+    }
+    const decision = await this.limiter.take(request.principal!.keyId, 'ingest', entries.length);
+    if (!decision.allowed) {
+      reply.header('retry-after', String(decision.retryAfterSeconds));
+      throw new HttpException(
+        `this key's ingest rate limit is spent; retry in ${decision.retryAfterSeconds} s. Nothing was stored.`,
+        HttpStatus.TOO_MANY_REQUESTS,
       );
     }
     const stop = this.metrics.ingestSeconds.startTimer();

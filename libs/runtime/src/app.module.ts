@@ -20,7 +20,7 @@ export class AppModule {
       exports: [AUTO_ISSUE_STATEMENTS],
       imports: [
         DatabaseModule.forRoot(db),
-        AuthModule.forRoot({ adminApiKey: config.adminApiKey }),
+        AuthModule.forRoot({ adminApiKey: config.adminApiKey, rateLimits: config.rateLimits }),
         ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production })] : [HealthModule]),
         ...(runsWorker ? [WorkerModule] : []),
       ],
