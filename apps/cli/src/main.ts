@@ -7,6 +7,7 @@ import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
 import { rebuildTimeline } from '@ledger/projections';
 import { CliContext, openCliContext } from './cli-context';
+import { runDemo } from './demo';
 import { importEventsFile } from './import-file';
 
 /** Runs a command against the database, always closing it (and an embedded Postgres it started). */
@@ -156,6 +157,11 @@ program
       console.log(`Rebuilt the timeline from ${result.folded} events in ${seconds.toFixed(1)} s (${Math.round(result.folded / Math.max(seconds, 0.001))} events/s) and swapped it in.`);
     }),
   );
+
+program
+  .command('demo')
+  .description('load a synthetic June 2026 (3 platforms, 3 providers, the seed incident of 2026-06-07), project it, define example contracts')
+  .action(() => withContext(({ db }) => runDemo(db, (line) => console.log(line))));
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof InputError ? error.message : (error as Error).stack ?? String(error));

@@ -1,0 +1,93 @@
+/**
+ * A synthetic month of outcome events for the demo: several platforms, providers and models
+ * with daily traffic curves, background noise (client errors, throttling), a few short
+ * degradations, and the seed scenario of DOMAIN §8 on Sunday 2026-06-07 — two Anthropic models
+ * failing together around 09:00 UTC while Notion disables the provider for about twelve hours.
+ * Deterministic (seeded), so running the demo twice stores nothing twice.
+ */
+export interface DemoEvent {
+  platform: string;
+  event: {
+    id: string;
+    provider: string;
+    model: string;
+    occurredAt: string;
+    outcome: 'success' | 'error' | 'timeout' | 'rate_limited' | 'client_error';
+    httpStatus: number;
+    errorCode?: string;
+    latencyMs?: number;
+    ttftMs?: number;
+  };
+}
+
+export const DEMO_PLATFORMS = ['notion', 'acme-wiki', 'docsco'] as const;
+export const DEMO_MODELS: Record<string, string[]> = {
+  anthropic: ['claude-opus-4-7', 'claude-opus-4-8'],
+  openai: ['gpt-5', 'gpt-5-mini'],
+  google: ['gemini-2.5-pro'],
+};
+export const DEMO_MONTH_START = Date.UTC(2026, 5, 1);
+const DAYS = 30;
+const SEED_INCIDENT = { start: Date.UTC(2026, 5, 7, 9, 1), end: Date.UTC(2026, 5, 7, 9, 31) };
+const NOTION_DISABLED = { start: Date.UTC(2026, 5, 7, 9, 30), end: Date.UTC(2026, 5, 7, 21, 40) };
+
+/** Mulberry32: a small, well-known seeded generator. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Yields the month's events in time order, minute by minute. */
+export function* demoEvents(): Generator<DemoEvent> {
+  const rand = random(20260607);
+  // Short degradations elsewhere in the month: [provider, model, start, minutes, failure share].
+  const blips: [string, string, number, number, number][] = [
+    ['openai', 'gpt-5', Date.UTC(2026, 5, 12, 14, 20), 8, 0.4],
+    ['google', 'gemini-2.5-pro', Date.UTC(2026, 5, 18, 3, 5), 25, 0.9],
+    ['anthropic', 'claude-opus-4-8', Date.UTC(2026, 5, 23, 17, 40), 4, 0.2],
+    ['openai', 'gpt-5-mini', Date.UTC(2026, 5, 27, 11, 0), 12, 0.6],
+  ];
+  let sequence = 0;
+  for (let minute = 0; minute < DAYS * 1440; minute++) {
+    const at = DEMO_MONTH_START + minute * 60_000;
+    const hour = (minute % 1440) / 60;
+    const daily = 0.35 + 0.65 * Math.max(0, Math.sin(((hour - 6) / 24) * 2 * Math.PI)); // busy in the afternoon (UTC)
+    for (const platform of DEMO_PLATFORMS) {
+      for (const [provider, models] of Object.entries(DEMO_MODELS)) {
+        if (platform === 'notion' && provider === 'anthropic' && at >= NOTION_DISABLED.start && at < NOTION_DISABLED.end) continue;
+        for (const model of models) {
+          const requests = Math.round(daily * (platform === 'notion' ? 3 : 2) + rand());
+          for (let r = 0; r < requests; r++) {
+            const occurredAt = at + Math.floor(rand() * 60_000);
+            let failureShare = 0.0001; // a stray failure now and then
+            if (provider === 'anthropic' && occurredAt >= SEED_INCIDENT.start && occurredAt < SEED_INCIDENT.end) failureShare = 0.7;
+            for (const [p, m, start, minutes, share] of blips) {
+              if (p === provider && m === model && occurredAt >= start && occurredAt < start + minutes * 60_000) failureShare = share;
+            }
+            const roll = rand();
+            const id = `demo-${platform}-${sequence++}`;
+            const base = { id, provider, model, occurredAt: new Date(occurredAt).toISOString() };
+            if (roll < failureShare) {
+              const timeout = rand() < 0.15;
+              yield { platform, event: { ...base, outcome: timeout ? 'timeout' : 'error', httpStatus: timeout ? 504 : 529, errorCode: timeout ? 'timeout' : 'overloaded_error', latencyMs: Math.round(timeout ? 60_000 : 300 + rand() * 2_000) } };
+            } else if (roll < failureShare + 0.01) {
+              yield { platform, event: { ...base, outcome: 'rate_limited', httpStatus: 429, errorCode: 'rate_limit_error', latencyMs: Math.round(50 + rand() * 100) } };
+            } else if (roll < failureShare + 0.015) {
+              yield { platform, event: { ...base, outcome: 'client_error', httpStatus: 400, errorCode: 'invalid_request_error', latencyMs: Math.round(30 + rand() * 80) } };
+            } else {
+              const speed = provider === 'openai' ? 0.8 : provider === 'google' ? 1.1 : 1;
+              const latency = Math.round(speed * Math.exp(7.6 + 0.5 * (rand() + rand() + rand() - 1.5)));
+              yield { platform, event: { ...base, outcome: 'success', httpStatus: 200, latencyMs: latency, ttftMs: Math.round(latency * (0.1 + 0.1 * rand())) } };
+            }
+          }
+        }
+      }
+    }
+  }
+}

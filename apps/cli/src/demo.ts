@@ -1,0 +1,101 @@
+import { SingleBar, Presets } from 'cli-progress';
+import type { ContractInput } from '@ledger/domain';
+import type { Database } from '@ledger/database';
+import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
+import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
+import { createTimelineProjection } from '@ledger/projections';
+import { ContractRepository, ContractService, MaintenanceRepository } from '@ledger/reporting';
+import { DEMO_PLATFORMS, demoEvents } from './demo-data';
+
+const CONTRACTS: ContractInput[] = [
+  {
+    platform: 'notion', provider: 'anthropic', timeZone: 'America/New_York', targetPercent: '99.95',
+    policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.05', minSamples: 1, minConsecutiveMinutes: 1 },
+    creditTiers: [{ uptimeBelow: '99.95', creditPercent: '10' }, { uptimeBelow: '99.0', creditPercent: '25' }],
+    monthlyFee: { amount: '48250.00', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',
+  },
+  {
+    platform: 'acme-wiki', provider: 'openai', targetPercent: '99.9', policy: { kind: 'AVERAGE_ERROR_RATE', windowMinutes: 5 },
+    creditTiers: [{ uptimeBelow: '99.9', creditPercent: '10' }, { uptimeBelow: '99.5', creditPercent: '30' }],
+    monthlyFee: { amount: '12000.00', currency: 'EUR' }, effectiveFrom: '2026-03-01T00:00:00Z',
+  },
+  {
+    platform: 'docsco', provider: 'google', timeZone: 'Asia/Tokyo', targetPercent: '99.5', policy: { kind: 'REQUEST_SUCCESS_RATIO' },
+    countRateLimited: true, creditTiers: [{ uptimeBelow: '99.5', creditPercent: '15' }],
+    monthlyFee: { amount: '900000', currency: 'JPY' }, effectiveFrom: '2026-05-15T00:00:00Z',
+  },
+];
+
+/**
+ * The demo: a synthetic June 2026 ingested through the normal path (validation, idempotent
+ * append), the timeline projected, example contracts defined. Safe to run again.
+ */
+export async function runDemo(db: Database, print: (line: string) => void): Promise<void> {
+  const keys = new ApiKeyService(db, new ApiKeyRepository(db), new AdminEventRepository());
+  const existing = new Set((await keys.list()).filter((k) => k.revokedAt === null).map((k) => k.platform));
+  for (const platform of DEMO_PLATFORMS) {
+    if (!existing.has(platform)) await keys.create({ platform, scopes: ['ingest', 'read'], name: `${platform} (demo)` }, null);
+  }
+
+  const ingest = new IngestService(new OutcomeEventRepository(db));
+  const bar = new SingleBar({ format: 'ingesting  [{bar}] {value} events | {accepted} new, {duplicates} already stored', hideCursor: true }, Presets.shades_classic);
+  bar.start(1, 0, { accepted: 0, duplicates: 0 });
+  const buffers = new Map<string, unknown[]>();
+  let total = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  const flush = async (platform: string) => {
+    const batch = buffers.get(platform) ?? [];
+    if (batch.length === 0) return;
+    const result = await ingest.ingest(platform, batch);
+    if (result.rejected.length > 0) throw new Error(`demo events were rejected: ${JSON.stringify(result.rejected[0])}`);
+    accepted += result.accepted;
+    duplicates += result.duplicates;
+    buffers.set(platform, []);
+  };
+  for (const { platform, event } of demoEvents()) {
+    const batch = buffers.get(platform) ?? [];
+    batch.push(event);
+    buffers.set(platform, batch);
+    total++;
+    if (batch.length >= 10_000) {
+      await flush(platform);
+      bar.setTotal(total);
+      bar.update(total, { accepted, duplicates });
+    }
+  }
+  for (const platform of DEMO_PLATFORMS) await flush(platform);
+  bar.setTotal(total);
+  bar.update(total, { accepted, duplicates });
+  bar.stop();
+
+  // Fold what was ingested (a running worker may be doing it too: the projection's lock lets one at a time).
+  const projection = createTimelineProjection(db);
+  for (let idle = 0; idle < 50; ) {
+    const step = await projection.step({ batchSize: 50_000, deriveOutages: true });
+    if (step.status === 'idle') break;
+    if (step.status === 'busy') {
+      idle++;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  const contracts = new ContractService(db, new ContractRepository(), new MaintenanceRepository(), new AdminEventRepository());
+  const defined = await contracts.list({});
+  const ids: string[] = [];
+  for (const input of CONTRACTS) {
+    const found = defined.find((c) => c.terms.platform === input.platform && c.terms.provider === input.provider);
+    ids.push(found?.id ?? (await contracts.define(input, null)).id);
+  }
+
+  print(`Loaded ${total.toLocaleString('en-US')} events for June 2026 (${accepted.toLocaleString('en-US')} new) and projected them.`);
+  print(`Contracts: ${ids.join(', ')}`);
+  print('');
+  print('Where to look (GraphiQL at http://localhost:3000/graphql with an admin key as "Authorization: Bearer …";');
+  print('create one with: npm run cli -- keys create --scopes admin):');
+  print('  { incidents(from: "2026-06-07T00:00:00Z", to: "2026-06-08T00:00:00Z", provider: "anthropic") { start end severity models outages } }');
+  print('  { vendorComparison(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { rank provider model availabilityPercent outages mttrMinutes p95LatencyMs } }');
+  print('  { credits(period: "2026-06") { totals { currency amount } lines { contract platform provider uptimePercent creditAmount { amount currency } } } }');
+  print(`  { slaReport(contractId: "${ids[0]}", period: "2026-06") { uptimePercent met downtimeMinutes creditAmount { amount currency } evidence { start end minutes } } }`);
+  print('  CSV for finance: curl -H "Authorization: Bearer $KEY" "http://localhost:3000/v1/reports/credits.csv?period=2026-06"');
+}
