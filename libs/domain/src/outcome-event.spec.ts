@@ -129,6 +129,11 @@ describe('validateOutcomeEvent (DOMAIN §2)', () => {
     expect(result.errors).toHaveLength(5);
   });
 
+  it('names a rejected event by at most 128 characters of its id', () => {
+    const result = validateOutcomeEvent({ ...valid, id: 'x'.repeat(1_000_000) }, context);
+    expect(result).toMatchObject({ ok: false, id: `${'x'.repeat(128)}…` });
+  });
+
   it('rejects what is not an object', () => {
     for (const raw of [null, 'event', 3, [valid]]) {
       expect(validateOutcomeEvent(raw, context)).toEqual({ ok: false, id: null, errors: ['an event must be a JSON object'] });

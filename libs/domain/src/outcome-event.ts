@@ -142,8 +142,10 @@ export function sameOutcomeEvent(a: OutcomeEvent, b: OutcomeEvent): boolean {
   );
 }
 
+/** The id to name a rejected event by; an over-long one is cut, so a rejection never echoes megabytes back. */
 function rawId(raw: unknown): string | null {
   if (typeof raw !== 'object' || raw === null) return null;
   const id = (raw as { id?: unknown }).id;
-  return typeof id === 'string' ? id : null;
+  if (typeof id !== 'string') return null;
+  return id.length > 128 ? `${id.slice(0, 128)}…` : id;
 }
