@@ -37,8 +37,8 @@ export class TimelineProjection {
     private readonly policies: DetectionPolicyRepository,
   ) {}
 
-  async step(options: StepOptions, db: Database = this.db): Promise<StepResult> {
-    return db.transaction().execute(async (trx) => {
+  async step(options: StepOptions): Promise<StepResult> {
+    return this.db.transaction().execute(async (trx) => {
       if (!(await tryLockProjection(trx, TIMELINE_PROJECTION))) return { status: 'busy' } as const;
       return this.stepLocked(trx, options);
     });
