@@ -30,7 +30,7 @@ import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { portIsFree, runBenchmark } from './bench-support';
+import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
 
 // ───────────────────────────── parameters ─────────────────────────────
 
@@ -392,7 +392,6 @@ function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
 
 // ───────────────────────────── small utilities ─────────────────────────────
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 
 function freePort(): Promise<number> {
@@ -520,36 +519,7 @@ function spawnService(databaseUrl: string, port: number, adminKey: string): Serv
   return { child, pid: child.pid, url: `http://${HOST}:${port}`, output };
 }
 
-async function waitUntilReady(service: ServiceProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null || service.child.signalCode !== null) {
-      throw new Error(`the service exited during start-up (code ${service.child.exitCode}, signal ${service.child.signalCode})`);
-    }
-    try {
-      const response = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`the service was not ready within ${timeoutMs / 1000} s`);
-}
 
-async function stopService(service: ServiceProcess): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const graceful = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
-  if (!graceful) {
-    log('the service did not stop within 15 s of SIGTERM; killing it');
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
-  }
-}
 
 async function createIngestKey(url: string, adminKey: string): Promise<string> {
   const response = await fetch(`${url}/graphql`, {
@@ -684,7 +654,7 @@ async function cleanUp(): Promise<void> {
   if (cleanedUp) return;
   cleanedUp = true;
   for (const client of cleanup.clients) await client.end().catch(() => undefined);
-  if (cleanup.service) await stopService(cleanup.service).catch(() => undefined);
+  if (cleanup.service) await stopService(cleanup.service, log).catch(() => undefined);
   if (cleanup.postgres) {
     await withTimeout(cleanup.postgres.stop(), 30_000, 'stopping Postgres').catch((error: Error) => log(error.message));
   }
@@ -820,7 +790,7 @@ async function main(): Promise<number> {
   } finally {
     clearInterval(sampler);
   }
-  await stopService(service);
+  await stopService(service, log);
   cleanup.service = null;
 
   // ── COPY ceiling ──

@@ -29,7 +29,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
-import { portIsFree, runBenchmark } from './bench-support';
+import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -58,7 +58,6 @@ const TARGET = { replay: 500_000, lagP99Ms: 2_000, queryP95Ms: 50 };
 const WATCHDOG_MS = (1_800 + EVENTS / 2_000 + 3 * LAG_SECONDS) * 1000;
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
 
@@ -153,32 +152,7 @@ function spawnService(databaseUrl: string, port: number, adminKey: string): Serv
   return { child, url: `http://${HOST}:${port}`, output };
 }
 
-async function waitUntilReady(service: Service, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null || service.child.signalCode !== null) throw new Error(`the service exited during start-up (code ${service.child.exitCode})`);
-    try {
-      const response = await fetch(`${service.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(100);
-  }
-  throw new Error(`the service was not ready within ${timeoutMs / 1000} s`);
-}
 
-async function stopService(service: Service): Promise<void> {
-  const { child } = service;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  if (!(await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]))) {
-    child.kill('SIGKILL');
-    await Promise.race([exited, sleep(5_000)]);
-  }
-}
 
 async function graphql<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(`${url}/graphql`, {
@@ -350,7 +324,7 @@ async function cleanUp(): Promise<void> {
   cleanedUp = true;
   for (const client of cleanup.clients) await client.end().catch(() => undefined);
   if (cleanup.db) await cleanup.db.destroy().catch(() => undefined);
-  if (cleanup.service) await stopService(cleanup.service).catch(() => undefined);
+  if (cleanup.service) await stopService(cleanup.service, log).catch(() => undefined);
   if (cleanup.postgres) await withTimeout(cleanup.postgres.stop(), 30_000, 'stopping Postgres').catch((e: Error) => log(e.message));
   if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
 }
@@ -457,7 +431,7 @@ async function main(): Promise<number> {
   }
   log('(c) again, after the lag phase (providerStatus now has live minutes)');
   const queriesAfter = await withTimeout(measureQueries(service.url, adminKey), 600_000, 'the query phase');
-  await stopService(service);
+  await stopService(service, log);
   cleanup.service = null;
 
   // ── report ──
