@@ -21,6 +21,7 @@ const envSchema = z.object({
   RATE_LIMIT_INGEST_EVENTS_PER_SECOND: z.coerce.number().positive().default(200_000),
   RATE_LIMIT_QUERIES_PER_SECOND: z.coerce.number().positive().default(100),
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
+  STATUS_PAGE: z.enum(['key', 'public', 'off']).default('key'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -40,6 +41,8 @@ export interface AppConfig {
   /** The worker issues statements of ended periods after the grace delay (DOMAIN §6). */
   autoIssueStatements: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Who may see /status (see libs/status-page): a read key, anyone, or nobody. */
+  statusPage: 'key' | 'public' | 'off';
 }
 
 /** Reads and validates the environment; throws one readable error listing every bad setting. */
@@ -66,5 +69,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     autoIssueStatements: e.AUTO_ISSUE_STATEMENTS === 'true',
     rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },
     logLevel: e.LOG_LEVEL,
+    statusPage: e.STATUS_PAGE,
   };
 }

@@ -5,6 +5,7 @@ import { Database, DatabaseModule } from '@ledger/database';
 import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule } from '@ledger/http';
 import { AUTO_ISSUE_STATEMENTS } from '@ledger/reporting';
+import { StatusPageModule } from '@ledger/status-page';
 import { WorkerModule } from './worker.module';
 
 /** Composes the process from its role: the API (ingest, GraphQL), the worker, or both. */
@@ -22,6 +23,7 @@ export class AppModule {
         DatabaseModule.forRoot(db),
         AuthModule.forRoot({ adminApiKey: config.adminApiKey, rateLimits: config.rateLimits }),
         ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production })] : [HealthModule]),
+        ...(servesApi && config.statusPage !== 'off' ? [StatusPageModule.forRoot({ mode: config.statusPage })] : []),
         ...(runsWorker ? [WorkerModule] : []),
       ],
     };

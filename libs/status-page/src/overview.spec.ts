@@ -1,0 +1,56 @@
+import type { ModelStatusView } from '@ledger/projections';
+import { buildOverview, HISTORY_DAYS, ModelOutageSpan } from './overview';
+import { DAY_MS } from './status-history.repository';
+
+const JUNE_7 = Date.UTC(2026, 5, 7) / DAY_MS;
+const asOf = (JUNE_7 + 23) * DAY_MS; // end of 29 June
+const minuteOfDay = (day: number, hh: number, mm: number) => day * 1440 + hh * 60 + mm;
+
+function live(provider: string, model: string, status: ModelStatusView['status']): ModelStatusView {
+  return { provider, model, status, since: minuteOfDay(JUNE_7 + 22, 23, 0), errorRate: 0, eligibleRequests: 100 };
+}
+
+describe('buildOverview', () => {
+  const outage: ModelOutageSpan = { provider: 'anthropic', model: 'opus', start: minuteOfDay(JUNE_7, 9, 1), end: minuteOfDay(JUNE_7, 9, 31), severity: 'major_outage' };
+  const overview = buildOverview({
+    asOf,
+    days: [
+      { provider: 'anthropic', model: 'opus', day: JUNE_7, successes: 970, failures: 30 },
+      { provider: 'anthropic', model: 'opus', day: JUNE_7 + 1, successes: 1000, failures: 0 },
+      { provider: 'anthropic', model: 'sonnet', day: JUNE_7 + 1, successes: 10, failures: 0 },
+      { provider: 'openai', model: 'gpt', day: JUNE_7 - 200, successes: 5, failures: 0 },
+    ],
+    outages: [outage, { ...outage, start: minuteOfDay(JUNE_7 + 2, 23, 58), end: minuteOfDay(JUNE_7 + 3, 0, 4), severity: 'degraded' }],
+    live: [live('anthropic', 'opus', 'operational'), live('anthropic', 'sonnet', 'partial_outage')],
+    incidents: [],
+  });
+  const opus = overview.providers[0]!.models.find((m) => m.model === 'opus')!;
+
+  it('covers 90 UTC days ending on the day of the instant shown', () => {
+    expect(opus.days).toHaveLength(HISTORY_DAYS);
+    expect(opus.days.at(-1)!.day).toBe(JUNE_7 + 22);
+  });
+
+  it("colours a day by its worst outage, and days with traffic and no outage as operational", () => {
+    const day = (d: number) => opus.days.find((b) => b.day === d)!;
+    expect(day(JUNE_7)).toEqual({ day: JUNE_7, status: 'major_outage', successes: 970, eligible: 1000 });
+    expect(day(JUNE_7 + 1).status).toBe('operational');
+    // An outage across midnight marks both days.
+    expect(day(JUNE_7 + 2).status).toBe('degraded');
+    expect(day(JUNE_7 + 3).status).toBe('degraded');
+    expect(day(JUNE_7 + 4).status).toBe('no_data');
+  });
+
+  it('counts outage minutes clipped to each uptime window', () => {
+    const byLabel = Object.fromEntries(opus.uptime.map((u) => [u.label, u]));
+    expect(byLabel['24 h']).toMatchObject({ outageMinutes: 0, hasData: false });
+    expect(byLabel['30 d']).toMatchObject({ windowMinutes: 30 * 1440, outageMinutes: 30 + 6, hasData: true });
+    expect(byLabel['90 d']!.outageMinutes).toBe(36);
+  });
+
+  it('groups models by provider, leaves out traffic older than the strips, and takes the worst live status', () => {
+    expect(overview.providers.map((p) => p.provider)).toEqual(['anthropic']);
+    expect(overview.providers[0]!.models.map((m) => m.model)).toEqual(['opus', 'sonnet']);
+    expect(overview.providers[0]!.live).toBe('partial_outage');
+  });
+});

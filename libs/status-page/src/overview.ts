@@ -1,0 +1,130 @@
+import { MINUTE_MS, MinuteStatus, worse } from '@ledger/domain';
+import type { IncidentView, ModelStatusView } from '@ledger/projections';
+import { DAY_MS, ModelDay } from './status-history.repository';
+
+/** How many days the status strips cover. */
+export const HISTORY_DAYS = 90;
+const MINUTES_PER_DAY = 1440;
+
+/** The windows the uptime figures cover, ending at the page's instant. */
+export const UPTIME_WINDOWS = [
+  { label: '24 h', minutes: MINUTES_PER_DAY },
+  { label: '7 d', minutes: 7 * MINUTES_PER_DAY },
+  { label: '30 d', minutes: 30 * MINUTES_PER_DAY },
+  { label: '90 d', minutes: HISTORY_DAYS * MINUTES_PER_DAY },
+] as const;
+
+/** One UTC day of a model: its worst status (from its outages) and its requests. */
+export interface DayBar {
+  day: number;
+  status: MinuteStatus;
+  successes: number;
+  eligible: number;
+}
+
+/**
+ * Uptime over a window: the share of its minutes outside the model's outages (over all
+ * platforms). `hasData` is false when the model had no requests in the window's days.
+ */
+export interface UptimeFigure {
+  label: string;
+  windowMinutes: number;
+  outageMinutes: number;
+  hasData: boolean;
+}
+
+export interface ModelOverview {
+  provider: string;
+  model: string;
+  live: ModelStatusView | null;
+  days: DayBar[];
+  uptime: UptimeFigure[];
+}
+
+export interface ProviderOverview {
+  provider: string;
+  /** The worst live status among its models. */
+  live: MinuteStatus;
+  models: ModelOverview[];
+}
+
+export interface StatusOverview {
+  /** The instant the page describes (ms). */
+  asOf: number;
+  providers: ProviderOverview[];
+  /** Incidents of the last 30 days, most recent first. */
+  incidents: IncidentView[];
+}
+
+/** An outage of a model's series over all platforms, in minute indexes, `end` exclusive. */
+export interface ModelOutageSpan {
+  provider: string;
+  model: string;
+  start: number;
+  end: number;
+  severity: MinuteStatus;
+}
+
+export interface OverviewInput {
+  asOf: number;
+  days: readonly ModelDay[];
+  outages: readonly ModelOutageSpan[];
+  live: readonly ModelStatusView[];
+  incidents: readonly IncidentView[];
+}
+
+/** The last day shown: the UTC day holding the instant just before `asOf`. */
+export function lastDayOf(asOf: number): number {
+  return Math.floor((asOf - 1) / DAY_MS);
+}
+
+/** Composes the status page from daily sums, outages and live statuses (no IO). */
+export function buildOverview(input: OverviewInput): StatusOverview {
+  const lastDay = lastDayOf(input.asOf);
+  const firstDay = lastDay - HISTORY_DAYS + 1;
+  const asOfMinute = Math.floor(input.asOf / MINUTE_MS);
+  const key = (provider: string, model: string) => `${provider}\u0000${model}`;
+
+  const models = new Map<string, { provider: string; model: string; live: ModelStatusView | null; days: Map<number, ModelDay>; outages: ModelOutageSpan[] }>();
+  const entry = (provider: string, model: string) => {
+    let e = models.get(key(provider, model));
+    if (e === undefined) models.set(key(provider, model), (e = { provider, model, live: null, days: new Map(), outages: [] }));
+    return e;
+  };
+  for (const d of input.days) if (d.day >= firstDay && d.day <= lastDay) entry(d.provider, d.model).days.set(d.day, d);
+  for (const s of input.live) entry(s.provider, s.model).live = s;
+  for (const o of input.outages) models.get(key(o.provider, o.model))?.outages.push(o);
+
+  const overviews: ModelOverview[] = [...models.values()].map((m) => {
+    const days: DayBar[] = [];
+    for (let day = firstDay; day <= lastDay; day++) {
+      const sums = m.days.get(day);
+      const eligible = sums === undefined ? 0 : sums.successes + sums.failures;
+      const lo = day * MINUTES_PER_DAY;
+      const hi = lo + MINUTES_PER_DAY;
+      let status: MinuteStatus = eligible > 0 ? 'operational' : 'no_data';
+      for (const o of m.outages) if (o.start < hi && o.end > lo) status = worse(status, o.severity);
+      days.push({ day, status, successes: sums?.successes ?? 0, eligible });
+    }
+    const uptime = UPTIME_WINDOWS.map(({ label, minutes }) => {
+      const lo = asOfMinute - minutes;
+      const outageMinutes = m.outages.reduce((sum, o) => sum + Math.max(0, Math.min(o.end, asOfMinute) - Math.max(o.start, lo)), 0);
+      const windowFirstDay = Math.floor((lo * MINUTE_MS) / DAY_MS);
+      const hasData = days.some((d) => d.day >= windowFirstDay && d.eligible > 0);
+      return { label, windowMinutes: minutes, outageMinutes, hasData };
+    });
+    return { provider: m.provider, model: m.model, live: m.live, days, uptime };
+  });
+
+  const byProvider = new Map<string, ModelOverview[]>();
+  for (const o of overviews) byProvider.set(o.provider, [...(byProvider.get(o.provider) ?? []), o]);
+  const providers = [...byProvider.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([provider, list]) => ({
+      provider,
+      live: list.reduce<MinuteStatus>((acc, m) => worse(acc, m.live?.status ?? 'no_data'), 'no_data'),
+      models: list.sort((a, b) => a.model.localeCompare(b.model)),
+    }));
+  const incidents = [...input.incidents].sort((a, b) => b.start - a.start || a.provider.localeCompare(b.provider));
+  return { asOf: input.asOf, providers, incidents };
+}

@@ -1,0 +1,130 @@
+import { escape } from 'html-escaper';
+
+/**
+ * Everything the pages need is inline (no CDN, no web font), so they work offline and behind
+ * strict proxies. Colours come in light and dark sets; statuses are always also written out.
+ */
+const STYLE = `
+:root { color-scheme: light dark;
+  --bg: #f7f8fa; --card: #ffffff; --text: #1b1f24; --muted: #57606a; --line: #d8dee4;
+  --ok: #1a7f37; --degraded: #b08800; --partial: #d1570f; --major: #cf222e; --none: #c4cbd3; --accent: #0969da; }
+@media (prefers-color-scheme: dark) { :root {
+  --bg: #0d1117; --card: #161b22; --text: #e6edf3; --muted: #9da7b3; --line: #30363d;
+  --ok: #3fb950; --degraded: #d29922; --partial: #f0883e; --major: #f85149; --none: #3b434c; --accent: #58a6ff; } }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--text); }
+main { max-width: 980px; margin: 0 auto; padding: 16px; }
+header.top { display: flex; flex-wrap: wrap; align-items: baseline; justify-content: space-between; gap: 8px; }
+h1 { font-size: 1.45rem; margin: 8px 0; } h2 { font-size: 1.15rem; margin: 0; } h3 { font-size: 1rem; margin: 0; }
+nav a { margin-right: 14px; color: var(--accent); } nav a[aria-current="page"] { font-weight: 600; color: var(--text); text-decoration: none; }
+.muted { color: var(--muted); } .small { font-size: .85rem; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 14px 16px; margin: 14px 0; }
+.banner { display: flex; gap: 10px; align-items: center; font-weight: 600; font-size: 1.1rem; border-left: 6px solid var(--ok); }
+.banner.bad { border-left-color: var(--major); } .banner.warn { border-left-color: var(--degraded); }
+.badge { display: inline-flex; align-items: center; gap: 6px; font-size: .85rem; font-weight: 600; white-space: nowrap; }
+.badge::before { content: ""; width: 10px; height: 10px; border-radius: 50%; background: currentColor; }
+.t-operational { color: var(--ok); } .t-degraded { color: var(--degraded); } .t-partial_outage { color: var(--partial); }
+.t-major_outage { color: var(--major); } .t-no_data { color: var(--muted); }
+.s-operational { fill: var(--ok); background: var(--ok); } .s-degraded { fill: var(--degraded); background: var(--degraded); }
+.s-partial_outage { fill: var(--partial); background: var(--partial); } .s-major_outage { fill: var(--major); background: var(--major); }
+.s-no_data { fill: var(--none); background: var(--none); }
+.provider-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; flex-wrap: wrap; }
+.model { border-top: 1px solid var(--line); padding: 10px 0 6px; margin-top: 10px; }
+.model-head { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 4px 12px; align-items: baseline; }
+.uptime { display: flex; gap: 14px; flex-wrap: wrap; font-size: .85rem; margin: 0; padding: 0; list-style: none; }
+.uptime b { font-variant-numeric: tabular-nums; }
+.strip { width: 100%; height: 34px; display: block; margin-top: 6px; }
+.strip rect:focus { outline: none; stroke: var(--text); stroke-width: 1.5; }
+.strip rect:hover { opacity: .75; }
+.strip-axis { display: flex; justify-content: space-between; font-size: .75rem; color: var(--muted); }
+.detail { min-height: 1.4em; font-size: .85rem; color: var(--muted); margin: 2px 0 0; }
+.legend { display: flex; flex-wrap: wrap; gap: 12px; font-size: .8rem; color: var(--muted); margin: 0; padding: 0; list-style: none; }
+.legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.scroll { overflow-x: auto; }
+.chart { margin: 10px 0; } .chart svg { width: 100%; max-width: 620px; height: auto; display: block; }
+.chart figcaption { font-weight: 600; margin-bottom: 4px; } .legend-inline { font-weight: 400; color: var(--muted); font-size: .8rem; }
+.chart-label, .chart-value { fill: var(--text); font-size: 12px; } .bar { fill: var(--accent); }
+.range { stroke: var(--muted); stroke-width: 2; } .p50 { fill: var(--muted); } .p95 { fill: var(--accent); }
+form.window { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
+label { display: flex; flex-direction: column; font-size: .85rem; gap: 2px; }
+input, button { font: inherit; padding: 5px 8px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); color: var(--text); }
+button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
+a { color: var(--accent); }
+:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 600px) { main { padding: 10px; } .card { padding: 12px; } th, td { padding: 5px 6px; } }
+`;
+
+/** Day strips: hover or focus shows the day's words; arrow keys move between days (one tab stop per strip). */
+const SCRIPT = `
+for (const strip of document.querySelectorAll('svg.strip')) {
+  const detail = document.getElementById(strip.dataset.detailFor);
+  const bars = [...strip.querySelectorAll('rect')];
+  const show = (bar) => { if (detail) detail.textContent = bar.dataset.detail; };
+  bars.forEach((bar, i) => {
+    bar.addEventListener('mouseenter', () => show(bar));
+    bar.addEventListener('focus', () => show(bar));
+    bar.addEventListener('keydown', (e) => {
+      const to = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: bars.length - 1 }[e.key];
+      if (to === undefined || !bars[to]) return;
+      e.preventDefault();
+      bar.tabIndex = -1; bars[to].tabIndex = 0; bars[to].focus();
+    });
+  });
+}
+const login = document.getElementById('login');
+if (login) login.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const key = new FormData(login).get('key');
+  const response = await fetch(login.action, { method: 'POST', headers: { authorization: 'Bearer ' + key } });
+  if (response.ok) location.reload();
+  else document.getElementById('login-error').textContent = (await response.json()).message;
+});
+`;
+
+export interface PageOptions {
+  title: string;
+  /** Which nav entry is current. */
+  current: 'overview' | 'compare' | null;
+  nonce: string;
+  body: string;
+}
+
+export function page({ title, current, nonce, body }: PageOptions): string {
+  const nav = (href: string, name: string, id: PageOptions['current']) =>
+    `<a href="${href}"${current === id ? ' aria-current="page"' : ''}>${name}</a>`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>${escape(title)}</title>
+<style nonce="${nonce}">${STYLE}</style>
+</head>
+<body>
+<main>
+<header class="top"><h1>${escape(title)}</h1><nav aria-label="Status pages">${nav('/status', 'Status', 'overview')}${nav('/status/compare', 'Compare vendors', 'compare')}</nav></header>
+${body}
+<p class="muted small">SLA Ledger — figures derived from the outcome events platforms report; every provider and model over all platforms.</p>
+</main>
+<script nonce="${nonce}">${SCRIPT}</script>
+</body>
+</html>`;
+}
+
+/** The key form shown when the page is protected and no valid read key came with the request. */
+export function loginPage(nonce: string, reason: string): string {
+  return page({
+    title: 'SLA Ledger status',
+    current: null,
+    nonce,
+    body: `<section class="card" aria-labelledby="login-title"><h2 id="login-title">Sign in with a read key</h2>
+<p class="muted">${escape(reason)} The key is kept in an HTTP-only cookie for this browser; it is checked on every request.</p>
+<form id="login" action="/status/session" method="post"><label>API key with the read scope<input name="key" type="password" autocomplete="off" required></label>
+<button type="submit">Show the status</button></form><p id="login-error" role="alert" class="muted"></p></section>`,
+  });
+}

@@ -1,0 +1,107 @@
+import { escape } from 'html-escaper';
+import { isBad, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
+import type { ModelStatusView } from '@ledger/projections';
+import type { IncidentView } from '@ledger/projections';
+import type { ModelOverview, ProviderOverview, StatusOverview } from '../overview';
+import { dayStrip } from './charts';
+import { formatCount, formatDay, formatDuration, formatInstant, formatMinute, percentFloor, STATUS_LABEL } from './format';
+import { page } from './layout';
+
+const badge = (status: MinuteStatus, text = STATUS_LABEL[status]) => `<span class="badge t-${status}">${escape(text)}</span>`;
+
+/** `GET /status`: live status, 90-day strips and uptime per model, recent incidents. */
+export function overviewPage(overview: StatusOverview, nonce: string, options: { historical: boolean }): string {
+  const body = [
+    summary(overview, options.historical),
+    ...overview.providers.map((p) => providerCard(p, options.historical)),
+    legend(),
+    incidentsCard(overview.incidents),
+  ].join('\n');
+  return page({ title: 'SLA Ledger status', current: 'overview', nonce, body });
+}
+
+function summary(overview: StatusOverview, historical: boolean): string {
+  const when = historical ? `As of ${formatInstant(overview.asOf)}` : `Updated ${formatInstant(overview.asOf)}`;
+  if (overview.providers.length === 0) {
+    return `<section class="card banner warn" role="status"><span>No provider has reported outcome events yet.</span></section><p class="muted small">${when}</p>`;
+  }
+  const affected = overview.providers.flatMap((p) => p.models.filter((m) => m.live !== null && isBad(m.live.status)));
+  const worst = affected.reduce<MinuteStatus>((acc, m) => (MINUTE_STATUSES.indexOf(m.live!.status) > MINUTE_STATUSES.indexOf(acc) ? m.live!.status : acc), 'operational');
+  const text = affected.length === 0
+    ? 'All models with recent traffic are operational'
+    : `${STATUS_LABEL[worst]}: ${affected.map((m) => `${m.provider} ${m.model}`).join(', ')}`;
+  const tone = affected.length === 0 ? '' : worst === 'degraded' ? ' warn' : ' bad';
+  return `<section class="card banner${tone}" role="status" aria-live="polite">${badge(affected.length === 0 ? 'operational' : worst, '')}<span>${escape(text)}</span></section>
+<p class="muted small">${when}. Live status covers the last minutes of traffic over all platforms; bars are UTC days.</p>`;
+}
+
+function providerCard(provider: ProviderOverview, historical: boolean): string {
+  const id = `provider-${provider.provider}`;
+  return `<section class="card" aria-labelledby="${escape(id)}">
+<div class="provider-head"><h2 id="${escape(id)}">${escape(provider.provider)}</h2>${badge(provider.live)}</div>
+${provider.models.map((m) => modelRow(m, historical)).join('\n')}
+</section>`;
+}
+
+function modelRow(model: ModelOverview, historical: boolean): string {
+  const detailId = `detail-${model.provider}-${model.model}`;
+  const live = model.live;
+  const liveWords = live === null
+    ? badge('no_data', 'No recent traffic')
+    : `${badge(live.status)} <span class="muted small">since ${escape(formatMinute(live.since))}${escape(errorRateWords(live))}</span>`;
+  const uptime = model.uptime
+    .map((u) => `<li>${escape(u.label)} <b>${u.hasData ? `${escape(percentFloor(u.windowMinutes - u.outageMinutes, u.windowMinutes, 3))} %` : '—'}</b></li>`)
+    .join('');
+  const first = model.days[0]!.day;
+  const last = model.days[model.days.length - 1]!.day;
+  const strip = dayStrip(model.days, `${model.provider} ${model.model}, daily status from ${formatDay(first)} to ${formatDay(last)}`)
+    .replace('<svg ', `<svg data-detail-for="${escape(detailId)}" `);
+  return `<article class="model" aria-label="${escape(`${model.provider} ${model.model}`)}">
+<div class="model-head"><h3>${escape(model.model)}</h3><span>${historical ? '<span class="muted small">then: </span>' : ''}${liveWords}</span></div>
+<ul class="uptime" aria-label="Uptime (minutes outside outages)">${uptime}</ul>
+${strip}
+<div class="strip-axis" aria-hidden="true"><span>${escape(formatDay(first))}</span><span>${escape(formatDay(last))}</span></div>
+<p class="detail" id="${escape(detailId)}" aria-live="polite">Hover over or focus a day (then use the arrow keys) for its figures.</p>
+</article>`;
+}
+
+/** ", error rate 2.4 % of 1,234 requests" over the live window (failures recovered exactly from the rate). */
+function errorRateWords(live: ModelStatusView): string {
+  if (live.errorRate === null || live.eligibleRequests === 0) return '';
+  const failures = Math.round(live.errorRate * live.eligibleRequests);
+  return `, error rate ${percentFloor(failures, live.eligibleRequests, 1)} % of ${formatCount(live.eligibleRequests)} requests`;
+}
+
+function legend(): string {
+  const items = (['operational', 'degraded', 'partial_outage', 'major_outage', 'no_data'] as const)
+    .map((s) => `<li><i class="s-${s}" aria-hidden="true"></i>${STATUS_LABEL[s]}</li>`)
+    .join('');
+  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}</ul>`;
+}
+
+function incidentTable(caption: string, incidents: readonly IncidentView[]): string {
+  const rows = incidents
+    .map((i) => {
+      const end = i.ongoing ? 'ongoing' : formatMinute(i.end);
+      return `<tr><td>${escape(formatMinute(i.start))}<div class="muted small">until ${escape(end)}</div></td><td>${escape(i.provider)}</td>`
+        + `<td>${badge(i.severity)}</td><td class="num">${escape(formatDuration(i.end - i.start))}${i.ongoing ? ' so far' : ''}</td>`
+        + `<td>${i.models.map((m) => escape(m)).join(', ')}</td></tr>`;
+    })
+    .join('');
+  return `<div class="scroll"><table><caption class="visually-hidden">${escape(caption)}</caption><thead><tr><th scope="col">Started</th><th scope="col">Provider</th>`
+    + `<th scope="col">Severity</th><th scope="col" class="num">Duration</th><th scope="col">Models</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** Outages (partial or major) first; brief degradations are folded away but one click off. */
+function incidentsCard(incidents: readonly IncidentView[]): string {
+  const serious = incidents.filter((i) => i.severity === 'partial_outage' || i.severity === 'major_outage');
+  const degradations = incidents.filter((i) => i.severity === 'degraded');
+  const main = serious.length === 0
+    ? '<p class="muted">No partial or major outages in the last 30 days.</p>'
+    : incidentTable('Partial and major outages, most recent first', serious);
+  const folded = degradations.length === 0
+    ? ''
+    : `<details><summary>${degradations.length} ${degradations.length === 1 ? 'degradation' : 'degradations'} (error rate above the degraded threshold, below partial)</summary>${incidentTable('Degradations, most recent first', degradations)}</details>`;
+  return `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Incidents, last 30 days</h2>
+<p class="muted small">An incident groups one provider's model outages that overlap in time (over all platforms).</p>${main}${folded}</section>`;
+}

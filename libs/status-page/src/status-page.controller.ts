@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { parseCookie, stringifySetCookie } from 'cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DateTime } from 'luxon';
+import { escape } from 'html-escaper';
+import { hasScope } from '@ledger/domain';
+import { ApiKeyService, RateLimiter } from '@ledger/auth';
+import { comparePage } from './render/compare.page';
+import { loginPage, page } from './render/layout';
+import { overviewPage } from './render/overview.page';
+import { SESSION_COOKIE, STATUS_PAGE_MODE, StatusPageMode } from './status-access';
+import { StatusPageService } from './status-page.service';
+import { DAY_MS } from './status-history.repository';
+
+const MAX_COMPARE_DAYS = 400;
+const DEFAULT_COMPARE_DAYS = 30;
+/** The live page describes "now" to this granularity, so that concurrent viewers share one computation. */
+const LIVE_GRANULARITY_MS = 15_000;
+
+class PageError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** `GET /status` and `GET /status/compare`: server-rendered HTML, and the key sign-in for them. */
+@Controller('status')
+export class StatusPageController {
+  constructor(
+    @Inject(STATUS_PAGE_MODE) private readonly mode: StatusPageMode,
+    private readonly keys: ApiKeyService,
+    private readonly limiter: RateLimiter,
+    private readonly pages: StatusPageService,
+  ) {}
+
+  @Get()
+  async overview(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('at') at?: string): Promise<void> {
+    await this.respond(request, reply, async (nonce) => {
+      const asOf = at === undefined ? Math.floor(Date.now() / LIVE_GRANULARITY_MS) * LIVE_GRANULARITY_MS : endOfDay(at, 'at');
+      return overviewPage(await this.pages.overview(asOf), nonce, { historical: at !== undefined });
+    });
+  }
+
+  @Get('compare')
+  async compare(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('from') from?: string, @Query('to') to?: string): Promise<void> {
+    await this.respond(request, reply, async (nonce) => {
+      const end = to === undefined ? Math.ceil(Date.now() / DAY_MS) * DAY_MS : endOfDay(to, 'to');
+      const start = from === undefined ? end - DEFAULT_COMPARE_DAYS * DAY_MS : endOfDay(from, 'from') - DAY_MS;
+      if (start >= end) throw new PageError(400, '"from" must be on or before "to".');
+      if (end - start > MAX_COMPARE_DAYS * DAY_MS) throw new PageError(400, `The window may span at most ${MAX_COMPARE_DAYS} days.`);
+      return comparePage(await this.pages.compare(new Date(start), new Date(end)), nonce);
+    });
+  }
+
+  /** Signs a browser in: the bearer key is checked, then kept in an HTTP-only cookie. */
+  @Post('session')
+  @HttpCode(204)
+  async signIn(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const header = request.headers.authorization;
+    const result = await this.keys.authenticate(header);
+    if (!result.ok) throw new UnauthorizedException('Unknown or revoked key.');
+    if (!hasScope(result.principal, 'read')) throw new ForbiddenException('This key lacks the read scope.');
+    const token = header!.replace(/^Bearer\s+/i, '');
+    reply.header('set-cookie', stringifySetCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/status', secure: request.protocol === 'https', maxAge: 12 * 3600 }));
+  }
+
+  @Delete('session')
+  @HttpCode(204)
+  signOut(@Res({ passthrough: true }) reply: FastifyReply): void {
+    reply.header('set-cookie', stringifySetCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/status', maxAge: 0 }));
+  }
+
+  private async respond(request: FastifyRequest, reply: FastifyReply, render: (nonce: string) => Promise<string>): Promise<void> {
+    const nonce = randomBytes(16).toString('base64');
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-security-policy', `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .header('cache-control', this.mode === 'public' ? 'public, max-age=15' : 'private, no-store');
+    try {
+      const caller = await this.caller(request);
+      if (caller === null) {
+        reply.status(401).send(loginPage(nonce, 'This status page needs an API key with the read scope.'));
+        return;
+      }
+      const decision = await this.limiter.take(caller, 'query', 1);
+      if (!decision.allowed) {
+        reply.header('retry-after', String(decision.retryAfterSeconds));
+        throw new PageError(429, `Too many requests; retry in ${decision.retryAfterSeconds} s.`);
+      }
+      reply.status(200).send(await render(nonce));
+    } catch (error) {
+      if (!(error instanceof PageError)) throw error;
+      const body = `<section class="card" role="alert"><h2>${error.status === 429 ? 'Slow down' : 'That did not work'}</h2><p>${escape(error.message)}</p><p><a href="/status">Back to the status page</a></p></section>`;
+      reply.status(error.status).send(page({ title: 'SLA Ledger status', current: null, nonce, body }));
+    }
+  }
+
+  /** Whose rate-limit bucket a page view takes from; null when a key is needed and none valid came. */
+  private async caller(request: FastifyRequest): Promise<string | null> {
+    if (this.mode === 'public') return `status-page:${request.ip}`;
+    const cookie = parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
+    const header = request.headers.authorization ?? (cookie ? `Bearer ${cookie}` : undefined);
+    const result = await this.keys.authenticate(header);
+    return result.ok && hasScope(result.principal, 'read') ? result.principal.keyId : null;
+  }
+}
+
+/** The end (exclusive) of a UTC day given as YYYY-MM-DD. */
+function endOfDay(text: string, name: string): number {
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone: 'utc' }) : null;
+  if (day === null || !day.isValid) throw new PageError(400, `"${name}" must be a date written YYYY-MM-DD.`);
+  return day.toMillis() + DAY_MS;
+}

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ProjectionsModule } from '@ledger/projections';
+import { ReportingModule } from '@ledger/reporting';
+import { STATUS_PAGE_MODE, StatusPageMode } from './status-access';
+import { StatusHistoryRepository } from './status-history.repository';
+import { StatusPageController } from './status-page.controller';
+import { StatusPageService } from './status-page.service';
+
+/** The human-facing status pages: `/status` and `/status/compare`. */
+@Module({})
+export class StatusPageModule {
+  static forRoot(options: { mode: Exclude<StatusPageMode, 'off'> }): DynamicModule {
+    return {
+      module: StatusPageModule,
+      imports: [ProjectionsModule, ReportingModule],
+      controllers: [StatusPageController],
+      providers: [{ provide: STATUS_PAGE_MODE, useValue: options.mode }, StatusHistoryRepository, StatusPageService],
+    };
+  }
+}

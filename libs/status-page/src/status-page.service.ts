@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { Database, InjectDatabase } from '@ledger/database';
+import { TimelineQueries } from '@ledger/projections';
+import { VendorComparisonService } from '@ledger/reporting';
+import type { VendorScore } from '@ledger/domain';
+import { buildOverview, HISTORY_DAYS, lastDayOf, StatusOverview } from './overview';
+import { DAY_MS, StatusHistoryRepository } from './status-history.repository';
+
+const INCIDENT_DAYS = 30;
+/** Pages are rebuilt at most this often per instant shown: the 90-day sums are the costly part. */
+const CACHE_MS = 15_000;
+const CACHE_ENTRIES = 32;
+
+export interface Comparison {
+  from: Date;
+  to: Date;
+  providers: VendorScore[];
+  models: VendorScore[];
+}
+
+/** Gathers what the status pages show, from the read models, with a short cache. */
+@Injectable()
+export class StatusPageService {
+  private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  constructor(
+    @InjectDatabase() private readonly db: Database,
+    private readonly history: StatusHistoryRepository,
+    private readonly timeline: TimelineQueries,
+    private readonly comparison: VendorComparisonService,
+  ) {}
+
+  /** The status as of `asOf` (ms): live statuses then, 90 daily bars up to that day, recent incidents. */
+  overview(asOf: number): Promise<StatusOverview> {
+    return this.cached(`overview:${asOf}`, async () => {
+      const historyStart = new Date((lastDayOf(asOf) - HISTORY_DAYS + 1) * DAY_MS);
+      const to = new Date(asOf);
+      const [days, outages, live, incidents] = await Promise.all([
+        this.history.modelDays(this.db, historyStart, to),
+        this.timeline.outagesIn({ from: historyStart, to }, asOf),
+        this.timeline.providerStatus({}, asOf),
+        this.timeline.incidentsIn({ from: new Date(asOf - INCIDENT_DAYS * DAY_MS), to }, asOf),
+      ]);
+      return buildOverview({ asOf, days, outages, live, incidents });
+    });
+  }
+
+  /** The vendor comparison (DOMAIN §7) over [from, to), provider rows and model rows apart. */
+  compare(from: Date, to: Date): Promise<Comparison> {
+    return this.cached(`compare:${from.getTime()}:${to.getTime()}`, async () => {
+      const scores = await this.comparison.compare({ from, to, providerRows: true });
+      return { from, to, providers: scores.filter((s) => s.model === null), models: scores.filter((s) => s.model !== null) };
+    });
+  }
+
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
+    const hit = this.cache.get(key);
+    if (hit !== undefined && now - hit.at < CACHE_MS) return hit.value as Promise<T>;
+    const value = load();
+    this.cache.delete(key);
+    this.cache.set(key, { at: now, value });
+    value.catch(() => this.cache.delete(key));
+    while (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    return value;
+  }
+}
