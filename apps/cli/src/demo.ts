@@ -91,6 +91,10 @@ export async function runDemo(db: Database, print: (line: string) => void): Prom
   print(`Loaded ${total.toLocaleString('en-US')} events for June 2026 (${accepted.toLocaleString('en-US')} new) and projected them.`);
   print(`Contracts: ${ids.join(', ')}`);
   print('');
+  print('Status pages (sign in with a key that has the read scope, or start the service with STATUS_PAGE=public):');
+  print('  http://localhost:3000/status?at=2026-06-30                               June as it ended: strips, uptime, incidents');
+  print('  http://localhost:3000/status/compare?from=2026-06-01&to=2026-06-30       the vendors compared over June');
+  print('');
   print('Where to look (GraphiQL at http://localhost:3000/graphql with an admin key as "Authorization: Bearer …";');
   print('create one with: npm run cli -- keys create --scopes admin):');
   print('  { incidents(from: "2026-06-07T00:00:00Z", to: "2026-06-08T00:00:00Z", provider: "anthropic") { start end severity models outages } }');

@@ -31,13 +31,14 @@ function table(caption: string, scores: readonly VendorScore[]): string {
 
 function availabilityChart(scores: readonly VendorScore[]): string {
   const values = scores.map((s) => (s.eligibleRequests === 0 ? null : (100 * s.outcomes.successes) / s.eligibleRequests));
-  // The axis starts a little below the worst figure, so that 99.9 and 99.0 look different.
-  const low = Math.max(0, Math.floor(Math.min(100, ...values.filter((v): v is number => v !== null)) - 0.5));
+  // The axis starts just below the worst figure (to a tenth), so that 99.95 and 99.90 look different.
+  const worst = Math.min(100, ...values.filter((v): v is number => v !== null));
+  const low = Math.max(0, Math.floor((worst - 0.05) * 10) / 10);
   return barChart(
     `Availability, axis from ${low} % to 100 %`,
     scores.map((s, i) => ({
       label: nameOf(s),
-      share: values[i] === null ? 0 : (values[i]! - low) / (100 - low || 1),
+      share: values[i] === null ? 0 : (values[i]! - low) / (100 - low),
       text: availability(s) === null ? 'no requests' : `${availability(s)} %`,
     })),
   );

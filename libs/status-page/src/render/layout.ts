@@ -42,7 +42,8 @@ nav a { margin-right: 14px; color: var(--accent); } nav a[aria-current="page"] {
 .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }
 table { border-collapse: collapse; width: 100%; font-size: .88rem; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tbody th { white-space: nowrap; }
 .scroll { overflow-x: auto; }
 .chart { margin: 10px 0; } .chart svg { width: 100%; max-width: 620px; height: auto; display: block; }
 .chart figcaption { font-weight: 600; margin-bottom: 4px; } .legend-inline { font-weight: 400; color: var(--muted); font-size: .8rem; }
@@ -51,11 +52,15 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 form.window { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
 label { display: flex; flex-direction: column; font-size: .85rem; gap: 2px; }
 input, button { font: inherit; padding: 5px 8px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); color: var(--text); }
-button { background: var(--accent); color: #fff; border-color: var(--accent); cursor: pointer; }
+button { background: var(--accent); color: var(--card); font-weight: 600; border-color: var(--accent); cursor: pointer; }
 a { color: var(--accent); }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 600px) { main { padding: 10px; } .card { padding: 12px; } th, td { padding: 5px 6px; } }
+@media (max-width: 600px) { main { padding: 10px; } .card { padding: 12px; } th, td { padding: 5px 6px; }
+  /* Incidents read as small blocks on a phone: every cell speaks for itself. */
+  table.incidents thead { display: none; }
+  table.incidents tr { display: block; padding: 8px 0; border-bottom: 1px solid var(--line); }
+  table.incidents td { display: inline-block; border: 0; padding: 1px 10px 1px 0; text-align: left; } }
 `;
 
 /** Day strips: hover or focus shows the day's words; arrow keys move between days (one tab stop per strip). */

@@ -2,7 +2,7 @@ import { escape } from 'html-escaper';
 import { isBad, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
 import type { ModelStatusView } from '@ledger/projections';
 import type { IncidentView } from '@ledger/projections';
-import type { ModelOverview, ProviderOverview, StatusOverview } from '../overview';
+import { HISTORY_DAYS, lastDayOf, ModelOverview, ProviderOverview, StatusOverview } from '../overview';
 import { dayStrip } from './charts';
 import { formatCount, formatDay, formatDuration, formatInstant, formatMinute, percentFloor, STATUS_LABEL } from './format';
 import { page } from './layout';
@@ -13,17 +13,17 @@ const badge = (status: MinuteStatus, text = STATUS_LABEL[status]) => `<span clas
 export function overviewPage(overview: StatusOverview, nonce: string, options: { historical: boolean }): string {
   const body = [
     summary(overview, options.historical),
-    ...overview.providers.map((p) => providerCard(p, options.historical)),
     legend(),
+    ...overview.providers.map((p) => providerCard(p, options.historical)),
     incidentsCard(overview.incidents),
   ].join('\n');
   return page({ title: 'SLA Ledger status', current: 'overview', nonce, body });
 }
 
 function summary(overview: StatusOverview, historical: boolean): string {
-  const when = historical ? `As of ${formatInstant(overview.asOf)}` : `Updated ${formatInstant(overview.asOf)}`;
+  const when = historical ? `As of the end of ${formatDay(lastDayOf(overview.asOf))} (UTC)` : `Updated ${formatInstant(overview.asOf)}`;
   if (overview.providers.length === 0) {
-    return `<section class="card banner warn" role="status"><span>No provider has reported outcome events yet.</span></section><p class="muted small">${when}</p>`;
+    return `<section class="card banner warn" role="status"><span>No outcome events in the ${HISTORY_DAYS} days up to ${escape(formatDay(lastDayOf(overview.asOf)))}.</span></section><p class="muted small">${when}</p>`;
   }
   const affected = overview.providers.flatMap((p) => p.models.filter((m) => m.live !== null && isBad(m.live.status)));
   const worst = affected.reduce<MinuteStatus>((acc, m) => (MINUTE_STATUSES.indexOf(m.live!.status) > MINUTE_STATUSES.indexOf(acc) ? m.live!.status : acc), 'operational');
@@ -48,7 +48,9 @@ function modelRow(model: ModelOverview, historical: boolean): string {
   const live = model.live;
   const liveWords = live === null
     ? badge('no_data', 'No recent traffic')
-    : `${badge(live.status)} <span class="muted small">since ${escape(formatMinute(live.since))}${escape(errorRateWords(live))}</span>`;
+    : historical
+      ? `<span class="muted small">at the end of the day:</span> ${badge(live.status)} <span class="muted small">${escape(errorRateWords(live))}</span>`
+      : `${badge(live.status)} <span class="muted small">${escape([`since ${formatMinute(live.since)}`, errorRateWords(live)].filter(Boolean).join(', '))}</span>`;
   const uptime = model.uptime
     .map((u) => `<li>${escape(u.label)} <b>${u.hasData ? `${escape(percentFloor(u.windowMinutes - u.outageMinutes, u.windowMinutes, 3))} %` : '—'}</b></li>`)
     .join('');
@@ -57,11 +59,11 @@ function modelRow(model: ModelOverview, historical: boolean): string {
   const strip = dayStrip(model.days, `${model.provider} ${model.model}, daily status from ${formatDay(first)} to ${formatDay(last)}`)
     .replace('<svg ', `<svg data-detail-for="${escape(detailId)}" `);
   return `<article class="model" aria-label="${escape(`${model.provider} ${model.model}`)}">
-<div class="model-head"><h3>${escape(model.model)}</h3><span>${historical ? '<span class="muted small">then: </span>' : ''}${liveWords}</span></div>
+<div class="model-head"><h3>${escape(model.model)}</h3><span>${liveWords}</span></div>
 <ul class="uptime" aria-label="Uptime (minutes outside outages)">${uptime}</ul>
 ${strip}
 <div class="strip-axis" aria-hidden="true"><span>${escape(formatDay(first))}</span><span>${escape(formatDay(last))}</span></div>
-<p class="detail" id="${escape(detailId)}" aria-live="polite">Hover over or focus a day (then use the arrow keys) for its figures.</p>
+<p class="detail" id="${escape(detailId)}" aria-live="polite"></p>
 </article>`;
 }
 
@@ -69,14 +71,14 @@ ${strip}
 function errorRateWords(live: ModelStatusView): string {
   if (live.errorRate === null || live.eligibleRequests === 0) return '';
   const failures = Math.round(live.errorRate * live.eligibleRequests);
-  return `, error rate ${percentFloor(failures, live.eligibleRequests, 1)} % of ${formatCount(live.eligibleRequests)} requests`;
+  return `error rate ${percentFloor(failures, live.eligibleRequests, 1)} % of ${formatCount(live.eligibleRequests)} requests`;
 }
 
 function legend(): string {
   const items = (['operational', 'degraded', 'partial_outage', 'major_outage', 'no_data'] as const)
     .map((s) => `<li><i class="s-${s}" aria-hidden="true"></i>${STATUS_LABEL[s]}</li>`)
     .join('');
-  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}</ul>`;
+  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}<li>Hover over or focus a day, then use the arrow keys, for its figures.</li></ul>`;
 }
 
 function incidentTable(caption: string, incidents: readonly IncidentView[]): string {
@@ -88,7 +90,7 @@ function incidentTable(caption: string, incidents: readonly IncidentView[]): str
         + `<td>${i.models.map((m) => escape(m)).join(', ')}</td></tr>`;
     })
     .join('');
-  return `<div class="scroll"><table><caption class="visually-hidden">${escape(caption)}</caption><thead><tr><th scope="col">Started</th><th scope="col">Provider</th>`
+  return `<div class="scroll"><table class="incidents"><caption class="visually-hidden">${escape(caption)}</caption><thead><tr><th scope="col">Started</th><th scope="col">Provider</th>`
     + `<th scope="col">Severity</th><th scope="col" class="num">Duration</th><th scope="col">Models</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
