@@ -3,6 +3,8 @@ export { ContractService } from './contract.service';
 export type { MaintenanceInput } from './contract.service';
 export { ContractRepository, versionInForce } from './contract.repository';
 export type { ContractVersion } from './contract.repository';
+export { ContractTrafficRepository } from './contract-traffic.repository';
+export type { ScopedTraffic, TrafficScope } from './contract-traffic.repository';
 export { MaintenanceRepository } from './maintenance.repository';
 export type { MaintenanceWindow } from './maintenance.repository';
 export { SlaReportService } from './sla-report.service';
