@@ -73,4 +73,17 @@ describe('TrafficCache', () => {
     expect(cache.oldestPosition(scopes)).toEqual(at(5, 50).position);
     expect(cache.take(scopes, at(5, 50).position, at(7, 70), [change('acme', 'anthropic', JUNE.from)])).toEqual([summary(1), undefined, undefined]);
   });
+
+  it('holds a bounded number of tallies, dropping the oldest entries first', () => {
+    const cache = new TrafficCache();
+    const heavy = (events: number): ScopedTraffic => ({
+      ...summary(events),
+      traffic: { ...summary(events).traffic, candidateMinutes: new Map(Array.from({ length: 40_000 }, (_, m) => [m, { eligible: 1, failures: 1 }])) },
+    });
+    const scopes = Array.from({ length: 13 }, (_, i) => scope(`s${i}`));
+    scopes.forEach((s, i) => cache.put(s, heavy(i), at(5, 50)));
+    const held = cache.take(scopes, at(5, 50).position, at(5, 50), []);
+    expect(held[0]).toBeUndefined();
+    expect(held.slice(1).map((t) => t?.events)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  });
 });

@@ -22,8 +22,13 @@ export interface CacheScope {
   to: number;
 }
 
-/** Entries kept at most; the oldest go first. A summary is a few kilobytes at most. */
-const MAX_ENTRIES = 20_000;
+/**
+ * How much the cache holds at most, in tallies (a candidate minute or a window, ~100 bytes
+ * each, plus one per entry): about 50 MB. The oldest entries go first.
+ */
+const MAX_WEIGHT = 500_000;
+
+const weightOf = (t: ScopedTraffic) => 1 + t.traffic.candidateMinutes.size + t.traffic.windows.size;
 
 export function comparePositions(a: LogPosition, b: LogPosition): number {
   if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
@@ -45,6 +50,7 @@ export function comparePositions(a: LogPosition, b: LogPosition): number {
 @Injectable()
 export class TrafficCache {
   private readonly entries = new Map<string, Entry>();
+  private weight = 0;
 
   /** The oldest position among the entries held for these scopes, or null when none is held. */
   oldestPosition(scopes: readonly CacheScope[]): LogPosition | null {
@@ -77,8 +83,17 @@ export class TrafficCache {
   put(scope: CacheScope, traffic: ScopedTraffic, state: RollupsState): void {
     const held = this.entries.get(scope.key);
     if (held !== undefined && held.state.filenode === state.filenode && comparePositions(held.state.position, state.position) > 0) return;
-    this.entries.delete(scope.key);
+    this.remove(scope.key);
+    if (weightOf(traffic) > MAX_WEIGHT / 10) return; // one huge summary should not flush all the others
     this.entries.set(scope.key, { platform: scope.platform, provider: scope.provider, from: scope.from, to: scope.to, traffic, state });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.weight += weightOf(traffic);
+    while (this.weight > MAX_WEIGHT) this.remove(this.entries.keys().next().value!);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    this.weight -= weightOf(entry.traffic);
   }
 }
