@@ -137,9 +137,11 @@ export class ContractTrafficRepository {
     const { rows } = await sql<{ cp_tx: bigint; cp_pos: bigint; filenode: string; n: bigint; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
       WITH state AS (${rollupsState}),
       delta AS (
-        SELECT e.platform, e.provider, e.occurred_at FROM outcome_events e, state
+        -- Both bounds are conditions of the commit-order index scan (the upper one through
+        -- subqueries), so events not yet folded are never scanned.
+        SELECT e.platform, e.provider, e.occurred_at FROM outcome_events e
         WHERE (e.transaction_id, e.global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::int8)
-          AND (e.transaction_id, e.global_position) <= (state.cp_tx, state.cp_pos)
+          AND (e.transaction_id, e.global_position) <= ((SELECT cp_tx FROM state), (SELECT cp_pos FROM state))
         ORDER BY e.transaction_id, e.global_position
         LIMIT ${limit + 1}
       )
