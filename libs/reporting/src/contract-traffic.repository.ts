@@ -65,7 +65,6 @@ export class ContractTrafficRepository {
     // A rollup row's failures and eligible requests under a contract, in int8: a threshold has at
     // most 9 decimals (num, den ≤ 10⁹) and each count fits an int4, so the products fit too.
     const failures = sql`(r.errors::int8 + r.timeouts + c.rl * r.rate_limited)`;
-    const eligible = sql`(r.successes::int8 + r.errors + r.timeouts + c.rl * r.rate_limited)`;
     const sums = sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '));
     const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
     const { rows } = await sql<Row>`
@@ -74,13 +73,7 @@ export class ContractTrafficRepository {
           i int, platform text, provider text, models text[], from_at timestamptz, to_at timestamptz,
           excluded tstzmultirange, rl int, num int8, den int8, first_minute int, window_minutes int)
       ),
-      scan AS MATERIALIZED (
-        SELECT c.i, s.* FROM c CROSS JOIN LATERAL (
-          SELECT ${sums}, array_agg(DISTINCT r.minute) FILTER (WHERE r.errors + r.timeouts + c.rl * r.rate_limited > 0 AND ${failures} * c.den >= c.num * ${eligible}) AS candidates
-          FROM minute_rollups r
-          WHERE ${scope} AND r.minute >= c.from_at AND r.minute < c.to_at
-        ) AS s
-      )
+      scan AS MATERIALIZED (${scans(params)})
       SELECT i, 'total' AS kind, NULL::int AS k, ${sql.raw(COUNTS.join(', '))}, state.* FROM scan, (${rollupsState}) AS state
       UNION ALL
       -- Each part below is a LATERAL subquery so that it runs per contract (per range, per
@@ -178,4 +171,30 @@ export function scopeParams({ terms, period, excluded }: TrafficScope) {
     first_minute: period.start / MINUTE_MS,
     window_minutes: terms.policy.kind === 'AVERAGE_ERROR_RATE' ? terms.policy.windowMinutes : null,
   };
+}
+
+/**
+ * The pass over each contract's rows: its five sums and its candidate minutes (duplicates
+ * allowed: several models' rows of one minute may qualify). A batch runs it per contract
+ * (LATERAL); a single contract gets it with its parameters inlined, so that Postgres may split
+ * the scan among parallel workers.
+ */
+function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[]) {
+  const single = params.length === 1 ? params[0]! : null;
+  const p = single === null
+    ? { platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`, rl: sql`c.rl`, num: sql`c.num`, den: sql`c.den` }
+    : {
+        platform: sql`${single.platform}::text`, provider: sql`${single.provider}::text`, models: sql`${single.models}::text[]`,
+        from: sql`${single.from_at}::timestamptz`, to: sql`${single.to_at}::timestamptz`,
+        rl: sql`${single.rl}::int`, num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
+      };
+  const failures = sql`(r.errors::int8 + r.timeouts + ${p.rl} * r.rate_limited)`;
+  const eligible = sql`(r.successes::int8 + r.errors + r.timeouts + ${p.rl} * r.rate_limited)`;
+  const pass = sql`
+    SELECT ${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))},
+           array_agg(r.minute) FILTER (WHERE r.errors + r.timeouts + ${p.rl} * r.rate_limited > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
+    FROM minute_rollups r
+    WHERE r.platform = ${p.platform} AND r.provider = ${p.provider} AND (cardinality(${p.models}) = 0 OR r.model = ANY(${p.models}))
+      AND r.minute >= ${p.from} AND r.minute < ${p.to}`;
+  return single === null ? sql`SELECT c.i, s.* FROM c CROSS JOIN LATERAL (${pass}) AS s` : sql`SELECT ${single.i}::int AS i, s.* FROM (${pass}) AS s`;
 }
