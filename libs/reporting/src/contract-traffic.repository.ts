@@ -62,8 +62,6 @@ export class ContractTrafficRepository {
    */
   async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: RollupsState; traffic: ScopedTraffic[] }> {
     const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
-    // A rollup row's failures and eligible requests under a contract, in int8: a threshold has at
-    // most 9 decimals (num, den ≤ 10⁹) and each count fits an int4, so the products fit too.
     const failures = sql`(r.errors::int8 + r.timeouts + c.rl * r.rate_limited)`;
     const sums = sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '));
     const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
@@ -188,6 +186,8 @@ function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)
         from: sql`${single.from_at}::timestamptz`, to: sql`${single.to_at}::timestamptz`,
         rl: sql`${single.rl}::int`, num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
       };
+  // A row's failures and eligible requests under the contract, in int8: a threshold has at most
+  // 9 decimals (num ≤ den ≤ 10⁹) and each count fits an int4, so the products fit in int8 too.
   const failures = sql`(r.errors::int8 + r.timeouts + ${p.rl} * r.rate_limited)`;
   const eligible = sql`(r.successes::int8 + r.errors + r.timeouts + ${p.rl} * r.rate_limited)`;
   const pass = sql`
