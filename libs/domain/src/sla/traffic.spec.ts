@@ -36,10 +36,12 @@ describe('ExcludedMinutes', () => {
           const expected = bruteForce(effectiveFrom, effectiveTo, first, length, maintenance);
 
           expect(excluded.count).toBe(expected.reduce((sum, x) => sum + x, 0));
-          for (let i = 0; i < length; i += 37) expect(excluded.has(first + i)).toBe(expected[i] === 1);
+          const wrong: number[] = [];
+          for (let i = 0; i < length; i += 7) if (excluded.has(first + i) !== (expected[i] === 1)) wrong.push(i);
           for (const [a, b] of excluded.ranges) {
-            expect([excluded.has(a - 1), excluded.has(a), excluded.has(b - 1), excluded.has(b)]).toEqual([false, true, true, false]);
+            if (excluded.has(a - 1) || !excluded.has(a) || !excluded.has(b - 1) || excluded.has(b)) wrong.push(a - first);
           }
+          expect(wrong).toEqual([]);
           let windowsWithEligible = 0;
           for (let start = 0; start < length; start += width) {
             for (let i = start; i < Math.min(start + width, length); i++) {
