@@ -145,8 +145,8 @@ export class SlaReportService {
   }
 
   private async live(versions: readonly ContractVersion[], label: string, now: number): Promise<LiveSlaReport> {
-    const report = await this.compute(versions, label, now);
-    return withStatement(report, (await this.statements.list(this.db, report.contractId, label)).at(-1));
+    const [report, statements] = await Promise.all([this.compute(versions, label, now), this.statements.list(this.db, versions[0]!.id, label)]);
+    return withStatement(report, statements.at(-1));
   }
 }
 
