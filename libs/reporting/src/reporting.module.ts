@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { ProjectionsModule } from '@ledger/projections';
+import { ContractTrafficRepository } from './contract-traffic.repository';
 import { ContractRepository } from './contract.repository';
 import { ContractService } from './contract.service';
 import { MaintenanceRepository } from './maintenance.repository';
 import { SlaReportService } from './sla-report.service';
 import { StatementRepository } from './statement.repository';
 import { StatementService } from './statement.service';
+import { TrafficCache } from './traffic-cache';
 import { VendorComparisonService } from './vendor-comparison.service';
 
-const providers = [ContractRepository, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService, VendorComparisonService];
+const providers = [ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService, VendorComparisonService];
 
 /** Contracts, SLA reports, credits and statements, computed from the read models. */
 @Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })

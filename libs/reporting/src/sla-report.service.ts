@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { evaluateSla, InputError, maintenanceApplies, MINUTE_MS, Money, periodOf, totalsByCurrency } from '@ledger/domain';
+import { evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, periodOf, totalsByCurrency } from '@ledger/domain';
 import { Database, InjectDatabase } from '@ledger/database';
-import { MinuteRollupRepository } from '@ledger/projections';
+import { ContractTrafficRepository, ScopedTraffic, scopeParams, TrafficScope } from './contract-traffic.repository';
 import { ContractRepository, ContractVersion, versionInForce } from './contract.repository';
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
 import { reportView, sameFigures, SlaReportView } from './sla-report';
 import { Statement, StatementRepository } from './statement.repository';
+import { TrafficCache } from './traffic-cache';
 
-const REPORT_CONCURRENCY = 4;
+/** Contracts whose traffic one statement summarises, and statements run at once, when reporting many. */
+const CONTRACTS_PER_STATEMENT = 250;
+const STATEMENT_CONCURRENCY = 2;
+/** At most this many events folded since a cached summary are checked against it; beyond, it is read again. */
+const CHANGES_CHECKED = 20_000;
 
 /** A live report, with how it compares to the latest statement issued for the period. */
 export interface LiveSlaReport extends SlaReportView {
@@ -40,7 +45,8 @@ export class SlaReportService {
     @InjectDatabase() private readonly db: Database,
     private readonly contracts: ContractRepository,
     private readonly maintenance: MaintenanceRepository,
-    private readonly rollups: MinuteRollupRepository,
+    private readonly traffic: ContractTrafficRepository,
+    private readonly cache: TrafficCache,
     private readonly statements: StatementRepository,
   ) {}
 
@@ -63,17 +69,8 @@ export class SlaReportService {
       const key = versions.at(-1)!.terms.provider;
       if (!maintenance.has(key)) maintenance.set(key, this.maintenance.overlapping(this.db, key, new Date(period.start - 86_400_000), new Date(period.end + 86_400_000)));
     }
-    // A few contracts at a time: enough to keep the pool busy, not so many that one request hogs it.
-    const reports: LiveSlaReport[] = new Array(all.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < all.length) {
-        const i = next++;
-        reports[i] = await this.live(all[i]!, label, now, maintenance, latestStatements);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(REPORT_CONCURRENCY, all.length) }, worker));
-    return reports;
+    const reports = await this.computeAll(all, label, now, maintenance);
+    return reports.map((report) => withStatement(report, latestStatements.get(report.contractId)));
   }
 
   async credits(label: string, filter: { platform?: string }, now = Date.now()): Promise<CreditSummary> {
@@ -86,46 +83,79 @@ export class SlaReportService {
   }
 
   /** The report of one contract version set for a period, without comparing with statements. */
-  async compute(
-    versions: readonly ContractVersion[],
-    label: string,
-    now: number,
-    maintenance?: Map<string, Promise<MaintenanceWindow[]>>,
-  ): Promise<SlaReportView> {
-    const provisional = periodOf(label, versions.at(-1)!.terms.timeZone);
-    const contract = versionInForce(versions, provisional.end);
-    const terms = contract.terms;
-    const period = periodOf(label, terms.timeZone);
-    const from = new Date(period.start);
-    const to = new Date(period.end);
-    const [{ minutes, events }, windows] = await Promise.all([
-      this.rollups.contractMinutes(this.db, {
-        platform: terms.platform, provider: terms.provider, models: terms.models, from, to,
-        failuresOnly: terms.policy.kind === 'DOWNTIME_MINUTES', countRateLimited: terms.countRateLimited,
-      }),
-      maintenance?.get(terms.provider) ?? this.maintenance.overlapping(this.db, terms.provider, from, to),
-    ]);
-    const ranges = windows
-      .filter((w) => maintenanceApplies(w.models, terms.models))
-      .map((w) => [Math.floor(w.start.getTime() / MINUTE_MS), Math.ceil(w.end.getTime() / MINUTE_MS)] as const);
-    const result = evaluateSla({ terms, period, minutes, maintenance: ranges, now });
-    return reportView(contract, versions, terms, period, result, events);
+  async compute(versions: readonly ContractVersion[], label: string, now: number): Promise<SlaReportView> {
+    return (await this.computeAll([versions], label, now))[0]!;
   }
 
-  private async live(
-    versions: readonly ContractVersion[],
+  /** Reports of many contracts: their traffic is summarised a batch of contracts per statement. */
+  private async computeAll(
+    all: readonly (readonly ContractVersion[])[],
     label: string,
     now: number,
     maintenance?: Map<string, Promise<MaintenanceWindow[]>>,
-    latestStatements?: Map<string, Statement>,
-  ): Promise<LiveSlaReport> {
-    const report = await this.compute(versions, label, now, maintenance);
-    const latest = latestStatements ? latestStatements.get(report.contractId) : (await this.statements.list(this.db, report.contractId, label)).at(-1);
-    return {
-      ...report,
-      statementVersion: latest?.version ?? null,
-      eventsAfterStatement: latest === undefined ? null : report.eventsCounted - latest.eventsCounted,
-      differsFromStatement: latest === undefined ? null : !sameFigures(report, latest.report),
-    };
+  ): Promise<SlaReportView[]> {
+    const scopes = await Promise.all(
+      all.map(async (versions) => {
+        const provisional = periodOf(label, versions.at(-1)!.terms.timeZone);
+        const contract = versionInForce(versions, provisional.end);
+        const terms = contract.terms;
+        const period = periodOf(label, terms.timeZone);
+        const windows = await (maintenance?.get(terms.provider) ?? this.maintenance.overlapping(this.db, terms.provider, new Date(period.start), new Date(period.end)));
+        const ranges = windows
+          .filter((w) => maintenanceApplies(w.models, terms.models))
+          .map((w) => [Math.floor(w.start.getTime() / MINUTE_MS), Math.ceil(w.end.getTime() / MINUTE_MS)] as const);
+        return { versions, contract, terms, period, excluded: new ExcludedMinutes(terms, period, ranges) };
+      }),
+    );
+    const traffic = await this.summarise(scopes);
+    return scopes.map(({ versions, contract, terms, period, excluded }, i) => {
+      const result = evaluateTraffic({ terms, period, traffic: traffic[i]!.traffic, excluded, now });
+      return reportView(contract, versions, terms, period, result, traffic[i]!.events);
+    });
   }
+
+  /** The scopes' traffic summaries: those cached and still exact, and the others read a batch of contracts per statement. */
+  private async summarise(scopes: readonly TrafficScope[]): Promise<ScopedTraffic[]> {
+    const keyed = scopes.map((scope) => ({
+      key: JSON.stringify(scopeParams(scope)), platform: scope.terms.platform, provider: scope.terms.provider, from: scope.period.start, to: scope.period.end,
+    }));
+    const summaries: (ScopedTraffic | undefined)[] = new Array(scopes.length);
+    const since = this.cache.oldestPosition(keyed);
+    if (since !== null) {
+      const { state, changes } = await this.traffic.changesSince(this.db, since, CHANGES_CHECKED);
+      this.cache.take(keyed, since, state, changes).forEach((cached, i) => (summaries[i] = cached));
+    }
+    const missing = scopes.map((_, i) => i).filter((i) => summaries[i] === undefined);
+    const batches: number[][] = [];
+    for (let start = 0; start < missing.length; start += CONTRACTS_PER_STATEMENT) batches.push(missing.slice(start, start + CONTRACTS_PER_STATEMENT));
+    // A couple of statements at a time: enough to use both of Postgres's cores, not so many that one request hogs the pool.
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        const { state, traffic } = await this.traffic.summarise(this.db, batch.map((i) => scopes[i]!));
+        batch.forEach((i, j) => {
+          summaries[i] = traffic[j]!;
+          this.cache.put(keyed[i]!, traffic[j]!, state);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STATEMENT_CONCURRENCY, batches.length) }, worker));
+    return summaries as ScopedTraffic[];
+  }
+
+  private async live(versions: readonly ContractVersion[], label: string, now: number): Promise<LiveSlaReport> {
+    const [report, statements] = await Promise.all([this.compute(versions, label, now), this.statements.list(this.db, versions[0]!.id, label)]);
+    return withStatement(report, statements.at(-1));
+  }
+}
+
+/** A live report, compared with the latest statement issued for its period (if any). */
+function withStatement(report: SlaReportView, latest: Statement | undefined): LiveSlaReport {
+  return {
+    ...report,
+    statementVersion: latest?.version ?? null,
+    eventsAfterStatement: latest === undefined ? null : report.eventsCounted - latest.eventsCounted,
+    differsFromStatement: latest === undefined ? null : !sameFigures(report, latest.report),
+  };
 }

@@ -2,3 +2,4 @@ export * from './period';
 export * from './money';
 export * from './contract';
 export * from './sla-evaluation';
+export * from './traffic';

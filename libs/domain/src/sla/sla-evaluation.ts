@@ -2,12 +2,12 @@ import Decimal from 'decimal.js';
 import FractionJs from 'fraction.js';
 import { OutcomeCounts } from '../detection';
 import { MINUTE_MS } from '../minute';
-import { parseRatio, rateAtLeast } from '../ratio';
 import { ContractTerms } from './contract';
 import { Money, percentOf } from './money';
 import { Period, plusDays } from './period';
+import { ContractTraffic, downMinuteTest, ExcludedMinutes, trafficFromMinutes } from './traffic';
 
-/** A run of consecutive downtime minutes, the evidence for a credit claim. Minutes are indexes, `end` exclusive. */
+/** A run of consecutive downtime minutes, the evidence for a credit claim. Minutes are epoch minutes, `end` exclusive. */
 export interface DowntimeRun {
   start: number;
   end: number;
@@ -56,49 +56,41 @@ export function roundHalfUp(value: Fraction, places: number): string {
   return new Decimal(value.n.toString()).mul(value.s < 0n ? -1 : 1).div(value.d.toString()).toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toFixed(places);
 }
 
-/** Evaluates one contract over one period (DOMAIN §6). Pure: every input is given, `now` included. */
+/** Evaluates one contract over one period (DOMAIN §6) from its per-minute counts. Pure: every input is given, `now` included. */
 export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInput): SlaEvaluation {
-  const first = period.start / MINUTE_MS;
+  const excluded = new ExcludedMinutes(terms, period, maintenance);
+  return evaluateTraffic({ terms, period, traffic: trafficFromMinutes(terms, period, minutes, excluded), excluded, now });
+}
+
+export interface SlaTrafficInput {
+  terms: ContractTerms;
+  period: Period;
+  /** The contract's traffic in the period, summarised (see ContractTraffic). */
+  traffic: ContractTraffic;
+  excluded: ExcludedMinutes;
+  now: number;
+}
+
+/** Evaluates one contract over one period (DOMAIN §6) from a summary of its traffic. Pure. */
+export function evaluateTraffic({ terms, period, traffic, excluded, now }: SlaTrafficInput): SlaEvaluation {
   const length = (period.end - period.start) / MINUTE_MS;
-  const excluded = excludedMinutes(terms, first, length, maintenance);
-  const failuresOf = (c: OutcomeCounts) => c.errors + c.timeouts + (terms.countRateLimited ? c.rateLimited : 0);
-  const eligibleOf = (c: OutcomeCounts) => c.successes + failuresOf(c);
+  const eligibleMinutes = length - excluded.count;
 
-  let excludedCount = 0;
-  for (let i = 0; i < length; i++) excludedCount += excluded[i]!;
-  const eligibleMinutes = length - excludedCount;
-
-  // Only minutes with events matter below (a minute without data is up): walk them in order.
-  const data: [number, OutcomeCounts][] = [];
-  if (minutes.size * 16 > length) {
-    for (let i = 0; i < length; i++) {
-      const counts = excluded[i] ? undefined : minutes.get(first + i);
-      if (counts !== undefined) data.push([i, counts]);
-    }
-  } else {
-    for (const [minute, counts] of minutes) {
-      const i = minute - first;
-      if (i >= 0 && i < length && !excluded[i]) data.push([i, counts]);
-    }
-    data.sort((a, b) => a[0] - b[0]);
-  }
-
-  // Runs of consecutive minutes that fail the policy's threshold, broken by any other minute
-  // (excluded ones included): the evidence, and for DOWNTIME_MINUTES the downtime itself.
-  const threshold = parseRatio(terms.policy.errorRateThreshold);
+  // Runs of consecutive eligible minutes that fail the policy's threshold, broken by any other
+  // minute (excluded ones included): the evidence, and for DOWNTIME_MINUTES the downtime itself.
+  const isDown = downMinuteTest(terms.policy);
+  const down = [...traffic.candidateMinutes]
+    .filter(([minute, tally]) => !excluded.has(minute) && isDown(tally))
+    .sort((a, b) => a[0] - b[0]);
   const evidence: DowntimeRun[] = [];
   let run: DowntimeRun | null = null;
-  for (const [i, c] of data) {
-    const eligible = eligibleOf(c);
-    const failures = failuresOf(c);
-    const down = eligible >= terms.policy.minSamples && eligible > 0 && rateAtLeast(failures, eligible, threshold);
-    if (run !== null && (!down || run.end !== first + i)) {
+  for (const [minute, { eligible, failures }] of down) {
+    if (run !== null && run.end !== minute) {
       if (run.minutes >= terms.policy.minConsecutiveMinutes) evidence.push(run);
       run = null;
     }
-    if (!down) continue;
-    run ??= { start: first + i, end: first + i, minutes: 0, eligibleRequests: 0, failedRequests: 0 };
-    run.end = first + i + 1;
+    run ??= { start: minute, end: minute, minutes: 0, eligibleRequests: 0, failedRequests: 0 };
+    run.end = minute + 1;
     run.minutes += 1;
     run.eligibleRequests += eligible;
     run.failedRequests += failures;
@@ -115,36 +107,14 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
     }
     case 'AVERAGE_ERROR_RATE': {
       // Windows of windowMinutes from the period start; one whose minutes are all excluded is skipped.
-      const w = terms.policy.windowMinutes;
-      let windows = 0;
-      for (let start = 0; start < length; start += w) {
-        for (let i = start; i < Math.min(start + w, length); i++) {
-          if (!excluded[i]) {
-            windows += 1;
-            break;
-          }
-        }
-      }
-      const perWindow = new Map<number, { eligible: number; failures: number }>();
-      for (const [i, c] of data) {
-        const window = Math.floor(i / w);
-        const sums = perWindow.get(window) ?? { eligible: 0, failures: 0 };
-        sums.eligible += eligibleOf(c);
-        sums.failures += failuresOf(c);
-        perWindow.set(window, sums);
-      }
+      const windows = excluded.windowsWithEligibleMinutes(period, terms.policy.windowMinutes);
       let sum = new Fraction(0);
-      for (const { eligible, failures } of perWindow.values()) if (eligible > 0 && failures > 0) sum = sum.add(new Fraction(failures, eligible));
+      for (const { eligible, failures } of traffic.windows.values()) if (eligible > 0 && failures > 0) sum = sum.add(new Fraction(failures, eligible));
       uptime = windows === 0 ? HUNDRED : HUNDRED.sub(HUNDRED.mul(sum).div(windows));
       break;
     }
     case 'REQUEST_SUCCESS_RATIO': {
-      let eligible = 0;
-      let failures = 0;
-      for (const [, c] of data) {
-        eligible += eligibleOf(c);
-        failures += failuresOf(c);
-      }
+      const { eligible, failures } = traffic.eligibleTotal;
       uptime = eligible === 0 ? HUNDRED : HUNDRED.mul(eligible - failures).div(eligible);
       break;
     }
@@ -170,7 +140,7 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
     uptimePercent: roundHalfUp(uptime, 4),
     met: uptime.compare(target) >= 0,
     eligibleMinutes,
-    excludedMinutes: excludedCount,
+    excludedMinutes: excluded.count,
     downtimeMinutes,
     allowedDowntimeMinutes: allowed === null ? null : roundHalfUp(allowed, 4),
     budgetRemainingMinutes: allowed === null ? null : roundHalfUp(allowed.sub(downtimeMinutes!), 4),
@@ -181,20 +151,4 @@ export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInp
     final: now >= period.end,
     evidence,
   };
-}
-
-/**
- * Excluded minutes of the period, by offset: outside [effectiveFrom, effectiveTo) — a minute
- * counts only when it lies wholly inside — or overlapping one of the maintenance ranges.
- */
-function excludedMinutes(terms: ContractTerms, first: number, length: number, maintenance: SlaInput['maintenance']): Uint8Array {
-  const excluded = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    const start = (first + i) * MINUTE_MS;
-    if (start < terms.effectiveFrom || (terms.effectiveTo !== null && start + MINUTE_MS > terms.effectiveTo)) excluded[i] = 1;
-  }
-  for (const [from, to] of maintenance) {
-    for (let m = Math.max(from, first); m < Math.min(to, first + length); m++) excluded[m - first] = 1;
-  }
-  return excluded;
 }

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import { ContractTerms, ContractTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, parseRatio, Period, Tally, tallyOf } from '@ledger/domain';
+import type { DB } from '@ledger/database';
+import type { LogPosition } from '@ledger/event-store';
+import { TIMELINE_PROJECTION } from '@ledger/projections';
+
+/** One contract's period to summarise. */
+export interface TrafficScope {
+  terms: ContractTerms;
+  period: Period;
+  excluded: ExcludedMinutes;
+}
+
+export interface ScopedTraffic {
+  traffic: ContractTraffic;
+  /** The contract's events in the whole period (every outcome, excluded minutes too). */
+  events: number;
+}
+
+/**
+ * What minute_rollups held when a statement read it: the timeline projection's checkpoint
+ * (the rollups are committed with it) and the table's file (a rebuild swaps in a new table).
+ */
+export interface RollupsState {
+  position: LogPosition;
+  filenode: string;
+}
+
+/** Events folded into the rollups after some position, grouped by platform and provider. */
+export interface RollupChange {
+  platform: string;
+  provider: string;
+  /** The earliest and latest occurredAt among them, epoch ms. */
+  first: number;
+  last: number;
+}
+
+type Row = { i: number; kind: 'total' | 'excluded' | 'minute' | 'window'; k: number | null; cp_tx: bigint | null; cp_pos: bigint | null; filenode: string | null } & Record<(typeof COUNTS)[number], bigint>;
+
+const COUNTS = ['successes', 'errors', 'timeouts', 'rate_limited', 'client_errors'] as const;
+
+const iso = (minute: number) => new Date(minute * MINUTE_MS).toISOString();
+
+/**
+ * A contract's traffic, summarised in Postgres from minute_rollups (ContractTraffic): only the
+ * figures the engine needs travel, never the month's 43,200 minutes.
+ *
+ * - Totals: one pass summing the period's rows; the sums over excluded ranges are read apart
+ *   (usually a few short ranges) and subtracted, so the pass tests no range per row.
+ * - Candidate minutes: a minute's summed failure rate reaches the threshold only if one of its
+ *   rows (one per model) does — were every row below it, so would their sum be. So the same
+ *   pass picks the rows at or above the threshold (an exact integer comparison), and only
+ *   their minutes are summed per minute; the engine then applies minSamples and exclusions.
+ * - Windows (AVERAGE_ERROR_RATE only): per window, over eligible minutes, those with failures.
+ */
+@Injectable()
+export class ContractTrafficRepository {
+  /**
+   * Many contracts (at least one) in one statement, each its own index range scan; results in
+   * the scopes' order, with the rollups' state they were read at.
+   */
+  async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: RollupsState; traffic: ScopedTraffic[] }> {
+    const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
+    const failures = sql`(r.errors::int8 + r.timeouts + c.rl * r.rate_limited)`;
+    const sums = sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '));
+    const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
+    const { rows } = await sql<Row>`
+      WITH c AS MATERIALIZED (
+        SELECT * FROM jsonb_to_recordset(${JSON.stringify(params)}::jsonb) AS c(
+          i int, platform text, provider text, models text[], from_at timestamptz, to_at timestamptz,
+          excluded tstzmultirange, rl int, num int8, den int8, first_minute int, window_minutes int)
+      ),
+      scan AS MATERIALIZED (${scans(params)})
+      SELECT i, 'total' AS kind, NULL::int AS k, ${sql.raw(COUNTS.join(', '))}, state.* FROM scan, (${rollupsState}) AS state
+      UNION ALL
+      -- Each part below is a LATERAL subquery so that it runs per contract (per range, per
+      -- candidate list) as an index range scan, rather than as a join over all rollups.
+      SELECT c.i, 'excluded', NULL, s.*, NULL, NULL, NULL
+      FROM c CROSS JOIN LATERAL unnest(c.excluded) AS x(range) CROSS JOIN LATERAL (
+        SELECT ${sums} FROM minute_rollups r
+        WHERE ${scope} AND r.minute >= lower(x.range) AND r.minute < upper(x.range)
+      ) AS s
+      UNION ALL
+      SELECT c.i, 'minute', s.*, NULL, NULL, NULL
+      FROM c JOIN scan USING (i) CROSS JOIN LATERAL (
+        SELECT (extract(epoch FROM r.minute) / 60)::int, ${sums} FROM minute_rollups r
+        WHERE ${scope} AND r.minute = ANY(scan.candidates)
+        GROUP BY r.minute
+      ) AS s
+      UNION ALL
+      SELECT c.i, 'window', s.*, NULL, NULL, NULL
+      FROM c CROSS JOIN LATERAL (
+        SELECT ((extract(epoch FROM r.minute) / 60)::int - c.first_minute) / c.window_minutes, ${sums} FROM minute_rollups r
+        WHERE c.window_minutes IS NOT NULL AND ${scope} AND r.minute >= c.from_at AND r.minute < c.to_at AND NOT c.excluded @> r.minute
+        GROUP BY 1
+        HAVING sum(${failures}) > 0
+      ) AS s`.execute(db);
+
+    const results = scopes.map(() => ({ events: 0, eligibleTotal: { eligible: 0, failures: 0 }, candidateMinutes: new Map<number, Tally>(), windows: new Map<number, Tally>() }));
+    let state: RollupsState | null = null;
+    for (const row of rows) {
+      const result = results[row.i]!;
+      const counts: OutcomeCounts = {
+        successes: Number(row.successes), errors: Number(row.errors), timeouts: Number(row.timeouts),
+        rateLimited: Number(row.rate_limited), clientErrors: Number(row.client_errors),
+      };
+      const tally = tallyOf(scopes[row.i]!.terms, counts);
+      if (row.kind === 'total') {
+        state = { position: { transactionId: row.cp_tx!, globalPosition: row.cp_pos! }, filenode: row.filenode! };
+        result.events = counts.successes + counts.errors + counts.timeouts + counts.rateLimited + counts.clientErrors;
+        result.eligibleTotal.eligible += tally.eligible;
+        result.eligibleTotal.failures += tally.failures;
+      } else if (row.kind === 'excluded') {
+        result.eligibleTotal.eligible -= tally.eligible;
+        result.eligibleTotal.failures -= tally.failures;
+      } else if (row.kind === 'minute') result.candidateMinutes.set(row.k!, tally);
+      else result.windows.set(row.k!, tally);
+    }
+    return { state: state!, traffic: results.map(({ events, ...traffic }) => ({ events, traffic })) };
+  }
+
+  /**
+   * The rollups' state now, and the events folded into them since `after` (at most `limit`;
+   * null when there were more), read in one statement so that both describe the same moment.
+   */
+  async changesSince(db: Kysely<DB>, after: LogPosition, limit: number): Promise<{ state: RollupsState; changes: RollupChange[] | null }> {
+    const { rows } = await sql<{ cp_tx: bigint; cp_pos: bigint; filenode: string; n: bigint; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
+      WITH state AS (${rollupsState}),
+      delta AS (
+        -- Both bounds are conditions of the commit-order index scan (the upper one through
+        -- subqueries), so events not yet folded are never scanned.
+        SELECT e.platform, e.provider, e.occurred_at FROM outcome_events e
+        WHERE (e.transaction_id, e.global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::int8)
+          AND (e.transaction_id, e.global_position) <= ((SELECT cp_tx FROM state), (SELECT cp_pos FROM state))
+        ORDER BY e.transaction_id, e.global_position
+        LIMIT ${limit + 1}
+      )
+      SELECT state.*, (SELECT count(*) FROM delta) AS n,
+             (SELECT json_agg(g) FROM (SELECT platform, provider, min(occurred_at) AS first, max(occurred_at) AS last FROM delta GROUP BY 1, 2) AS g) AS changes
+      FROM state`.execute(db);
+    const row = rows[0]!;
+    return {
+      state: { position: { transactionId: row.cp_tx, globalPosition: row.cp_pos }, filenode: row.filenode },
+      changes: Number(row.n) > limit ? null : (row.changes ?? []).map((c) => ({ platform: c.platform, provider: c.provider, first: Date.parse(c.first), last: Date.parse(c.last) })),
+    };
+  }
+}
+
+/** The timeline projection's checkpoint ((0, 0) before its first step) and minute_rollups' file, as one row. */
+const rollupsState = sql`
+  SELECT coalesce(cp.transaction_id, '0'::xid8) AS cp_tx, coalesce(cp.global_position, 0)::int8 AS cp_pos,
+         pg_relation_filenode('minute_rollups')::text AS filenode
+  FROM (SELECT 1) AS one LEFT JOIN projection_checkpoints cp ON cp.name = ${TIMELINE_PROJECTION}`;
+
+/** A contract period's parameters for the summary; equal parameters give equal summaries. */
+export function scopeParams({ terms, period, excluded }: TrafficScope) {
+  const threshold = parseRatio(terms.policy.errorRateThreshold);
+  return {
+    platform: terms.platform,
+    provider: terms.provider,
+    models: terms.models,
+    from_at: new Date(period.start).toISOString(),
+    to_at: new Date(period.end).toISOString(),
+    excluded: `{${excluded.ranges.map(([a, b]) => `[${iso(a)},${iso(b)})`).join(',')}}`,
+    rl: terms.countRateLimited ? 1 : 0,
+    num: threshold.numerator,
+    den: threshold.denominator,
+    first_minute: period.start / MINUTE_MS,
+    window_minutes: terms.policy.kind === 'AVERAGE_ERROR_RATE' ? terms.policy.windowMinutes : null,
+  };
+}
+
+/**
+ * The pass over each contract's rows: its five sums and its candidate minutes (duplicates
+ * allowed: several models' rows of one minute may qualify). A batch runs it per contract
+ * (LATERAL); a single contract gets it with its parameters inlined, so that Postgres may split
+ * the scan among parallel workers.
+ */
+function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[]) {
+  const single = params.length === 1 ? params[0]! : null;
+  const p = single === null
+    ? { platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`, rl: sql`c.rl`, num: sql`c.num`, den: sql`c.den` }
+    : {
+        platform: sql`${single.platform}::text`, provider: sql`${single.provider}::text`, models: sql`${single.models}::text[]`,
+        from: sql`${single.from_at}::timestamptz`, to: sql`${single.to_at}::timestamptz`,
+        rl: sql`${single.rl}::int`, num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
+      };
+  // A row's failures and eligible requests under the contract, in int8: a threshold has at most
+  // 9 decimals (num ≤ den ≤ 10⁹) and each count fits an int4, so the products fit in int8 too.
+  const failures = sql`(r.errors::int8 + r.timeouts + ${p.rl} * r.rate_limited)`;
+  const eligible = sql`(r.successes::int8 + r.errors + r.timeouts + ${p.rl} * r.rate_limited)`;
+  const pass = sql`
+    SELECT ${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))},
+           array_agg(r.minute) FILTER (WHERE r.errors + r.timeouts + ${p.rl} * r.rate_limited > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
+    FROM minute_rollups r
+    WHERE r.platform = ${p.platform} AND r.provider = ${p.provider} AND (cardinality(${p.models}) = 0 OR r.model = ANY(${p.models}))
+      AND r.minute >= ${p.from} AND r.minute < ${p.to}`;
+  return single === null ? sql`SELECT c.i, s.* FROM c CROSS JOIN LATERAL (${pass}) AS s` : sql`SELECT ${single.i}::int AS i, s.* FROM (${pass}) AS s`;
+}
