@@ -4,8 +4,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { AppConfig, loadConfig } from '@ledger/config';
 import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { createFastifyAdapter } from '@ledger/http';
+import { createFastifyAdapter, DatabaseUnavailableFilter } from '@ledger/http';
 import { AppModule } from './app.module';
+import { PinoNestLogger } from './nest-logger';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
@@ -13,7 +14,12 @@ export interface RunningService {
   databaseUrl: string;
   /** The Nest application, for tests that reach a provider directly. */
   app: NestFastifyApplication;
-  /** Stops accepting requests, lets in-flight ones finish, closes the pool, stops an embedded Postgres. */
+  /**
+   * Graceful stop: the projector finishes (commits or rolls back) the batch it is folding and
+   * takes no other; the HTTP server stops accepting connections and answers every request in
+   * flight (an ingest batch commits before its answer); then the pool closes and an embedded
+   * Postgres stops.
+   */
   close(): Promise<void>;
 }
 
@@ -47,8 +53,13 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   }
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db), createFastifyAdapter(), {
-    logger: ['error', 'warn'],
+    logger: new PinoNestLogger(logger),
   });
+  app.useGlobalFilters(
+    new DatabaseUnavailableFilter(app.getHttpAdapter(), (error) =>
+      logger.warn({ err: error }, 'the database is unavailable: answered 503'),
+    ),
+  );
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
