@@ -54,6 +54,9 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db), createFastifyAdapter(), {
     logger: new PinoNestLogger(logger),
+    // From the start of a shutdown, new requests get 503 (retry elsewhere) while those in
+    // flight are answered.
+    return503OnClosing: true,
   });
   app.useGlobalFilters(
     new DatabaseUnavailableFilter(app.getHttpAdapter(), (error) =>
@@ -97,8 +100,12 @@ export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<voi
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
+      const started = Date.now();
       service.close().then(
-        () => process.exit(0),
+        () => {
+          logger.info({ ms: Date.now() - started }, 'stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);
