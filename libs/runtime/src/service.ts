@@ -15,10 +15,10 @@ export interface RunningService {
   /** The Nest application, for tests that reach a provider directly. */
   app: NestFastifyApplication;
   /**
-   * Graceful stop: the projector finishes (commits or rolls back) the batch it is folding and
-   * takes no other; the HTTP server stops accepting connections and answers every request in
-   * flight (an ingest batch commits before its answer); then the pool closes and an embedded
-   * Postgres stops.
+   * Graceful stop: new requests are answered 503 with `Connection: close`; the projector
+   * finishes (commits or rolls back) the batch it is folding and takes no other; the HTTP
+   * server stops listening and answers every request in flight (an ingest batch commits before
+   * its answer); then the pool closes and an embedded Postgres stops.
    */
   close(): Promise<void>;
 }
