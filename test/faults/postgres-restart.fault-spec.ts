@@ -8,7 +8,7 @@ import { LogReader } from '../support/log-reader';
 import { freePort } from '../support/ports';
 import { PostgresProcess } from '../support/postgres-process';
 import { ServiceProcess, sleep, stopAll } from '../support/service-process';
-import { waitForProjections, waitUntilReady } from '../support/test-service';
+import { ADMIN_KEY, waitForProjections, waitUntilReady } from '../support/test-service';
 
 const BATCHES = 40;
 const BATCH_SIZE = 1_000;
@@ -126,6 +126,9 @@ describe('Postgres restarted during ingest', () => {
       } finally {
         await db.destroy();
       }
+      // Every 503 was counted in /metrics.
+      const metrics = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+      expect(metrics).toContain(`ledger_http_database_unavailable_total ${statuses.get(503)}`);
       // The service never fell over: still the same process, and it stops cleanly.
       expect(await service.stop('SIGTERM')).toBe(0);
     } catch (error) {

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { AppConfig, loadConfig } from '@ledger/config';
 import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { createFastifyAdapter, DatabaseUnavailableFilter } from '@ledger/http';
+import { createFastifyAdapter, DatabaseUnavailableFilter, Metrics } from '@ledger/http';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './nest-logger';
 
@@ -58,10 +58,12 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
     // flight are answered.
     return503OnClosing: true,
   });
+  const metrics = config.role === 'worker' ? null : app.get(Metrics);
   app.useGlobalFilters(
-    new DatabaseUnavailableFilter(app.getHttpAdapter(), (error) =>
-      logger.warn({ err: error }, 'the database is unavailable: answered 503'),
-    ),
+    new DatabaseUnavailableFilter(app.getHttpAdapter(), (error) => {
+      metrics?.databaseUnavailable.inc();
+      logger.warn({ err: error }, 'the database is unavailable: answered 503');
+    }),
   );
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
