@@ -67,6 +67,7 @@ describe('two API processes and two workers under faults', () => {
       const latenciesMs: number[] = [];
       const final: { accepted: number; duplicates: number }[] = [];
       let acknowledged = 0;
+      const answeredBy = new Map<string, number>(); // 200s per API process URL (a restart gets a new port)
       let next = 0;
       const count = (status: string) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
       const client = async (c: number) => {
@@ -85,6 +86,7 @@ describe('two API processes and two workers under faults', () => {
               count(String(response.status));
               if (response.status === 200) {
                 latenciesMs.push(performance.now() - sent);
+                answeredBy.set(api.url, (answeredBy.get(api.url) ?? 0) + 1);
                 const result = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
                 expect(result.rejected).toEqual([]);
                 final[b] = result;
@@ -128,13 +130,16 @@ describe('two API processes and two workers under faults', () => {
             `by ${CLIENTS} clients over 2 API processes, with a worker and an API process SIGKILLed and restarted`,
           `  sustained ingest: ${Math.round(TOTAL / ingestSeconds).toLocaleString('en')} events/s (${ingestSeconds.toFixed(1)} s)`,
           `  batch latency (200s): p50 ${percentile(latenciesMs, 50).toFixed(0)} ms, p99 ${percentile(latenciesMs, 99).toFixed(0)} ms, max ${percentile(latenciesMs, 100).toFixed(0)} ms`,
-          `  answers: ${[...statuses.entries()].map(([s, n]) => `${s} ×${n}`).join(', ')}`,
+          `  answers: ${[...statuses.entries()].map(([s, n]) => `${s} ×${n}`).join(', ')}; 200s per API port: ${[...answeredBy.entries()].map(([url, n]) => `${new URL(url).port} ×${n}`).join(', ')} (api-2 restarted on a new port)`,
           `  accepted ${accepted.toLocaleString('en')}, duplicates ${duplicates.toLocaleString('en')} (batches committed before their answer was lost count as duplicates on retry)`,
           `  projections caught up ${foldedSeconds.toFixed(1)} s after the start`,
           `  machine load (1-minute average, ${cpus().length} cores): ${loadBefore.toFixed(1)} before, ${loadAfterIngest.toFixed(1)} after ingest`,
         ].join('\n'),
       );
 
+      // The restarted API process took its share of the traffic again.
+      expect(answeredBy.size).toBe(3);
+      expect(answeredBy.get(apis[1]!.url) ?? 0).toBeGreaterThan(0);
       // Every batch acknowledged once, whole: its new events accepted or (on a retry after a lost answer) duplicates.
       expect(final.filter(Boolean)).toHaveLength(BATCHES);
       for (const r of final) expect(r.accepted + r.duplicates).toBe(NEW_PER_BATCH + RESENT_PER_BATCH);

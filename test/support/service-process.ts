@@ -40,14 +40,19 @@ export class ServiceProcess {
     collectLines(child.stdout!, this.stdout);
     collectLines(child.stderr!, this.stderr);
     const exited = this.exitedPromise;
+    const firstLine = this.stdout.length;
     this.url = await new Promise<string>((resolve, reject) => {
       const check = () => {
-        for (const line of this.stdout) {
+        for (const line of this.stdout.slice(firstLine)) {
           const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
-          if (match && line.includes('SLA Ledger is listening')) return resolve(match[1]!);
+          if (match && line.includes('SLA Ledger is listening')) {
+            child.stdout!.off('data', onData);
+            return resolve(match[1]!);
+          }
         }
       };
-      child.stdout!.on('data', () => setImmediate(check));
+      const onData = () => setImmediate(check);
+      child.stdout!.on('data', onData);
       void exited.then((code) =>
         reject(new Error(`${this.name} exited (${code}) before listening:\n${this.stdout.slice(-20).join('\n')}\n${this.stderr.join('\n')}`)),
       );
