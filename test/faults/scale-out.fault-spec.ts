@@ -74,30 +74,35 @@ describe('two API processes and two workers under faults', () => {
         for (let b = next++; b < BATCHES && !aborted; b = next++) {
           const body = batchBody(b);
           for (let attempt = 0; !aborted; attempt++) {
+            if (attempt === 100) throw new Error(`batch ${b} failed 100 times: ${[...statuses.entries()].join(' ')}`);
             const api = apis[(c + attempt) % apis.length]!; // a retry goes to the other process first
             const sent = performance.now();
+            let status: number;
+            let text: string;
             try {
               const response = await fetch(`${api.url}/v1/events`, {
                 method: 'POST',
                 headers: { authorization: `Bearer ${keys[b % PLATFORMS.length]}`, 'content-type': 'application/json' },
                 body,
               });
-              const text = await response.text();
-              count(String(response.status));
-              if (response.status === 200) {
-                latenciesMs.push(performance.now() - sent);
-                answeredBy.set(api.url, (answeredBy.get(api.url) ?? 0) + 1);
-                const result = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
-                expect(result.rejected).toEqual([]);
-                final[b] = result;
-                acknowledged++;
-                break;
-              }
-              expect(response.status).toBeGreaterThanOrEqual(500); // only unavailability is retried
-            } catch (error) {
-              if ((error as Error).name === 'JestAssertionError') throw error;
+              status = response.status;
+              text = await response.text();
+            } catch {
               count('network error');
+              await sleep(Math.min(1_000, 50 * 2 ** attempt));
+              continue;
             }
+            count(String(status));
+            if (status === 200) {
+              latenciesMs.push(performance.now() - sent);
+              answeredBy.set(api.url, (answeredBy.get(api.url) ?? 0) + 1);
+              const result = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
+              expect(result.rejected).toEqual([]);
+              final[b] = result;
+              acknowledged++;
+              break;
+            }
+            expect(status).toBeGreaterThanOrEqual(500); // only unavailability is retried
             await sleep(Math.min(1_000, 50 * 2 ** attempt));
           }
         }

@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { HttpServer } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -53,7 +53,8 @@ export class DatabaseUnavailableFilter extends BaseExceptionFilter {
   }
 
   override catch(exception: unknown, host: ArgumentsHost): void {
-    if (host.getType() !== 'http' || !isDatabaseUnavailable(exception)) {
+    // An HttpException is an answer already chosen (its message may quote client input).
+    if (host.getType() !== 'http' || exception instanceof HttpException || !isDatabaseUnavailable(exception)) {
       super.catch(exception, host);
       return;
     }
