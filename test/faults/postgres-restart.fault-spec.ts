@@ -48,26 +48,33 @@ describe('Postgres restarted during ingest', () => {
             await sleep(20);
             continue;
           }
+          let status: number;
+          let text: string;
           try {
             const response = await fetch(`${service.url}/v1/events`, {
               method: 'POST',
               headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
               body: batches[b],
             });
-            const text = await response.text();
-            statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-            if (phase === 'down') statusesWhileDown.set(response.status, (statusesWhileDown.get(response.status) ?? 0) + 1);
-            if (response.status === 200) {
-              const body = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
-              expect(body.rejected).toEqual([]);
-              expect(body.accepted + body.duplicates).toBe(BATCH_SIZE);
-              acknowledged.set(b, (acknowledged.get(b) ?? 0) + 1);
-              continue;
-            }
-            if (response.status === 503 && bodies503.length < 3) bodies503.push(text);
+            status = response.status;
+            text = await response.text();
           } catch {
             networkErrors++;
+            queue.push(b);
+            await sleep(100);
+            continue;
           }
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+          if (phase === 'down') statusesWhileDown.set(status, (statusesWhileDown.get(status) ?? 0) + 1);
+          if (status === 200) {
+            const body = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
+            expect(body.rejected).toEqual([]);
+            expect(body.accepted + body.duplicates).toBe(BATCH_SIZE);
+            acknowledged.set(b, (acknowledged.get(b) ?? 0) + 1);
+            continue;
+          }
+          expect(status).toBe(503); // anything else is a failure, not something to retry
+          if (bodies503.length < 3) bodies503.push(text);
           queue.push(b);
           await sleep(100);
         }
