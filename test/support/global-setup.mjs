@@ -15,6 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const compiledDatabaseLib = join(here, '../../dist/libs/database/src/index.js');
 
 export default async function globalSetup() {
+  // Each jest project (e2e, faults) names this setup; the cluster is started once per run.
+  if (globalThis.__ledgerPostgres) return;
   if (process.env.DATABASE_URL) {
     process.env.LEDGER_TEST_SERVER_URL = process.env.DATABASE_URL;
     return;

@@ -3,6 +3,7 @@ import { EventStoreModule } from '@ledger/event-store';
 import { ApiKeyRepository } from './api-key.repository';
 import { ADMIN_API_KEY, ApiKeyService } from './api-key.service';
 import { RATE_LIMITS, RateLimiter, RateLimits } from './rate-limiter';
+import { QueryRateLimitGuard } from './query-rate-limit.guard';
 import { ScopeGuard } from './scope.guard';
 
 @Module({})
@@ -17,10 +18,11 @@ export class AuthModule {
         ApiKeyService,
         ScopeGuard,
         RateLimiter,
+        QueryRateLimitGuard,
         { provide: ADMIN_API_KEY, useValue: options.adminApiKey },
         { provide: RATE_LIMITS, useValue: options.rateLimits },
       ],
-      exports: [ApiKeyService, ScopeGuard, RateLimiter],
+      exports: [ApiKeyService, ScopeGuard, RateLimiter, QueryRateLimitGuard],
     };
   }
 }

@@ -5,5 +5,6 @@ export { ScopeGuard, RequireScope } from './scope.guard';
 export type { AuthenticatedRequest } from './scope.guard';
 export { AuthModule } from './auth.module';
 export { issueToken, parseToken } from './api-key-token';
+export { QueryRateLimitGuard } from './query-rate-limit.guard';
 export { RateLimiter, RATE_LIMITS, DEFAULT_RATE_LIMITS } from './rate-limiter';
 export type { RateLimits, RateDecision, LimitKind } from './rate-limiter';

@@ -24,6 +24,11 @@ export function createDatabase({ url, poolSize = 10, applicationName = 'sla-ledg
   // An idle client losing its connection (Postgres restarting) must not crash the process;
   // the pool drops it and the next query opens a fresh one.
   pool.on('error', () => undefined);
+  // A connection lost while checked out (a write to a socket Postgres closed) is reported as
+  // an 'error' event on its client, which nobody listens to then and which would crash the
+  // process. The query in flight fails on its own (→ 503), and the pool drops the client when
+  // it is released, since it is no longer queryable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   pools.set(db, pool);
   return db;

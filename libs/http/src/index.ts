@@ -2,3 +2,4 @@ export { HttpModule, HealthModule, MetricsModule } from './http.module';
 export { createFastifyAdapter, MAX_BODY_BYTES } from './fastify-adapter';
 export { entriesFromBody, entriesFromNdjson, NDJSON } from './event-body';
 export { Metrics, rejectionReason } from './metrics';
+export { DatabaseUnavailableFilter, isDatabaseUnavailable, DATABASE_UNAVAILABLE_BODY } from './database-unavailable';

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, UseGuards } from '@nestjs/common';
-import { RequireScope, ScopeGuard } from '@ledger/auth';
+import { QueryRateLimitGuard, RequireScope, ScopeGuard } from '@ledger/auth';
 import { Metrics } from './metrics';
 
 /** `GET /metrics` in Prometheus text format (a read key; Prometheus sends it as a bearer token). */
 @Controller()
-@UseGuards(ScopeGuard)
+@UseGuards(ScopeGuard, QueryRateLimitGuard)
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 

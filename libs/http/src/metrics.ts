@@ -21,6 +21,12 @@ export class Metrics {
   private readonly rejections = new Counter({
     name: 'ledger_ingest_rejections_total', help: 'Rejected events, by reason', labelNames: ['reason'], registers: [this.registry],
   });
+  /** REST requests answered 503 because the database could not be reached. */
+  readonly databaseUnavailable = new Counter({
+    name: 'ledger_http_database_unavailable_total',
+    help: 'Requests answered 503 because the database was unreachable',
+    registers: [this.registry],
+  });
   readonly ingestSeconds = new Histogram({
     name: 'ledger_ingest_request_seconds', help: 'POST /v1/events duration', registers: [this.registry],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, Header, Query, Req, UseGuards } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '@ledger/domain';
-import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
+import { AuthenticatedRequest, QueryRateLimitGuard, RequireScope, ScopeGuard } from '@ledger/auth';
 import { SlaReportService } from '@ledger/reporting';
 
 const CSV = 'text/csv; charset=utf-8';
@@ -13,7 +13,7 @@ const CSV_OPTIONS = { header: true, record_delimiter: '\r\n', cast: { boolean: (
  * as plain decimals with the currency in its own column. A platform key exports its own contracts.
  */
 @Controller('v1/reports')
-@UseGuards(ScopeGuard)
+@UseGuards(ScopeGuard, QueryRateLimitGuard)
 export class ReportsController {
   constructor(private readonly reports: SlaReportService) {}
 

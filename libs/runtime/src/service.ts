@@ -4,8 +4,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { AppConfig, loadConfig } from '@ledger/config';
 import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { createFastifyAdapter } from '@ledger/http';
+import { createFastifyAdapter, DatabaseUnavailableFilter, Metrics } from '@ledger/http';
 import { AppModule } from './app.module';
+import { PinoNestLogger } from './nest-logger';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
@@ -13,7 +14,12 @@ export interface RunningService {
   databaseUrl: string;
   /** The Nest application, for tests that reach a provider directly. */
   app: NestFastifyApplication;
-  /** Stops accepting requests, lets in-flight ones finish, closes the pool, stops an embedded Postgres. */
+  /**
+   * Graceful stop: new requests are answered 503 with `Connection: close`; the projector
+   * finishes (commits or rolls back) the batch it is folding and takes no other; the HTTP
+   * server stops listening and answers every request in flight (an ingest batch commits before
+   * its answer); then the pool closes and an embedded Postgres stops.
+   */
   close(): Promise<void>;
 }
 
@@ -47,8 +53,18 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   }
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db), createFastifyAdapter(), {
-    logger: ['error', 'warn'],
+    logger: new PinoNestLogger(logger),
+    // From the start of a shutdown, new requests get 503 (retry elsewhere) while those in
+    // flight are answered.
+    return503OnClosing: true,
   });
+  const metrics = config.role === 'worker' ? null : app.get(Metrics);
+  app.useGlobalFilters(
+    new DatabaseUnavailableFilter(app.getHttpAdapter(), (error) => {
+      metrics?.databaseUnavailable.inc();
+      logger.warn({ err: error }, 'the database is unavailable: answered 503');
+    }),
+  );
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
@@ -86,8 +102,12 @@ export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<voi
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'shutting down');
+      const started = Date.now();
       service.close().then(
-        () => process.exit(0),
+        () => {
+          logger.info({ ms: Date.now() - started }, 'stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'shutdown failed');
           process.exit(1);

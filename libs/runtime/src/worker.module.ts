@@ -1,11 +1,26 @@
-import { Module } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ProjectionsModule, ProjectorService } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 
 /**
+ * Lets the projector finish the batch it is folding (its transaction commits the rollups and
+ * the checkpoint together) before any shutdown hook runs. Nest calls shutdown hooks module by
+ * module in an order that does not follow dependencies, so the pool could otherwise close
+ * under a batch in flight (which would then roll back: safe, but not a graceful stop).
+ */
+@Injectable()
+export class ProjectorDrain implements BeforeApplicationShutdown {
+  constructor(private readonly projector: ProjectorService) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.projector.onApplicationShutdown();
+  }
+}
+
+/**
  * The worker role: projectors and periodic jobs on @nestjs/schedule (the timeline projection,
  * statements issued after the grace delay), in processes started with ROLE=worker or ROLE=all.
  */
-@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule], providers: [ProjectorService] })
+@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule], providers: [ProjectorService, ProjectorDrain] })
 export class WorkerModule {}

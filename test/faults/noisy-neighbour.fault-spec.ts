@@ -1,0 +1,124 @@
+import { outcomeEvents } from '../support/events';
+import { LogReader } from '../support/log-reader';
+import { ServiceProcess, sleep, stopAll } from '../support/service-process';
+import { createTestDatabase } from '../support/test-database';
+
+/** Per key: 2,000 events/s sustained, bursts of 4,000. */
+const LIMIT = 2_000;
+const BURST = 2 * LIMIT;
+/** The quiet platform offers half its limit: 100-event batches every 100 ms for 12 s. */
+const QUIET_BATCH = 100;
+const QUIET_INTERVAL_MS = 100;
+const QUIET_BATCHES = 120;
+/** The noisy platform offers ten times its limit: 1,000-event batches every 50 ms. */
+const NOISY_BATCH = 1_000;
+const NOISY_INTERVAL_MS = 50;
+const MAX_IN_FLIGHT = 16;
+
+interface PacedResult {
+  offered: number;
+  accepted: number;
+  statuses: Map<number, number>;
+  networkErrors: number;
+  /** From the first send to the last answer. */
+  seconds: number;
+}
+
+/**
+ * Sends `batches` batches on a fixed schedule (batch k at start + k × interval, at most
+ * MAX_IN_FLIGHT unanswered), whatever the answers; with `until`, keeps going until it resolves.
+ */
+async function paced(
+  url: string, key: string, prefix: string, batchSize: number, intervalMs: number, batches: number, until?: Promise<unknown>,
+): Promise<PacedResult> {
+  const result: PacedResult = { offered: 0, accepted: 0, statuses: new Map(), networkErrors: 0, seconds: 0 };
+  let done = false;
+  void until?.then(() => (done = true));
+  const inFlight = new Set<Promise<void>>();
+  const started = performance.now();
+  for (let k = 0; until ? !done : k < batches; k++) {
+    const due = started + k * intervalMs;
+    if (performance.now() < due) await sleep(due - performance.now());
+    while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight);
+    const body = JSON.stringify({ events: outcomeEvents(`${prefix}-${k}`, batchSize) });
+    result.offered += batchSize;
+    const request = fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    })
+      .then(async (response) => {
+        const answer = (await response.json()) as { accepted?: number };
+        result.statuses.set(response.status, (result.statuses.get(response.status) ?? 0) + 1);
+        if (response.status === 200) result.accepted += answer.accepted ?? 0;
+      })
+      .catch(() => void result.networkErrors++)
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }
+  await Promise.all(inFlight);
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}
+
+const describeStatuses = (r: PacedResult) => [...r.statuses.entries()].map(([s, n]) => `${s} ×${n}`).join(', ');
+
+/**
+ * One platform floods at ten times its limit and gets 429s; a second platform, offering a
+ * fixed rate below its own limit, keeps its achieved rate within 10 % of its rate without the
+ * flood, and never sees a 429.
+ */
+describe('a noisy platform', () => {
+  it('is limited with 429s while a quiet platform keeps its ingest rate', async () => {
+    const databaseUrl = await createTestDatabase();
+    const api = new ServiceProcess('api', { DATABASE_URL: databaseUrl, ROLE: 'api', RATE_LIMIT_INGEST_EVENTS_PER_SECOND: String(LIMIT) });
+    const log = new LogReader(databaseUrl);
+    try {
+      await api.start();
+      const quietKey = (await api.client.createKey('quiet', ['INGEST'])).secret;
+      const noisyKey = (await api.client.createKey('noisy', ['INGEST'])).secret;
+
+      const unloaded = await paced(api.url, quietKey, 'calm', QUIET_BATCH, QUIET_INTERVAL_MS, QUIET_BATCHES);
+
+      let stopFlood!: () => void;
+      const floodEnds = new Promise<void>((resolve) => (stopFlood = resolve));
+      const flood = paced(api.url, noisyKey, 'flood', NOISY_BATCH, NOISY_INTERVAL_MS, 0, floodEnds);
+      await sleep(1_000); // the noisy key has spent its burst before the quiet one starts
+      const loaded = await paced(api.url, quietKey, 'busy', QUIET_BATCH, QUIET_INTERVAL_MS, QUIET_BATCHES);
+      stopFlood();
+      const noisy = await flood;
+
+      const unloadedRate = unloaded.accepted / unloaded.seconds;
+      const loadedRate = loaded.accepted / loaded.seconds;
+      const noisyRate = noisy.accepted / noisy.seconds;
+      console.log(
+        [
+          `noisy neighbour (limit ${LIMIT} events/s per key, bursts of ${BURST}):`,
+          `  quiet alone:      offered ${QUIET_BATCH * (1000 / QUIET_INTERVAL_MS)} events/s, achieved ${unloadedRate.toFixed(0)} events/s; ${describeStatuses(unloaded)}`,
+          `  quiet with flood: achieved ${loadedRate.toFixed(0)} events/s (${((loadedRate / unloadedRate - 1) * 100).toFixed(1)} %); ${describeStatuses(loaded)}`,
+          `  noisy:            offered ${(noisy.offered / noisy.seconds).toFixed(0)} events/s, accepted ${noisyRate.toFixed(0)} events/s; ${describeStatuses(noisy)}`,
+        ].join('\n'),
+      );
+
+      // The quiet platform: every batch stored, never limited, its rate unchanged within 10 %.
+      for (const run of [unloaded, loaded]) {
+        expect([...run.statuses.keys()]).toEqual([200]);
+        expect(run.networkErrors).toBe(0);
+        expect(run.accepted).toBe(QUIET_BATCH * QUIET_BATCHES);
+      }
+      expect(Math.abs(loadedRate / unloadedRate - 1)).toBeLessThanOrEqual(0.1);
+      // The noisy platform: flooding (scheduled at ten times its limit; on a loaded machine the
+      // client may fall somewhat behind), refused with 429s, held to its limit.
+      expect(noisy.offered / noisy.seconds).toBeGreaterThan(LIMIT * 5);
+      expect(noisy.statuses.get(429) ?? 0).toBeGreaterThan(0);
+      expect(noisy.accepted).toBeLessThanOrEqual(LIMIT * noisy.seconds + BURST);
+      expect(noisy.networkErrors).toBe(0);
+      // What was acknowledged is what the log holds.
+      expect(await log.count('quiet')).toBe(2 * QUIET_BATCH * QUIET_BATCHES);
+      expect(await log.count('noisy')).toBe(noisy.accepted);
+    } finally {
+      await log.close();
+      await stopAll([api]);
+    }
+  }, 180_000);
+});
