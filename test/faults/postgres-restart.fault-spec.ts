@@ -93,6 +93,13 @@ describe('Postgres restarted during ingest', () => {
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { message: string }).message).toContain('database is unreachable');
       expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+      // GraphQL says the same, whether the key lookup or the resolver meets the missing database.
+      for (const bearer of [key, ADMIN_KEY]) {
+        const answer = await service.client.graphql(bearer, '{ projections { name lagEvents } }');
+        expect(answer.status).toBe(503);
+        expect(answer.body.errors[0].extensions.code).toBe('DATABASE_UNAVAILABLE');
+      }
+      const graphql503s = 2;
       const ackedWhileDown = acknowledged.size;
 
       await postgres.start();
@@ -133,9 +140,9 @@ describe('Postgres restarted during ingest', () => {
       } finally {
         await db.destroy();
       }
-      // Every 503 was counted in /metrics.
+      // Every 503 was counted in /metrics, ingest and GraphQL alike.
       const metrics = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
-      expect(metrics).toContain(`ledger_http_database_unavailable_total ${statuses.get(503)}`);
+      expect(metrics).toContain(`ledger_http_database_unavailable_total ${statuses.get(503)! + graphql503s}`);
       // The service never fell over: still the same process, and it stops cleanly.
       expect(await service.stop('SIGTERM')).toBe(0);
     } catch (error) {

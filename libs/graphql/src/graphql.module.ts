@@ -6,9 +6,9 @@ import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { createSchema, createYoga } from 'graphql-yoga';
+import { createSchema, createYoga, maskError } from 'graphql-yoga';
 import { ApiKeyService, BOOTSTRAP_ADMIN_KEY_ID, RateLimiter } from '@ledger/auth';
-import { Metrics } from '@ledger/http';
+import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledger/http';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { ApiKeyResolver } from './api-key.resolver';
@@ -79,7 +79,15 @@ export class GraphqlModule implements OnModuleInit {
       graphqlEndpoint: '/graphql',
       graphiql: !this.options.production,
       landingPage: false,
-      maskedErrors: true,
+      maskedErrors: {
+        // A lost database is the client's cue to retry, not a bug: say so, as REST does (503).
+        maskError: (error, message, isDev) => {
+          const original = error instanceof GraphQLError ? error.originalError : error;
+          if (!isDatabaseUnavailable(original)) return maskError(error, message, isDev);
+          this.metrics.databaseUnavailable.inc();
+          return databaseUnavailableError();
+        },
+      },
       logging: false,
       plugins: [
         // Refused while parsing and validating, before any resolver (or database) work.
@@ -96,7 +104,11 @@ export class GraphqlModule implements OnModuleInit {
         ...(this.options.production ? [useDisableIntrospection()] : []),
       ],
       context: async ({ request }) => {
-        const auth = await this.keys.authenticate(request.headers.get('authorization') ?? undefined);
+        const auth = await this.keys.authenticate(request.headers.get('authorization') ?? undefined).catch((error: unknown) => {
+          if (!isDatabaseUnavailable(error)) throw error;
+          this.metrics.databaseUnavailable.inc();
+          throw databaseUnavailableError();
+        });
         if (auth.ok && auth.principal.keyId !== BOOTSTRAP_ADMIN_KEY_ID) {
           const decision = await this.limiter.take(auth.principal.keyId, 'query', 1);
           if (!decision.allowed) {
@@ -122,4 +134,10 @@ export class GraphqlModule implements OnModuleInit {
       },
     });
   }
+}
+
+function databaseUnavailableError(): GraphQLError {
+  return new GraphQLError(DATABASE_UNAVAILABLE_BODY.message, {
+    extensions: { code: DATABASE_UNAVAILABLE_BODY.code, http: { status: 503, headers: { 'retry-after': '1' } } },
+  });
 }
