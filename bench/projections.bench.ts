@@ -30,6 +30,7 @@ import pg from 'pg';
 import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
 import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
+import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './projections-log';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -60,53 +61,6 @@ const WATCHDOG_MS = (1_800 + EVENTS / 2_000 + 3 * LAG_SECONDS) * 1000;
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
-
-// 5 providers × 6 models, Zipf-like traffic shares; 3 platforms 60/30/10.
-const CATALOGUE: Record<string, string[]> = {
-  anthropic: ['claude-opus-4-7', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-5', 'claude-3-7-sonnet'],
-  openai: ['gpt-5', 'gpt-5-mini', 'o4-mini', 'gpt-4.1', 'gpt-5-nano', 'gpt-4o'],
-  google: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-3-pro', 'gemini-2.5-flash-lite', 'gemini-2.0-flash', 'gemma-3-27b'],
-  mistral: ['mistral-large-2', 'codestral-2', 'mistral-medium-3', 'mistral-small-3', 'devstral-medium', 'magistral-medium'],
-  deepseek: ['deepseek-v3.2', 'deepseek-r1', 'deepseek-v3.1', 'deepseek-coder-v2', 'deepseek-v3', 'deepseek-r1-distill'],
-};
-const MODELS = Object.entries(CATALOGUE).flatMap(([provider, models]) => models.map((model) => ({ provider, model })));
-// Interleave providers in rank order so every provider has a busy model.
-const RANKED = [0, 1, 2, 3, 4, 5].flatMap((r) => [0, 1, 2, 3, 4].map((p) => MODELS[p * 6 + r]!));
-const MODEL_SLOTS = RANKED.flatMap((_, rank) => Array<number>(Math.max(1, Math.round(200 / (rank + 1) ** 0.8))).fill(rank + 1));
-const PLATFORM_SLOTS = [...Array<string>(6).fill('acme'), ...Array<string>(3).fill('globex'), 'initech'];
-const BURST_PER_1024 = 10; // ≈1% of a model's hours are an error burst (50% failures)
-
-const uniform = (seed: number) => `((hashint8extended(i, ${seed}) & 4503599627370495)::float8 / 4503599627370496)`;
-/** One chunk of the synthetic log, computed by Postgres from the row number alone (deterministic). */
-const GENERATE_SQL = `
-INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome, http_status, error_code, latency_ms, ttft_ms)
-SELECT platform, 'e' || i, provider, model, ts, oc::outcome,
-  CASE oc WHEN 'success' THEN 200 WHEN 'error' THEN (ARRAY[500, 502, 503, 529])[1 + floor(u4 * 4)::int]
-          WHEN 'rate_limited' THEN 429 WHEN 'client_error' THEN 400 END,
-  CASE oc WHEN 'error' THEN 'api_error' WHEN 'timeout' THEN 'timeout' WHEN 'rate_limited' THEN 'rate_limit_error'
-          WHEN 'client_error' THEN 'invalid_request_error' END,
-  lat, CASE WHEN oc = 'success' AND u6 < 0.8 THEN greatest(1, round(lat * (0.08 + 0.375 * u6))::int) END
-FROM (
-  SELECT *, CASE oc WHEN 'success' THEN least(600000, greatest(40, round(exp(ln(1500) + 0.8 * sqrt(-2 * ln(1 - u4)) * cos(2 * pi() * u5)))))::int
-                    WHEN 'error' THEN round(200 + u4 * 8000)::int WHEN 'timeout' THEN 30000 + 30000 * floor(u4 * 4)::int
-                    WHEN 'rate_limited' THEN round(30 + u4 * 400)::int ELSE round(20 + u4 * 300)::int END AS lat
-  FROM (
-    SELECT *, CASE WHEN burst AND u3 < 0.45 THEN 'error' WHEN burst AND u3 < 0.5 THEN 'timeout'
-                   WHEN u3 < 0.970 THEN 'success' WHEN u3 < 0.974 THEN 'error' WHEN u3 < 0.975 THEN 'timeout'
-                   WHEN u3 < 0.990 THEN 'rate_limited' ELSE 'client_error' END AS oc
-    FROM (
-      SELECT i, ts, u3, u4, u5, u6, ($5::text[])[mi] AS provider, ($6::text[])[mi] AS model,
-             ($7::text[])[1 + floor(u2 * cardinality($7::text[]))::int] AS platform,
-             (hashint8extended(floor(extract(epoch FROM ts) / 3600)::bigint * 64 + mi, 7) & 1023) < ${BURST_PER_1024} AS burst
-      FROM (
-        SELECT i, $1::timestamptz + (i * $2::float8) * interval '1 millisecond' AS ts,
-               ($4::int[])[1 + floor(${uniform(1)} * cardinality($4::int[]))::int] AS mi,
-               ${uniform(2)} AS u2, ${uniform(3)} AS u3, ${uniform(4)} AS u4, ${uniform(5)} AS u5, ${uniform(6)} AS u6
-        FROM generate_series($3::bigint, $8::bigint) AS i
-      ) a
-    ) b
-  ) c
-) d`;
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -368,12 +322,10 @@ async function main(): Promise<number> {
   const logEnd = Date.now() - 3_600_000;
   const logStart = logEnd - LOG_DAYS * 86_400_000;
   const genStart = performance.now();
-  for (let lo = 1; lo <= EVENTS; lo += GEN_CHUNK) {
-    const hi = Math.min(EVENTS, lo + GEN_CHUNK - 1);
-    await withTimeout(admin.query(GENERATE_SQL, [new Date(logStart), (logEnd - logStart) / EVENTS, lo, MODEL_SLOTS,
-      RANKED.map((m) => m.provider), RANKED.map((m) => m.model), PLATFORM_SLOTS, hi]), 600_000, 'generating the log');
-    log(`generated ${fmtInt(hi)} / ${fmtInt(EVENTS)} events (${secs(performance.now() - genStart)} s)`);
-  }
+  await withTimeout(generateLog(admin, {
+    events: EVENTS, start: new Date(logStart), end: new Date(logEnd), chunk: GEN_CHUNK,
+    onChunk: (written) => log(`generated ${fmtInt(written)} / ${fmtInt(EVENTS)} events (${secs(performance.now() - genStart)} s)`),
+  }), 1_800_000, 'generating the log');
   const genMs = performance.now() - genStart;
   const vacuumStart = performance.now();
   await admin.query('VACUUM (ANALYZE) outcome_events');

@@ -1,7 +1,12 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
 import type { DB, OutageRow } from '@ledger/database';
+import { escapeCopy } from './copy-text';
 import type { SeriesKey } from './minute-rollup.repository';
 
 /** A stored outage with the series it belongs to. */
@@ -65,6 +70,15 @@ export class OutageRepository {
       .execute();
   }
 
+  /** Writes outages into an empty outages table (the one `client`'s search_path finds), for rebuilds. */
+  async copyIn(client: pg.ClientBase, outages: readonly SeriesOutage[]): Promise<void> {
+    const copy = client.query(copyFrom(
+      'COPY outages (provider, model, platform, start_minute, end_minute, severity, peak_failures, peak_eligible, ' +
+        'eligible_requests, failed_requests, platforms_affected) FROM STDIN',
+    ));
+    await pipeline(Readable.from(outagesCopyText(outages)), copy);
+  }
+
   /** Outages overlapping [from, to) for queries; `platform` undefined → the all-platform series only. */
   async search(
     db: Kysely<DB>,
@@ -93,4 +107,15 @@ function fromRow(row: OutageRow): SeriesOutage {
     failedRequests: Number(row.failed_requests),
     platformsAffected: row.platforms_affected,
   };
+}
+
+function* outagesCopyText(outages: readonly SeriesOutage[]): Generator<string> {
+  for (let start = 0; start < outages.length; start += 2_000) {
+    let text = '';
+    for (const o of outages.slice(start, start + 2_000)) {
+      text += `${escapeCopy(o.provider)}\t${escapeCopy(o.model)}\t${escapeCopy(o.platform ?? ALL_PLATFORMS)}\t${toDate(o.start).toISOString()}\t` +
+        `${toDate(o.end).toISOString()}\t${o.severity}\t${o.peakFailures}\t${o.peakEligible}\t${o.eligibleRequests}\t${o.failedRequests}\t${o.platformsAffected}\n`;
+    }
+    yield text;
+  }
 }
