@@ -5,7 +5,9 @@
  *    default settings, migrates it, and writes a log of BENCH_EVENTS events straight into
  *    outcome_events with SQL: 30 days ending an hour ago, in time order, 3 platforms, 30 models
  *    (skewed), ~97% success, and hour-long error bursts (≈1% of each model's hours) so outages exist.
- * 2. (a) Replay: times rebuildTimeline(db, { batchSize: 250,000 }) over that log → events/s.
+ * 2. (a) Replay: times rebuildTimeline(db, { batchSize: 250,000 }) over that log → events/s, with
+ *    the time of each phase and the CPU seconds the rebuild process and Postgres spent (a shared
+ *    machine stretches wall time; CPU time says what the work costs).
  * 3. Spawns the built service (ROLE=all: the API and the projector worker) and measures
  *    (c) `outages` for one model over 30 days (rotating over the models) and `providerStatus`
  *    for all models over POST /graphql, sequentially, after a warm-up.
@@ -17,18 +19,19 @@
  * 5. Prints a summary with PASS/FAIL per target, and one JSON line.
  *
  * Environment: BENCH_EVENTS (5000000), BENCH_LAG_RATE (10000), BENCH_LAG_SECONDS (60),
- * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss).
+ * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss),
+ * BENCH_LOG_DAYS (30: fewer days make a denser log), BENCH_REPLAY_ONLY=1 (stop after (a)).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { rebuildTimeline } from '@ledger/projections';
+import { RebuildPhase, rebuildTimeline } from '@ledger/projections';
 import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
 import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './projections-log';
 
@@ -51,7 +54,8 @@ const STRICT = process.env.BENCH_STRICT === '1';
 const HOST = '127.0.0.1';
 const REBUILD_BATCH = 250_000;
 const GEN_CHUNK = 500_000;
-const LOG_DAYS = 30;
+const LOG_DAYS = envNumber('BENCH_LOG_DAYS', 30, 1, 365);
+const REPLAY_ONLY = process.env.BENCH_REPLAY_ONLY === '1';
 const LAG_PLATFORM = 'lagbench';
 const BATCHES_PER_SECOND = 10;
 const POLL_MS = 50;
@@ -61,6 +65,8 @@ const WATCHDOG_MS = (1_800 + EVENTS / 2_000 + 3 * LAG_SECONDS) * 1000;
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -151,6 +157,41 @@ async function measureQueries(url: string, key: string): Promise<{ outages: Quer
   });
   const providerStatus = await measureQuery(async () => (await graphql<{ providerStatus: unknown[] }>(url, key, STATUS_QUERY)).providerStatus.length);
   return { outages, providerStatus };
+}
+
+const machineLine = (loadBefore: string, loadAfterLag?: string) =>
+  `machine     ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, node ${process.version}; ` +
+  `load avg before ${loadBefore}${loadAfterLag === undefined ? '' : `, right after (b) ${loadAfterLag}`}, at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const postgresLine = (version: string, settings: Record<string, string | undefined>, names: string[]) =>
+  `postgres    ${version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway, default settings'}): ${names.map((n) => `${n}=${settings[n]}`).join(' ')}`;
+const logLine = (facts: { success: string; failed: string }, genMs: number, vacuumMs: number) =>
+  `log         ${fmtInt(EVENTS)} events over ${LOG_DAYS} days in time order, ${MODELS.length} models / 5 providers (skewed), 3 platforms; ` +
+  `${facts.success}% success, ${facts.failed}% error+timeout (incl. ~1% of model-hours in 50% bursts); SQL-generated in ${secs(genMs)} s + VACUUM ANALYZE ${secs(vacuumMs)} s`;
+
+/**
+ * CPU milliseconds the embedded Postgres has used so far (Linux /proc): the postmaster with its
+ * reaped children (exited backends and parallel workers), plus its live children. Null when unknown.
+ */
+function postgresCpuMs(dataDir: string | null): number | null {
+  if (dataDir === null || process.platform !== 'linux') return null;
+  try {
+    const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const ticks = 100; // USER_HZ
+    const stat = (pid: string | number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const own = stat(postmaster);
+    let total = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const fields = stat(pid);
+        if (Number(fields[1]) === postmaster) total += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return (total * 1000) / ticks;
+  } catch {
+    return null;
+  }
 }
 
 // ───────────────────────────── lag phase ─────────────────────────────
@@ -338,18 +379,31 @@ async function main(): Promise<number> {
 
   // ── (a) replay ──
   log(`(a) rebuildTimeline over ${fmtInt(EVENTS)} events, batchSize ${fmtInt(REBUILD_BATCH)}`);
-  const progressAt: number[] = [];
+  const phaseStarts: { phase: RebuildPhase; at: number }[] = [];
+  const pgCpuBefore = postgresCpuMs(cleanup.tempDir);
+  const nodeCpuBefore = process.cpuUsage();
   const replayStart = performance.now();
+  let lastLogged = 0;
   const rebuilt = await withTimeout(rebuildTimeline(db, {
     batchSize: REBUILD_BATCH,
-    onProgress: ({ folded, total }) => {
-      progressAt.push(performance.now());
-      if (progressAt.length % 4 === 0) log(`    folded ${fmtInt(folded)} / ${fmtInt(total)} (${secs(performance.now() - replayStart)} s)`);
+    onProgress: ({ folded, total, phase }) => {
+      const now = performance.now();
+      if (phaseStarts.at(-1)?.phase !== phase) {
+        phaseStarts.push({ phase, at: now });
+        log(`    ${phase} (${secs(now - replayStart)} s)`);
+      } else if (now - lastLogged > 2_000) {
+        lastLogged = now;
+        log(`    folded ${fmtInt(folded)} / ~${fmtInt(total)} (${secs(now - replayStart)} s)`);
+      }
     },
   }), 1_800_000, 'the rebuild');
   const replayMs = performance.now() - replayStart;
-  // The last progress call comes after the swap; the one before it after the last folding batch.
-  const foldMs = (progressAt.length >= 2 ? progressAt[progressAt.length - 2]! : performance.now()) - replayStart;
+  const nodeCpu = process.cpuUsage(nodeCpuBefore);
+  const nodeCpuMs = (nodeCpu.user + nodeCpu.system) / 1000;
+  const pgCpuAfter = postgresCpuMs(cleanup.tempDir);
+  const pgCpuMs = pgCpuBefore === null || pgCpuAfter === null ? null : pgCpuAfter - pgCpuBefore;
+  // Seconds per phase: from its first progress report to the next phase's.
+  const phaseSeconds = Object.fromEntries(phaseStarts.slice(0, -1).map((p, i) => [p.phase, r1((phaseStarts[i + 1]!.at - p.at) / 1000)]));
   const replayRate = rebuilt.folded / (replayMs / 1000);
   const rollupRows = await count('SELECT count(*) AS n FROM minute_rollups');
   const outageRows = await count('SELECT count(*) AS n FROM outages');
@@ -358,6 +412,28 @@ async function main(): Promise<number> {
   if (rebuilt.folded !== EVENTS) throw new Error(`the rebuild folded ${rebuilt.folded} events, not ${EVENTS}`);
   await db.destroy();
   cleanup.db = null;
+  const replayLines = [
+    `(a) replay: rebuildTimeline, batchSize ${fmtInt(REBUILD_BATCH)}`,
+    `    ${fmtInt(replayRate).padStart(10)} events/s   ${fmtInt(rebuilt.folded)} events in ${secs(replayMs)} s ` +
+      `(${Object.entries(phaseSeconds).map(([p, t]) => `${p} ${t} s`).join(', ')})   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(replayRate >= TARGET.replay)}`,
+    `    CPU during the rebuild: rebuild process ${secs(nodeCpuMs)} s, Postgres ${pgCpuMs === null ? 'not measured' : `${secs(pgCpuMs)} s`} ` +
+      `(on a machine to itself, wall time would approach the larger of the two per phase)`,
+    `    read models: ${fmtInt(rollupRows)} minute_rollups (${(rebuilt.folded / Math.max(1, rollupRows)).toFixed(2)} events per series-minute), ` +
+      `${fmtInt(outageRows)} outages (${fmtInt(modelOutages)} on all-platform model series)`,
+  ];
+  const replayJson = {
+    eventsPerSec: Math.round(replayRate), seconds: r1(replayMs / 1000), phases: phaseSeconds,
+    cpuSeconds: { rebuildProcess: r1(nodeCpuMs / 1000), postgres: pgCpuMs === null ? null : r1(pgCpuMs / 1000) },
+    rollups: rollupRows, eventsPerRollup: r1(rebuilt.folded / Math.max(1, rollupRows)), outages: outageRows,
+  };
+  if (REPLAY_ONLY) {
+    process.stdout.write([
+      '', 'SLA Ledger projections benchmark (replay only)', machineLine(loadBefore), postgresLine(version, settings, settingNames), logLine(logFacts, genMs, vacuumMs), '',
+      ...replayLines, '', `total bench time ${secs(performance.now() - startedAt)} s`, '',
+    ].join('\n'));
+    process.stdout.write(`${JSON.stringify({ bench: 'projections', events: EVENTS, days: LOG_DAYS, replay: replayJson, pass: { replay: replayRate >= TARGET.replay } })}\n`);
+    return STRICT && replayRate < TARGET.replay ? 1 : 0;
+  }
 
   // ── the service; (c) queries ──
   const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
@@ -394,22 +470,16 @@ async function main(): Promise<number> {
     outages: worst('outages') <= TARGET.queryP95Ms,
     providerStatus: worst('providerStatus') <= TARGET.queryP95Ms,
   };
-  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const q = (s: QueryStats) => `p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  (${s.rows.toFixed(0)} rows/answer)`;
   const lines = [
     '',
     'SLA Ledger projections benchmark',
     '════════════════════════════════',
-    `machine     ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, node ${process.version}; ` +
-      `load avg before ${loadBefore}, right after (b) ${loadAfterLag}, at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    `postgres    ${version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway, default settings'}): ${settingNames.map((n) => `${n}=${settings[n]}`).join(' ')}`,
-    `log         ${fmtInt(EVENTS)} events over ${LOG_DAYS} days in time order, ${MODELS.length} models / 5 providers (skewed), 3 platforms; ` +
-      `${logFacts.success}% success, ${logFacts.failed}% error+timeout (incl. ~1% of model-hours in 50% bursts); SQL-generated in ${secs(genMs)} s + VACUUM ANALYZE ${secs(vacuumMs)} s`,
+    machineLine(loadBefore, loadAfterLag),
+    postgresLine(version, settings, settingNames),
+    logLine(logFacts, genMs, vacuumMs),
     '',
-    `(a) replay: rebuildTimeline, batchSize ${fmtInt(REBUILD_BATCH)}`,
-    `    ${fmtInt(replayRate).padStart(10)} events/s   ${fmtInt(rebuilt.folded)} events in ${secs(replayMs)} s ` +
-      `(folding ${secs(foldMs)} s, outage derivation + swap ${secs(replayMs - foldMs)} s)   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(pass.replay)}`,
-    `    read models: ${fmtInt(rollupRows)} minute_rollups, ${fmtInt(outageRows)} outages (${fmtInt(modelOutages)} on all-platform model series)`,
+    ...replayLines,
     `(b) lag under ${fmtInt(LAG_RATE)} events/s for ${LAG_SECONDS} s: ${lag.batches} batches of ${fmtInt(lag.batchSize)}, achieved ${fmtInt(lag.rate)} events/s over ${lag.seconds.toFixed(1)} s` +
       (lag.behind > 0 ? ` (${lag.behind} batches sent > 100 ms late)` : ''),
     `    commit → visible: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms (min ${lag.min.toFixed(0)})   target p99 ≤ ${fmtInt(TARGET.lagP99Ms)} ms   ${verdict(pass.lag)}`,
@@ -428,12 +498,11 @@ async function main(): Promise<number> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  const r1 = (n: number) => Math.round(n * 10) / 10;
   const qs = (s: QueryStats) => ({ p50: r1(s.p50), p95: r1(s.p95), p99: r1(s.p99), rows: r1(s.rows) });
   process.stdout.write(`${JSON.stringify({
     bench: 'projections',
     events: EVENTS,
-    replay: { eventsPerSec: Math.round(replayRate), seconds: r1(replayMs / 1000), foldSeconds: r1(foldMs / 1000), rollups: rollupRows, outages: outageRows },
+    replay: replayJson,
     lag: { rate: LAG_RATE, seconds: LAG_SECONDS, achievedEventsPerSec: Math.round(lag.rate), p50Ms: r1(lag.p50), p99Ms: r1(lag.p99), maxMs: r1(lag.max) },
     queries: { outages: qs(queriesBefore.outages), providerStatus: qs(queriesBefore.providerStatus), afterLag: { outages: qs(queriesAfter.outages), providerStatus: qs(queriesAfter.providerStatus) } },
     targets: TARGET,

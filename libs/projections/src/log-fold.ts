@@ -75,11 +75,53 @@ export class FoldedLog {
 
   /** A sketch as stored: [bucket, count, …] sorted by bucket (what `LatencySketch.toPairs` gives). */
   sketchPairs(rollup: number, sketch: 'latency' | 'ttft'): number[] {
-    const buckets: number[] = [];
-    for (let e = (sketch === 'latency' ? this.latencyHead : this.ttftHead)[rollup]!; e !== NONE; e = this.next[e]!) buckets.push(this.bucket[e]!);
-    return bucketPairs(buckets);
+    const scratch = newSketchScratch();
+    return [...scratch.pairs.subarray(0, this.sketchInto(rollup, sketch, scratch))];
+  }
+
+  /**
+   * Writes a sketch's [bucket, count, …] pairs, sorted by bucket, into `scratch.pairs` and
+   * returns how many numbers it wrote (the scratch arrays grow when too small): no allocation
+   * per rollup.
+   */
+  sketchInto(rollup: number, sketch: 'latency' | 'ttft', scratch: SketchScratch): number {
+    let n = 0;
+    for (let e = (sketch === 'latency' ? this.latencyHead : this.ttftHead)[rollup]!; e !== NONE; e = this.next[e]!) {
+      if (n === scratch.buckets.length) scratch.buckets = grow(scratch.buckets);
+      scratch.buckets[n++] = this.bucket[e]!;
+    }
+    if (n === 0) return 0;
+    const buckets = scratch.buckets;
+    if (n > 24) buckets.subarray(0, n).sort();
+    else {
+      // Insertion sort: most minutes hold a handful of values.
+      for (let i = 1; i < n; i++) {
+        const value = buckets[i]!;
+        let j = i - 1;
+        while (j >= 0 && buckets[j]! > value) buckets[j + 1] = buckets[j--]!;
+        buckets[j + 1] = value;
+      }
+    }
+    while (scratch.pairs.length < 2 * n) scratch.pairs = grow(scratch.pairs);
+    let written = 0;
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      while (j < n && buckets[j] === buckets[i]) j++;
+      scratch.pairs[written++] = buckets[i]!;
+      scratch.pairs[written++] = j - i;
+      i = j;
+    }
+    return written;
   }
 }
+
+/** Reusable arrays for `FoldedLog.sketchInto`. */
+export interface SketchScratch {
+  buckets: Int32Array;
+  pairs: Int32Array;
+}
+
+export const newSketchScratch = (): SketchScratch => ({ buckets: new Int32Array(64), pairs: new Int32Array(128) });
 
 /** Folds the binary COPY stream of the replay query; feed it chunks, then call `finish`. */
 export class LogFolder {
@@ -289,18 +331,4 @@ export class LogFolder {
 function isSortedBy(list: Int32Array, minute: Int32Array): boolean {
   for (let i = 1; i < list.length; i++) if (minute[list[i - 1]!]! > minute[list[i]!]!) return false;
   return true;
-}
-
-/** Raw buckets → [bucket, count, …] sorted by bucket. */
-export function bucketPairs(buckets: number[]): number[] {
-  if (buckets.length === 0) return buckets;
-  if (buckets.length > 1) buckets.sort((a, b) => a - b);
-  const pairs: number[] = [];
-  for (let i = 0; i < buckets.length; ) {
-    let j = i + 1;
-    while (j < buckets.length && buckets[j] === buckets[i]) j++;
-    pairs.push(buckets[i]!, j - i);
-    i = j;
-  }
-  return pairs;
 }

@@ -8,8 +8,8 @@ import { LatencySketch, MINUTE_MS, minuteOf, OutcomeCounts, SeriesMinute, SKETCH
 import { Database, DB, MinuteRollupRow, withRawClient } from '@ledger/database';
 import type { LogPosition } from '@ledger/event-store';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
-import { escapeCopy } from './copy-text';
 import { MinuteRollup } from './minute-rollup';
+import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
 
 /** A series: one model over all platforms (platform null), or one platform's traffic to it. */
 export interface SeriesKey {
@@ -64,10 +64,8 @@ export class MinuteRollupRepository {
 
   /** Writes a folded log's rollups into an empty minute_rollups (the one `client`'s search_path finds), in key order. */
   async copyFolded(client: pg.ClientBase, log: FoldedLog): Promise<void> {
-    const copy = client.query(copyFrom(
-      'COPY minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch) FROM STDIN',
-    ));
-    await pipeline(Readable.from(foldedRollupsCopyText(log)), copy);
+    const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`));
+    await pipeline(Readable.from(foldedRollupsCopy(log)), copy);
   }
 
   /** Writes whole rollups (already merged with what was stored). */
@@ -200,33 +198,3 @@ export function fromRow(row: MinuteRollupRow): MinuteRollup {
     ttft: LatencySketch.fromPairs(row.ttft_sketch),
   };
 }
-
-/** Rows of COPY text for a folded log's rollups, a few thousand per string, series by series in key order. */
-function* foldedRollupsCopyText(log: FoldedLog): Generator<string> {
-  const order = log.series.map((_, i) => i).sort((a, b) => compareSeries(log.series[a]!, log.series[b]!));
-  const minuteText = new Map<number, string>();
-  let text = '';
-  let rows = 0;
-  for (const index of order) {
-    const s = log.series[index]!;
-    const prefix = `${escapeCopy(s.provider)}\t${escapeCopy(s.model)}\t${escapeCopy(s.platform)}\t`;
-    for (const r of log.rollupsOfSeries[index]!) {
-      const m = log.minute[r]!;
-      let minute = minuteText.get(m);
-      if (minute === undefined) minuteText.set(m, (minute = toDate(m).toISOString()));
-      const c = log.countsOf(r);
-      text += `${prefix}${minute}\t${c.successes}\t${c.errors}\t${c.timeouts}\t${c.rateLimited}\t${c.clientErrors}\t` +
-        `{${log.sketchPairs(r, 'latency').join(',')}}\t{${log.sketchPairs(r, 'ttft').join(',')}}\n`;
-      if (++rows % 2_000 === 0) {
-        yield text;
-        text = '';
-      }
-    }
-  }
-  if (text !== '') yield text;
-}
-
-const compareSeries = (a: { provider: string; model: string; platform: string }, b: { provider: string; model: string; platform: string }) =>
-  compareText(a.provider, b.provider) || compareText(a.model, b.model) || compareText(a.platform, b.platform);
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
