@@ -76,7 +76,8 @@ export class FoldedLog {
   /** A sketch as stored: [bucket, count, …] sorted by bucket (what `LatencySketch.toPairs` gives). */
   sketchPairs(rollup: number, sketch: 'latency' | 'ttft'): number[] {
     const scratch = newSketchScratch();
-    return [...scratch.pairs.subarray(0, this.sketchInto(rollup, sketch, scratch))];
+    const n = this.sketchInto(rollup, sketch, scratch);
+    return [...scratch.pairs.subarray(0, n)];
   }
 
   /**

@@ -62,9 +62,12 @@ export class MinuteRollupRepository {
     });
   }
 
-  /** Writes a folded log's rollups into an empty minute_rollups (the one `client`'s search_path finds), in key order. */
+  /**
+   * Writes a folded log's rollups, in key order, into the minute_rollups that `client`'s
+   * search_path finds — a table created in the client's current transaction (COPY FREEZE).
+   */
   async copyFolded(client: pg.ClientBase, log: FoldedLog): Promise<void> {
-    const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary)`));
+    const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary, FREEZE)`));
     await pipeline(Readable.from(foldedRollupsCopy(log)), copy);
   }
 

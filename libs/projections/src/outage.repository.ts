@@ -70,11 +70,11 @@ export class OutageRepository {
       .execute();
   }
 
-  /** Writes outages into an empty outages table (the one `client`'s search_path finds), for rebuilds. */
+  /** Writes outages into the outages table `client`'s search_path finds, created in its current transaction (COPY FREEZE; rebuilds). */
   async copyIn(client: pg.ClientBase, outages: readonly SeriesOutage[]): Promise<void> {
     const copy = client.query(copyFrom(
       'COPY outages (provider, model, platform, start_minute, end_minute, severity, peak_failures, peak_eligible, ' +
-        'eligible_requests, failed_requests, platforms_affected) FROM STDIN',
+        'eligible_requests, failed_requests, platforms_affected) FROM STDIN (FREEZE)',
     ));
     await pipeline(Readable.from(outagesCopyText(outages)), copy);
   }

@@ -30,7 +30,8 @@ export interface RebuildProgress {
  *
  * 1. Folding: one scan of the log up to the commit horizon, streamed as binary COPY and folded
  *    into rollups in memory (log-fold.ts); all outages derived from them in the same pass.
- * 2. Writing: outages and rollups COPY'd into bare tables.
+ * 2. Writing: outages and rollups COPY'd into bare tables created in the same transaction
+ *    (so the rows are written frozen: no later pass sets their hint bits).
  * 3. Indexing: the public tables' keys and indexes built on the filled tables; the aside
  *    checkpoint set to exactly the horizon folded.
  * 4. Catching up and swapping: under the projection's lock, events committed meanwhile are
@@ -55,10 +56,6 @@ export async function rebuildTimeline(
   await db.transaction().execute(async (trx) => {
     await sql`DROP SCHEMA IF EXISTS ${sql.id(REBUILD_SCHEMA)} CASCADE`.execute(trx);
     await sql`CREATE SCHEMA ${sql.id(REBUILD_SCHEMA)}`.execute(trx);
-    // Read models start bare: bulk-loading a table and then indexing it beats updating indexes row by row.
-    for (const table of READ_MODELS) {
-      await sql`CREATE TABLE ${sql.id(REBUILD_SCHEMA, table)} (LIKE ${sql.id('public', table)} INCLUDING DEFAULTS)`.execute(trx);
-    }
     await sql`CREATE TABLE ${sql.id(REBUILD_SCHEMA, 'projection_checkpoints')} (LIKE public.projection_checkpoints INCLUDING ALL)`.execute(trx);
   });
 
@@ -67,16 +64,17 @@ export async function rebuildTimeline(
   const progress: RebuildProgress = { folded: 0, total: end === null ? 0 : Number(end.globalPosition), phase: 'folding' };
   report(progress);
   const policies = await policyRepository.load(db);
-  if (end !== null) {
-    const log = await rollups.replayLog(db, end, (folded) => report({ ...progress, folded }));
-    const derived = deriveFoldedOutages(log, policies);
-    progress.folded = log.events;
-    report({ ...progress, phase: 'writing' });
-    await inRebuildSchema(db, async (client) => {
-      await outages.copyIn(client, derived);
-      await rollups.copyFolded(client, log);
-    });
-  }
+  const log = end === null ? null : await rollups.replayLog(db, end, (folded) => report({ ...progress, folded }));
+  const derived = log === null ? [] : deriveFoldedOutages(log, policies);
+  progress.folded = log?.events ?? 0;
+  report({ ...progress, phase: 'writing' });
+  await inRebuildSchema(db, async (client) => {
+    // Read models start bare: bulk-loading a table and then indexing it beats updating indexes row
+    // by row. Created in the transaction that fills them, so COPY can write the rows frozen.
+    for (const table of READ_MODELS) await client.query(`CREATE TABLE ${REBUILD_SCHEMA}.${table} (LIKE public.${table} INCLUDING DEFAULTS)`);
+    await outages.copyIn(client, derived);
+    if (log !== null) await rollups.copyFolded(client, log);
+  });
 
   report({ ...progress, phase: 'indexing' });
   await db.transaction().execute(async (trx) => {
