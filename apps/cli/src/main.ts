@@ -139,7 +139,7 @@ program
 program
   .command('rebuild')
   .description('replay the whole log into fresh read models (rollups, outages), built aside and swapped in at once')
-  .option('--batch-size <n>', 'events per folding transaction', (v) => Number(v), 250_000)
+  .option('--batch-size <n>', 'events per transaction when folding what arrived during the rebuild', (v) => Number(v), 250_000)
   .action((options: { batchSize: number }) =>
     withContext(async ({ db }) => {
       const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
