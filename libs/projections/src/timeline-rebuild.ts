@@ -12,6 +12,7 @@ import { createTimelineProjection, lockProjection, TIMELINE_PROJECTION } from '.
 
 const REBUILD_SCHEMA = 'timeline_rebuild';
 const READ_MODELS = ['minute_rollups', 'outages'] as const;
+const REBUILD_LOCK = 'rebuild:timeline';
 
 /** What a rebuild is doing, in order. */
 export type RebuildPhase = 'folding' | 'writing' | 'indexing' | 'catching-up' | 'swapped';
@@ -38,14 +39,31 @@ export interface RebuildProgress {
  *    folded incrementally, outages derived again if a policy changed meanwhile, the tables and
  *    the checkpoint swapped in, in one transaction.
  *
+ * It needs three connections of the pool at once (its lock, the log scan, a transaction).
  * The aside tables are ordinary (logged) tables: the swap's commit makes the rebuilt models
  * durable like any other write. A crash before it leaves the public models untouched and an
  * aside schema the next rebuild drops.
  */
-export async function rebuildTimeline(
-  db: Database,
-  options: { batchSize?: number; onProgress?: (progress: RebuildProgress) => void } = {},
-): Promise<RebuildProgress> {
+export async function rebuildTimeline(db: Database, options: RebuildOptions = {}): Promise<RebuildProgress> {
+  // One rebuild at a time: a second one would drop the aside tables under the first, which could
+  // then swap in half-built tables. A session lock on a connection of its own, for the whole run.
+  return withRawClient(db, async (client) => {
+    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [REBUILD_LOCK]);
+    if (!rows[0]!.locked) throw new Error('another rebuild of the timeline is running; try again when it has finished');
+    try {
+      return await rebuildLocked(db, options);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [REBUILD_LOCK]);
+    }
+  });
+}
+
+export interface RebuildOptions {
+  batchSize?: number;
+  onProgress?: (progress: RebuildProgress) => void;
+}
+
+async function rebuildLocked(db: Database, options: RebuildOptions): Promise<RebuildProgress> {
   const batchSize = options.batchSize ?? 250_000;
   const report = (progress: RebuildProgress) => options.onProgress?.({ ...progress, total: Math.max(progress.total, progress.folded) });
   const rollups = new MinuteRollupRepository();
