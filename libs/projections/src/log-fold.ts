@@ -58,10 +58,6 @@ export class FoldedLog {
     private readonly next: Int32Array,
   ) {}
 
-  get rollupCount(): number {
-    return this.rollupsOfSeries.reduce((n, list) => n + list.length, 0);
-  }
-
   countsOf(rollup: number): OutcomeCounts {
     const at = rollup * 5;
     const c = this.counts;
