@@ -5,7 +5,9 @@
  *    default settings, migrates it, and writes a log of BENCH_EVENTS events straight into
  *    outcome_events with SQL: 30 days ending an hour ago, in time order, 3 platforms, 30 models
  *    (skewed), ~97% success, and hour-long error bursts (≈1% of each model's hours) so outages exist.
- * 2. (a) Replay: times rebuildTimeline(db, { batchSize: 250,000 }) over that log → events/s.
+ * 2. (a) Replay: times rebuildTimeline(db, { batchSize: 250,000 }) over that log → events/s, with
+ *    the time of each phase and the CPU seconds the rebuild process and Postgres spent (a shared
+ *    machine stretches wall time; CPU time says what the work costs).
  * 3. Spawns the built service (ROLE=all: the API and the projector worker) and measures
  *    (c) `outages` for one model over 30 days (rotating over the models) and `providerStatus`
  *    for all models over POST /graphql, sequentially, after a warm-up.
@@ -17,19 +19,21 @@
  * 5. Prints a summary with PASS/FAIL per target, and one JSON line.
  *
  * Environment: BENCH_EVENTS (5000000), BENCH_LAG_RATE (10000), BENCH_LAG_SECONDS (60),
- * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss).
+ * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss),
+ * BENCH_LOG_DAYS (30: fewer days make a denser log), BENCH_REPLAY_ONLY=1 (stop after (a)).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { rebuildTimeline } from '@ledger/projections';
+import { RebuildPhase, rebuildTimeline } from '@ledger/projections';
 import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
+import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './projections-log';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -50,7 +54,8 @@ const STRICT = process.env.BENCH_STRICT === '1';
 const HOST = '127.0.0.1';
 const REBUILD_BATCH = 250_000;
 const GEN_CHUNK = 500_000;
-const LOG_DAYS = 30;
+const LOG_DAYS = envNumber('BENCH_LOG_DAYS', 30, 1, 365);
+const REPLAY_ONLY = process.env.BENCH_REPLAY_ONLY === '1';
 const LAG_PLATFORM = 'lagbench';
 const BATCHES_PER_SECOND = 10;
 const POLL_MS = 50;
@@ -60,53 +65,8 @@ const WATCHDOG_MS = (1_800 + EVENTS / 2_000 + 3 * LAG_SECONDS) * 1000;
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const secs = (ms: number) => (ms / 1000).toFixed(1);
-
-// 5 providers × 6 models, Zipf-like traffic shares; 3 platforms 60/30/10.
-const CATALOGUE: Record<string, string[]> = {
-  anthropic: ['claude-opus-4-7', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-5', 'claude-3-7-sonnet'],
-  openai: ['gpt-5', 'gpt-5-mini', 'o4-mini', 'gpt-4.1', 'gpt-5-nano', 'gpt-4o'],
-  google: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-3-pro', 'gemini-2.5-flash-lite', 'gemini-2.0-flash', 'gemma-3-27b'],
-  mistral: ['mistral-large-2', 'codestral-2', 'mistral-medium-3', 'mistral-small-3', 'devstral-medium', 'magistral-medium'],
-  deepseek: ['deepseek-v3.2', 'deepseek-r1', 'deepseek-v3.1', 'deepseek-coder-v2', 'deepseek-v3', 'deepseek-r1-distill'],
-};
-const MODELS = Object.entries(CATALOGUE).flatMap(([provider, models]) => models.map((model) => ({ provider, model })));
-// Interleave providers in rank order so every provider has a busy model.
-const RANKED = [0, 1, 2, 3, 4, 5].flatMap((r) => [0, 1, 2, 3, 4].map((p) => MODELS[p * 6 + r]!));
-const MODEL_SLOTS = RANKED.flatMap((_, rank) => Array<number>(Math.max(1, Math.round(200 / (rank + 1) ** 0.8))).fill(rank + 1));
-const PLATFORM_SLOTS = [...Array<string>(6).fill('acme'), ...Array<string>(3).fill('globex'), 'initech'];
-const BURST_PER_1024 = 10; // ≈1% of a model's hours are an error burst (50% failures)
-
-const uniform = (seed: number) => `((hashint8extended(i, ${seed}) & 4503599627370495)::float8 / 4503599627370496)`;
-/** One chunk of the synthetic log, computed by Postgres from the row number alone (deterministic). */
-const GENERATE_SQL = `
-INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome, http_status, error_code, latency_ms, ttft_ms)
-SELECT platform, 'e' || i, provider, model, ts, oc::outcome,
-  CASE oc WHEN 'success' THEN 200 WHEN 'error' THEN (ARRAY[500, 502, 503, 529])[1 + floor(u4 * 4)::int]
-          WHEN 'rate_limited' THEN 429 WHEN 'client_error' THEN 400 END,
-  CASE oc WHEN 'error' THEN 'api_error' WHEN 'timeout' THEN 'timeout' WHEN 'rate_limited' THEN 'rate_limit_error'
-          WHEN 'client_error' THEN 'invalid_request_error' END,
-  lat, CASE WHEN oc = 'success' AND u6 < 0.8 THEN greatest(1, round(lat * (0.08 + 0.375 * u6))::int) END
-FROM (
-  SELECT *, CASE oc WHEN 'success' THEN least(600000, greatest(40, round(exp(ln(1500) + 0.8 * sqrt(-2 * ln(1 - u4)) * cos(2 * pi() * u5)))))::int
-                    WHEN 'error' THEN round(200 + u4 * 8000)::int WHEN 'timeout' THEN 30000 + 30000 * floor(u4 * 4)::int
-                    WHEN 'rate_limited' THEN round(30 + u4 * 400)::int ELSE round(20 + u4 * 300)::int END AS lat
-  FROM (
-    SELECT *, CASE WHEN burst AND u3 < 0.45 THEN 'error' WHEN burst AND u3 < 0.5 THEN 'timeout'
-                   WHEN u3 < 0.970 THEN 'success' WHEN u3 < 0.974 THEN 'error' WHEN u3 < 0.975 THEN 'timeout'
-                   WHEN u3 < 0.990 THEN 'rate_limited' ELSE 'client_error' END AS oc
-    FROM (
-      SELECT i, ts, u3, u4, u5, u6, ($5::text[])[mi] AS provider, ($6::text[])[mi] AS model,
-             ($7::text[])[1 + floor(u2 * cardinality($7::text[]))::int] AS platform,
-             (hashint8extended(floor(extract(epoch FROM ts) / 3600)::bigint * 64 + mi, 7) & 1023) < ${BURST_PER_1024} AS burst
-      FROM (
-        SELECT i, $1::timestamptz + (i * $2::float8) * interval '1 millisecond' AS ts,
-               ($4::int[])[1 + floor(${uniform(1)} * cardinality($4::int[]))::int] AS mi,
-               ${uniform(2)} AS u2, ${uniform(3)} AS u3, ${uniform(4)} AS u4, ${uniform(5)} AS u5, ${uniform(6)} AS u6
-        FROM generate_series($3::bigint, $8::bigint) AS i
-      ) a
-    ) b
-  ) c
-) d`;
+const r1 = (n: number) => Math.round(n * 10) / 10;
+const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 // ───────────────────────────── helpers ─────────────────────────────
 
@@ -197,6 +157,41 @@ async function measureQueries(url: string, key: string): Promise<{ outages: Quer
   });
   const providerStatus = await measureQuery(async () => (await graphql<{ providerStatus: unknown[] }>(url, key, STATUS_QUERY)).providerStatus.length);
   return { outages, providerStatus };
+}
+
+const machineLine = (loadBefore: string, loadAfterLag?: string) =>
+  `machine     ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, node ${process.version}; ` +
+  `load avg before ${loadBefore}${loadAfterLag === undefined ? '' : `, right after (b) ${loadAfterLag}`}, at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+const postgresLine = (version: string, settings: Record<string, string | undefined>, names: string[]) =>
+  `postgres    ${version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway, default settings'}): ${names.map((n) => `${n}=${settings[n]}`).join(' ')}`;
+const logLine = (facts: { success: string; failed: string }, genMs: number, vacuumMs: number) =>
+  `log         ${fmtInt(EVENTS)} events over ${LOG_DAYS} days in time order, ${MODELS.length} models / 5 providers (skewed), 3 platforms; ` +
+  `${facts.success}% success, ${facts.failed}% error+timeout (incl. ~1% of model-hours in 50% bursts); SQL-generated in ${secs(genMs)} s + VACUUM ANALYZE ${secs(vacuumMs)} s`;
+
+/**
+ * CPU milliseconds the embedded Postgres has used so far (Linux /proc): the postmaster with its
+ * reaped children (exited backends and parallel workers), plus its live children. Null when unknown.
+ */
+function postgresCpuMs(dataDir: string | null): number | null {
+  if (dataDir === null || process.platform !== 'linux') return null;
+  try {
+    const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const ticks = 100; // USER_HZ
+    const stat = (pid: string | number) => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const own = stat(postmaster);
+    let total = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const fields = stat(pid);
+        if (Number(fields[1]) === postmaster) total += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return (total * 1000) / ticks;
+  } catch {
+    return null;
+  }
 }
 
 // ───────────────────────────── lag phase ─────────────────────────────
@@ -368,12 +363,10 @@ async function main(): Promise<number> {
   const logEnd = Date.now() - 3_600_000;
   const logStart = logEnd - LOG_DAYS * 86_400_000;
   const genStart = performance.now();
-  for (let lo = 1; lo <= EVENTS; lo += GEN_CHUNK) {
-    const hi = Math.min(EVENTS, lo + GEN_CHUNK - 1);
-    await withTimeout(admin.query(GENERATE_SQL, [new Date(logStart), (logEnd - logStart) / EVENTS, lo, MODEL_SLOTS,
-      RANKED.map((m) => m.provider), RANKED.map((m) => m.model), PLATFORM_SLOTS, hi]), 600_000, 'generating the log');
-    log(`generated ${fmtInt(hi)} / ${fmtInt(EVENTS)} events (${secs(performance.now() - genStart)} s)`);
-  }
+  await withTimeout(generateLog(admin, {
+    events: EVENTS, start: new Date(logStart), end: new Date(logEnd), chunk: GEN_CHUNK,
+    onChunk: (written) => log(`generated ${fmtInt(written)} / ${fmtInt(EVENTS)} events (${secs(performance.now() - genStart)} s)`),
+  }), 1_800_000, 'generating the log');
   const genMs = performance.now() - genStart;
   const vacuumStart = performance.now();
   await admin.query('VACUUM (ANALYZE) outcome_events');
@@ -386,18 +379,31 @@ async function main(): Promise<number> {
 
   // ── (a) replay ──
   log(`(a) rebuildTimeline over ${fmtInt(EVENTS)} events, batchSize ${fmtInt(REBUILD_BATCH)}`);
-  const progressAt: number[] = [];
+  const phaseStarts: { phase: RebuildPhase; at: number }[] = [];
+  const pgCpuBefore = postgresCpuMs(cleanup.tempDir);
+  const nodeCpuBefore = process.cpuUsage();
   const replayStart = performance.now();
+  let lastLogged = 0;
   const rebuilt = await withTimeout(rebuildTimeline(db, {
     batchSize: REBUILD_BATCH,
-    onProgress: ({ folded, total }) => {
-      progressAt.push(performance.now());
-      if (progressAt.length % 4 === 0) log(`    folded ${fmtInt(folded)} / ${fmtInt(total)} (${secs(performance.now() - replayStart)} s)`);
+    onProgress: ({ folded, total, phase }) => {
+      const now = performance.now();
+      if (phaseStarts.at(-1)?.phase !== phase) {
+        phaseStarts.push({ phase, at: now });
+        log(`    ${phase} (${secs(now - replayStart)} s)`);
+      } else if (now - lastLogged > 2_000) {
+        lastLogged = now;
+        log(`    folded ${fmtInt(folded)} / ~${fmtInt(total)} (${secs(now - replayStart)} s)`);
+      }
     },
   }), 1_800_000, 'the rebuild');
   const replayMs = performance.now() - replayStart;
-  // The last progress call comes after the swap; the one before it after the last folding batch.
-  const foldMs = (progressAt.length >= 2 ? progressAt[progressAt.length - 2]! : performance.now()) - replayStart;
+  const nodeCpu = process.cpuUsage(nodeCpuBefore);
+  const nodeCpuMs = (nodeCpu.user + nodeCpu.system) / 1000;
+  const pgCpuAfter = postgresCpuMs(cleanup.tempDir);
+  const pgCpuMs = pgCpuBefore === null || pgCpuAfter === null ? null : pgCpuAfter - pgCpuBefore;
+  // Seconds per phase: from its first progress report to the next phase's.
+  const phaseSeconds = Object.fromEntries(phaseStarts.slice(0, -1).map((p, i) => [p.phase, r1((phaseStarts[i + 1]!.at - p.at) / 1000)]));
   const replayRate = rebuilt.folded / (replayMs / 1000);
   const rollupRows = await count('SELECT count(*) AS n FROM minute_rollups');
   const outageRows = await count('SELECT count(*) AS n FROM outages');
@@ -406,6 +412,28 @@ async function main(): Promise<number> {
   if (rebuilt.folded !== EVENTS) throw new Error(`the rebuild folded ${rebuilt.folded} events, not ${EVENTS}`);
   await db.destroy();
   cleanup.db = null;
+  const replayLines = [
+    `(a) replay: rebuildTimeline, batchSize ${fmtInt(REBUILD_BATCH)}`,
+    `    ${fmtInt(replayRate).padStart(10)} events/s   ${fmtInt(rebuilt.folded)} events in ${secs(replayMs)} s ` +
+      `(${Object.entries(phaseSeconds).map(([p, t]) => `${p} ${t} s`).join(', ')})   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(replayRate >= TARGET.replay)}`,
+    `    CPU during the rebuild: rebuild process ${secs(nodeCpuMs)} s, Postgres ${pgCpuMs === null ? 'not measured' : `${secs(pgCpuMs)} s`} ` +
+      `(on a machine to itself, wall time would approach the larger of the two per phase)`,
+    `    read models: ${fmtInt(rollupRows)} minute_rollups (${(rebuilt.folded / Math.max(1, rollupRows)).toFixed(2)} events per series-minute), ` +
+      `${fmtInt(outageRows)} outages (${fmtInt(modelOutages)} on all-platform model series)`,
+  ];
+  const replayJson = {
+    eventsPerSec: Math.round(replayRate), seconds: r1(replayMs / 1000), phases: phaseSeconds,
+    cpuSeconds: { rebuildProcess: r1(nodeCpuMs / 1000), postgres: pgCpuMs === null ? null : r1(pgCpuMs / 1000) },
+    rollups: rollupRows, eventsPerRollup: r1(rebuilt.folded / Math.max(1, rollupRows)), outages: outageRows,
+  };
+  if (REPLAY_ONLY) {
+    process.stdout.write([
+      '', 'SLA Ledger projections benchmark (replay only)', machineLine(loadBefore), postgresLine(version, settings, settingNames), logLine(logFacts, genMs, vacuumMs), '',
+      ...replayLines, '', `total bench time ${secs(performance.now() - startedAt)} s`, '',
+    ].join('\n'));
+    process.stdout.write(`${JSON.stringify({ bench: 'projections', events: EVENTS, days: LOG_DAYS, replay: replayJson, pass: { replay: replayRate >= TARGET.replay } })}\n`);
+    return STRICT && replayRate < TARGET.replay ? 1 : 0;
+  }
 
   // ── the service; (c) queries ──
   const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
@@ -442,22 +470,16 @@ async function main(): Promise<number> {
     outages: worst('outages') <= TARGET.queryP95Ms,
     providerStatus: worst('providerStatus') <= TARGET.queryP95Ms,
   };
-  const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const q = (s: QueryStats) => `p50 ${s.p50.toFixed(1).padStart(6)}  p95 ${s.p95.toFixed(1).padStart(6)}  p99 ${s.p99.toFixed(1).padStart(6)} ms  (${s.rows.toFixed(0)} rows/answer)`;
   const lines = [
     '',
     'SLA Ledger projections benchmark',
     '════════════════════════════════',
-    `machine     ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB RAM, node ${process.version}; ` +
-      `load avg before ${loadBefore}, right after (b) ${loadAfterLag}, at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
-    `postgres    ${version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway, default settings'}): ${settingNames.map((n) => `${n}=${settings[n]}`).join(' ')}`,
-    `log         ${fmtInt(EVENTS)} events over ${LOG_DAYS} days in time order, ${MODELS.length} models / 5 providers (skewed), 3 platforms; ` +
-      `${logFacts.success}% success, ${logFacts.failed}% error+timeout (incl. ~1% of model-hours in 50% bursts); SQL-generated in ${secs(genMs)} s + VACUUM ANALYZE ${secs(vacuumMs)} s`,
+    machineLine(loadBefore, loadAfterLag),
+    postgresLine(version, settings, settingNames),
+    logLine(logFacts, genMs, vacuumMs),
     '',
-    `(a) replay: rebuildTimeline, batchSize ${fmtInt(REBUILD_BATCH)}`,
-    `    ${fmtInt(replayRate).padStart(10)} events/s   ${fmtInt(rebuilt.folded)} events in ${secs(replayMs)} s ` +
-      `(folding ${secs(foldMs)} s, outage derivation + swap ${secs(replayMs - foldMs)} s)   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(pass.replay)}`,
-    `    read models: ${fmtInt(rollupRows)} minute_rollups, ${fmtInt(outageRows)} outages (${fmtInt(modelOutages)} on all-platform model series)`,
+    ...replayLines,
     `(b) lag under ${fmtInt(LAG_RATE)} events/s for ${LAG_SECONDS} s: ${lag.batches} batches of ${fmtInt(lag.batchSize)}, achieved ${fmtInt(lag.rate)} events/s over ${lag.seconds.toFixed(1)} s` +
       (lag.behind > 0 ? ` (${lag.behind} batches sent > 100 ms late)` : ''),
     `    commit → visible: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms (min ${lag.min.toFixed(0)})   target p99 ≤ ${fmtInt(TARGET.lagP99Ms)} ms   ${verdict(pass.lag)}`,
@@ -476,12 +498,11 @@ async function main(): Promise<number> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
-  const r1 = (n: number) => Math.round(n * 10) / 10;
   const qs = (s: QueryStats) => ({ p50: r1(s.p50), p95: r1(s.p95), p99: r1(s.p99), rows: r1(s.rows) });
   process.stdout.write(`${JSON.stringify({
     bench: 'projections',
     events: EVENTS,
-    replay: { eventsPerSec: Math.round(replayRate), seconds: r1(replayMs / 1000), foldSeconds: r1(foldMs / 1000), rollups: rollupRows, outages: outageRows },
+    replay: replayJson,
     lag: { rate: LAG_RATE, seconds: LAG_SECONDS, achievedEventsPerSec: Math.round(lag.rate), p50Ms: r1(lag.p50), p99Ms: r1(lag.p99), maxMs: r1(lag.max) },
     queries: { outages: qs(queriesBefore.outages), providerStatus: qs(queriesBefore.providerStatus), afterLag: { outages: qs(queriesAfter.outages), providerStatus: qs(queriesAfter.providerStatus) } },
     targets: TARGET,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
-import { createTimelineProjection } from '@ledger/projections';
+import { createTimelineProjection, rebuildTimeline } from '@ledger/projections';
 import { seedDayFile } from './support/seed-day';
 import { outcomeEvents } from './support/events';
 import { startTestService, TestService } from './support/test-service';
@@ -61,5 +61,15 @@ describe('rebuild', () => {
     while ((await projection.step({ batchSize: 1_000, deriveOutages: true })).status === 'folded');
     const { rows: total } = await sql<{ n: bigint }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM minute_rollups`.execute(db);
     expect(Number(total[0]!.n)).toBe(9_250);
+  });
+
+  it('runs one rebuild at a time: a second one started meanwhile is refused and the first one swaps in whole', async () => {
+    const before = await readModels(db);
+    const [first, second] = await Promise.allSettled([rebuildTimeline(db), rebuildTimeline(db)]);
+    const outcomes = [first, second].map((r) => r.status).sort();
+    expect(outcomes).toEqual(['fulfilled', 'rejected']);
+    const refused = [first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as Error).message).toMatch(/another rebuild of the timeline is running/);
+    expect(await readModels(db)).toEqual(before);
   });
 });

@@ -139,17 +139,17 @@ program
 program
   .command('rebuild')
   .description('replay the whole log into fresh read models (rollups, outages), built aside and swapped in at once')
-  .option('--batch-size <n>', 'events per folding transaction', (v) => Number(v), 250_000)
+  .option('--batch-size <n>', 'events per transaction when folding what arrived during the rebuild', (v) => Number(v), 250_000)
   .action((options: { batchSize: number }) =>
     withContext(async ({ db }) => {
-      const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {eta_formatted} left', hideCursor: true }, Presets.shades_classic);
+      const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {phase}', hideCursor: true }, Presets.shades_classic);
       const started = Date.now();
-      bar.start(1, 0);
+      bar.start(1, 0, { phase: 'folding' });
       const result = await rebuildTimeline(db, {
         batchSize: options.batchSize,
-        onProgress: ({ folded, total }) => {
+        onProgress: ({ folded, total, phase }) => {
           bar.setTotal(Math.max(total, 1));
-          bar.update(folded);
+          bar.update(folded, { phase });
         },
       });
       bar.stop();

@@ -29,15 +29,23 @@ function checkPlatform(principal: Principal, platform: string | null | undefined
 
 const opt = (value: string | null | undefined) => value ?? undefined;
 
+/** The Outage type's fields, built once per outage (answers can hold thousands: no spreads, one Date per instant). */
 function presentOutage(o: OutageView) {
+  const lastBadMinuteEnd = minuteDate(o.end);
   return {
-    ...o,
+    provider: o.provider,
+    model: o.model,
+    platform: o.platform,
     start: minuteDate(o.start),
-    end: o.ongoing ? null : minuteDate(o.end),
-    lastBadMinuteEnd: minuteDate(o.end),
+    end: o.ongoing ? null : lastBadMinuteEnd,
+    lastBadMinuteEnd,
+    ongoing: o.ongoing,
     durationMinutes: o.end - o.start,
     severity: status(o.severity),
     peakErrorRate: o.peakFailures / o.peakEligible,
+    eligibleRequests: o.eligibleRequests,
+    failedRequests: o.failedRequests,
+    platformsAffected: o.platformsAffected,
   };
 }
 

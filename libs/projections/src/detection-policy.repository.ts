@@ -17,6 +17,12 @@ export class DetectionPolicies {
     this.byKey = new Map(overrides.map((o) => [`${o.provider}\u0000${o.model ?? ''}`, o]));
   }
 
+  /** Whether both hold the same overrides (a rebuild checks that the policies did not change under it). */
+  sameAs(other: DetectionPolicies): boolean {
+    const text = (p: DetectionPolicies) => JSON.stringify([...p.byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    return text(this) === text(other);
+  }
+
   forModel(provider: string, model: string): DetectionPolicy {
     return this.byKey.get(`${provider}\u0000${model}`) ?? this.forProvider(provider);
   }

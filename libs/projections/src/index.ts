@@ -17,4 +17,4 @@ export type { OutageView, IncidentView, MinuteStatView, ModelStatusView, Project
 export { DetectionPolicyService } from './detection-policy.service';
 export type { PolicyChange } from './detection-policy.service';
 export { rebuildTimeline } from './timeline-rebuild';
-export type { RebuildProgress } from './timeline-rebuild';
+export type { RebuildProgress, RebuildPhase, RebuildOptions } from './timeline-rebuild';

@@ -1,9 +1,15 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { LatencySketch, MINUTE_MS, minuteOf, OutcomeCounts, SeriesMinute } from '@ledger/domain';
-import type { DB, MinuteRollupRow } from '@ledger/database';
-import { bucketOf, LogPosition } from '@ledger/event-store';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { LatencySketch, MINUTE_MS, minuteOf, OutcomeCounts, SeriesMinute, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
+import { Database, DB, MinuteRollupRow, withRawClient } from '@ledger/database';
+import type { LogPosition } from '@ledger/event-store';
+import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
+import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
 
 /** A series: one model over all platforms (platform null), or one platform's traffic to it. */
 export interface SeriesKey {
@@ -31,44 +37,38 @@ export class MinuteRollupRepository {
   }
 
   /**
-   * Replays the log up to `end` into an empty minute_rollups in one statement: Postgres groups
-   * the whole log by series and minute itself (counts, and sketch buckets of successful
-   * requests), which is far faster than folding batch by batch. Used by rebuilds, on the aside
-   * tables; the result is what incremental folding of the same events stores.
+   * Folds the log up to `end` (inclusive, in commit order) into rollups in memory, for rebuilds:
+   * one scan, streamed as binary COPY (see log-fold.ts). Postgres computes each event's sketch
+   * buckets with the expression the incremental path uses, so both bucket values identically.
+   * Rows at or before a commit-safe position are fixed, so the result depends on `end` alone.
    */
-  async replayLog(db: Kysely<DB>, end: LogPosition): Promise<number> {
-    const upTo = sql`(transaction_id, global_position) <= (${end.transactionId.toString()}::xid8, ${end.globalPosition.toString()}::bigint)`;
-    const sketch = (column: 'latency_ms' | 'ttft_ms') => sql`
-      SELECT platform, provider, model, minute, array_agg(v ORDER BY b, o) AS pairs
-      FROM (
-        SELECT platform, provider, model, date_trunc('minute', occurred_at) AS minute, ${bucketOf(column)} AS b, count(*)::int AS c
-        FROM outcome_events
-        WHERE ${upTo} AND outcome = 'success' AND ${sql.ref(column)} IS NOT NULL
-        GROUP BY 1, 2, 3, 4, 5
-      ) AS buckets CROSS JOIN LATERAL (VALUES (1, b), (2, c)) AS pair(o, v)
-      GROUP BY 1, 2, 3, 4`;
-    const { rows } = await sql<{ events: string }>`
-      WITH counts AS (
-        SELECT platform, provider, model, date_trunc('minute', occurred_at) AS minute,
-          count(*) FILTER (WHERE outcome = 'success')::int AS successes,
-          count(*) FILTER (WHERE outcome = 'error')::int AS errors,
-          count(*) FILTER (WHERE outcome = 'timeout')::int AS timeouts,
-          count(*) FILTER (WHERE outcome = 'rate_limited')::int AS rate_limited,
-          count(*) FILTER (WHERE outcome = 'client_error')::int AS client_errors
-        FROM outcome_events WHERE ${upTo}
-        GROUP BY 1, 2, 3, 4
-      ),
-      inserted AS (
-        INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
-        SELECT c.provider, c.model, c.platform, c.minute, c.successes, c.errors, c.timeouts, c.rate_limited, c.client_errors,
-               coalesce(l.pairs, '{}'), coalesce(t.pairs, '{}')
-        FROM counts c
-        LEFT JOIN (${sketch('latency_ms')}) AS l USING (platform, provider, model, minute)
-        LEFT JOIN (${sketch('ttft_ms')}) AS t USING (platform, provider, model, minute)
-        RETURNING successes + errors + timeouts + rate_limited + client_errors AS n
-      )
-      SELECT coalesce(sum(n), 0)::text AS events FROM inserted`.execute(db);
-    return Number(rows[0]!.events);
+  async replayLog(db: Database, end: LogPosition, onProgress?: (events: number) => void): Promise<FoldedLog> {
+    const bucket = (column: string) => `CASE WHEN outcome <> 'success' OR ${column} IS NULL THEN NULL WHEN ${column} = 0 THEN ${ZERO_BUCKET}
+      ELSE ceil(ln(${column}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`;
+    const outcomeCode = `CASE outcome ${OUTCOME_CODES.map((o, i) => `WHEN '${o}' THEN ${i}`).join(' ')} END::int2`;
+    const query = `COPY (
+      SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${bucket('latency_ms')}, ${bucket('ttft_ms')}
+      FROM outcome_events
+      WHERE (transaction_id, global_position) <= ('${BigInt(end.transactionId)}'::xid8, ${BigInt(end.globalPosition)}::bigint)
+    ) TO STDOUT (FORMAT binary)`;
+    return withRawClient(db, async (client) => {
+      const folder = new LogFolder();
+      let chunks = 0;
+      for await (const chunk of client.query(copyTo(query)) as AsyncIterable<Buffer>) {
+        folder.push(chunk);
+        if (++chunks % 256 === 0) onProgress?.(folder.eventCount);
+      }
+      return folder.finish();
+    });
+  }
+
+  /**
+   * Writes a folded log's rollups, in key order, into the minute_rollups that `client`'s
+   * search_path finds — a table created in the client's current transaction (COPY FREEZE).
+   */
+  async copyFolded(client: pg.ClientBase, log: FoldedLog): Promise<void> {
+    const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary, FREEZE)`));
+    await pipeline(Readable.from(foldedRollupsCopy(log)), copy);
   }
 
   /** Writes whole rollups (already merged with what was stored). */

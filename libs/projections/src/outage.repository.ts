@@ -1,7 +1,12 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
 import type { DB, OutageRow } from '@ledger/database';
+import { escapeCopy } from './copy-text';
 import type { SeriesKey } from './minute-rollup.repository';
 
 /** A stored outage with the series it belongs to. */
@@ -65,17 +70,50 @@ export class OutageRepository {
       .execute();
   }
 
+  /** Writes outages into the outages table `client`'s search_path finds, created in its current transaction (COPY FREEZE; rebuilds). */
+  async copyIn(client: pg.ClientBase, outages: readonly SeriesOutage[]): Promise<void> {
+    const copy = client.query(copyFrom(
+      'COPY outages (provider, model, platform, start_minute, end_minute, severity, peak_failures, peak_eligible, ' +
+        'eligible_requests, failed_requests, platforms_affected) FROM STDIN (FREEZE)',
+    ));
+    await pipeline(Readable.from(outagesCopyText(outages)), copy);
+  }
+
   /** Outages overlapping [from, to) for queries; `platform` undefined → the all-platform series only. */
   async search(
     db: Kysely<DB>,
     filter: { from: Date; to: Date; provider?: string | undefined; model?: string | undefined; platform?: string | undefined; platforms?: 'all' },
   ): Promise<SeriesOutage[]> {
-    let query = db.selectFrom('outages').selectAll().where('end_minute', '>', filter.from).where('start_minute', '<', filter.to);
+    // Minutes travel as integers: answers carry up to thousands of outages, and parsing two
+    // timestamps into Dates per row only to turn them back into minutes was most of their cost.
+    let query = db
+      .selectFrom('outages')
+      .select([
+        'provider', 'model', 'platform', 'severity', 'peak_failures', 'peak_eligible', 'platforms_affected',
+        sql<number>`(extract(epoch FROM start_minute) / 60)::int`.as('start_m'),
+        sql<number>`(extract(epoch FROM end_minute) / 60)::int`.as('end_m'),
+        sql<string>`eligible_requests::text`.as('eligible'),
+        sql<string>`failed_requests::text`.as('failed'),
+      ])
+      .where('end_minute', '>', filter.from)
+      .where('start_minute', '<', filter.to);
     if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
     if (filter.model !== undefined) query = query.where('model', '=', filter.model);
     if (filter.platforms !== 'all') query = query.where('platform', '=', filter.platform ?? ALL_PLATFORMS);
     const rows = await query.orderBy('start_minute').orderBy('provider').orderBy('model').orderBy('platform').execute();
-    return rows.map(fromRow);
+    return rows.map((row) => ({
+      provider: row.provider,
+      model: row.model,
+      platform: row.platform === ALL_PLATFORMS ? null : row.platform,
+      start: row.start_m,
+      end: row.end_m,
+      severity: row.severity as MinuteStatus,
+      peakFailures: row.peak_failures,
+      peakEligible: row.peak_eligible,
+      eligibleRequests: Number(row.eligible),
+      failedRequests: Number(row.failed),
+      platformsAffected: row.platforms_affected,
+    }));
   }
 }
 
@@ -93,4 +131,15 @@ function fromRow(row: OutageRow): SeriesOutage {
     failedRequests: Number(row.failed_requests),
     platformsAffected: row.platforms_affected,
   };
+}
+
+function* outagesCopyText(outages: readonly SeriesOutage[]): Generator<string> {
+  for (let start = 0; start < outages.length; start += 2_000) {
+    let text = '';
+    for (const o of outages.slice(start, start + 2_000)) {
+      text += `${escapeCopy(o.provider)}\t${escapeCopy(o.model)}\t${escapeCopy(o.platform ?? ALL_PLATFORMS)}\t${toDate(o.start).toISOString()}\t` +
+        `${toDate(o.end).toISOString()}\t${o.severity}\t${o.peakFailures}\t${o.peakEligible}\t${o.eligibleRequests}\t${o.failedRequests}\t${o.platformsAffected}\n`;
+    }
+    yield text;
+  }
 }

@@ -1,0 +1,132 @@
+import fc from 'fast-check';
+import { LatencySketch } from '@ledger/domain';
+import { LogFolder, OUTCOME_CODES } from './log-fold';
+
+interface Row {
+  platform: string;
+  provider: string;
+  model: string;
+  /** Milliseconds since the Unix epoch. */
+  at: number;
+  outcome: number;
+  latency: number | null;
+  ttft: number | null;
+}
+
+const PG_EPOCH_MS = 946_684_800_000;
+
+/** The binary COPY stream Postgres sends for the replay query's rows. */
+function binaryCopy(rows: readonly Row[]): Buffer {
+  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(0), int32(0)];
+  for (const r of rows) {
+    parts.push(int16(7));
+    for (const text of [r.platform, r.provider, r.model]) {
+      const bytes = Buffer.from(text, 'utf8');
+      parts.push(int32(bytes.length), bytes);
+    }
+    const micros = BigInt(r.at - PG_EPOCH_MS) * 1000n;
+    const timestamp = Buffer.alloc(8);
+    timestamp.writeBigInt64BE(micros);
+    parts.push(int32(8), timestamp, int32(2), int16(r.outcome));
+    for (const bucket of [r.latency, r.ttft]) parts.push(...(bucket === null ? [int32(-1)] : [int32(4), int32(bucket)]));
+  }
+  parts.push(int16(-1));
+  return Buffer.concat(parts);
+}
+
+function int32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32BE(value);
+  return b;
+}
+
+function int16(value: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeInt16BE(value);
+  return b;
+}
+
+/** What folding must give, computed the plain way. */
+function expected(rows: readonly Row[]) {
+  const byKey = new Map<string, { counts: number[]; latency: LatencySketch; ttft: LatencySketch }>();
+  for (const r of rows) {
+    const key = `${r.platform}/${r.provider}/${r.model}/${Math.floor(r.at / 60_000)}`;
+    let entry = byKey.get(key);
+    if (entry === undefined) byKey.set(key, (entry = { counts: [0, 0, 0, 0, 0], latency: new LatencySketch(), ttft: new LatencySketch() }));
+    entry.counts[r.outcome]!++;
+    if (r.latency !== null) entry.latency.addToBucket(r.latency, 1);
+    if (r.ttft !== null) entry.ttft.addToBucket(r.ttft, 1);
+  }
+  return new Map([...byKey].map(([key, e]) => [key, { counts: e.counts, latency: e.latency.toPairs(), ttft: e.ttft.toPairs() }]));
+}
+
+function folded(stream: Buffer, cuts: readonly number[]) {
+  const folder = new LogFolder();
+  let at = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    folder.push(stream.subarray(at, cut));
+    at = cut;
+  }
+  folder.push(stream.subarray(at));
+  const log = folder.finish();
+  const result = new Map<string, { counts: number[]; latency: number[]; ttft: number[] }>();
+  log.series.forEach((s, i) => {
+    let previous = -Infinity;
+    for (const r of log.rollupsOfSeries[i]!) {
+      const minute = log.minute[r]!;
+      expect(minute).toBeGreaterThan(previous); // sorted, one rollup per minute
+      previous = minute;
+      const c = log.countsOf(r);
+      result.set(`${s.platform}/${s.provider}/${s.model}/${minute}`, {
+        counts: [c.successes, c.errors, c.timeouts, c.rateLimited, c.clientErrors],
+        latency: log.sketchPairs(r, 'latency'),
+        ttft: log.sketchPairs(r, 'ttft'),
+      });
+    }
+  });
+  return { events: log.events, rollups: result };
+}
+
+const rowArb = fc.record({
+  platform: fc.constantFrom('notion', 'acme-wiki', 'é-platform'),
+  provider: fc.constantFrom('anthropic', 'openai'),
+  model: fc.constantFrom('m-1', 'a-much-longer-model-name-to-cross-chunk-boundaries'),
+  // Minutes on both sides of the Unix and Postgres epochs, and far ones.
+  at: fc.oneof(fc.integer({ min: -5 * 60_000, max: 5 * 60_000 }), fc.integer({ min: PG_EPOCH_MS - 120_000, max: PG_EPOCH_MS + 120_000 }),
+    fc.integer({ min: 0, max: 8_000_000_000_000 })),
+  outcome: fc.integer({ min: 0, max: OUTCOME_CODES.length - 1 }),
+  latency: fc.option(fc.integer({ min: -1, max: 1_100 })),
+  ttft: fc.option(fc.integer({ min: -1, max: 1_100 })),
+});
+
+describe('LogFolder', () => {
+  it('folds a binary COPY stream into one rollup per series and minute, wherever the chunks are cut', () => {
+    fc.assert(
+      fc.property(fc.array(rowArb, { maxLength: 300 }), fc.array(fc.nat(), { maxLength: 40 }), (rows, rawCuts) => {
+        const stream = binaryCopy(rows);
+        const result = folded(stream, rawCuts.map((c) => c % (stream.length + 1)));
+        expect(result.events).toBe(rows.length);
+        expect(result.rollups).toEqual(expected(rows));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the stream one byte at a time, and many rows of one minute', () => {
+    const rows: Row[] = Array.from({ length: 500 }, (_, i) => ({
+      platform: 'notion', provider: 'anthropic', model: 'm-1', at: Date.UTC(2026, 5, 7, 9, 0, i % 60), outcome: i % 5,
+      latency: i % 5 === 0 ? i % 37 : null, ttft: i % 10 === 0 ? 3 : null,
+    }));
+    const stream = binaryCopy(rows);
+    const result = folded(stream, Array.from({ length: stream.length }, (_, i) => i));
+    expect(result.rollups).toEqual(expected(rows));
+    expect(result.rollups.size).toBe(1);
+  });
+
+  it('refuses a stream that ends in the middle of a row', () => {
+    const stream = binaryCopy([{ platform: 'p', provider: 'q', model: 'm', at: 0, outcome: 0, latency: 5, ttft: null }]);
+    const folder = new LogFolder();
+    folder.push(stream.subarray(0, stream.length - 5));
+    expect(() => folder.finish()).toThrow('the replay stream ended in the middle');
+  });
+});

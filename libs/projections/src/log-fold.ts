@@ -1,0 +1,331 @@
+import { MINUTE_MS, OutcomeCounts } from '@ledger/domain';
+
+/**
+ * Folding the whole log in memory, for rebuilds: Postgres streams every event as a row of
+ * binary COPY (platform, provider, model, occurred_at, outcome code, latency bucket, TTFT
+ * bucket), and `LogFolder` folds the rows into one rollup per (series, minute) as they arrive.
+ * The sketch buckets come from Postgres (the expression the incremental path uses), so both
+ * paths bucket every value identically.
+ *
+ * Why it looks like this: formatting timestamps and enums as text costs Postgres more than the
+ * rest of the replay (binary sends a timestamp as 8 bytes); and millions of small objects and
+ * arrays cost V8 more in garbage collection than the folding itself, so rollups live in typed
+ * arrays (one slot per rollup, an open-addressing hash on (series, minute)) and sketch buckets
+ * in linked lists, turned into [bucket, count, …] pairs only when written out.
+ */
+
+/** Outcome codes of the replay query, in this order. */
+export const OUTCOME_CODES = ['success', 'error', 'timeout', 'rate_limited', 'client_error'] as const;
+
+/** One (platform, provider, model) met in the log. */
+export interface FoldedSeries {
+  platform: string;
+  provider: string;
+  model: string;
+}
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const HEADER_LENGTH = SIGNATURE.length + 8;
+/** Microseconds from the Unix epoch to Postgres' (2000-01-01), which binary timestamps count from. */
+const PG_EPOCH_US = 946_684_800_000_000;
+const MINUTE_US = MINUTE_MS * 1000;
+const FIELDS = 7;
+/** The most bytes a row takes after its model: timestamp, outcome code and two int4 buckets, with length words. */
+const ROW_TAIL = 4 + 8 + 4 + 2 + 2 * (4 + 4);
+/** How much of the next chunk a row cut by a chunk boundary is first completed from. */
+const STITCH = 4_096;
+const NONE = -1;
+
+function grow(array: Int32Array): Int32Array {
+  const grown = new Int32Array(array.length * 2);
+  grown.set(array);
+  return grown;
+}
+
+/** The in-memory rollups of a log, in typed arrays indexed by rollup number. */
+export class FoldedLog {
+  constructor(
+    readonly events: number,
+    readonly series: readonly FoldedSeries[],
+    /** Rollup numbers of each series (indexed like `series`), sorted by minute. */
+    readonly rollupsOfSeries: readonly Int32Array[],
+    readonly minute: Int32Array,
+    /** Five counts per rollup, in `OUTCOME_CODES` order. */
+    private readonly counts: Int32Array,
+    private readonly latencyHead: Int32Array,
+    private readonly ttftHead: Int32Array,
+    private readonly bucket: Int32Array,
+    private readonly next: Int32Array,
+  ) {}
+
+  countsOf(rollup: number): OutcomeCounts {
+    const at = rollup * 5;
+    const c = this.counts;
+    return { successes: c[at]!, errors: c[at + 1]!, timeouts: c[at + 2]!, rateLimited: c[at + 3]!, clientErrors: c[at + 4]! };
+  }
+
+  /** Whether the rollup has failures (errors or timeouts). */
+  failing(rollup: number): boolean {
+    return this.counts[rollup * 5 + 1]! + this.counts[rollup * 5 + 2]! > 0;
+  }
+
+  /** A sketch as stored: [bucket, count, …] sorted by bucket (what `LatencySketch.toPairs` gives). */
+  sketchPairs(rollup: number, sketch: 'latency' | 'ttft'): number[] {
+    const scratch = newSketchScratch();
+    const n = this.sketchInto(rollup, sketch, scratch);
+    return [...scratch.pairs.subarray(0, n)];
+  }
+
+  /**
+   * Writes a sketch's [bucket, count, …] pairs, sorted by bucket, into `scratch.pairs` and
+   * returns how many numbers it wrote (the scratch arrays grow when too small): no allocation
+   * per rollup.
+   */
+  sketchInto(rollup: number, sketch: 'latency' | 'ttft', scratch: SketchScratch): number {
+    let n = 0;
+    for (let e = (sketch === 'latency' ? this.latencyHead : this.ttftHead)[rollup]!; e !== NONE; e = this.next[e]!) {
+      if (n === scratch.buckets.length) scratch.buckets = grow(scratch.buckets);
+      scratch.buckets[n++] = this.bucket[e]!;
+    }
+    if (n === 0) return 0;
+    const buckets = scratch.buckets;
+    if (n > 24) buckets.subarray(0, n).sort();
+    else {
+      // Insertion sort: most minutes hold a handful of values.
+      for (let i = 1; i < n; i++) {
+        const value = buckets[i]!;
+        let j = i - 1;
+        while (j >= 0 && buckets[j]! > value) buckets[j + 1] = buckets[j--]!;
+        buckets[j + 1] = value;
+      }
+    }
+    while (scratch.pairs.length < 2 * n) scratch.pairs = grow(scratch.pairs);
+    let written = 0;
+    for (let i = 0; i < n; ) {
+      let j = i + 1;
+      while (j < n && buckets[j] === buckets[i]) j++;
+      scratch.pairs[written++] = buckets[i]!;
+      scratch.pairs[written++] = j - i;
+      i = j;
+    }
+    return written;
+  }
+}
+
+/** Reusable arrays for `FoldedLog.sketchInto`. */
+export interface SketchScratch {
+  buckets: Int32Array;
+  pairs: Int32Array;
+}
+
+export const newSketchScratch = (): SketchScratch => ({ buckets: new Int32Array(64), pairs: new Int32Array(128) });
+
+/** Folds the binary COPY stream of the replay query; feed it chunks, then call `finish`. */
+export class LogFolder {
+  private pending: Buffer | null = null;
+  private headerRead = false;
+  private ended = false;
+  private events = 0;
+  private readonly seriesByHash = new Map<number, number>();
+  private readonly seriesKeys: Buffer[] = [];
+  private readonly series: FoldedSeries[] = [];
+  private readonly collisions = new Map<string, number>();
+  // Rollups.
+  private rollups = 0;
+  private rollupSeries: Int32Array = new Int32Array(1 << 16);
+  private rollupMinute: Int32Array = new Int32Array(1 << 16);
+  private counts: Int32Array = new Int32Array(5 << 16);
+  private latencyHead: Int32Array = new Int32Array(1 << 16);
+  private ttftHead: Int32Array = new Int32Array(1 << 16);
+  // Open-addressing hash of (series, minute) → rollup + 1 (0: empty).
+  private table: Int32Array = new Int32Array(1 << 17);
+  // Sketch bucket entries, linked per rollup and sketch.
+  private entries = 0;
+  private bucket: Int32Array = new Int32Array(1 << 17);
+  private next: Int32Array = new Int32Array(1 << 17);
+
+  /** Events folded so far. */
+  get eventCount(): number {
+    return this.events;
+  }
+
+  push(chunk: Buffer): void {
+    let at = 0;
+    if (this.pending !== null) {
+      // Finish the row cut by the chunk boundary from the pending bytes and the next chunk's head.
+      const pending = this.pending;
+      this.pending = null;
+      const head = chunk.subarray(0, STITCH);
+      const joined = Buffer.concat([pending, head]);
+      const consumed = this.parse(joined);
+      if (consumed < pending.length) {
+        // Still not a whole row (a row longer than the stitch): keep everything and wait for more.
+        this.pending = Buffer.concat([pending, chunk]);
+        return;
+      }
+      at = consumed - pending.length;
+      if (at >= chunk.length) {
+        if (consumed < joined.length) this.pending = joined.subarray(consumed);
+        return;
+      }
+    }
+    const consumed = this.parse(chunk, at);
+    if (consumed < chunk.length) this.pending = Buffer.from(chunk.subarray(consumed));
+  }
+
+  /** Parses whole rows (and the header) from `at`; returns where the first incomplete row starts. */
+  private parse(buf: Buffer, at = 0): number {
+    if (!this.headerRead) {
+      if (buf.length < HEADER_LENGTH) return at;
+      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+      const extension = buf.readUInt32BE(SIGNATURE.length + 4);
+      if (buf.length < HEADER_LENGTH + extension) return at;
+      at = HEADER_LENGTH + extension;
+      this.headerRead = true;
+    }
+    for (;;) {
+      const next = this.row(buf, at);
+      if (next < 0) return at;
+      at = next;
+    }
+  }
+
+  /** Folds the row at `at`; returns where the next one starts, or -1 when the row is not all there. */
+  private row(buf: Buffer, at: number): number {
+    if (this.ended || at + 2 > buf.length) return -1;
+    const fields = buf.readInt16BE(at);
+    if (fields === -1) {
+      this.ended = true;
+      return at + 2;
+    }
+    if (fields !== FIELDS) throw new Error(`replay row with ${fields} fields, expected ${FIELDS}`);
+    // platform, provider and model: their bytes, length words included, are the series' key.
+    const keyStart = at + 2;
+    let p = keyStart;
+    for (let f = 0; f < 3; f++) {
+      if (p + 4 > buf.length) return -1;
+      p += 4 + buf.readInt32BE(p);
+    }
+    const keyEnd = p;
+    if (p + ROW_TAIL > buf.length && !this.tailComplete(buf, p)) return -1;
+    const micros = buf.readInt32BE(p + 4) * 4_294_967_296 + buf.readUInt32BE(p + 8);
+    p += 12;
+    const outcome = buf.readInt16BE(p + 4);
+    p += 6;
+    const latency = buf.readInt32BE(p) === -1 ? null : buf.readInt32BE(p + 4);
+    p += latency === null ? 4 : 8;
+    const ttft = buf.readInt32BE(p) === -1 ? null : buf.readInt32BE(p + 4);
+    p += ttft === null ? 4 : 8;
+    if (outcome < 0 || outcome > 4) throw new Error(`unknown outcome code ${outcome}`);
+
+    const rollup = this.rollupOf(this.seriesOf(buf, keyStart, keyEnd), Math.floor((micros + PG_EPOCH_US) / MINUTE_US));
+    this.counts[rollup * 5 + outcome]! += 1;
+    if (latency !== null) this.latencyHead[rollup] = this.link(latency, this.latencyHead[rollup]!);
+    if (ttft !== null) this.ttftHead[rollup] = this.link(ttft, this.ttftHead[rollup]!);
+    this.events++;
+    return p;
+  }
+
+  /** Whether the row's tail, starting at its timestamp's length word `p`, is all in `buf`. */
+  private tailComplete(buf: Buffer, p: number): boolean {
+    let q = p + 4 + 8 + 4 + 2;
+    for (let f = 0; f < 2; f++) {
+      if (q + 4 > buf.length) return false;
+      q += 4 + Math.max(0, buf.readInt32BE(q));
+    }
+    return q <= buf.length;
+  }
+
+  private seriesOf(buf: Buffer, start: number, end: number): number {
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    const candidate = this.seriesByHash.get(hash);
+    if (candidate !== undefined && this.seriesKeys[candidate]!.compare(buf, start, end) === 0) return candidate;
+    // A new series, or another series with the same hash (then found by its full key).
+    const text = buf.toString('latin1', start, end);
+    const known = this.collisions.get(text);
+    if (known !== undefined) return known;
+    const names: string[] = [];
+    for (let p = start, f = 0; f < 3; f++) {
+      const length = buf.readInt32BE(p);
+      names.push(buf.toString('utf8', p + 4, p + 4 + length));
+      p += 4 + length;
+    }
+    const index = this.series.length;
+    this.series.push({ platform: names[0]!, provider: names[1]!, model: names[2]! });
+    this.seriesKeys.push(Buffer.from(buf.subarray(start, end)));
+    this.collisions.set(text, index);
+    if (candidate === undefined) this.seriesByHash.set(hash, index);
+    return index;
+  }
+
+  private rollupOf(series: number, minute: number): number {
+    const mask = this.table.length - 1;
+    let slot = (Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77)) & mask;
+    for (;;) {
+      const found = this.table[slot]!;
+      if (found === 0) break;
+      if (this.rollupMinute[found - 1] === minute && this.rollupSeries[found - 1] === series) return found - 1;
+      slot = (slot + 1) & mask;
+    }
+    const rollup = this.rollups++;
+    if (rollup === this.rollupMinute.length) {
+      this.rollupSeries = grow(this.rollupSeries);
+      this.rollupMinute = grow(this.rollupMinute);
+      this.counts = grow(this.counts);
+      this.latencyHead = grow(this.latencyHead);
+      this.ttftHead = grow(this.ttftHead);
+    }
+    this.rollupSeries[rollup] = series;
+    this.rollupMinute[rollup] = minute;
+    this.latencyHead[rollup] = NONE;
+    this.ttftHead[rollup] = NONE;
+    this.table[slot] = rollup + 1;
+    if (this.rollups * 2 > this.table.length) this.rehash();
+    return rollup;
+  }
+
+  private rehash(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    const mask = this.table.length - 1;
+    for (let r = 0; r < this.rollups; r++) {
+      let slot = (Math.imul(this.rollupMinute[r]!, 0x9e3779b1) ^ Math.imul(this.rollupSeries[r]! + 1, 0x85ebca77)) & mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
+      this.table[slot] = r + 1;
+    }
+  }
+
+  private link(bucket: number, head: number): number {
+    const entry = this.entries++;
+    if (entry === this.bucket.length) {
+      this.bucket = grow(this.bucket);
+      this.next = grow(this.next);
+    }
+    this.bucket[entry] = bucket;
+    this.next[entry] = head;
+    return entry;
+  }
+
+  /** The folded log, each series' rollups sorted by minute. */
+  finish(): FoldedLog {
+    if (this.pending !== null || (this.headerRead && !this.ended)) throw new Error('the replay stream ended in the middle');
+    const sizes = new Int32Array(this.series.length);
+    for (let r = 0; r < this.rollups; r++) sizes[this.rollupSeries[r]!]!++;
+    const lists = Array.from(sizes, (size) => new Int32Array(size));
+    const filled = new Int32Array(this.series.length);
+    for (let r = 0; r < this.rollups; r++) {
+      const s = this.rollupSeries[r]!;
+      lists[s]![filled[s]!++] = r;
+    }
+    const minute = this.rollupMinute;
+    // Rollups are numbered as first met, and the log is mostly in time order: nearly sorted already.
+    const sorted = lists.map((list) => (isSortedBy(list, minute) ? list : Int32Array.from([...list].sort((a, b) => minute[a]! - minute[b]!))));
+    this.table = new Int32Array(0);
+    return new FoldedLog(this.events, this.series, sorted, minute, this.counts, this.latencyHead, this.ttftHead, this.bucket, this.next);
+  }
+}
+
+function isSortedBy(list: Int32Array, minute: Int32Array): boolean {
+  for (let i = 1; i < list.length; i++) if (minute[list[i - 1]!]! > minute[list[i]!]!) return false;
+  return true;
+}
