@@ -25,6 +25,15 @@ export interface GraphqlOptions {
   production: boolean;
 }
 
+/**
+ * RFC 3339 instants. Serialised to strings here rather than left as Dates for JSON.stringify,
+ * whose toJSON detour is a measurable share of large answers (hundreds of outages).
+ */
+const DateTimeScalar = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  serialize: (value) => (value instanceof Date ? value.toISOString() : DateTimeResolver.serialize(value)),
+});
+
 const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
   description: 'An exact decimal number, as a string',
@@ -67,7 +76,7 @@ export class GraphqlModule implements OnModuleInit {
     const schema = createSchema<GraphqlContext & { req: FastifyRequest; reply: FastifyReply }>({
       typeDefs,
       resolvers: [
-        { DateTime: DateTimeResolver, Decimal: DecimalScalar },
+        { DateTime: DateTimeScalar, Decimal: DecimalScalar },
         this.apiKeyResolver.resolvers(),
         this.timelineResolver.resolvers(),
         this.slaResolver.resolvers(),
