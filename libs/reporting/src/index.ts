@@ -12,3 +12,4 @@ export type { Statement } from './statement.repository';
 export type { SlaReportView } from './sla-report';
 export { VendorComparisonService } from './vendor-comparison.service';
 export type { ComparisonFilter } from './vendor-comparison.service';
+export { VendorSummaryService } from './vendor-summary.service';

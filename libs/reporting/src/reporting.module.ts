@@ -8,8 +8,11 @@ import { SlaReportService } from './sla-report.service';
 import { StatementRepository } from './statement.repository';
 import { StatementService } from './statement.service';
 import { VendorComparisonService } from './vendor-comparison.service';
+import { VendorSummaryRepository } from './vendor-summary.repository';
+import { VendorSummaryService } from './vendor-summary.service';
 
-const providers = [ContractRepository, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService, VendorComparisonService];
+const providers = [ContractRepository, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService, VendorComparisonService,
+  VendorSummaryRepository, VendorSummaryService];
 
 /** Contracts, SLA reports, credits and statements, computed from the read models. */
 @Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })

@@ -1,0 +1,258 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import type { DB } from '@ledger/database';
+
+/** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
+export interface SummaryUnit {
+  provider: string;
+  start: Date;
+}
+
+export interface SummaryState {
+  /** The timeline checkpoint the summaries reflect; null before the first refresh. */
+  position: { transactionId: bigint; globalPosition: bigint } | null;
+  rollupsTable: number | null;
+  /** Day rows exist for every UTC day before this (with data). */
+  summarizedDaysEnd: Date | null;
+}
+
+/** A summary row as the comparison reads it: counts, sketches and minute mix as stored. */
+export interface SummaryRow {
+  provider: string;
+  /** '' for all of the provider's models. */
+  model: string;
+  successes: number;
+  errors: number;
+  timeouts: number;
+  rate_limited: number;
+  client_errors: number;
+  latency_sketch: Buffer;
+  ttft_sketch: Buffer;
+  minute_mix: Buffer;
+}
+
+/** A minute rollup read for a window's ragged edges (or a provider row over chosen models). */
+export interface EdgeRow {
+  provider: string;
+  model: string;
+  minute: number;
+  successes: number;
+  errors: number;
+  timeouts: number;
+  rate_limited: number;
+  client_errors: number;
+  latency_sketch: number[];
+  ttft_sketch: number[];
+}
+
+export interface OutageTotals {
+  provider: string;
+  model: string;
+  count: number;
+  minutes: number;
+  longest: number;
+}
+
+/** Which series a comparison reads: one platform ('' = all), optional providers and models. */
+export interface SeriesFilter {
+  platform: string;
+  providers: readonly string[] | null;
+  models: readonly string[] | null;
+  /** Also the provider-wide rows (model ''). */
+  providerRows: boolean;
+}
+
+/** Minute ranges [from, to) as minute indexes since the epoch. */
+export type MinuteRange = readonly [number, number];
+
+const HOUR = 60;
+const DAY = 1440;
+const toDate = (minute: number) => new Date(minute * 60_000);
+
+/**
+ * The vendor_summaries read model (see its migration): pre-merged hours and days of the minute
+ * rollups per series, and the reads the vendor comparison makes. Summing stays in Postgres;
+ * sketches and minute mixes travel as compact int4 bytes.
+ */
+@Injectable()
+export class VendorSummaryRepository {
+  /** The state and the timeline checkpoint now, and the oid of the minute_rollups table in use. */
+  async state(db: Kysely<DB>, lock: boolean): Promise<SummaryState & { checkpoint: { transactionId: bigint; globalPosition: bigint } | null; currentRollupsTable: number }> {
+    const { rows } = await sql<{
+      transaction_id: bigint | null; global_position: bigint | null; rollups_table: number | null; summarized_days_end: Date | null;
+      checkpoint_tx: bigint | null; checkpoint_pos: bigint | null; current_table: number;
+    }>`
+      SELECT s.transaction_id, s.global_position, s.rollups_table::int AS rollups_table, s.summarized_days_end,
+             c.transaction_id AS checkpoint_tx, c.global_position AS checkpoint_pos, 'minute_rollups'::regclass::oid::int AS current_table
+      FROM vendor_summary_state s LEFT JOIN projection_checkpoints c ON c.name = 'timeline'
+      ${lock ? sql`FOR UPDATE OF s` : sql``}`.execute(db);
+    const r = rows[0]!;
+    return {
+      position: r.transaction_id === null || r.global_position === null ? null : { transactionId: r.transaction_id, globalPosition: r.global_position },
+      rollupsTable: r.rollups_table,
+      summarizedDaysEnd: r.summarized_days_end,
+      checkpoint: r.checkpoint_tx === null || r.checkpoint_pos === null ? null : { transactionId: r.checkpoint_tx, globalPosition: r.checkpoint_pos },
+      currentRollupsTable: r.current_table,
+    };
+  }
+
+  async saveState(db: Kysely<DB>, state: SummaryState): Promise<void> {
+    await sql`
+      UPDATE vendor_summary_state SET transaction_id = ${state.position?.transactionId.toString() ?? null}::xid8,
+        global_position = ${state.position?.globalPosition.toString() ?? null}::bigint, rollups_table = ${state.rollupsTable}::oid,
+        summarized_days_end = ${state.summarizedDaysEnd}`.execute(db);
+  }
+
+  async clear(db: Kysely<DB>): Promise<void> {
+    await sql`DELETE FROM vendor_summaries`.execute(db);
+  }
+
+  /** Every provider-hour that has rollups (for a first or complete summarizing). */
+  async allHours(db: Kysely<DB>): Promise<SummaryUnit[]> {
+    const { rows } = await sql<SummaryUnit>`
+      SELECT DISTINCT provider, date_trunc('hour', minute, 'UTC') AS start FROM minute_rollups ORDER BY 2, 1`.execute(db);
+    return rows;
+  }
+
+  /** The provider-hours of the events folded after `after` up to `upTo` (the log's commit order). */
+  async hoursTouched(db: Kysely<DB>, after: { transactionId: bigint; globalPosition: bigint }, upTo: { transactionId: bigint; globalPosition: bigint }): Promise<SummaryUnit[]> {
+    const { rows } = await sql<SummaryUnit>`
+      SELECT DISTINCT provider, date_trunc('hour', occurred_at, 'UTC') AS start FROM outcome_events
+      WHERE (transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)
+        AND (transaction_id, global_position) <= (${upTo.transactionId.toString()}::xid8, ${upTo.globalPosition.toString()}::bigint)
+      ORDER BY 2, 1`.execute(db);
+    return rows;
+  }
+
+  /** Provider-days with hour rows in [from, to) (days that ended since the last refresh). */
+  async daysWithHours(db: Kysely<DB>, from: Date, to: Date): Promise<SummaryUnit[]> {
+    const { rows } = await sql<SummaryUnit>`
+      SELECT DISTINCT provider, date_trunc('day', start_minute, 'UTC') AS start FROM vendor_summaries
+      WHERE platform = '' AND span_minutes = ${HOUR} AND model = '' AND start_minute >= ${from} AND start_minute < ${to}`.execute(db);
+    return rows;
+  }
+
+  /**
+   * (Re)computes the summary rows of these units from minute_rollups, for every series: each
+   * model on each platform and over all platforms, and the provider's models together on each
+   * platform and over all platforms. Minutes are summed per series first, so each minute's
+   * (failures, eligible) is that series' own.
+   */
+  async summarize(db: Kysely<DB>, spanMinutes: 60 | 1440, units: readonly SummaryUnit[]): Promise<void> {
+    if (units.length === 0) return;
+    await sql`
+      WITH units AS (
+        SELECT DISTINCT provider, start FROM unnest(${units.map((u) => u.provider)}::text[], ${units.map((u) => u.start.toISOString())}::timestamptz[]) AS u(provider, start)
+      ),
+      r AS (
+        SELECT m.*, u.start FROM units u
+        JOIN minute_rollups m ON m.provider = u.provider AND m.minute >= u.start AND m.minute < u.start + make_interval(mins => ${spanMinutes}::int)
+      ),
+      per_minute AS (
+        SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start,
+               sum(successes) AS s, sum(errors) AS e, sum(timeouts) AS t, sum(rate_limited) AS rl, sum(client_errors) AS ce
+        FROM r
+        GROUP BY GROUPING SETS ((provider, start, minute, model, platform), (provider, start, minute, model), (provider, start, minute, platform), (provider, start, minute))
+      ),
+      mix AS (
+        SELECT provider, model, platform, start, sum(s) AS s, sum(e) AS e, sum(t) AS t, sum(rl) AS rl, sum(ce) AS ce,
+               coalesce(string_agg(int4send(f::int) || int4send(el::int) || int4send(n::int), ''::bytea ORDER BY f, el) FILTER (WHERE el > 0), ''::bytea) AS minute_mix
+        FROM (SELECT provider, model, platform, start, e + t AS f, s + e + t AS el, count(*) AS n, sum(s) AS s, sum(e) AS e, sum(t) AS t, sum(rl) AS rl, sum(ce) AS ce
+              FROM per_minute GROUP BY provider, model, platform, start, e + t, s + e + t) AS by_mix
+        GROUP BY provider, model, platform, start
+      ),
+      buckets AS (
+        SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start, kind, b, sum(c) AS c
+        FROM r CROSS JOIN LATERAL (
+          SELECT 1 AS kind, r.latency_sketch[i] AS b, r.latency_sketch[i + 1] AS c FROM generate_series(1, cardinality(r.latency_sketch), 2) AS i
+          UNION ALL
+          SELECT 2, r.ttft_sketch[i], r.ttft_sketch[i + 1] FROM generate_series(1, cardinality(r.ttft_sketch), 2) AS i
+        ) AS p
+        GROUP BY GROUPING SETS ((provider, start, kind, b, model, platform), (provider, start, kind, b, model), (provider, start, kind, b, platform), (provider, start, kind, b))
+      ),
+      sketches AS (
+        SELECT provider, model, platform, start,
+               coalesce(string_agg(int4send(b) || int4send(c::int), ''::bytea ORDER BY b) FILTER (WHERE kind = 1), ''::bytea) AS latency,
+               coalesce(string_agg(int4send(b) || int4send(c::int), ''::bytea ORDER BY b) FILTER (WHERE kind = 2), ''::bytea) AS ttft
+        FROM buckets GROUP BY provider, model, platform, start
+      )
+      INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
+                                    latency_sketch, ttft_sketch, minute_mix)
+      SELECT mix.platform, ${spanMinutes}::int, mix.start, mix.provider, mix.model, mix.s, mix.e, mix.t, mix.rl, mix.ce,
+             coalesce(sk.latency, ''::bytea), coalesce(sk.ttft, ''::bytea), mix.minute_mix
+      FROM mix LEFT JOIN sketches sk USING (provider, model, platform, start)
+      ON CONFLICT (platform, span_minutes, start_minute, provider, model) DO UPDATE SET
+        successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, rate_limited = EXCLUDED.rate_limited,
+        client_errors = EXCLUDED.client_errors, latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch,
+        minute_mix = EXCLUDED.minute_mix`.execute(db);
+  }
+
+  /** Summary rows of whole days [days) and whole hours (each of `hours`) of the chosen series. */
+  async read(db: Kysely<DB>, filter: SeriesFilter, days: MinuteRange | null, hours: readonly MinuteRange[]): Promise<SummaryRow[]> {
+    const spans = [
+      ...(days ? [sql`(span_minutes = ${DAY} AND start_minute >= ${toDate(days[0])} AND start_minute < ${toDate(days[1])})`] : []),
+      ...hours.map((h) => sql`(span_minutes = ${HOUR} AND start_minute >= ${toDate(h[0])} AND start_minute < ${toDate(h[1])})`),
+    ];
+    if (spans.length === 0) return [];
+    const { rows } = await sql<SummaryRow>`
+      SELECT provider, model, successes::float8 AS successes, errors::float8 AS errors, timeouts::float8 AS timeouts,
+             rate_limited::float8 AS rate_limited, client_errors::float8 AS client_errors, latency_sketch, ttft_sketch, minute_mix
+      FROM vendor_summaries
+      WHERE platform = ${filter.platform} AND (${sql.join(spans, sql` OR `)}) AND ${seriesCondition(filter)}`.execute(db);
+    return rows;
+  }
+
+  /** Minute rollups of the chosen models in the ragged edges of a window (each a range of minutes). */
+  async edges(db: Kysely<DB>, filter: SeriesFilter, ranges: readonly MinuteRange[]): Promise<EdgeRow[]> {
+    if (ranges.length === 0) return [];
+    const within = sql.join(ranges.map((r) => sql`(minute >= ${toDate(r[0])} AND minute < ${toDate(r[1])})`), sql` OR `);
+    const { rows } = await sql<EdgeRow>`
+      SELECT provider, model, (extract(epoch FROM minute) / 60)::int AS minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch
+      FROM minute_rollups
+      WHERE (${within}) ${filter.platform === '' ? sql`` : sql`AND platform = ${filter.platform}`} ${modelCondition(filter)}`.execute(db);
+    return rows;
+  }
+
+  /**
+   * For provider rows over chosen models: each provider's (failures, eligible) per minute of the
+   * window summed over those models, counted per distinct pair.
+   */
+  async providerMinuteMix(db: Kysely<DB>, filter: SeriesFilter, range: MinuteRange): Promise<{ provider: string; f: number; e: number; n: number }[]> {
+    const { rows } = await sql<{ provider: string; f: number; e: number; n: number }>`
+      SELECT provider, f::float8 AS f, e::float8 AS e, count(*)::int AS n
+      FROM (SELECT provider, sum(errors + timeouts) AS f, sum(successes + errors + timeouts) AS e
+            FROM minute_rollups
+            WHERE minute >= ${toDate(range[0])} AND minute < ${toDate(range[1])}
+              ${filter.platform === '' ? sql`` : sql`AND platform = ${filter.platform}`} ${modelCondition(filter)}
+            GROUP BY provider, minute) AS per_minute
+      WHERE e > 0
+      GROUP BY 1, 2, 3`.execute(db);
+    return rows;
+  }
+
+  /** Count, total and longest duration (minutes) of each model's outages starting in [from, to). */
+  async outageTotals(db: Kysely<DB>, filter: SeriesFilter, range: MinuteRange): Promise<OutageTotals[]> {
+    const { rows } = await sql<OutageTotals>`
+      SELECT provider, model, count(*)::int AS count,
+             sum(extract(epoch FROM end_minute - start_minute) / 60)::float8 AS minutes,
+             max(extract(epoch FROM end_minute - start_minute) / 60)::float8 AS longest
+      FROM outages
+      WHERE platform = ${filter.platform} AND start_minute >= ${toDate(range[0])} AND start_minute < ${toDate(range[1])} ${modelCondition(filter)}
+      GROUP BY provider, model`.execute(db);
+    return rows;
+  }
+}
+
+function modelCondition(filter: SeriesFilter) {
+  const providers = filter.providers ? sql`AND provider = ANY(${[...filter.providers]}::text[])` : sql``;
+  const models = filter.models ? sql`AND model = ANY(${[...filter.models]}::text[])` : sql``;
+  return sql`${providers} ${models}`;
+}
+
+/** Model rows of the chosen models, and provider rows (model '') when wanted and no model subset is chosen. */
+function seriesCondition(filter: SeriesFilter) {
+  const providers = filter.providers ? sql`provider = ANY(${[...filter.providers]}::text[])` : sql`true`;
+  const modelRows = filter.models ? sql`model = ANY(${[...filter.models]}::text[])` : sql`model <> ''`;
+  const providerRows = filter.providerRows && filter.models === null ? sql`OR model = ''` : sql``;
+  return sql`${providers} AND (${modelRows} ${providerRows})`;
+}
