@@ -4,14 +4,15 @@
 -- days that events folded since the last refresh touched, found from the log's commit order.
 --
 -- Series: model '' = all of a provider's models; platform '' = all platforms.
--- span_minutes: 60 (every hour with data) or 1440 (every UTC day before summarized_days_end).
+-- span_minutes: 60 (every hour with data), 1440 (every UTC day before summarized_days_end) or
+-- 14400 (every ten-day block, aligned on the epoch, that ends by summarized_days_end).
 -- Counts are sums; latency/ttft are merged latency sketches as big-endian int4 pairs
 -- (bucket, count), by bucket; minute_mix holds, for the minutes with eligible requests, int4
 -- triples (failures, eligible, minutes), so minute statuses can be judged under whatever
 -- detection policy is in force when the comparison is asked.
 CREATE TABLE vendor_summaries (
   platform text NOT NULL,
-  span_minutes integer NOT NULL CHECK (span_minutes IN (60, 1440)),
+  span_minutes integer NOT NULL CHECK (span_minutes IN (60, 1440, 14400)),
   start_minute timestamptz NOT NULL,
   provider text NOT NULL,
   model text NOT NULL,

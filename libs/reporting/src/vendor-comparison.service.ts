@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
 import { classifier, MINUTE_MS, scoreVendors, VendorScore } from '@ledger/domain';
 import { Database, InjectDatabase } from '@ledger/database';
 import { DetectionPolicyRepository } from '@ledger/projections';
@@ -23,10 +22,10 @@ const ALL = '';
 
 /**
  * Vendor reliability comparison (DOMAIN §7). The window is taken in whole minutes: those whose
- * start lies in [from, to). Its whole UTC days and hours are read from the pre-merged
- * vendor_summaries, the minutes at its ragged edges from minute_rollups, and outage totals from
- * the outages read model, all summed by Postgres; Node merges the sketches and judges each
- * minute mix under the detection policy in force.
+ * start lies in [from, to). Its whole ten-day blocks, days and hours are read from the
+ * pre-merged vendor_summaries (brought up to the projection's checkpoint first), the minutes at
+ * its ragged edges from minute_rollups, and outage totals from the outages read model; Node
+ * merges the sketches and judges each minute mix under the detection policy in force.
  */
 @Injectable()
 export class VendorComparisonService {
@@ -46,23 +45,20 @@ export class VendorComparisonService {
     };
     const first = Math.ceil(filter.from.getTime() / MINUTE_MS);
     const end = Math.ceil(filter.to.getTime() / MINUTE_MS);
-    await this.summarizer.refresh();
-
-    // One snapshot for every read, so summaries, edges and outages agree with each other.
-    const read = await this.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
-      await sql`SET TRANSACTION READ ONLY`.execute(trx);
-      const daysEnd = (await this.summaries.state(trx, false)).summarizedDaysEnd;
-      const plan = planWindow(first, end, daysEnd === null ? null : daysEnd.getTime() / MINUTE_MS);
-      const subset = series.providerRows && series.models !== null;
-      return {
-        summaries: await this.summaries.read(trx, series, plan.days, plan.hours),
-        edges: await this.summaries.edges(trx, series, plan.minutes),
-        outages: await this.summaries.outageTotals(trx, series, [first, end]),
-        // Provider rows over a subset of models: their minutes summed over just those models.
-        providerMix: subset ? await this.summaries.providerMinuteMix(trx, series, [first, end]) : [],
-        policies: await this.policies.load(trx),
-      };
-    });
+    const { summarizedDaysEnd } = await this.summarizer.refresh();
+    const plan = planWindow(first, end, summarizedDaysEnd === null ? null : summarizedDaysEnd.getTime() / MINUTE_MS);
+    const subset = series.providerRows && series.models !== null;
+    // In parallel on the pool. Summary rows are never removed but by a complete rebuild, which
+    // commits at once, so the rows up to summarizedDaysEnd are there whatever commits meanwhile.
+    const [summaries, edges, outages, providerMix, policies] = await Promise.all([
+      this.summaries.read(this.db, series, plan.spans),
+      this.summaries.edges(this.db, series, plan.minutes),
+      this.summaries.outageTotals(this.db, series, [first, end]),
+      // Provider rows over a subset of models: their minutes summed over just those models.
+      subset ? this.summaries.providerMinuteMix(this.db, series, [first, end]) : [],
+      this.policies.load(this.db),
+    ]);
+    const read = { summaries, edges, outages, providerMix, policies };
 
     const models = new Map<string, WindowAccumulator>();
     const providers = new Map<string, WindowAccumulator>();
@@ -77,7 +73,6 @@ export class VendorComparisonService {
       if (acc === undefined) providers.set(provider, (acc = new WindowAccumulator(provider, null)));
       return acc;
     };
-    const subset = series.providerRows && series.models !== null;
 
     for (const row of read.summaries) {
       const targets = row.model === ALL ? [providerRow(row.provider)] : [modelRow(row.provider, row.model)];

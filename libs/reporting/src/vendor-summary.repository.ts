@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { DB } from '@ledger/database';
+import { DAY, HOUR } from './window-plan';
 
 /** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
 export interface SummaryUnit {
@@ -65,8 +66,6 @@ export interface SeriesFilter {
 /** Minute ranges [from, to) as minute indexes since the epoch. */
 export type MinuteRange = readonly [number, number];
 
-const HOUR = 60;
-const DAY = 1440;
 const toDate = (minute: number) => new Date(minute * 60_000);
 
 /**
@@ -107,11 +106,11 @@ export class VendorSummaryRepository {
     await sql`DELETE FROM vendor_summaries`.execute(db);
   }
 
-  /** Every provider-hour that has rollups (for a first or complete summarizing). */
-  async allHours(db: Kysely<DB>): Promise<SummaryUnit[]> {
-    const { rows } = await sql<SummaryUnit>`
-      SELECT DISTINCT provider, date_trunc('hour', minute, 'UTC') AS start FROM minute_rollups ORDER BY 2, 1`.execute(db);
-    return rows;
+  /** The first and last minute with rollups (null when there are none). */
+  async extent(db: Kysely<DB>): Promise<{ first: Date; last: Date } | null> {
+    const { rows } = await sql<{ first: Date | null; last: Date | null }>`SELECT min(minute) AS first, max(minute) AS last FROM minute_rollups`.execute(db);
+    const r = rows[0]!;
+    return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
   }
 
   /** The provider-hours of the events folded after `after` up to `upTo` (the log's commit order). */
@@ -133,20 +132,21 @@ export class VendorSummaryRepository {
   }
 
   /**
-   * (Re)computes the summary rows of these units from minute_rollups, for every series: each
-   * model on each platform and over all platforms, and the provider's models together on each
-   * platform and over all platforms. Minutes are summed per series first, so each minute's
-   * (failures, eligible) is that series' own.
+   * (Re)computes the summary rows of one span (hours or days) in [from, to) from minute_rollups
+   * — of every provider, or only of these units — for every series: each model on each platform
+   * and over all platforms, and the provider's models together on each platform and over all
+   * platforms. Minutes are summed per series first, so each minute's (failures, eligible) is that
+   * series' own. Callers keep [from, to) short: it bounds the scan of minute_rollups.
    */
-  async summarize(db: Kysely<DB>, spanMinutes: 60 | 1440, units: readonly SummaryUnit[]): Promise<void> {
-    if (units.length === 0) return;
+  async summarize(db: Kysely<DB>, spanMinutes: 60 | 1440, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
+    const unit = spanMinutes === HOUR ? 'hour' : 'day';
+    const only = units === 'all' ? sql`` : sql`
+      AND (m.provider, date_trunc(${unit}, m.minute, 'UTC')) IN (
+        SELECT * FROM unnest(${units.map((u) => u.provider)}::text[], ${units.map((u) => u.start.toISOString())}::timestamptz[]))`;
     await sql`
-      WITH units AS (
-        SELECT DISTINCT provider, start FROM unnest(${units.map((u) => u.provider)}::text[], ${units.map((u) => u.start.toISOString())}::timestamptz[]) AS u(provider, start)
-      ),
-      r AS (
-        SELECT m.*, u.start FROM units u
-        JOIN minute_rollups m ON m.provider = u.provider AND m.minute >= u.start AND m.minute < u.start + make_interval(mins => ${spanMinutes}::int)
+      WITH r AS (
+        SELECT m.*, date_trunc(${unit}, m.minute, 'UTC') AS start FROM minute_rollups m
+        WHERE m.minute >= ${range.from} AND m.minute < ${range.to} ${only}
       ),
       per_minute AS (
         SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start,
@@ -187,19 +187,44 @@ export class VendorSummaryRepository {
         minute_mix = EXCLUDED.minute_mix`.execute(db);
   }
 
-  /** Summary rows of whole days [days) and whole hours (each of `hours`) of the chosen series. */
-  async read(db: Kysely<DB>, filter: SeriesFilter, days: MinuteRange | null, hours: readonly MinuteRange[]): Promise<SummaryRow[]> {
-    const spans = [
-      ...(days ? [sql`(span_minutes = ${DAY} AND start_minute >= ${toDate(days[0])} AND start_minute < ${toDate(days[1])})`] : []),
-      ...hours.map((h) => sql`(span_minutes = ${HOUR} AND start_minute >= ${toDate(h[0])} AND start_minute < ${toDate(h[1])})`),
-    ];
-    if (spans.length === 0) return [];
+  /** Summary rows of the chosen series for these spans (each a list of minute ranges of whole spans). */
+  async read(db: Kysely<DB>, filter: SeriesFilter, spans: readonly { span: number; ranges: readonly MinuteRange[] }[]): Promise<SummaryRow[]> {
+    const within = spans.flatMap(({ span, ranges }) =>
+      ranges.map((r) => sql`(span_minutes = ${span} AND start_minute >= ${toDate(r[0])} AND start_minute < ${toDate(r[1])})`));
+    if (within.length === 0) return [];
     const { rows } = await sql<SummaryRow>`
       SELECT provider, model, successes::float8 AS successes, errors::float8 AS errors, timeouts::float8 AS timeouts,
              rate_limited::float8 AS rate_limited, client_errors::float8 AS client_errors, latency_sketch, ttft_sketch, minute_mix
       FROM vendor_summaries
-      WHERE platform = ${filter.platform} AND (${sql.join(spans, sql` OR `)}) AND ${seriesCondition(filter)}`.execute(db);
+      WHERE platform = ${filter.platform} AND (${sql.join(within, sql` OR `)}) AND ${seriesCondition(filter)}`.execute(db);
     return rows;
+  }
+
+  /** Every day row in [from, to), of every series (to merge into a block). */
+  async days(db: Kysely<DB>, from: Date, to: Date): Promise<(SummaryRow & { platform: string })[]> {
+    const { rows } = await sql<SummaryRow & { platform: string }>`
+      SELECT platform, provider, model, successes::float8 AS successes, errors::float8 AS errors, timeouts::float8 AS timeouts,
+             rate_limited::float8 AS rate_limited, client_errors::float8 AS client_errors, latency_sketch, ttft_sketch, minute_mix
+      FROM vendor_summaries WHERE span_minutes = ${DAY} AND start_minute >= ${from} AND start_minute < ${to}`.execute(db);
+    return rows;
+  }
+
+  /** Writes whole summary rows of one span and start (merged in Node from finer ones). */
+  async write(db: Kysely<DB>, spanMinutes: number, start: Date, rows: readonly (SummaryRow & { platform: string })[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`
+      INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
+                                    latency_sketch, ttft_sketch, minute_mix)
+      SELECT platform, ${spanMinutes}::int, ${start}, provider, model, s, e, t, rl, ce, l, tt, mm
+      FROM unnest(${rows.map((r) => r.platform)}::text[], ${rows.map((r) => r.provider)}::text[], ${rows.map((r) => r.model)}::text[],
+                  ${rows.map((r) => r.successes)}::bigint[], ${rows.map((r) => r.errors)}::bigint[], ${rows.map((r) => r.timeouts)}::bigint[],
+                  ${rows.map((r) => r.rate_limited)}::bigint[], ${rows.map((r) => r.client_errors)}::bigint[],
+                  ${rows.map((r) => r.latency_sketch)}::bytea[], ${rows.map((r) => r.ttft_sketch)}::bytea[], ${rows.map((r) => r.minute_mix)}::bytea[])
+        AS u(platform, provider, model, s, e, t, rl, ce, l, tt, mm)
+      ON CONFLICT (platform, span_minutes, start_minute, provider, model) DO UPDATE SET
+        successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, rate_limited = EXCLUDED.rate_limited,
+        client_errors = EXCLUDED.client_errors, latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch,
+        minute_mix = EXCLUDED.minute_mix`.execute(db);
   }
 
   /** Minute rollups of the chosen models in the ragged edges of a window (each a range of minutes). */

@@ -3,11 +3,23 @@ import { Interval } from '@nestjs/schedule';
 import { sql } from 'kysely';
 import { Database, InjectDatabase } from '@ledger/database';
 import { SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
+import { WindowAccumulator } from './vendor-window';
+import { BLOCK } from './window-plan';
 
 const DAY_MS = 86_400_000;
-/** Units per statement: bounds each statement's memory on a first (complete) summarizing. */
-const HOURS_PER_STATEMENT = 400;
-const DAYS_PER_STATEMENT = 15;
+const BLOCK_MS = BLOCK * 60_000;
+const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+const floorBlock = (ms: number) => Math.floor(ms / BLOCK_MS) * BLOCK_MS;
+
+/** Units grouped by UTC day (each group is one statement scanning one day of rollups). */
+function groupByDay(units: readonly SummaryUnit[]): { day: Date; units: SummaryUnit[] }[] {
+  const groups = new Map<number, SummaryUnit[]>();
+  for (const u of units) {
+    const day = floorDay(u.start.getTime());
+    groups.set(day, [...(groups.get(day) ?? []), u]);
+  }
+  return [...groups].map(([day, list]) => ({ day: new Date(day), units: list }));
+}
 
 /**
  * Keeps vendor_summaries up to date with minute_rollups: rebuilds the hours (and ended days) that
@@ -24,41 +36,71 @@ export class VendorSummaryService {
     private readonly summaries: VendorSummaryRepository,
   ) {}
 
-  /** Brings the summaries up to the timeline checkpoint; returns the number of units rebuilt. */
-  async refresh(now = Date.now()): Promise<number> {
+  /**
+   * Brings the summaries up to the timeline checkpoint. Returns how many units were rebuilt, and
+   * where day (and block) rows end now.
+   */
+  async refresh(now = Date.now()): Promise<{ units: number; summarizedDaysEnd: Date | null }> {
     const today = new Date(Math.floor(now / DAY_MS) * DAY_MS);
     const quick = await this.summaries.state(this.db, false);
-    if (this.current(quick, today)) return 0;
-    return this.db.transaction().execute(async (trx) => {
+    if (this.current(quick, today)) return { units: 0, summarizedDaysEnd: quick.summarizedDaysEnd };
+    const units = await this.db.transaction().execute(async (trx) => {
       // One refresher at a time across processes; the others wait, then find little left to do.
       await sql`SELECT pg_advisory_xact_lock(hashtext('vendor-summaries'))`.execute(trx);
       await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
       const state = await this.summaries.state(trx, true);
       if (this.current(state, today)) return 0;
       const complete = state.position === null || state.rollupsTable !== state.currentRollupsTable;
-      if (complete) await this.summaries.clear(trx);
-      const hours = complete
-        ? await this.summaries.allHours(trx)
-        : state.checkpoint === null ? [] : await this.summaries.hoursTouched(trx, state.position!, state.checkpoint);
-      for (let i = 0; i < hours.length; i += HOURS_PER_STATEMENT) await this.summaries.summarize(trx, 60, hours.slice(i, i + HOURS_PER_STATEMENT));
-      // Day rows for days before today: those touched, and those that ended since the last refresh.
-      const daysFrom = complete || state.summarizedDaysEnd === null ? new Date(0) : state.summarizedDaysEnd;
-      const days = new Map<string, SummaryUnit>();
-      for (const u of [...hours.map((h) => ({ provider: h.provider, start: new Date(Math.floor(h.start.getTime() / DAY_MS) * DAY_MS) })),
-        ...(await this.summaries.daysWithHours(trx, daysFrom, today))]) {
-        if (u.start < today) days.set(`${u.provider}\u0000${u.start.getTime()}`, u);
+      let units = 0;
+      if (complete) {
+        // Everything again, a day of rollups per statement: hours of every day, and days before today.
+        await this.summaries.clear(trx);
+        const extent = await this.summaries.extent(trx);
+        for (let day = extent === null ? Infinity : floorDay(extent.first.getTime()); day <= (extent?.last.getTime() ?? -Infinity); day += DAY_MS) {
+          const range = { from: new Date(day), to: new Date(day + DAY_MS) };
+          await this.summaries.summarize(trx, 60, range, 'all');
+          if (day < today.getTime()) await this.summaries.summarize(trx, 1440, range, 'all');
+          units += 1;
+        }
+        if (extent !== null) {
+          for (let block = floorBlock(extent.first.getTime()); block + BLOCK_MS <= today.getTime(); block += BLOCK_MS) await this.mergeBlock(trx, block);
+        }
+        this.logger.log(`summarized ${units} days of rollups for vendor comparisons`);
+      } else if (state.checkpoint !== null) {
+        const hours = await this.summaries.hoursTouched(trx, state.position!, state.checkpoint);
+        for (const group of groupByDay(hours)) await this.summaries.summarize(trx, 60, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
+        // Day rows for days before today: those touched, and those that ended since the last refresh.
+        const ended = state.summarizedDaysEnd === null ? [] : await this.summaries.daysWithHours(trx, state.summarizedDaysEnd, today);
+        const days = [...hours.map((h) => ({ provider: h.provider, start: new Date(floorDay(h.start.getTime())) })), ...ended].filter((u) => u.start < today);
+        for (const group of groupByDay(days)) await this.summaries.summarize(trx, 1440, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
+        // Blocks that ended by today: those with a day touched, and those that ended since the last refresh.
+        const blocks = new Set(days.map((d) => floorBlock(d.start.getTime())));
+        if (state.summarizedDaysEnd !== null) {
+          for (let block = floorBlock(state.summarizedDaysEnd.getTime()); block + BLOCK_MS <= today.getTime(); block += BLOCK_MS) blocks.add(block);
+        }
+        for (const block of blocks) if (block + BLOCK_MS <= today.getTime()) await this.mergeBlock(trx, block);
+        units = hours.length + days.length + blocks.size;
       }
-      const dayUnits = [...days.values()];
-      for (let i = 0; i < dayUnits.length; i += DAYS_PER_STATEMENT) await this.summaries.summarize(trx, 1440, dayUnits.slice(i, i + DAYS_PER_STATEMENT));
       await this.summaries.saveState(trx, { position: state.checkpoint, rollupsTable: state.currentRollupsTable, summarizedDaysEnd: today });
-      if (complete) this.logger.log(`summarized ${hours.length} provider-hours and ${dayUnits.length} provider-days for vendor comparisons`);
-      return hours.length + dayUnits.length;
+      return units;
     });
+    return { units, summarizedDaysEnd: today };
   }
 
-  /** Where day rows end (the summaries cover every day before it). */
-  async summarizedDaysEnd(): Promise<Date | null> {
-    return (await this.summaries.state(this.db, false)).summarizedDaysEnd;
+  /** A ten-day block's rows, merged from its day rows (every series). */
+  private async mergeBlock(db: Database, block: number): Promise<void> {
+    const merged = new Map<string, { platform: string; acc: WindowAccumulator }>();
+    for (const row of await this.summaries.days(db, new Date(block), new Date(block + BLOCK_MS))) {
+      const key = `${row.platform}\u0000${row.provider}\u0000${row.model}`;
+      let entry = merged.get(key);
+      if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
+      entry.acc.addRow(row);
+    }
+    await this.summaries.write(db, BLOCK, new Date(block), [...merged.values()].map(({ platform, acc }) => ({
+      platform, provider: acc.provider, model: acc.model!, successes: acc.counts.successes, errors: acc.counts.errors, timeouts: acc.counts.timeouts,
+      rate_limited: acc.counts.rateLimited, client_errors: acc.counts.clientErrors, latency_sketch: acc.latency.toBytes(), ttft_sketch: acc.ttft.toBytes(),
+      minute_mix: acc.mix.toBytes(),
+    })));
   }
 
   @Interval('vendor-summaries', 5_000)

@@ -21,6 +21,17 @@ export class DenseSketch {
     for (let i = 0; i + 1 < pairs.length; i += 2) this.add(pairs[i]!, pairs[i + 1]!);
   }
 
+  /** The stored summary form, by bucket. */
+  toBytes(): Buffer {
+    const pairs: number[] = [];
+    this.counts.forEach((count, slot) => {
+      if (count > 0) pairs.push(slot - BUCKET_OFFSET, count);
+    });
+    const bytes = Buffer.alloc(pairs.length * 4);
+    pairs.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
+    return bytes;
+  }
+
   toSketch(): LatencySketch {
     const sketch = new LatencySketch();
     this.counts.forEach((count, slot) => {
@@ -51,6 +62,15 @@ export class MinuteMix {
   /** Stored summary form: big-endian int4 triples (failures, eligible, minutes). */
   addBytes(bytes: Buffer): void {
     for (let i = 0; i + 12 <= bytes.length; i += 12) this.add(bytes.readInt32BE(i), bytes.readInt32BE(i + 4), bytes.readInt32BE(i + 8));
+  }
+
+  /** The stored summary form. */
+  toBytes(): Buffer {
+    const triples: number[] = [];
+    for (const [eligible, byFailures] of this.byEligible) for (const [failures, minutes] of byFailures) triples.push(failures, eligible, minutes);
+    const bytes = Buffer.alloc(triples.length * 4);
+    triples.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
+    return bytes;
   }
 
   /** Minutes with a status (not no_data) and, of those, operational ones. */
@@ -88,6 +108,14 @@ export class WindowAccumulator {
     this.counts.timeouts += c.timeouts;
     this.counts.rateLimited += c.rate_limited;
     this.counts.clientErrors += c.client_errors;
+  }
+
+  /** A stored summary row: counts, sketches and minute mix. */
+  addRow(row: { successes: number; errors: number; timeouts: number; rate_limited: number; client_errors: number; latency_sketch: Buffer; ttft_sketch: Buffer; minute_mix: Buffer }): void {
+    this.addCounts(row);
+    this.latency.addBytes(row.latency_sketch);
+    this.ttft.addBytes(row.ttft_sketch);
+    this.mix.addBytes(row.minute_mix);
   }
 
   addOutages(o: { count: number; minutes: number; longest: number }): void {

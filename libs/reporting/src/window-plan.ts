@@ -1,37 +1,46 @@
 import type { MinuteRange } from './vendor-summary.repository';
 
-const HOUR = 60;
-const DAY = 1440;
+/** Summary spans in minutes, coarsest first: ten-day blocks (aligned on the epoch), UTC days, hours. */
+export const BLOCK = 14_400;
+export const DAY = 1_440;
+export const HOUR = 60;
+export type SummarySpan = typeof BLOCK | typeof DAY | typeof HOUR;
 
-/** How a window of whole minutes is read: summary days, summary hours, and minute rollups at the ragged edges. */
+/** How a window of whole minutes is read: summary rows per span, and minute rollups at the ragged edges. */
 export interface WindowPlan {
-  days: MinuteRange | null;
-  hours: MinuteRange[];
+  spans: { span: SummarySpan; ranges: MinuteRange[] }[];
   minutes: MinuteRange[];
 }
 
 /**
- * Splits the minutes [from, to) (minute indexes) into whole UTC days before `daysEnd` (day rows
- * exist only there), whole hours, and the minutes left at either edge.
+ * Splits the minutes [from, to) (minute indexes) greedily into whole blocks, then whole days, then
+ * whole hours, and the minutes left at either edge. Blocks and days are used only before
+ * `daysEnd`, where their rows exist; hours everywhere.
  */
 export function planWindow(from: number, to: number, daysEnd: number | null): WindowPlan {
-  const plan: WindowPlan = { days: null, hours: [], minutes: [] };
-  if (!(from < to)) return plan;
-  const d0 = Math.ceil(from / DAY) * DAY;
-  const d1 = Math.min(Math.floor(to / DAY) * DAY, daysEnd === null ? -Infinity : Math.floor(daysEnd / DAY) * DAY);
-  const rest: MinuteRange[] = d0 < d1 ? [[from, d0], [d1, to]] : [[from, to]];
-  if (d0 < d1) plan.days = [d0, d1];
-  for (const [a, b] of rest) {
-    if (!(a < b)) continue;
-    const h0 = Math.ceil(a / HOUR) * HOUR;
-    const h1 = Math.floor(b / HOUR) * HOUR;
-    if (h0 < h1) {
-      plan.hours.push([h0, h1]);
-      if (a < h0) plan.minutes.push([a, h0]);
-      if (h1 < b) plan.minutes.push([h1, b]);
-    } else {
+  const levels: { span: SummarySpan; end: number }[] = [
+    { span: BLOCK, end: daysEnd ?? -Infinity },
+    { span: DAY, end: daysEnd ?? -Infinity },
+    { span: HOUR, end: Infinity },
+  ];
+  const plan: WindowPlan = { spans: levels.map((l) => ({ span: l.span, ranges: [] })), minutes: [] };
+  const cover = (a: number, b: number, level: number): void => {
+    if (!(a < b)) return;
+    if (level === levels.length) {
       plan.minutes.push([a, b]);
+      return;
     }
-  }
+    const { span, end } = levels[level]!;
+    const x0 = Math.ceil(a / span) * span;
+    const x1 = Math.min(Math.floor(b / span) * span, Math.floor(end / span) * span);
+    if (x0 < x1) {
+      plan.spans[level]!.ranges.push([x0, x1]);
+      cover(a, x0, level + 1);
+      cover(x1, b, level + 1);
+    } else {
+      cover(a, b, level + 1);
+    }
+  };
+  cover(from, to, 0);
   return plan;
 }
