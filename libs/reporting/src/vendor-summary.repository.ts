@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { DB } from '@ledger/database';
-import { DAY, HOUR } from './window-plan';
+import { HOUR } from './window-plan';
 
 /** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
 export interface SummaryUnit {
@@ -200,12 +200,12 @@ export class VendorSummaryRepository {
     return rows;
   }
 
-  /** Every day row in [from, to), of every series (to merge into a block). */
-  async days(db: Kysely<DB>, from: Date, to: Date): Promise<(SummaryRow & { platform: string })[]> {
+  /** Every row of one span starting in [from, to), of every series (to merge into a coarser span). */
+  async rowsOf(db: Kysely<DB>, spanMinutes: number, from: Date, to: Date): Promise<(SummaryRow & { platform: string })[]> {
     const { rows } = await sql<SummaryRow & { platform: string }>`
       SELECT platform, provider, model, successes::float8 AS successes, errors::float8 AS errors, timeouts::float8 AS timeouts,
              rate_limited::float8 AS rate_limited, client_errors::float8 AS client_errors, latency_sketch, ttft_sketch, minute_mix
-      FROM vendor_summaries WHERE span_minutes = ${DAY} AND start_minute >= ${from} AND start_minute < ${to}`.execute(db);
+      FROM vendor_summaries WHERE span_minutes = ${spanMinutes} AND start_minute >= ${from} AND start_minute < ${to}`.execute(db);
     return rows;
   }
 

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { Database, InjectDatabase } from '@ledger/database';
 import { SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
 import { WindowAccumulator } from './vendor-window';
-import { BLOCK } from './window-plan';
+import { BLOCK, DAY, HOUR, SummarySpan } from './window-plan';
 
 const DAY_MS = 86_400_000;
 const BLOCK_MS = BLOCK * 60_000;
@@ -58,27 +58,27 @@ export class VendorSummaryService {
         const extent = await this.summaries.extent(trx);
         for (let day = extent === null ? Infinity : floorDay(extent.first.getTime()); day <= (extent?.last.getTime() ?? -Infinity); day += DAY_MS) {
           const range = { from: new Date(day), to: new Date(day + DAY_MS) };
-          await this.summaries.summarize(trx, 60, range, 'all');
-          if (day < today.getTime()) await this.summaries.summarize(trx, 1440, range, 'all');
+          await this.summaries.summarize(trx, HOUR, range, 'all');
+          if (day < today.getTime()) await this.merge(trx, HOUR, DAY, day);
           units += 1;
         }
         if (extent !== null) {
-          for (let block = floorBlock(extent.first.getTime()); block + BLOCK_MS <= today.getTime(); block += BLOCK_MS) await this.mergeBlock(trx, block);
+          for (let block = floorBlock(extent.first.getTime()); block + BLOCK_MS <= today.getTime(); block += BLOCK_MS) await this.merge(trx, DAY, BLOCK, block);
         }
         this.logger.log(`summarized ${units} days of rollups for vendor comparisons`);
       } else if (state.checkpoint !== null) {
         const hours = await this.summaries.hoursTouched(trx, state.position!, state.checkpoint);
-        for (const group of groupByDay(hours)) await this.summaries.summarize(trx, 60, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
+        for (const group of groupByDay(hours)) await this.summaries.summarize(trx, HOUR, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
         // Day rows for days before today: those touched, and those that ended since the last refresh.
         const ended = state.summarizedDaysEnd === null ? [] : await this.summaries.daysWithHours(trx, state.summarizedDaysEnd, today);
         const days = [...hours.map((h) => ({ provider: h.provider, start: new Date(floorDay(h.start.getTime())) })), ...ended].filter((u) => u.start < today);
-        for (const group of groupByDay(days)) await this.summaries.summarize(trx, 1440, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
+        for (const day of new Set(days.map((d) => d.start.getTime()))) await this.merge(trx, HOUR, DAY, day);
         // Blocks that ended by today: those with a day touched, and those that ended since the last refresh.
         const blocks = new Set(days.map((d) => floorBlock(d.start.getTime())));
         if (state.summarizedDaysEnd !== null) {
           for (let block = floorBlock(state.summarizedDaysEnd.getTime()); block + BLOCK_MS <= today.getTime(); block += BLOCK_MS) blocks.add(block);
         }
-        for (const block of blocks) if (block + BLOCK_MS <= today.getTime()) await this.mergeBlock(trx, block);
+        for (const block of blocks) if (block + BLOCK_MS <= today.getTime()) await this.merge(trx, DAY, BLOCK, block);
         units = hours.length + days.length + blocks.size;
       }
       await this.summaries.saveState(trx, { position: state.checkpoint, rollupsTable: state.currentRollupsTable, summarizedDaysEnd: today });
@@ -87,16 +87,16 @@ export class VendorSummaryService {
     return { units, summarizedDaysEnd: today };
   }
 
-  /** A ten-day block's rows, merged from its day rows (every series). */
-  private async mergeBlock(db: Database, block: number): Promise<void> {
+  /** The rows of one coarse span (a day, a block) starting at `start`, merged from its finer rows, for every series. */
+  private async merge(db: Database, fine: SummarySpan, coarse: SummarySpan, start: number): Promise<void> {
     const merged = new Map<string, { platform: string; acc: WindowAccumulator }>();
-    for (const row of await this.summaries.days(db, new Date(block), new Date(block + BLOCK_MS))) {
+    for (const row of await this.summaries.rowsOf(db, fine, new Date(start), new Date(start + coarse * 60_000))) {
       const key = `${row.platform}\u0000${row.provider}\u0000${row.model}`;
       let entry = merged.get(key);
       if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
       entry.acc.addRow(row);
     }
-    await this.summaries.write(db, BLOCK, new Date(block), [...merged.values()].map(({ platform, acc }) => ({
+    await this.summaries.write(db, coarse, new Date(start), [...merged.values()].map(({ platform, acc }) => ({
       platform, provider: acc.provider, model: acc.model!, successes: acc.counts.successes, errors: acc.counts.errors, timeouts: acc.counts.timeouts,
       rate_limited: acc.counts.rateLimited, client_errors: acc.counts.clientErrors, latency_sketch: acc.latency.toBytes(), ttft_sketch: acc.ttft.toBytes(),
       minute_mix: acc.mix.toBytes(),
