@@ -30,6 +30,7 @@ function groupByDay(units: readonly SummaryUnit[]): { day: Date; units: SummaryU
 @Injectable()
 export class VendorSummaryService {
   private readonly logger = new Logger(VendorSummaryService.name);
+  private inFlight: Promise<{ units: number; summarizedDaysEnd: Date | null }> | null = null;
 
   constructor(
     @InjectDatabase() private readonly db: Database,
@@ -41,6 +42,20 @@ export class VendorSummaryService {
    * where day (and block) rows end now.
    */
   async refresh(now = Date.now()): Promise<{ units: number; summarizedDaysEnd: Date | null }> {
+    // One refresh at a time per process, so waiting callers never hold more than one pooled
+    // connection; a caller arriving during one waits for it, then runs its own (to see what was
+    // projected since that one began).
+    while (this.inFlight !== null) await this.inFlight.catch(() => undefined);
+    const run = this.refreshOnce(now);
+    this.inFlight = run;
+    try {
+      return await run;
+    } finally {
+      if (this.inFlight === run) this.inFlight = null;
+    }
+  }
+
+  private async refreshOnce(now: number): Promise<{ units: number; summarizedDaysEnd: Date | null }> {
     const today = new Date(Math.floor(now / DAY_MS) * DAY_MS);
     const quick = await this.summaries.state(this.db, false);
     if (this.current(quick, today)) return { units: 0, summarizedDaysEnd: quick.summarizedDaysEnd };
@@ -105,6 +120,7 @@ export class VendorSummaryService {
 
   @Interval('vendor-summaries', 5_000)
   async scheduled(): Promise<void> {
+    if (this.inFlight !== null) return;
     try {
       await this.refresh();
     } catch (error) {
