@@ -3,7 +3,18 @@
  * the service answers. Written independently of libs/domain and libs/reporting on purpose;
  * outages come from the brute-force reading of §4–5 in ./brute-force.
  */
-import { bruteForceOutages, RawEvent } from './brute-force';
+import { bruteForceOutages, ExpectedOutage, RawEvent } from './brute-force';
+
+/** Outages per (events, model, policy): the brute force is slow, and many queries share them. */
+const outageCache = new WeakMap<readonly VendorEvent[], Map<string, ExpectedOutage[]>>();
+function modelOutages(allEvents: readonly VendorEvent[], provider: string, model: string, policy: BrutePolicy): ExpectedOutage[] {
+  let cache = outageCache.get(allEvents);
+  if (cache === undefined) outageCache.set(allEvents, (cache = new Map()));
+  const key = JSON.stringify([provider, model, policy]);
+  let outages = cache.get(key);
+  if (outages === undefined) cache.set(key, (outages = bruteForceOutages(allEvents.filter((e) => e.provider === provider && e.model === model), policy)));
+  return outages;
+}
 
 export interface BrutePolicy {
   minSamples: number;
@@ -75,9 +86,7 @@ export function bruteForceComparison(
   const outagesOf = new Map<string, number[]>();
   for (const key of new Set(traffic.map((e) => `${e.provider}/${e.model}`))) {
     const [provider, model] = key.split('/') as [string, string];
-    const policy = policyOf(provider, model);
-    const series = allEvents.filter((e) => e.provider === provider && e.model === model);
-    const durations = bruteForceOutages(series, policy)
+    const durations = modelOutages(allEvents, provider, model, policyOf(provider, model))
       .filter((o) => o.platform === (query.platform ?? null))
       .filter((o) => Date.parse(o.start) >= query.from && Date.parse(o.start) < query.to)
       .map((o) => (Date.parse(o.end) - Date.parse(o.start)) / MINUTE);
