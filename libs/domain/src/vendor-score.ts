@@ -12,8 +12,8 @@ export interface VendorWindow {
   /** Minutes with enough requests to have a status (not no_data), and how many of those were operational. */
   minutesWithStatus: number;
   operationalMinutes: number;
-  /** Durations in minutes of the outages that start in the window. */
-  outageDurations: number[];
+  /** The outages that start in the window: how many, their whole durations summed, and the longest (minutes). */
+  outages: { count: number; minutes: number; longest: number };
   windowMinutes: number;
 }
 
@@ -40,8 +40,7 @@ export interface VendorScore {
 export function scoreVendors(windows: readonly VendorWindow[]): VendorScore[] {
   const scores = windows.map((w): VendorScore => {
     const eligible = eligibleOf(w.counts);
-    const outageMinutes = w.outageDurations.reduce((a, b) => a + b, 0);
-    const outages = w.outageDurations.length;
+    const { count: outages, minutes: outageMinutes, longest } = w.outages;
     return {
       provider: w.provider,
       model: w.model,
@@ -53,7 +52,7 @@ export function scoreVendors(windows: readonly VendorWindow[]): VendorScore[] {
       outageMinutes,
       mttrMinutes: outages === 0 ? null : outageMinutes / outages,
       mtbfMinutes: outages === 0 ? null : (w.windowMinutes - outageMinutes) / outages,
-      longestOutageMinutes: outages === 0 ? null : Math.max(...w.outageDurations),
+      longestOutageMinutes: outages === 0 ? null : longest,
       p50LatencyMs: w.latency.quantile(0.5),
       p95LatencyMs: w.latency.quantile(0.95),
       p99LatencyMs: w.latency.quantile(0.99),

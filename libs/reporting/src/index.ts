@@ -16,3 +16,4 @@ export { TrafficCache } from './traffic-cache';
 export type { SlaReportView } from './sla-report';
 export { VendorComparisonService } from './vendor-comparison.service';
 export type { ComparisonFilter } from './vendor-comparison.service';
+export { VendorSummaryService } from './vendor-summary.service';

@@ -10,8 +10,13 @@ import { StatementRepository } from './statement.repository';
 import { StatementService } from './statement.service';
 import { TrafficCache } from './traffic-cache';
 import { VendorComparisonService } from './vendor-comparison.service';
+import { VendorSummaryRepository } from './vendor-summary.repository';
+import { VendorSummaryService } from './vendor-summary.service';
 
-const providers = [ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService, StatementService, VendorComparisonService];
+const providers = [
+  ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService,
+  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryService,
+];
 
 /** Contracts, SLA reports, credits and statements, computed from the read models. */
 @Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })

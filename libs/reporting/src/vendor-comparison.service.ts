@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import {
-  addCounts, classifier, eligibleOf, failuresOf, LatencySketch, MINUTE_MS, minuteOf, NO_OUTCOMES, OutcomeCounts, scoreVendors, VendorScore,
-  VendorWindow,
-} from '@ledger/domain';
+import { classifier, MINUTE_MS, scoreVendors, VendorScore } from '@ledger/domain';
 import { Database, InjectDatabase } from '@ledger/database';
-import { DetectionPolicyRepository, MinuteRollupRepository, OutageRepository } from '@ledger/projections';
+import { DetectionPolicyRepository } from '@ledger/projections';
+import { VendorSummaryRepository, SeriesFilter } from './vendor-summary.repository';
+import { VendorSummaryService } from './vendor-summary.service';
+import { WindowAccumulator } from './vendor-window';
+import { planWindow } from './window-plan';
 
 export interface ComparisonFilter {
   from: Date;
@@ -17,80 +18,105 @@ export interface ComparisonFilter {
   providerRows?: boolean;
 }
 
-interface Accumulator {
-  provider: string;
-  model: string | null;
-  counts: OutcomeCounts;
-  latency: LatencySketch;
-  ttft: LatencySketch;
-  perMinute: Map<number, OutcomeCounts>;
-  outageDurations: number[];
-}
+const ALL = '';
 
-/** Vendor reliability comparison (DOMAIN §7), from the rollups and outage read models. */
+/**
+ * Vendor reliability comparison (DOMAIN §7). The window is taken in whole minutes: those whose
+ * start lies in [from, to). Its whole ten-day blocks, days and hours are read from the
+ * pre-merged vendor_summaries (brought up to the projection's checkpoint first), the minutes at
+ * its ragged edges from minute_rollups, and outage totals from the outages read model; Node
+ * merges the sketches and judges each minute mix under the detection policy in force.
+ */
 @Injectable()
 export class VendorComparisonService {
   constructor(
     @InjectDatabase() private readonly db: Database,
-    private readonly rollups: MinuteRollupRepository,
-    private readonly outages: OutageRepository,
+    private readonly summaries: VendorSummaryRepository,
+    private readonly summarizer: VendorSummaryService,
     private readonly policies: DetectionPolicyRepository,
   ) {}
 
   async compare(filter: ComparisonFilter): Promise<VendorScore[]> {
-    const providers = filter.providers && filter.providers.length > 0 ? new Set(filter.providers) : null;
-    const models = filter.models && filter.models.length > 0 ? new Set(filter.models) : null;
-    const wanted = (provider: string, model: string) => (providers === null || providers.has(provider)) && (models === null || models.has(model));
-    const [rows, outages, policies] = await Promise.all([
-      this.rollups.range(this.db, { from: filter.from, to: filter.to, platform: filter.platform }),
-      this.outages.search(this.db, { from: filter.from, to: filter.to, platform: filter.platform }),
+    const series: SeriesFilter = {
+      platform: filter.platform ?? ALL,
+      providers: filter.providers && filter.providers.length > 0 ? [...filter.providers] : null,
+      models: filter.models && filter.models.length > 0 ? [...filter.models] : null,
+      providerRows: filter.providerRows ?? false,
+    };
+    const first = Math.ceil(filter.from.getTime() / MINUTE_MS);
+    const end = Math.ceil(filter.to.getTime() / MINUTE_MS);
+    const { summarizedDaysEnd } = await this.summarizer.refresh();
+    const plan = planWindow(first, end, summarizedDaysEnd === null ? null : summarizedDaysEnd.getTime() / MINUTE_MS);
+    const subset = series.providerRows && series.models !== null;
+    // In parallel on the pool. Summary rows are never removed but by a complete rebuild, which
+    // commits at once, so the rows up to summarizedDaysEnd are there whatever commits meanwhile.
+    const [summaries, edges, outages, providerMix, policies] = await Promise.all([
+      this.summaries.read(this.db, series, plan.spans),
+      this.summaries.edges(this.db, series, plan.minutes),
+      this.summaries.outageTotals(this.db, series, [first, end]),
+      // Provider rows over a subset of models: their minutes summed over just those models.
+      subset ? this.summaries.providerMinuteMix(this.db, series, [first, end]) : [],
       this.policies.load(this.db),
     ]);
+    const read = { summaries, edges, outages, providerMix, policies };
 
-    const modelRows = new Map<string, Accumulator>();
-    const providerRows = new Map<string, Accumulator>();
-    const accumulate = (map: Map<string, Accumulator>, key: string, provider: string, model: string | null) => {
-      let acc = map.get(key);
-      if (acc === undefined) {
-        acc = { provider, model, counts: NO_OUTCOMES, latency: new LatencySketch(), ttft: new LatencySketch(), perMinute: new Map(), outageDurations: [] };
-        map.set(key, acc);
-      }
+    const models = new Map<string, WindowAccumulator>();
+    const providers = new Map<string, WindowAccumulator>();
+    const modelRow = (provider: string, model: string) => {
+      const key = `${provider}\u0000${model}`;
+      let acc = models.get(key);
+      if (acc === undefined) models.set(key, (acc = new WindowAccumulator(provider, model)));
       return acc;
     };
-    for (const r of rows) {
-      if (!wanted(r.provider, r.model)) continue;
-      const targets = [accumulate(modelRows, `${r.provider}\u0000${r.model}`, r.provider, r.model)];
-      if (filter.providerRows) targets.push(accumulate(providerRows, r.provider, r.provider, null));
+    const providerRow = (provider: string) => {
+      let acc = providers.get(provider);
+      if (acc === undefined) providers.set(provider, (acc = new WindowAccumulator(provider, null)));
+      return acc;
+    };
+
+    for (const row of read.summaries) {
+      const targets = row.model === ALL ? [providerRow(row.provider)] : [modelRow(row.provider, row.model)];
+      // Over a subset of models, provider rows add up their model rows (minutes come from providerMix).
+      if (subset && row.model !== ALL) targets.push(providerRow(row.provider));
+      targets.forEach((acc, i) => {
+        acc.addCounts(row);
+        acc.latency.addBytes(row.latency_sketch);
+        acc.ttft.addBytes(row.ttft_sketch);
+        if (i === 0) acc.mix.addBytes(row.minute_mix);
+      });
+    }
+
+    // Edge minutes: each series' minute is the sum of its rollups (platforms, and models for provider rows).
+    const minuteSums = new Map<WindowAccumulator, Map<number, { f: number; e: number }>>();
+    for (const row of read.edges) {
+      const targets = [modelRow(row.provider, row.model), ...(series.providerRows ? [providerRow(row.provider)] : [])];
       for (const acc of targets) {
-        acc.counts = addCounts(acc.counts, r.counts);
-        acc.latency.merge(r.latency);
-        acc.ttft.merge(r.ttft);
-        acc.perMinute.set(r.minute, addCounts(acc.perMinute.get(r.minute) ?? NO_OUTCOMES, r.counts));
+        acc.addCounts(row);
+        acc.latency.addPairs(row.latency_sketch);
+        acc.ttft.addPairs(row.ttft_sketch);
+        if (acc.model === null && subset) continue;
+        let perMinute = minuteSums.get(acc);
+        if (perMinute === undefined) minuteSums.set(acc, (perMinute = new Map()));
+        const sum = perMinute.get(row.minute) ?? { f: 0, e: 0 };
+        sum.f += row.errors + row.timeouts;
+        sum.e += row.successes + row.errors + row.timeouts;
+        perMinute.set(row.minute, sum);
       }
     }
-    // Outages that start in the window count, with their whole duration.
-    const from = minuteOf(filter.from.getTime());
-    const to = filter.to.getTime() / MINUTE_MS;
-    for (const o of outages) {
-      if (o.start < from || o.start >= to || !wanted(o.provider, o.model)) continue;
-      accumulate(modelRows, `${o.provider}\u0000${o.model}`, o.provider, o.model).outageDurations.push(o.end - o.start);
-      if (filter.providerRows) accumulate(providerRows, o.provider, o.provider, null).outageDurations.push(o.end - o.start);
+    for (const [acc, perMinute] of minuteSums) for (const { f, e } of perMinute.values()) acc.mix.add(f, e, 1);
+    for (const m of read.providerMix) providerRow(m.provider).mix.add(m.f, m.e, m.n);
+
+    for (const o of read.outages) {
+      // An outage starts with a bad minute in the window, so its model has a row already.
+      modelRow(o.provider, o.model).addOutages(o);
+      if (series.providerRows) providerRow(o.provider).addOutages(o);
     }
 
     const windowMinutes = (filter.to.getTime() - filter.from.getTime()) / MINUTE_MS;
-    const toWindow = (acc: Accumulator): VendorWindow => {
-      const classify = classifier(acc.model === null ? policies.forProvider(acc.provider) : policies.forModel(acc.provider, acc.model));
-      let minutesWithStatus = 0;
-      let operationalMinutes = 0;
-      for (const counts of acc.perMinute.values()) {
-        const status = classify.status(failuresOf(counts), eligibleOf(counts));
-        if (status === 'no_data') continue;
-        minutesWithStatus += 1;
-        if (status === 'operational') operationalMinutes += 1;
-      }
-      return { ...acc, minutesWithStatus, operationalMinutes, windowMinutes };
-    };
-    const scored = scoreVendors([...modelRows.values()].map(toWindow));
-    return filter.providerRows ? [...scored, ...scoreVendors([...providerRows.values()].map(toWindow))] : scored;
+    const scoredModels = scoreVendors(
+      [...models.values()].map((acc) => acc.toWindow(classifier(read.policies.forModel(acc.provider, acc.model!)), windowMinutes)),
+    );
+    if (!series.providerRows) return scoredModels;
+    return [...scoredModels, ...scoreVendors([...providers.values()].map((acc) => acc.toWindow(classifier(read.policies.forProvider(acc.provider)), windowMinutes)))];
   }
 }

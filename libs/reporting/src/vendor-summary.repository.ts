@@ -1,0 +1,283 @@
+import { Injectable } from '@nestjs/common';
+import { Kysely, sql } from 'kysely';
+import type { DB } from '@ledger/database';
+import { HOUR } from './window-plan';
+
+/** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
+export interface SummaryUnit {
+  provider: string;
+  start: Date;
+}
+
+export interface SummaryState {
+  /** The timeline checkpoint the summaries reflect; null before the first refresh. */
+  position: { transactionId: bigint; globalPosition: bigint } | null;
+  rollupsTable: number | null;
+  /** Day rows exist for every UTC day before this (with data). */
+  summarizedDaysEnd: Date | null;
+}
+
+/** A summary row as the comparison reads it: counts, sketches and minute mix as stored. */
+export interface SummaryRow {
+  provider: string;
+  /** '' for all of the provider's models. */
+  model: string;
+  successes: number;
+  errors: number;
+  timeouts: number;
+  rate_limited: number;
+  client_errors: number;
+  latency_sketch: Buffer;
+  ttft_sketch: Buffer;
+  minute_mix: Buffer;
+}
+
+/** A minute rollup read for a window's ragged edges (or a provider row over chosen models). */
+export interface EdgeRow {
+  provider: string;
+  model: string;
+  minute: number;
+  successes: number;
+  errors: number;
+  timeouts: number;
+  rate_limited: number;
+  client_errors: number;
+  latency_sketch: number[];
+  ttft_sketch: number[];
+}
+
+export interface OutageTotals {
+  provider: string;
+  model: string;
+  count: number;
+  minutes: number;
+  longest: number;
+}
+
+/** Which series a comparison reads: one platform ('' = all), optional providers and models. */
+export interface SeriesFilter {
+  platform: string;
+  providers: readonly string[] | null;
+  models: readonly string[] | null;
+  /** Also the provider-wide rows (model ''). */
+  providerRows: boolean;
+}
+
+/** Minute ranges [from, to) as minute indexes since the epoch. */
+export type MinuteRange = readonly [number, number];
+
+const toDate = (minute: number) => new Date(minute * 60_000);
+
+/**
+ * The vendor_summaries read model (see its migration): pre-merged hours and days of the minute
+ * rollups per series, and the reads the vendor comparison makes. Summing stays in Postgres;
+ * sketches and minute mixes travel as compact int4 bytes.
+ */
+@Injectable()
+export class VendorSummaryRepository {
+  /** The state and the timeline checkpoint now, and the oid of the minute_rollups table in use. */
+  async state(db: Kysely<DB>, lock: boolean): Promise<SummaryState & { checkpoint: { transactionId: bigint; globalPosition: bigint } | null; currentRollupsTable: number }> {
+    const { rows } = await sql<{
+      transaction_id: bigint | null; global_position: bigint | null; rollups_table: number | null; summarized_days_end: Date | null;
+      checkpoint_tx: bigint | null; checkpoint_pos: bigint | null; current_table: number;
+    }>`
+      SELECT s.transaction_id, s.global_position, s.rollups_table::int AS rollups_table, s.summarized_days_end,
+             c.transaction_id AS checkpoint_tx, c.global_position AS checkpoint_pos, 'minute_rollups'::regclass::oid::int AS current_table
+      FROM vendor_summary_state s LEFT JOIN projection_checkpoints c ON c.name = 'timeline'
+      ${lock ? sql`FOR UPDATE OF s` : sql``}`.execute(db);
+    const r = rows[0]!;
+    return {
+      position: r.transaction_id === null || r.global_position === null ? null : { transactionId: r.transaction_id, globalPosition: r.global_position },
+      rollupsTable: r.rollups_table,
+      summarizedDaysEnd: r.summarized_days_end,
+      checkpoint: r.checkpoint_tx === null || r.checkpoint_pos === null ? null : { transactionId: r.checkpoint_tx, globalPosition: r.checkpoint_pos },
+      currentRollupsTable: r.current_table,
+    };
+  }
+
+  async saveState(db: Kysely<DB>, state: SummaryState): Promise<void> {
+    await sql`
+      UPDATE vendor_summary_state SET transaction_id = ${state.position?.transactionId.toString() ?? null}::xid8,
+        global_position = ${state.position?.globalPosition.toString() ?? null}::bigint, rollups_table = ${state.rollupsTable}::oid,
+        summarized_days_end = ${state.summarizedDaysEnd}`.execute(db);
+  }
+
+  async clear(db: Kysely<DB>): Promise<void> {
+    await sql`DELETE FROM vendor_summaries`.execute(db);
+  }
+
+  /** The first and last minute with rollups (null when there are none). */
+  async extent(db: Kysely<DB>): Promise<{ first: Date; last: Date } | null> {
+    const { rows } = await sql<{ first: Date | null; last: Date | null }>`SELECT min(minute) AS first, max(minute) AS last FROM minute_rollups`.execute(db);
+    const r = rows[0]!;
+    return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
+  }
+
+  /** The provider-hours of the events folded after `after` up to `upTo` (the log's commit order). */
+  async hoursTouched(db: Kysely<DB>, after: { transactionId: bigint; globalPosition: bigint }, upTo: { transactionId: bigint; globalPosition: bigint }): Promise<SummaryUnit[]> {
+    const { rows } = await sql<SummaryUnit>`
+      SELECT DISTINCT provider, date_trunc('hour', occurred_at, 'UTC') AS start FROM outcome_events
+      WHERE (transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)
+        AND (transaction_id, global_position) <= (${upTo.transactionId.toString()}::xid8, ${upTo.globalPosition.toString()}::bigint)
+      ORDER BY 2, 1`.execute(db);
+    return rows;
+  }
+
+  /** Provider-days with hour rows in [from, to) (days that ended since the last refresh). */
+  async daysWithHours(db: Kysely<DB>, from: Date, to: Date): Promise<SummaryUnit[]> {
+    const { rows } = await sql<SummaryUnit>`
+      SELECT DISTINCT provider, date_trunc('day', start_minute, 'UTC') AS start FROM vendor_summaries
+      WHERE platform = '' AND span_minutes = ${HOUR} AND model = '' AND start_minute >= ${from} AND start_minute < ${to}`.execute(db);
+    return rows;
+  }
+
+  /**
+   * (Re)computes the summary rows of one span (hours or days) in [from, to) from minute_rollups
+   * — of every provider, or only of these units — for every series: each model on each platform
+   * and over all platforms, and the provider's models together on each platform and over all
+   * platforms. Minutes are summed per series first, so each minute's (failures, eligible) is that
+   * series' own. Callers keep [from, to) short: it bounds the scan of minute_rollups.
+   */
+  async summarize(db: Kysely<DB>, spanMinutes: 60 | 1440, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
+    const unit = spanMinutes === HOUR ? 'hour' : 'day';
+    const only = units === 'all' ? sql`` : sql`
+      AND (m.provider, date_trunc(${unit}, m.minute, 'UTC')) IN (
+        SELECT * FROM unnest(${units.map((u) => u.provider)}::text[], ${units.map((u) => u.start.toISOString())}::timestamptz[]))`;
+    await sql`
+      WITH r AS (
+        SELECT m.*, date_trunc(${unit}, m.minute, 'UTC') AS start FROM minute_rollups m
+        WHERE m.minute >= ${range.from} AND m.minute < ${range.to} ${only}
+      ),
+      per_minute AS (
+        SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start,
+               sum(successes) AS s, sum(errors) AS e, sum(timeouts) AS t, sum(rate_limited) AS rl, sum(client_errors) AS ce
+        FROM r
+        GROUP BY GROUPING SETS ((provider, start, minute, model, platform), (provider, start, minute, model), (provider, start, minute, platform), (provider, start, minute))
+      ),
+      mix AS (
+        SELECT provider, model, platform, start, sum(s) AS s, sum(e) AS e, sum(t) AS t, sum(rl) AS rl, sum(ce) AS ce,
+               coalesce(string_agg(int4send(f::int) || int4send(el::int) || int4send(n::int), ''::bytea ORDER BY f, el) FILTER (WHERE el > 0), ''::bytea) AS minute_mix
+        FROM (SELECT provider, model, platform, start, e + t AS f, s + e + t AS el, count(*) AS n, sum(s) AS s, sum(e) AS e, sum(t) AS t, sum(rl) AS rl, sum(ce) AS ce
+              FROM per_minute GROUP BY provider, model, platform, start, e + t, s + e + t) AS by_mix
+        GROUP BY provider, model, platform, start
+      ),
+      buckets AS (
+        SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start, kind, b, sum(c) AS c
+        FROM r CROSS JOIN LATERAL (
+          SELECT 1 AS kind, r.latency_sketch[i] AS b, r.latency_sketch[i + 1] AS c FROM generate_series(1, cardinality(r.latency_sketch), 2) AS i
+          UNION ALL
+          SELECT 2, r.ttft_sketch[i], r.ttft_sketch[i + 1] FROM generate_series(1, cardinality(r.ttft_sketch), 2) AS i
+        ) AS p
+        GROUP BY GROUPING SETS ((provider, start, kind, b, model, platform), (provider, start, kind, b, model), (provider, start, kind, b, platform), (provider, start, kind, b))
+      ),
+      sketches AS (
+        SELECT provider, model, platform, start,
+               coalesce(string_agg(int4send(b) || int4send(c::int), ''::bytea ORDER BY b) FILTER (WHERE kind = 1), ''::bytea) AS latency,
+               coalesce(string_agg(int4send(b) || int4send(c::int), ''::bytea ORDER BY b) FILTER (WHERE kind = 2), ''::bytea) AS ttft
+        FROM buckets GROUP BY provider, model, platform, start
+      )
+      INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
+                                    latency_sketch, ttft_sketch, minute_mix)
+      SELECT mix.platform, ${spanMinutes}::int, mix.start, mix.provider, mix.model, mix.s, mix.e, mix.t, mix.rl, mix.ce,
+             coalesce(sk.latency, ''::bytea), coalesce(sk.ttft, ''::bytea), mix.minute_mix
+      FROM mix LEFT JOIN sketches sk USING (provider, model, platform, start)
+      ON CONFLICT (platform, span_minutes, start_minute, provider, model) DO UPDATE SET
+        successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, rate_limited = EXCLUDED.rate_limited,
+        client_errors = EXCLUDED.client_errors, latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch,
+        minute_mix = EXCLUDED.minute_mix`.execute(db);
+  }
+
+  /** Summary rows of the chosen series for these spans (each a list of minute ranges of whole spans). */
+  async read(db: Kysely<DB>, filter: SeriesFilter, spans: readonly { span: number; ranges: readonly MinuteRange[] }[]): Promise<SummaryRow[]> {
+    const within = spans.flatMap(({ span, ranges }) =>
+      ranges.map((r) => sql`(span_minutes = ${span} AND start_minute >= ${toDate(r[0])} AND start_minute < ${toDate(r[1])})`));
+    if (within.length === 0) return [];
+    const { rows } = await sql<SummaryRow>`
+      SELECT provider, model, successes::float8 AS successes, errors::float8 AS errors, timeouts::float8 AS timeouts,
+             rate_limited::float8 AS rate_limited, client_errors::float8 AS client_errors, latency_sketch, ttft_sketch, minute_mix
+      FROM vendor_summaries
+      WHERE platform = ${filter.platform} AND (${sql.join(within, sql` OR `)}) AND ${seriesCondition(filter)}`.execute(db);
+    return rows;
+  }
+
+  /** Every row of one span starting in [from, to), of every series (to merge into a coarser span). */
+  async rowsOf(db: Kysely<DB>, spanMinutes: number, from: Date, to: Date): Promise<(SummaryRow & { platform: string })[]> {
+    const { rows } = await sql<SummaryRow & { platform: string }>`
+      SELECT platform, provider, model, successes::float8 AS successes, errors::float8 AS errors, timeouts::float8 AS timeouts,
+             rate_limited::float8 AS rate_limited, client_errors::float8 AS client_errors, latency_sketch, ttft_sketch, minute_mix
+      FROM vendor_summaries WHERE span_minutes = ${spanMinutes} AND start_minute >= ${from} AND start_minute < ${to}`.execute(db);
+    return rows;
+  }
+
+  /** Writes whole summary rows of one span and start (merged in Node from finer ones). */
+  async write(db: Kysely<DB>, spanMinutes: number, start: Date, rows: readonly (SummaryRow & { platform: string })[]): Promise<void> {
+    if (rows.length === 0) return;
+    await sql`
+      INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
+                                    latency_sketch, ttft_sketch, minute_mix)
+      SELECT platform, ${spanMinutes}::int, ${start}, provider, model, s, e, t, rl, ce, l, tt, mm
+      FROM unnest(${rows.map((r) => r.platform)}::text[], ${rows.map((r) => r.provider)}::text[], ${rows.map((r) => r.model)}::text[],
+                  ${rows.map((r) => r.successes)}::bigint[], ${rows.map((r) => r.errors)}::bigint[], ${rows.map((r) => r.timeouts)}::bigint[],
+                  ${rows.map((r) => r.rate_limited)}::bigint[], ${rows.map((r) => r.client_errors)}::bigint[],
+                  ${rows.map((r) => r.latency_sketch)}::bytea[], ${rows.map((r) => r.ttft_sketch)}::bytea[], ${rows.map((r) => r.minute_mix)}::bytea[])
+        AS u(platform, provider, model, s, e, t, rl, ce, l, tt, mm)
+      ON CONFLICT (platform, span_minutes, start_minute, provider, model) DO UPDATE SET
+        successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, rate_limited = EXCLUDED.rate_limited,
+        client_errors = EXCLUDED.client_errors, latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch,
+        minute_mix = EXCLUDED.minute_mix`.execute(db);
+  }
+
+  /** Minute rollups of the chosen models in the ragged edges of a window (each a range of minutes). */
+  async edges(db: Kysely<DB>, filter: SeriesFilter, ranges: readonly MinuteRange[]): Promise<EdgeRow[]> {
+    if (ranges.length === 0) return [];
+    const within = sql.join(ranges.map((r) => sql`(minute >= ${toDate(r[0])} AND minute < ${toDate(r[1])})`), sql` OR `);
+    const { rows } = await sql<EdgeRow>`
+      SELECT provider, model, (extract(epoch FROM minute) / 60)::int AS minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch
+      FROM minute_rollups
+      WHERE (${within}) ${filter.platform === '' ? sql`` : sql`AND platform = ${filter.platform}`} ${modelCondition(filter)}`.execute(db);
+    return rows;
+  }
+
+  /**
+   * For provider rows over chosen models: each provider's (failures, eligible) per minute of the
+   * window summed over those models, counted per distinct pair.
+   */
+  async providerMinuteMix(db: Kysely<DB>, filter: SeriesFilter, range: MinuteRange): Promise<{ provider: string; f: number; e: number; n: number }[]> {
+    const { rows } = await sql<{ provider: string; f: number; e: number; n: number }>`
+      SELECT provider, f::float8 AS f, e::float8 AS e, count(*)::int AS n
+      FROM (SELECT provider, sum(errors + timeouts) AS f, sum(successes + errors + timeouts) AS e
+            FROM minute_rollups
+            WHERE minute >= ${toDate(range[0])} AND minute < ${toDate(range[1])}
+              ${filter.platform === '' ? sql`` : sql`AND platform = ${filter.platform}`} ${modelCondition(filter)}
+            GROUP BY provider, minute) AS per_minute
+      WHERE e > 0
+      GROUP BY 1, 2, 3`.execute(db);
+    return rows;
+  }
+
+  /** Count, total and longest duration (minutes) of each model's outages starting in [from, to). */
+  async outageTotals(db: Kysely<DB>, filter: SeriesFilter, range: MinuteRange): Promise<OutageTotals[]> {
+    const { rows } = await sql<OutageTotals>`
+      SELECT provider, model, count(*)::int AS count,
+             sum(extract(epoch FROM end_minute - start_minute) / 60)::float8 AS minutes,
+             max(extract(epoch FROM end_minute - start_minute) / 60)::float8 AS longest
+      FROM outages
+      WHERE platform = ${filter.platform} AND start_minute >= ${toDate(range[0])} AND start_minute < ${toDate(range[1])} ${modelCondition(filter)}
+      GROUP BY provider, model`.execute(db);
+    return rows;
+  }
+}
+
+function modelCondition(filter: SeriesFilter) {
+  const providers = filter.providers ? sql`AND provider = ANY(${[...filter.providers]}::text[])` : sql``;
+  const models = filter.models ? sql`AND model = ANY(${[...filter.models]}::text[])` : sql``;
+  return sql`${providers} ${models}`;
+}
+
+/** Model rows of the chosen models, and provider rows (model '') when wanted and no model subset is chosen. */
+function seriesCondition(filter: SeriesFilter) {
+  const providers = filter.providers ? sql`provider = ANY(${[...filter.providers]}::text[])` : sql`true`;
+  const modelRows = filter.models ? sql`model = ANY(${[...filter.models]}::text[])` : sql`model <> ''`;
+  const providerRows = filter.providerRows && filter.models === null ? sql`OR model = ''` : sql``;
+  return sql`${providers} AND (${modelRows} ${providerRows})`;
+}

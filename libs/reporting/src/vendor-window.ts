@@ -1,0 +1,137 @@
+import { Classifier, LatencySketch, OutcomeCounts, VendorWindow, ZERO_BUCKET } from '@ledger/domain';
+
+/**
+ * Sketch buckets as a dense array while many pieces are merged (adding two numbers per pair
+ * beats map look-ups when thousands of day and hour sketches meet). Latencies fit an int4, so
+ * buckets run from the zero bucket to ⌈ln(2³¹) / ln γ⌉ ≈ 1,075.
+ */
+const BUCKET_OFFSET = -ZERO_BUCKET;
+const BUCKET_SLOTS = 1_200;
+
+export class DenseSketch {
+  private readonly counts = new Float64Array(BUCKET_SLOTS);
+
+  /** Stored summary form: big-endian int4 pairs (bucket, count). */
+  addBytes(bytes: Buffer): void {
+    for (let i = 0; i + 8 <= bytes.length; i += 8) this.add(bytes.readInt32BE(i), bytes.readInt32BE(i + 4));
+  }
+
+  /** Rollup form: [bucket, count, bucket, count, …]. */
+  addPairs(pairs: readonly number[]): void {
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.add(pairs[i]!, pairs[i + 1]!);
+  }
+
+  /** The stored summary form, by bucket. */
+  toBytes(): Buffer {
+    const pairs: number[] = [];
+    this.counts.forEach((count, slot) => {
+      if (count > 0) pairs.push(slot - BUCKET_OFFSET, count);
+    });
+    const bytes = Buffer.alloc(pairs.length * 4);
+    pairs.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
+    return bytes;
+  }
+
+  toSketch(): LatencySketch {
+    const sketch = new LatencySketch();
+    this.counts.forEach((count, slot) => {
+      if (count > 0) sketch.addToBucket(slot - BUCKET_OFFSET, count);
+    });
+    return sketch;
+  }
+
+  private add(bucket: number, count: number): void {
+    const slot = bucket + BUCKET_OFFSET;
+    if (slot < 0 || slot >= BUCKET_SLOTS) throw new Error(`latency sketch bucket ${bucket} is out of range`);
+    this.counts[slot] = this.counts[slot]! + count;
+  }
+}
+
+/** How many minutes had each (failures, eligible): enough to judge minute statuses under any policy. */
+export class MinuteMix {
+  /** eligible → failures → minutes. */
+  private readonly byEligible = new Map<number, Map<number, number>>();
+
+  add(failures: number, eligible: number, minutes: number): void {
+    if (eligible <= 0) return;
+    let byFailures = this.byEligible.get(eligible);
+    if (byFailures === undefined) this.byEligible.set(eligible, (byFailures = new Map()));
+    byFailures.set(failures, (byFailures.get(failures) ?? 0) + minutes);
+  }
+
+  /** Stored summary form: big-endian int4 triples (failures, eligible, minutes). */
+  addBytes(bytes: Buffer): void {
+    for (let i = 0; i + 12 <= bytes.length; i += 12) this.add(bytes.readInt32BE(i), bytes.readInt32BE(i + 4), bytes.readInt32BE(i + 8));
+  }
+
+  /** The stored summary form. */
+  toBytes(): Buffer {
+    const triples: number[] = [];
+    for (const [eligible, byFailures] of this.byEligible) for (const [failures, minutes] of byFailures) triples.push(failures, eligible, minutes);
+    const bytes = Buffer.alloc(triples.length * 4);
+    triples.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
+    return bytes;
+  }
+
+  /** Minutes with a status (not no_data) and, of those, operational ones. */
+  judge(classify: Classifier): { minutesWithStatus: number; operationalMinutes: number } {
+    let minutesWithStatus = 0;
+    let operationalMinutes = 0;
+    for (const [eligible, byFailures] of this.byEligible) {
+      for (const [failures, minutes] of byFailures) {
+        const status = classify.status(failures, eligible);
+        if (status === 'no_data') continue;
+        minutesWithStatus += minutes;
+        if (status === 'operational') operationalMinutes += minutes;
+      }
+    }
+    return { minutesWithStatus, operationalMinutes };
+  }
+}
+
+/** One comparison row being put together from summary rows, edge minutes and outage totals. */
+export class WindowAccumulator {
+  readonly counts: OutcomeCounts = { successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 };
+  readonly latency = new DenseSketch();
+  readonly ttft = new DenseSketch();
+  readonly mix = new MinuteMix();
+  outages = { count: 0, minutes: 0, longest: 0 };
+
+  constructor(
+    readonly provider: string,
+    readonly model: string | null,
+  ) {}
+
+  addCounts(c: { successes: number; errors: number; timeouts: number; rate_limited: number; client_errors: number }): void {
+    this.counts.successes += c.successes;
+    this.counts.errors += c.errors;
+    this.counts.timeouts += c.timeouts;
+    this.counts.rateLimited += c.rate_limited;
+    this.counts.clientErrors += c.client_errors;
+  }
+
+  /** A stored summary row: counts, sketches and minute mix. */
+  addRow(row: { successes: number; errors: number; timeouts: number; rate_limited: number; client_errors: number; latency_sketch: Buffer; ttft_sketch: Buffer; minute_mix: Buffer }): void {
+    this.addCounts(row);
+    this.latency.addBytes(row.latency_sketch);
+    this.ttft.addBytes(row.ttft_sketch);
+    this.mix.addBytes(row.minute_mix);
+  }
+
+  addOutages(o: { count: number; minutes: number; longest: number }): void {
+    this.outages = { count: this.outages.count + o.count, minutes: this.outages.minutes + o.minutes, longest: Math.max(this.outages.longest, o.longest) };
+  }
+
+  toWindow(classify: Classifier, windowMinutes: number): VendorWindow {
+    return {
+      provider: this.provider,
+      model: this.model,
+      counts: { ...this.counts },
+      latency: this.latency.toSketch(),
+      ttft: this.ttft.toSketch(),
+      ...this.mix.judge(classify),
+      outages: this.outages,
+      windowMinutes,
+    };
+  }
+}
