@@ -17,3 +17,5 @@ export type { SlaReportView } from './sla-report';
 export { VendorComparisonService } from './vendor-comparison.service';
 export type { ComparisonFilter } from './vendor-comparison.service';
 export { VendorSummaryService } from './vendor-summary.service';
+export { VendorSummaryRepository } from './vendor-summary.repository';
+export type { DailyModelTotals } from './vendor-summary.repository';

@@ -54,6 +54,15 @@ export interface OutageTotals {
   longest: number;
 }
 
+/** One model's requests on one UTC day (days since the epoch), over all platforms. */
+export interface DailyModelTotals {
+  provider: string;
+  model: string;
+  day: number;
+  successes: number;
+  failures: number;
+}
+
 /** Which series a comparison reads: one platform ('' = all), optional providers and models. */
 export interface SeriesFilter {
   platform: string;
@@ -121,6 +130,17 @@ export class VendorSummaryRepository {
         AND (transaction_id, global_position) <= (${upTo.transactionId.toString()}::xid8, ${upTo.globalPosition.toString()}::bigint)
       ORDER BY 2, 1`.execute(db);
     return rows;
+  }
+
+  /** Each model's successes and failures (errors + timeouts) per UTC day over all platforms, from the hour rows in [from, to). */
+  async dailyModelTotals(db: Kysely<DB>, from: Date, to: Date): Promise<DailyModelTotals[]> {
+    const { rows } = await sql<{ provider: string; model: string; day: number; successes: string; failures: string }>`
+      SELECT provider, model, floor(extract(epoch FROM start_minute) / 86400)::int AS day,
+             sum(successes)::text AS successes, sum(errors + timeouts)::text AS failures
+      FROM vendor_summaries
+      WHERE platform = '' AND span_minutes = ${HOUR} AND model <> '' AND start_minute >= ${from} AND start_minute < ${to}
+      GROUP BY 1, 2, 3`.execute(db);
+    return rows.map((r) => ({ provider: r.provider, model: r.model, day: r.day, successes: Number(r.successes), failures: Number(r.failures) }));
   }
 
   /** Provider-days with hour rows in [from, to) (days that ended since the last refresh). */

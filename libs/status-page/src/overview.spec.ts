@@ -1,6 +1,5 @@
 import type { ModelStatusView } from '@ledger/projections';
-import { buildOverview, HISTORY_DAYS, ModelOutageSpan } from './overview';
-import { DAY_MS } from './status-history.repository';
+import { buildOverview, DAY_MS, HISTORY_DAYS, ModelOutageSpan } from './overview';
 
 const JUNE_7 = Date.UTC(2026, 5, 7) / DAY_MS;
 const asOf = (JUNE_7 + 23) * DAY_MS; // end of 29 June

@@ -1,6 +1,8 @@
 import { MINUTE_MS, MinuteStatus, worse } from '@ledger/domain';
 import type { IncidentView, ModelStatusView } from '@ledger/projections';
-import { DAY_MS, ModelDay } from './status-history.repository';
+import type { DailyModelTotals } from '@ledger/reporting';
+
+export const DAY_MS = 86_400_000;
 
 /** How many days the status strips cover. */
 export const HISTORY_DAYS = 90;
@@ -67,7 +69,7 @@ export interface ModelOutageSpan {
 
 export interface OverviewInput {
   asOf: number;
-  days: readonly ModelDay[];
+  days: readonly DailyModelTotals[];
   outages: readonly ModelOutageSpan[];
   live: readonly ModelStatusView[];
   incidents: readonly IncidentView[];
@@ -85,7 +87,7 @@ export function buildOverview(input: OverviewInput): StatusOverview {
   const asOfMinute = Math.floor(input.asOf / MINUTE_MS);
   const key = (provider: string, model: string) => `${provider}\u0000${model}`;
 
-  const models = new Map<string, { provider: string; model: string; live: ModelStatusView | null; days: Map<number, ModelDay>; outages: ModelOutageSpan[] }>();
+  const models = new Map<string, { provider: string; model: string; live: ModelStatusView | null; days: Map<number, DailyModelTotals>; outages: ModelOutageSpan[] }>();
   const entry = (provider: string, model: string) => {
     let e = models.get(key(provider, model));
     if (e === undefined) models.set(key(provider, model), (e = { provider, model, live: null, days: new Map(), outages: [] }));

@@ -11,7 +11,7 @@ import { loginPage, page } from './render/layout';
 import { overviewPage } from './render/overview.page';
 import { SESSION_COOKIE, STATUS_PAGE_MODE, StatusPageMode } from './status-access';
 import { StatusPageService } from './status-page.service';
-import { DAY_MS } from './status-history.repository';
+import { DAY_MS } from './overview';
 
 const MAX_COMPARE_DAYS = 400;
 const DEFAULT_COMPARE_DAYS = 30;

@@ -2,7 +2,6 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { STATUS_PAGE_MODE, StatusPageMode } from './status-access';
-import { StatusHistoryRepository } from './status-history.repository';
 import { StatusPageController } from './status-page.controller';
 import { StatusPageService } from './status-page.service';
 
@@ -14,7 +13,7 @@ export class StatusPageModule {
       module: StatusPageModule,
       imports: [ProjectionsModule, ReportingModule],
       controllers: [StatusPageController],
-      providers: [{ provide: STATUS_PAGE_MODE, useValue: options.mode }, StatusHistoryRepository, StatusPageService],
+      providers: [{ provide: STATUS_PAGE_MODE, useValue: options.mode }, StatusPageService],
     };
   }
 }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database, InjectDatabase } from '@ledger/database';
 import { TimelineQueries } from '@ledger/projections';
-import { VendorComparisonService } from '@ledger/reporting';
+import { VendorComparisonService, VendorSummaryRepository, VendorSummaryService } from '@ledger/reporting';
 import type { VendorScore } from '@ledger/domain';
-import { buildOverview, HISTORY_DAYS, lastDayOf, StatusOverview } from './overview';
-import { DAY_MS, StatusHistoryRepository } from './status-history.repository';
+import { buildOverview, DAY_MS, HISTORY_DAYS, lastDayOf, StatusOverview } from './overview';
 
 const INCIDENT_DAYS = 30;
 /** Pages are rebuilt at most this often per instant shown: the 90-day sums are the costly part. */
@@ -25,7 +24,8 @@ export class StatusPageService {
 
   constructor(
     @InjectDatabase() private readonly db: Database,
-    private readonly history: StatusHistoryRepository,
+    private readonly summaries: VendorSummaryRepository,
+    private readonly summarizer: VendorSummaryService,
     private readonly timeline: TimelineQueries,
     private readonly comparison: VendorComparisonService,
   ) {}
@@ -35,8 +35,11 @@ export class StatusPageService {
     return this.cached(`overview:${asOf}`, async () => {
       const historyStart = new Date((lastDayOf(asOf) - HISTORY_DAYS + 1) * DAY_MS);
       const to = new Date(asOf);
+      // The daily bars come from the vendor comparison's hour summaries (a few thousand rows for
+      // 90 days), brought up to the projection first.
+      await this.summarizer.refresh();
       const [days, outages, live, incidents] = await Promise.all([
-        this.history.modelDays(this.db, historyStart, to),
+        this.summaries.dailyModelTotals(this.db, historyStart, to),
         this.timeline.outagesIn({ from: historyStart, to }, asOf),
         this.timeline.providerStatus({}, asOf),
         this.timeline.incidentsIn({ from: new Date(asOf - INCIDENT_DAYS * DAY_MS), to }, asOf),

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { MINUTE_MS, MinuteStatus } from '@ledger/domain';
-import { DAY_MS } from '../status-history.repository';
+import { DAY_MS } from '../overview';
 
 export const STATUS_LABEL: Record<MinuteStatus, string> = {
   operational: 'Operational',

@@ -1,6 +1,5 @@
 import type { IncidentView } from '@ledger/projections';
-import { buildOverview } from '../overview';
-import { DAY_MS } from '../status-history.repository';
+import { buildOverview, DAY_MS } from '../overview';
 import { describeDay, dayStrip } from './charts';
 import { overviewPage } from './overview.page';
 
