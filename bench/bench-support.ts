@@ -1,8 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
+import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 
 /** Whether nothing listens on a loopback port now. */
 export function portIsFree(port: number): Promise<boolean> {
@@ -160,67 +162,20 @@ export function spawnBenchService(options: { databaseUrl: string; port: number; 
   return { child, url: `http://127.0.0.1:${options.port}`, output };
 }
 
-/** 5 providers × 6 models, as the projections benchmark uses them. */
-export const BENCH_CATALOGUE: Record<string, string[]> = {
-  anthropic: ['claude-opus-4-7', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'claude-opus-4-1', 'claude-sonnet-4-5', 'claude-3-7-sonnet'],
-  openai: ['gpt-5', 'gpt-5-mini', 'o4-mini', 'gpt-4.1', 'gpt-5-nano', 'gpt-4o'],
-  google: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-3-pro', 'gemini-2.5-flash-lite', 'gemini-2.0-flash', 'gemma-3-27b'],
-  mistral: ['mistral-large-2', 'codestral-2', 'mistral-medium-3', 'mistral-small-3', 'devstral-medium', 'magistral-medium'],
-  deepseek: ['deepseek-v3.2', 'deepseek-r1', 'deepseek-v3.1', 'deepseek-coder-v2', 'deepseek-v3', 'deepseek-r1-distill'],
-};
-
-const uniformSql = (seed: number) => `((hashint8extended(i, ${seed}) & 4503599627370495)::float8 / 4503599627370496)`;
-/** One chunk of a synthetic log, computed by Postgres from the row number alone (deterministic). */
-const SYNTHETIC_LOG_SQL = `
-INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome, http_status, error_code, latency_ms, ttft_ms)
-SELECT platform, 'e' || i, provider, model, ts, oc::outcome,
-  CASE oc WHEN 'success' THEN 200 WHEN 'error' THEN (ARRAY[500, 502, 503, 529])[1 + floor(u4 * 4)::int]
-          WHEN 'rate_limited' THEN 429 WHEN 'client_error' THEN 400 END,
-  CASE oc WHEN 'error' THEN 'api_error' WHEN 'timeout' THEN 'timeout' WHEN 'rate_limited' THEN 'rate_limit_error'
-          WHEN 'client_error' THEN 'invalid_request_error' END,
-  lat, CASE WHEN oc = 'success' AND u6 < 0.8 THEN greatest(1, round(lat * (0.08 + 0.375 * u6))::int) END
-FROM (
-  SELECT *, CASE oc WHEN 'success' THEN least(600000, greatest(40, round(exp(ln(1500) + 0.8 * sqrt(-2 * ln(1 - u4)) * cos(2 * pi() * u5)))))::int
-                    WHEN 'error' THEN round(200 + u4 * 8000)::int WHEN 'timeout' THEN 30000 + 30000 * floor(u4 * 4)::int
-                    WHEN 'rate_limited' THEN round(30 + u4 * 400)::int ELSE round(20 + u4 * 300)::int END AS lat
-  FROM (
-    SELECT *, CASE WHEN burst AND u3 < 0.45 THEN 'error' WHEN burst AND u3 < 0.5 THEN 'timeout'
-                   WHEN u3 < 0.970 THEN 'success' WHEN u3 < 0.974 THEN 'error' WHEN u3 < 0.975 THEN 'timeout'
-                   WHEN u3 < 0.990 THEN 'rate_limited' ELSE 'client_error' END AS oc
-    FROM (
-      SELECT i, ts, u3, u4, u5, u6, ($5::text[])[mi] AS provider, ($6::text[])[mi] AS model,
-             ($7::text[])[1 + floor(u2 * cardinality($7::text[]))::int] AS platform,
-             (hashint8extended(floor(extract(epoch FROM ts) / 3600)::bigint * 64 + mi, 7) & 1023) < $9::int AS burst
-      FROM (
-        SELECT i, $1::timestamptz + (i * $2::float8) * interval '1 millisecond' AS ts,
-               ($4::int[])[1 + floor(${uniformSql(1)} * cardinality($4::int[]))::int] AS mi,
-               ${uniformSql(2)} AS u2, ${uniformSql(3)} AS u3, ${uniformSql(4)} AS u4, ${uniformSql(5)} AS u5, ${uniformSql(6)} AS u6
-        FROM generate_series($3::bigint, $8::bigint) AS i
-      ) a
-    ) b
-  ) c
-) d`;
-
 /**
- * Writes a synthetic log straight into outcome_events with SQL, in chunks: `events` events
- * evenly spread over [start, end), 30 models of 5 providers with Zipf-like traffic, 3 platforms
- * (60/30/10), ~97 % success, and error bursts (50 % failures) in ~1 % of each model's hours.
+ * A throwaway embedded Postgres in a temp folder, on the first free port from `firstPort`
+ * (startEmbeddedPostgres would reuse a cluster already answering on the port).
  */
-export async function writeSyntheticLog(
-  client: pg.Client,
-  options: { events: number; start: number; end: number; chunk?: number; onChunk?: (written: number) => void },
-): Promise<void> {
-  const models = Object.entries(BENCH_CATALOGUE).flatMap(([provider, names]) => names.map((model) => ({ provider, model })));
-  // Interleave providers in rank order so every provider has a busy model.
-  const ranked = [0, 1, 2, 3, 4, 5].flatMap((r) => [0, 1, 2, 3, 4].map((p) => models[p * 6 + r]!));
-  const modelSlots = ranked.flatMap((_, rank) => Array<number>(Math.max(1, Math.round(200 / (rank + 1) ** 0.8))).fill(rank + 1));
-  const platformSlots = [...Array<string>(6).fill('acme'), ...Array<string>(3).fill('globex'), 'initech'];
-  const burstPer1024 = 10;
-  const chunk = options.chunk ?? 500_000;
-  for (let lo = 1; lo <= options.events; lo += chunk) {
-    const hi = Math.min(options.events, lo + chunk - 1);
-    await client.query(SYNTHETIC_LOG_SQL, [new Date(options.start), (options.end - options.start) / options.events, lo, modelSlots,
-      ranked.map((m) => m.provider), ranked.map((m) => m.model), platformSlots, hi, burstPer1024]);
-    options.onChunk?.(hi);
+export async function startThrowawayPostgres(name: string, firstPort: number, log: (line: string) => void): Promise<{ postgres: RunningPostgres; dataDir: string }> {
+  let port = firstPort;
+  while (!(await portIsFree(port))) if (++port > firstPort + 50) throw new Error(`no free port in ${firstPort}..${firstPort + 50}`);
+  const dataDir = await mkdtemp(join(os.tmpdir(), `sla-ledger-bench-${name}-`));
+  try {
+    await chmod(dataDir, 0o755);
+    log(`starting a throwaway embedded Postgres on 127.0.0.1:${port} in ${dataDir}`);
+    return { postgres: await withTimeout(startEmbeddedPostgres({ dataDir, port }), 120_000, 'starting Postgres'), dataDir };
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   }
 }

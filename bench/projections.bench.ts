@@ -22,26 +22,19 @@
  * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss),
  * BENCH_LOG_DAYS (30: fewer days make a denser log), BENCH_REPLAY_ONLY=1 (stop after (a)).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdtemp } from 'node:fs/promises';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { createDatabase, Database, migrateToLatest, RunningPostgres } from '@ledger/database';
 import { RebuildPhase, rebuildTimeline } from '@ledger/projections';
-import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
-import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './projections-log';
-
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be a number in [${min}, ${max}]`);
-  return value;
-}
+import {
+  BenchService, benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
+  startThrowawayPostgres, withTimeout,
+} from './bench-support';
+import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './synthetic-log';
 
 const EVENTS = Math.floor(envNumber('BENCH_EVENTS', 5_000_000, 1_000, 100_000_000));
 const LAG_RATE = Math.floor(envNumber('BENCH_LAG_RATE', 10_000, 10, 100_000));
@@ -51,7 +44,6 @@ const WARMUP_QUERIES = 20;
 const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55434, 1, 65535));
 const EXTERNAL_DATABASE_URL = process.env.DATABASE_URL || undefined;
 const STRICT = process.env.BENCH_STRICT === '1';
-const HOST = '127.0.0.1';
 const REBUILD_BATCH = 250_000;
 const GEN_CHUNK = 500_000;
 const LOG_DAYS = envNumber('BENCH_LOG_DAYS', 30, 1, 365);
@@ -69,63 +61,6 @@ const r1 = (n: number) => Math.round(n * 10) / 10;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
 // ───────────────────────────── helpers ─────────────────────────────
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-
-async function freePort(): Promise<number> {
-  for (let port = 20_000 + Math.floor(Math.random() * 20_000); ; port++) if (await portIsFree(port)) return port;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-interface Service { child: ChildProcess; url: string; output: string[] }
-
-function spawnService(databaseUrl: string, port: number, adminKey: string): Service {
-  const main = join(__dirname, '../apps/api/src/main.js');
-  if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('BENCH_')) delete env[name];
-  Object.assign(env, { DATABASE_URL: databaseUrl, PORT: String(port), HOST, ADMIN_API_KEY: adminKey, ROLE: 'all', LOG_LEVEL: 'warn' });
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '')) {
-      output.push(line);
-      if (output.length > 200) output.shift();
-      process.stderr.write(`[service] ${line}\n`);
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return { child, url: `http://${HOST}:${port}`, output };
-}
-
-
-
-async function graphql<T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await response.text();
-  const body = JSON.parse(text) as { data?: T; errors?: unknown[] };
-  if (response.status !== 200 || body.errors !== undefined || body.data === undefined) throw new Error(`GraphQL HTTP ${response.status}: ${text.slice(0, 500)}`);
-  return body.data;
-}
 
 const OUTAGES_QUERY = `query ($from: DateTime!, $to: DateTime!, $provider: String, $model: String) {
   outages(from: $from, to: $to, provider: $provider, model: $model) {
@@ -310,7 +245,7 @@ async function lagPhase(url: string, adminKey: string, token: string, databaseUr
 
 // ───────────────────────────── main ─────────────────────────────
 
-const cleanup: { service: Service | null; postgres: RunningPostgres | null; tempDir: string | null; clients: pg.Client[]; db: Database | null } =
+const cleanup: { service: BenchService | null; postgres: RunningPostgres | null; tempDir: string | null; clients: pg.Client[]; db: Database | null } =
   { service: null, postgres: null, tempDir: null, clients: [], db: null };
 let cleanedUp = false;
 
@@ -338,13 +273,7 @@ async function main(): Promise<number> {
   if (EXTERNAL_DATABASE_URL !== undefined) {
     databaseUrl = EXTERNAL_DATABASE_URL;
   } else {
-    let port = PG_PORT;
-    // startEmbeddedPostgres reuses a cluster already answering on the port: make sure it is ours.
-    while (!(await portIsFree(port))) if (++port > PG_PORT + 50) throw new Error(`no free port in ${PG_PORT}..${PG_PORT + 50}`);
-    cleanup.tempDir = await mkdtemp(join(os.tmpdir(), 'sla-ledger-bench-proj-'));
-    await chmod(cleanup.tempDir, 0o755);
-    log(`starting a throwaway embedded Postgres on ${HOST}:${port} in ${cleanup.tempDir}`);
-    cleanup.postgres = await withTimeout(startEmbeddedPostgres({ dataDir: cleanup.tempDir, port }), 120_000, 'starting Postgres');
+    ({ postgres: cleanup.postgres, dataDir: cleanup.tempDir } = await startThrowawayPostgres('proj', PG_PORT, log));
     databaseUrl = cleanup.postgres.url;
   }
   const db = (cleanup.db = createDatabase({ url: databaseUrl, poolSize: 4, applicationName: 'bench-projections' }));
@@ -437,7 +366,7 @@ async function main(): Promise<number> {
 
   // ── the service; (c) queries ──
   const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
-  const service = (cleanup.service = spawnService(databaseUrl, await freePort(), adminKey));
+  const service = (cleanup.service = spawnBenchService({ databaseUrl, port: await freePort(), adminKey, role: 'all', log }));
   await waitUntilReady(service, 90_000);
   log(`service ready at ${service.url} (ROLE=all)`);
   log(`(c) ${QUERIES} sequential requests per query after ${WARMUP_QUERIES} warm-up`);

@@ -17,17 +17,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { chmod, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { createDatabase, migrateToLatest, RunningPostgres } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
 import {
-  BenchService, benchGraphql, envNumber, freePort, percentile, portIsFree, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
-  withTimeout, writeSyntheticLog,
+  BenchService, benchGraphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
+  startThrowawayPostgres, withTimeout,
 } from './bench-support';
+import { generateLog } from './synthetic-log';
 
 const EVENTS = Math.floor(envNumber('BENCH_EVENTS', 5_000_000, 1_000, 100_000_000));
 const QUERIES = Math.floor(envNumber('BENCH_QUERIES', 60, 1, 10_000));
@@ -86,13 +85,7 @@ async function main(): Promise<number> {
   if (EXTERNAL_DATABASE_URL !== undefined) {
     databaseUrl = EXTERNAL_DATABASE_URL;
   } else {
-    let port = PG_PORT;
-    // startEmbeddedPostgres reuses a cluster already answering on the port: make sure it is ours.
-    while (!(await portIsFree(port))) if (++port > PG_PORT + 50) throw new Error(`no free port in ${PG_PORT}..${PG_PORT + 50}`);
-    cleanup.tempDir = await mkdtemp(join(os.tmpdir(), 'sla-ledger-bench-vendor-'));
-    await chmod(cleanup.tempDir, 0o755);
-    log(`starting a throwaway embedded Postgres on 127.0.0.1:${port} in ${cleanup.tempDir}`);
-    cleanup.postgres = await withTimeout(startEmbeddedPostgres({ dataDir: cleanup.tempDir, port }), 120_000, 'starting Postgres');
+    ({ postgres: cleanup.postgres, dataDir: cleanup.tempDir } = await startThrowawayPostgres('vendor', PG_PORT, log));
     databaseUrl = cleanup.postgres.url;
   }
   const db = createDatabase({ url: databaseUrl, poolSize: 4, applicationName: 'bench-vendor' });
@@ -107,8 +100,8 @@ async function main(): Promise<number> {
   const to = Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS;
   const from = to - DAYS * 86_400_000;
   const genStart = performance.now();
-  await withTimeout(writeSyntheticLog(client, {
-    events: EVENTS, start: from, end: to,
+  await withTimeout(generateLog(client, {
+    events: EVENTS, start: new Date(from), end: new Date(to), chunk: 500_000,
     onChunk: (written) => log(`generated ${fmtInt(written)} / ${fmtInt(EVENTS)} events (${secs(performance.now() - genStart)} s)`),
   }), 1_800_000, 'generating the log');
   await client.query('VACUUM (ANALYZE) outcome_events');

@@ -3,22 +3,8 @@ import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
 import { CheckpointRepository, createTimelineProjection, TIMELINE_PROJECTION } from '@ledger/projections';
 import { outcomeEvent, outcomeEvents } from './support/events';
+import { rollupsVersusLog } from './support/rollups';
 import { ADMIN_KEY, startBuiltService, startTestService, TestService, waitForProjections } from './support/test-service';
-
-/** Rollup counts and raw-log counts per (provider, model, platform, minute), as comparable text. */
-async function rollupsVersusLog(db: Database) {
-  const rollups = await sql<{ key: string; n: number }>`
-    SELECT concat_ws('/', provider, model, platform, minute, 'success', successes, 'error', errors, 'timeout', timeouts,
-                     'rate_limited', rate_limited, 'client_error', client_errors) AS key
-    FROM minute_rollups ORDER BY 1`.execute(db);
-  const log = await sql<{ key: string }>`
-    SELECT concat_ws('/', provider, model, platform, date_trunc('minute', occurred_at),
-      'success', count(*) FILTER (WHERE outcome = 'success'), 'error', count(*) FILTER (WHERE outcome = 'error'),
-      'timeout', count(*) FILTER (WHERE outcome = 'timeout'), 'rate_limited', count(*) FILTER (WHERE outcome = 'rate_limited'),
-      'client_error', count(*) FILTER (WHERE outcome = 'client_error')) AS key
-    FROM outcome_events GROUP BY provider, model, platform, date_trunc('minute', occurred_at) ORDER BY 1`.execute(db);
-  return { rollups: rollups.rows.map((r) => r.key), log: log.rows.map((r) => r.key) };
-}
 
 describe('projection safety', () => {
   let service: TestService;
