@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
+import type pg from 'pg';
 import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 
 /** Whether nothing listens on a loopback port now. */
@@ -178,4 +180,21 @@ export async function startThrowawayPostgres(name: string, firstPort: number, lo
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * Waits until the worker's vendor summaries reach the timeline checkpoint — after a rebuild the
+ * worker summarizes every rollup again, minutes of work that compete with whatever is measured
+ * next — and returns how long that took (ms).
+ */
+export async function waitForVendorSummaries(client: pg.Client, timeoutMs = 1_800_000): Promise<number> {
+  const started = performance.now();
+  const summarized = async () => (await client.query<{ ok: boolean | null }>(
+    "SELECT s.transaction_id = c.transaction_id AND s.global_position = c.global_position AS ok FROM vendor_summary_state s, projection_checkpoints c WHERE c.name = 'timeline'",
+  )).rows[0]?.ok === true;
+  while (!(await summarized())) {
+    if (performance.now() - started > timeoutMs) throw new Error(`the worker did not summarize the rollups within ${timeoutMs / 60_000} minutes`);
+    await sleep(1_000);
+  }
+  return performance.now() - started;
 }

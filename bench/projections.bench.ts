@@ -32,7 +32,7 @@ import { createDatabase, Database, migrateToLatest, RunningPostgres } from '@led
 import { RebuildPhase, rebuildTimeline } from '@ledger/projections';
 import {
   BenchService, benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
-  startThrowawayPostgres, withTimeout,
+  startThrowawayPostgres, waitForVendorSummaries, withTimeout,
 } from './bench-support';
 import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './synthetic-log';
 
@@ -369,6 +369,10 @@ async function main(): Promise<number> {
   const service = (cleanup.service = spawnBenchService({ databaseUrl, port: await freePort(), adminKey, role: 'all', log }));
   await waitUntilReady(service, 90_000);
   log(`service ready at ${service.url} (ROLE=all)`);
+  // After a rebuild the worker summarizes every rollup again for vendor comparisons: steady
+  // state begins when it is done, so (b) and (c) are measured from then on.
+  const summarizeMs = await withTimeout(waitForVendorSummaries(admin), 1_800_000, 'the vendor summaries');
+  log(`the worker rebuilt the vendor summaries ${secs(summarizeMs)} s after the service was ready`);
   log(`(c) ${QUERIES} sequential requests per query after ${WARMUP_QUERIES} warm-up`);
   // The rebuild swaps in freshly filled tables: say whether the planner had statistics for them yet.
   const analyzed = (await admin.query<{ relname: string; ok: boolean }>(
@@ -409,13 +413,14 @@ async function main(): Promise<number> {
     logLine(logFacts, genMs, vacuumMs),
     '',
     ...replayLines,
+    `service    the worker then rebuilt the vendor summaries in ${secs(summarizeMs)} s after start; (b) and (c) are measured after that (steady state)`,
     `(b) lag under ${fmtInt(LAG_RATE)} events/s for ${LAG_SECONDS} s: ${lag.batches} batches of ${fmtInt(lag.batchSize)}, achieved ${fmtInt(lag.rate)} events/s over ${lag.seconds.toFixed(1)} s` +
       (lag.behind > 0 ? ` (${lag.behind} batches sent > 100 ms late)` : ''),
     `    commit → visible: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms (min ${lag.min.toFixed(0)})   target p99 ≤ ${fmtInt(TARGET.lagP99Ms)} ms   ${verdict(pass.lag)}`,
     `    (commit = POST answered 200; visible = first ${POLL_MS} ms checkpoint poll past the batch's last event: the checkpoint commits with the`,
     `     rollups minuteSeries reads, so it is the same moment; all ${fmtInt(lag.posted)} events checked present in minuteSeries afterwards)`,
     `(c) queries over HTTP POST /graphql, ${QUERIES} sequential after ${WARMUP_QUERIES} warm-up; service ROLE=all (worker idle)`,
-    `    first run right after the rebuild and service start (${analyzed} by autovacuum at that point)`,
+    `    first run right after the rebuild, service start and summaries (${analyzed} by autovacuum at that point)`,
     `    outages, one model, ${LOG_DAYS} days        ${q(queriesBefore.outages)}`,
     `    providerStatus, all models      ${q(queriesBefore.providerStatus)}`,
     `    after (b): outages              ${q(queriesAfter.outages)}`,

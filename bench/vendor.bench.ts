@@ -23,8 +23,8 @@ import pg from 'pg';
 import { createDatabase, migrateToLatest, RunningPostgres } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
 import {
-  BenchService, benchGraphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
-  startThrowawayPostgres, withTimeout,
+  BenchService, benchGraphql, envNumber, freePort, percentile, runBenchmark, spawnBenchService, stopService, waitUntilReady,
+  startThrowawayPostgres, waitForVendorSummaries, withTimeout,
 } from './bench-support';
 import { generateLog } from './synthetic-log';
 
@@ -139,15 +139,7 @@ async function main(): Promise<number> {
 
   // The worker summarizes the freshly rebuilt rollups in the background (a comparison asked
   // meanwhile waits for it): time that, then the first query on its own.
-  const summarizeStart = performance.now();
-  const summarized = async () => (await client.query<{ ok: boolean | null }>(
-    "SELECT s.transaction_id = c.transaction_id AND s.global_position = c.global_position AS ok FROM vendor_summary_state s, projection_checkpoints c WHERE c.name = 'timeline'",
-  )).rows[0]?.ok === true;
-  while (!(await summarized())) {
-    if (performance.now() - summarizeStart > 1_800_000) throw new Error('the worker did not summarize the rollups within 30 minutes');
-    await sleep(1_000);
-  }
-  const summarizeMs = performance.now() - summarizeStart;
+  const summarizeMs = await waitForVendorSummaries(client);
   const summaryRows = await count('SELECT count(*) AS n FROM vendor_summaries');
   log(`summaries built by the worker ${secs(summarizeMs)} s after the service was ready: ${fmtInt(summaryRows)} rows`);
   const coldStart = performance.now();
