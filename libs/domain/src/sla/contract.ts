@@ -100,6 +100,8 @@ export function contractTerms(input: ContractInput): ContractTerms {
     windowMinutes: input.policy.windowMinutes ?? 5,
   };
   decimalIn(policy.errorRateThreshold, 'policy.errorRateThreshold', problems, { min: 0, max: 1, minInclusive: false });
+  // Thresholds are compared as exact integer ratios (ratio.ts), which hold up to 9 decimals.
+  if (/\.\d{10,}$/.test(policy.errorRateThreshold)) problems.push('policy.errorRateThreshold may have at most 9 decimals');
   wholeIn(policy.minSamples, 'policy.minSamples', problems, 1, 1_000_000);
   wholeIn(policy.minConsecutiveMinutes, 'policy.minConsecutiveMinutes', problems, 1, 1_440);
   wholeIn(policy.windowMinutes, 'policy.windowMinutes', problems, 1, 1_440);

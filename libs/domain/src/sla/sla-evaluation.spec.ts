@@ -233,6 +233,7 @@ describe('contractTerms validation', () => {
     [{ creditTiers: [{ uptimeBelow: '99', creditPercent: '10' }, { uptimeBelow: '99.0', creditPercent: '20' }] }, 'share uptimeBelow'],
     [{ policy: { kind: 'UPTIME' } }, 'policy.kind must be one of'],
     [{ policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '1.5' } }, 'policy.errorRateThreshold must be in (0, 1]'],
+    [{ policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.0500000001' } }, 'policy.errorRateThreshold may have at most 9 decimals'],
     [{ effectiveTo: '2025-01-01T00:00:00Z' }, 'effectiveTo must be after effectiveFrom'],
   ])('refuses %p', (override, message) => {
     expect(() => contractTerms({ ...valid, ...(override as Partial<ContractInput>) })).toThrow(message);
