@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -197,4 +197,35 @@ export async function waitForVendorSummaries(client: pg.Client, timeoutMs = 1_80
     await sleep(1_000);
   }
   return performance.now() - started;
+}
+
+/**
+ * What a benchmark has started, released once on the way out (`run`); if the process exits
+ * abruptly, the service child is killed and the temp folder removed all the same.
+ */
+export class BenchCleanup {
+  service: BenchService | null = null;
+  postgres: RunningPostgres | null = null;
+  tempDir: string | null = null;
+  readonly clients: pg.Client[] = [];
+  db: { destroy(): Promise<void> } | null = null;
+  private done = false;
+
+  constructor(private readonly log: (line: string) => void) {
+    process.on('exit', () => {
+      const child = this.service?.child;
+      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+    });
+  }
+
+  readonly run = async (): Promise<void> => {
+    if (this.done) return;
+    this.done = true;
+    for (const client of this.clients) await client.end().catch(() => undefined);
+    if (this.db) await this.db.destroy().catch(() => undefined);
+    if (this.service) await stopService(this.service, this.log).catch(() => undefined);
+    if (this.postgres) await withTimeout(this.postgres.stop(), 30_000, 'stopping Postgres').catch((e: Error) => this.log(e.message));
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  };
 }

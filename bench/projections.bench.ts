@@ -23,16 +23,17 @@
  * BENCH_LOG_DAYS (30: fewer days make a denser log), BENCH_REPLAY_ONLY=1 (stop after (a)).
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createDatabase, Database, migrateToLatest, RunningPostgres } from '@ledger/database';
+import { createDatabase, migrateToLatest } from '@ledger/database';
 import { RebuildPhase, rebuildTimeline } from '@ledger/projections';
 import {
-  BenchService, benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
+  benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
   startThrowawayPostgres, waitForVendorSummaries, withTimeout,
+  BenchCleanup,
 } from './bench-support';
 import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './synthetic-log';
 
@@ -245,25 +246,7 @@ async function lagPhase(url: string, adminKey: string, token: string, databaseUr
 
 // ───────────────────────────── main ─────────────────────────────
 
-const cleanup: { service: BenchService | null; postgres: RunningPostgres | null; tempDir: string | null; clients: pg.Client[]; db: Database | null } =
-  { service: null, postgres: null, tempDir: null, clients: [], db: null };
-let cleanedUp = false;
-
-async function cleanUp(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const client of cleanup.clients) await client.end().catch(() => undefined);
-  if (cleanup.db) await cleanup.db.destroy().catch(() => undefined);
-  if (cleanup.service) await stopService(cleanup.service, log).catch(() => undefined);
-  if (cleanup.postgres) await withTimeout(cleanup.postgres.stop(), 30_000, 'stopping Postgres').catch((e: Error) => log(e.message));
-  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
-}
-
-process.on('exit', () => {
-  const child = cleanup.service?.child;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
-});
+const cleanup = new BenchCleanup(log);
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
@@ -447,4 +430,4 @@ async function main(): Promise<number> {
   return STRICT && !Object.values(pass).every(Boolean) ? 1 : 0;
 }
 
-runBenchmark({ main, cleanUp, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });
+runBenchmark({ main, cleanUp: cleanup.run, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });

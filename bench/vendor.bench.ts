@@ -16,15 +16,15 @@
  * BENCH_STRICT=1 (exit 1 when the p95 target is missed).
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { createDatabase, migrateToLatest, RunningPostgres } from '@ledger/database';
+import { createDatabase, migrateToLatest } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
 import {
-  BenchService, benchGraphql, envNumber, freePort, percentile, runBenchmark, spawnBenchService, stopService, waitUntilReady,
+  benchGraphql, envNumber, freePort, percentile, runBenchmark, spawnBenchService, stopService, waitUntilReady,
   startThrowawayPostgres, waitForVendorSummaries, withTimeout,
+  BenchCleanup,
 } from './bench-support';
 import { generateLog } from './synthetic-log';
 
@@ -59,24 +59,7 @@ const VARIANTS: Variant[] = [
   { name: 'one platform (acme), 30 models', platform: 'acme', providerRows: false },
 ];
 
-const cleanup: { service: BenchService | null; postgres: RunningPostgres | null; tempDir: string | null; client: pg.Client | null } =
-  { service: null, postgres: null, tempDir: null, client: null };
-let cleanedUp = false;
-
-async function cleanUp(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  if (cleanup.client) await cleanup.client.end().catch(() => undefined);
-  if (cleanup.service) await stopService(cleanup.service, log).catch(() => undefined);
-  if (cleanup.postgres) await withTimeout(cleanup.postgres.stop(), 30_000, 'stopping Postgres').catch((e: Error) => log(e.message));
-  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
-}
-
-process.on('exit', () => {
-  const child = cleanup.service?.child;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
-});
+const cleanup = new BenchCleanup(log);
 
 async function main(): Promise<number> {
   const startedAt = performance.now();
@@ -90,7 +73,8 @@ async function main(): Promise<number> {
   }
   const db = createDatabase({ url: databaseUrl, poolSize: 4, applicationName: 'bench-vendor' });
   await migrateToLatest(db);
-  const client = (cleanup.client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-vendor-admin' }));
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-vendor-admin' });
+  cleanup.clients.push(client);
   await client.connect();
   const count = async (text: string, values: unknown[] = []) => Number((await client.query<{ n: string }>(text, values)).rows[0]?.n ?? 0);
   if ((await count('SELECT count(*) AS n FROM outcome_events')) > 0) throw new Error('the database already holds outcome events: use an empty one');
@@ -193,4 +177,4 @@ async function main(): Promise<number> {
   return STRICT && !pass ? 1 : 0;
 }
 
-runBenchmark({ main, cleanUp, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });
+runBenchmark({ main, cleanUp: cleanup.run, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import type { DB } from '@ledger/database';
+import type { DB, MinuteRollupRow } from '@ledger/database';
 import { HOUR } from './window-plan';
 
 /** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
@@ -33,18 +33,10 @@ export interface SummaryRow {
 }
 
 /** A minute rollup read for a window's ragged edges (or a provider row over chosen models). */
-export interface EdgeRow {
-  provider: string;
-  model: string;
+export type EdgeRow = Omit<MinuteRollupRow, 'platform' | 'minute'> & {
+  /** Minute index since the epoch. */
   minute: number;
-  successes: number;
-  errors: number;
-  timeouts: number;
-  rate_limited: number;
-  client_errors: number;
-  latency_sketch: number[];
-  ttft_sketch: number[];
-}
+};
 
 export interface OutageTotals {
   provider: string;
