@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
-import { createTimelineProjection, rebuildTimeline } from '@ledger/projections';
+import { bucketOf } from '@ledger/event-store';
+import { createTimelineProjection, rebuildTimeline, SketchBuckets } from '@ledger/projections';
 import { seedDayFile } from './support/seed-day';
 import { outcomeEvents } from './support/events';
 import { startTestService, TestService } from './support/test-service';
@@ -54,13 +55,25 @@ describe('rebuild', () => {
     const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'timeline_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
     const indexes = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages') ORDER BY indexname`.execute(db);
-    expect(indexes.rows.map((r) => r.indexname)).toEqual(['minute_rollups_by_minute', 'minute_rollups_by_platform', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey']);
+    expect(indexes.rows.map((r) => r.indexname)).toEqual(['minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey']);
 
     // The projection carries on from the rebuilt checkpoint: new events are folded once.
     await service.client.postEvents(notion, outcomeEvents('after-rebuild', 10));
     while ((await projection.step({ batchSize: 1_000, deriveOutages: true })).status === 'folded');
     const { rows: total } = await sql<{ n: bigint }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM minute_rollups`.execute(db);
     expect(Number(total[0]!.n)).toBe(9_250);
+  });
+
+  it('buckets latencies in Node exactly as Postgres does, so a replay can ship them raw', async () => {
+    const table = await SketchBuckets.load(db);
+    expect(table).not.toBeNull(); // else replays fall back to bucketing in Postgres
+    // Every bucket's first value and its neighbours, and random values over the whole int4 range.
+    const values = [...SketchBuckets.candidates(), ...Array.from({ length: 20_000 }, (_, i) => (i < 10_000 ? i : Math.floor(Math.random() * 2_147_483_647)))];
+    const { rows } = await sql<{ latency_ms: number; bucket: number }>`
+      SELECT latency_ms, ${bucketOf('latency_ms')} AS bucket FROM unnest(${values}::int4[]) AS v(latency_ms)`.execute(db);
+    expect(rows).toHaveLength(values.length);
+    const disagreeing = rows.filter((row) => table!.of(row.latency_ms) !== row.bucket);
+    expect(disagreeing).toEqual([]);
   });
 
   it('runs one rebuild at a time: a second one started meanwhile is refused and the first one swaps in whole', async () => {

@@ -45,8 +45,12 @@ export async function withRawClient<T>(db: Database, work: (client: pg.PoolClien
   if (pool === undefined) throw new Error('withRawClient needs a database created by createDatabase');
   const client = await pool.connect();
   try {
-    return await work(client);
-  } finally {
+    const result = await work(client);
     client.release();
+    return result;
+  } catch (error) {
+    // The connection may be mid-protocol (a COPY cut short): destroy it rather than reuse it.
+    client.release(error instanceof Error ? error : true);
+    throw error;
   }
 }

@@ -18,3 +18,4 @@ export { DetectionPolicyService } from './detection-policy.service';
 export type { PolicyChange } from './detection-policy.service';
 export { rebuildTimeline } from './timeline-rebuild';
 export type { RebuildProgress, RebuildPhase, RebuildOptions } from './timeline-rebuild';
+export { SketchBuckets } from './sketch-buckets';

@@ -1,11 +1,13 @@
 import { MINUTE_MS, OutcomeCounts } from '@ledger/domain';
+import type { SketchBuckets } from './sketch-buckets';
 
 /**
  * Folding the whole log in memory, for rebuilds: Postgres streams every event as a row of
- * binary COPY (platform, provider, model, occurred_at, outcome code, latency bucket, TTFT
- * bucket), and `LogFolder` folds the rows into one rollup per (series, minute) as they arrive.
- * The sketch buckets come from Postgres (the expression the incremental path uses), so both
- * paths bucket every value identically.
+ * binary COPY (platform, provider, model, occurred_at, outcome code, latency, TTFT), and
+ * `LogFolder` folds the rows into one rollup per (series, minute) as they arrive. Latencies
+ * come raw and are bucketed with a `SketchBuckets` table that agrees with the expression the
+ * incremental path uses in Postgres; without one, Postgres sends the buckets instead (only for
+ * successes). Either way both paths bucket every value identically.
  *
  * Why it looks like this: formatting timestamps and enums as text costs Postgres more than the
  * rest of the replay (binary sends a timestamp as 8 bytes); and millions of small objects and
@@ -16,6 +18,7 @@ import { MINUTE_MS, OutcomeCounts } from '@ledger/domain';
 
 /** Outcome codes of the replay query, in this order. */
 export const OUTCOME_CODES = ['success', 'error', 'timeout', 'rate_limited', 'client_error'] as const;
+const SUCCESS = OUTCOME_CODES.indexOf('success');
 
 /** One (platform, provider, model) met in the log. */
 export interface FoldedSeries {
@@ -35,6 +38,19 @@ const ROW_TAIL = 4 + 8 + 4 + 2 + 2 * (4 + 4);
 /** How much of the next chunk a row cut by a chunk boundary is first completed from. */
 const STITCH = 4_096;
 const NONE = -1;
+
+/** Whether buf[start, end) holds the bytes of `key`, compared four at a time. */
+function sameKey(key: DataView, buf: Buffer, view: DataView, start: number, end: number): boolean {
+  const length = end - start;
+  if (key.byteLength !== length) return false;
+  let j = 0;
+  for (; j + 4 <= length; j += 4) if (key.getInt32(j) !== view.getInt32(start + j)) return false;
+  for (; j < length; j++) if (key.getUint8(j) !== buf[start + j]) return false;
+  return true;
+}
+
+/** A power of two for `n` items, from 2¹⁶ up to 2²³. */
+const capacityFor = (n: number) => 2 ** Math.min(23, Math.max(16, Math.ceil(Math.log2(Math.max(1, n)))));
 
 function grow(array: Int32Array): Int32Array {
   const grown = new Int32Array(array.length * 2);
@@ -62,6 +78,22 @@ export class FoldedLog {
     const at = rollup * 5;
     const c = this.counts;
     return { successes: c[at]!, errors: c[at + 1]!, timeouts: c[at + 2]!, rateLimited: c[at + 3]!, clientErrors: c[at + 4]! };
+  }
+
+  /** Adds the rollup's counts to `counts`. */
+  addCountsTo(counts: OutcomeCounts, rollup: number): void {
+    const at = rollup * 5;
+    const c = this.counts;
+    counts.successes += c[at]!;
+    counts.errors += c[at + 1]!;
+    counts.timeouts += c[at + 2]!;
+    counts.rateLimited += c[at + 3]!;
+    counts.clientErrors += c[at + 4]!;
+  }
+
+  /** One of the rollup's counts, by outcome code (`OUTCOME_CODES` order). */
+  count(rollup: number, outcome: number): number {
+    return this.counts[rollup * 5 + outcome]!;
   }
 
   /** Whether the rollup has failures (errors or timeouts). */
@@ -122,27 +154,50 @@ export const newSketchScratch = (): SketchScratch => ({ buckets: new Int32Array(
 
 /** Folds the binary COPY stream of the replay query; feed it chunks, then call `finish`. */
 export class LogFolder {
+  /**
+   * `buckets`: the stream's latencies are raw values to bucket; null: they are buckets already.
+   * `expectedEvents`: about how many events will come, so that the arrays start at their size
+   * instead of growing (and rehashing) their way there.
+   */
+  constructor(private readonly buckets: SketchBuckets | null = null, expectedEvents = 0) {
+    // About two events per rollup and two sketch values per event, within reason.
+    const rollups = capacityFor(expectedEvents / 2);
+    const entries = capacityFor(expectedEvents * 2);
+    this.rollupSeries = new Int32Array(rollups);
+    this.rollupMinute = new Int32Array(rollups);
+    this.counts = new Int32Array(5 * rollups);
+    this.latencyHead = new Int32Array(rollups);
+    this.ttftHead = new Int32Array(rollups);
+    this.table = new Int32Array(2 * rollups);
+    this.bucket = new Int32Array(entries);
+    this.next = new Int32Array(entries);
+  }
+
   private pending: Buffer | null = null;
   private headerRead = false;
   private ended = false;
   private events = 0;
   private readonly seriesByHash = new Map<number, number>();
-  private readonly seriesKeys: Buffer[] = [];
+  private readonly seriesKeys: DataView[] = [];
+  // Each series' last minute met and its rollup: the log is mostly in time order, so an event
+  // often lands in its series' current minute and needs no hash lookup.
+  private readonly lastMinuteOfSeries: number[] = [];
+  private readonly lastRollupOfSeries: number[] = [];
   private readonly series: FoldedSeries[] = [];
   private readonly collisions = new Map<string, number>();
   // Rollups.
   private rollups = 0;
-  private rollupSeries: Int32Array = new Int32Array(1 << 16);
-  private rollupMinute: Int32Array = new Int32Array(1 << 16);
-  private counts: Int32Array = new Int32Array(5 << 16);
-  private latencyHead: Int32Array = new Int32Array(1 << 16);
-  private ttftHead: Int32Array = new Int32Array(1 << 16);
+  private rollupSeries: Int32Array;
+  private rollupMinute: Int32Array;
+  private counts: Int32Array;
+  private latencyHead: Int32Array;
+  private ttftHead: Int32Array;
   // Open-addressing hash of (series, minute) → rollup + 1 (0: empty).
-  private table: Int32Array = new Int32Array(1 << 17);
+  private table: Int32Array;
   // Sketch bucket entries, linked per rollup and sketch.
   private entries = 0;
-  private bucket: Int32Array = new Int32Array(1 << 17);
-  private next: Int32Array = new Int32Array(1 << 17);
+  private bucket: Int32Array;
+  private next: Int32Array;
 
   /** Events folded so far. */
   get eventCount(): number {
@@ -183,17 +238,18 @@ export class LogFolder {
       at = HEADER_LENGTH + extension;
       this.headerRead = true;
     }
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
     for (;;) {
-      const next = this.row(buf, at);
+      const next = this.row(buf, view, at);
       if (next < 0) return at;
       at = next;
     }
   }
 
   /** Folds the row at `at`; returns where the next one starts, or -1 when the row is not all there. */
-  private row(buf: Buffer, at: number): number {
+  private row(buf: Buffer, view: DataView, at: number): number {
     if (this.ended || at + 2 > buf.length) return -1;
-    const fields = buf.readInt16BE(at);
+    const fields = view.getInt16(at);
     if (fields === -1) {
       this.ended = true;
       return at + 2;
@@ -204,21 +260,26 @@ export class LogFolder {
     let p = keyStart;
     for (let f = 0; f < 3; f++) {
       if (p + 4 > buf.length) return -1;
-      p += 4 + buf.readInt32BE(p);
+      p += 4 + view.getInt32(p);
     }
     const keyEnd = p;
-    if (p + ROW_TAIL > buf.length && !this.tailComplete(buf, p)) return -1;
-    const micros = buf.readInt32BE(p + 4) * 4_294_967_296 + buf.readUInt32BE(p + 8);
+    if (p + ROW_TAIL > buf.length && !this.tailComplete(view, p)) return -1;
+    const micros = view.getInt32(p + 4) * 4_294_967_296 + view.getUint32(p + 8);
     p += 12;
-    const outcome = buf.readInt16BE(p + 4);
+    const outcome = view.getInt16(p + 4);
     p += 6;
-    const latency = buf.readInt32BE(p) === -1 ? null : buf.readInt32BE(p + 4);
+    let latency = view.getInt32(p) === -1 ? null : view.getInt32(p + 4);
     p += latency === null ? 4 : 8;
-    const ttft = buf.readInt32BE(p) === -1 ? null : buf.readInt32BE(p + 4);
+    let ttft = view.getInt32(p) === -1 ? null : view.getInt32(p + 4);
     p += ttft === null ? 4 : 8;
     if (outcome < 0 || outcome > 4) throw new Error(`unknown outcome code ${outcome}`);
+    if (this.buckets !== null) {
+      // Only successful requests' latencies go into sketches (DOMAIN §7).
+      latency = outcome === SUCCESS && latency !== null ? this.bucketOf(latency) : null;
+      ttft = outcome === SUCCESS && ttft !== null ? this.bucketOf(ttft) : null;
+    }
 
-    const rollup = this.rollupOf(this.seriesOf(buf, keyStart, keyEnd), Math.floor((micros + PG_EPOCH_US) / MINUTE_US));
+    const rollup = this.rollupOf(this.seriesOf(buf, view, keyStart, keyEnd), Math.floor((micros + PG_EPOCH_US) / MINUTE_US));
     this.counts[rollup * 5 + outcome]! += 1;
     if (latency !== null) this.latencyHead[rollup] = this.link(latency, this.latencyHead[rollup]!);
     if (ttft !== null) this.ttftHead[rollup] = this.link(ttft, this.ttftHead[rollup]!);
@@ -226,21 +287,29 @@ export class LogFolder {
     return p;
   }
 
-  /** Whether the row's tail, starting at its timestamp's length word `p`, is all in `buf`. */
-  private tailComplete(buf: Buffer, p: number): boolean {
-    let q = p + 4 + 8 + 4 + 2;
-    for (let f = 0; f < 2; f++) {
-      if (q + 4 > buf.length) return false;
-      q += 4 + Math.max(0, buf.readInt32BE(q));
-    }
-    return q <= buf.length;
+  private bucketOf(value: number): number {
+    if (value < 0) throw new Error(`a negative latency (${value} ms) in the log`);
+    return this.buckets!.of(value);
   }
 
-  private seriesOf(buf: Buffer, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+  /** Whether the row's tail, starting at its timestamp's length word `p`, is all in `buf`. */
+  private tailComplete(view: DataView, p: number): boolean {
+    let q = p + 4 + 8 + 4 + 2;
+    for (let f = 0; f < 2; f++) {
+      if (q + 4 > view.byteLength) return false;
+      q += 4 + Math.max(0, view.getInt32(q));
+    }
+    return q <= view.byteLength;
+  }
+
+  /** The series of the key bytes buf[start, end), hashed and compared four bytes at a time. */
+  private seriesOf(buf: Buffer, view: DataView, start: number, end: number): number {
+    let hash = 0x811c9dc5 ^ (end - start);
+    let i = start;
+    for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ view.getInt32(i), 0x01000193);
+    for (; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
     const candidate = this.seriesByHash.get(hash);
-    if (candidate !== undefined && this.seriesKeys[candidate]!.compare(buf, start, end) === 0) return candidate;
+    if (candidate !== undefined && sameKey(this.seriesKeys[candidate]!, buf, view, start, end)) return candidate;
     // A new series, or another series with the same hash (then found by its full key).
     const text = buf.toString('latin1', start, end);
     const known = this.collisions.get(text);
@@ -253,13 +322,24 @@ export class LogFolder {
     }
     const index = this.series.length;
     this.series.push({ platform: names[0]!, provider: names[1]!, model: names[2]! });
-    this.seriesKeys.push(Buffer.from(buf.subarray(start, end)));
+    const key = Buffer.from(buf.subarray(start, end));
+    this.seriesKeys.push(new DataView(key.buffer, key.byteOffset, key.length));
+    this.lastMinuteOfSeries.push(Number.NaN); // equal to no minute (any int32 may be one)
+    this.lastRollupOfSeries.push(NONE);
     this.collisions.set(text, index);
     if (candidate === undefined) this.seriesByHash.set(hash, index);
     return index;
   }
 
   private rollupOf(series: number, minute: number): number {
+    if (this.lastMinuteOfSeries[series] === minute) return this.lastRollupOfSeries[series]!;
+    const rollup = this.lookUpRollup(series, minute);
+    this.lastMinuteOfSeries[series] = minute;
+    this.lastRollupOfSeries[series] = rollup;
+    return rollup;
+  }
+
+  private lookUpRollup(series: number, minute: number): number {
     const mask = this.table.length - 1;
     let slot = (Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77)) & mask;
     for (;;) {

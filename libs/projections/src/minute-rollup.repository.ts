@@ -3,13 +3,15 @@ import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
 import { LatencySketch, MINUTE_MS, minuteOf, OutcomeCounts, SeriesMinute, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
 import { Database, DB, MinuteRollupRow, withRawClient } from '@ledger/database';
 import type { LogPosition } from '@ledger/event-store';
+import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
 import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
+import { SketchBuckets } from './sketch-buckets';
 
 /** A series: one model over all platforms (platform null), or one platform's traffic to it. */
 export interface SeriesKey {
@@ -38,26 +40,31 @@ export class MinuteRollupRepository {
 
   /**
    * Folds the log up to `end` (inclusive, in commit order) into rollups in memory, for rebuilds:
-   * one scan, streamed as binary COPY (see log-fold.ts). Postgres computes each event's sketch
-   * buckets with the expression the incremental path uses, so both bucket values identically.
+   * one scan, streamed as binary COPY (see log-fold.ts). Latencies are bucketed in Node with a
+   * table that agrees with the expression the incremental path uses in Postgres
+   * (sketch-buckets.ts), or by Postgres with that expression when no such table could be made.
    * Rows at or before a commit-safe position are fixed, so the result depends on `end` alone.
    */
   async replayLog(db: Database, end: LogPosition, onProgress?: (events: number) => void): Promise<FoldedLog> {
-    const bucket = (column: string) => `CASE WHEN outcome <> 'success' OR ${column} IS NULL THEN NULL WHEN ${column} = 0 THEN ${ZERO_BUCKET}
-      ELSE ceil(ln(${column}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`;
+    const buckets = await SketchBuckets.load(db);
+    const latency = (column: string) => (buckets !== null ? column
+      : `CASE WHEN outcome <> 'success' OR ${column} IS NULL THEN NULL WHEN ${column} = 0 THEN ${ZERO_BUCKET}
+         ELSE ceil(ln(${column}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`);
     const outcomeCode = `CASE outcome ${OUTCOME_CODES.map((o, i) => `WHEN '${o}' THEN ${i}`).join(' ')} END::int2`;
     const query = `COPY (
-      SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${bucket('latency_ms')}, ${bucket('ttft_ms')}
+      SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}
       FROM outcome_events
       WHERE (transaction_id, global_position) <= ('${BigInt(end.transactionId)}'::xid8, ${BigInt(end.globalPosition)}::bigint)
     ) TO STDOUT (FORMAT binary)`;
     return withRawClient(db, async (client) => {
-      const folder = new LogFolder();
+      const folder = new LogFolder(buckets, Number(end.globalPosition));
       let chunks = 0;
-      for await (const chunk of client.query(copyTo(query)) as AsyncIterable<Buffer>) {
-        folder.push(chunk);
-        if (++chunks % 256 === 0) onProgress?.(folder.eventCount);
-      }
+      const copy = new CopyOutChunks(query, (payload) => {
+        folder.push(payload);
+        if (++chunks % 1024 === 0) onProgress?.(folder.eventCount);
+      });
+      client.query(copy as CopyOutSubmittable);
+      await copy.done;
       return folder.finish();
     });
   }

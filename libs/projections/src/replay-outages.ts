@@ -1,4 +1,4 @@
-import { addCounts, classifier, deriveOutages, SeriesMinute } from '@ledger/domain';
+import { classifier, deriveOutages, SeriesMinute } from '@ledger/domain';
 import type { DetectionPolicies } from './detection-policy.repository';
 import type { FoldedLog } from './log-fold';
 import type { SeriesOutage } from './outage.repository';
@@ -9,40 +9,69 @@ import type { SeriesOutage } from './outage.repository';
  * — the minutes `MinuteRollupRepository.seriesMinutes` would read, without reading them back.
  */
 export function deriveFoldedOutages(log: FoldedLog, policies: DetectionPolicies): SeriesOutage[] {
+  return [...foldedOutagesBySeries(log, policies)].flat();
+}
+
+/**
+ * The same, series by series: a rebuild derives the outages a series at a time between writing
+ * chunks of rollups, so Node derives while Postgres loads.
+ */
+export async function deriveFoldedOutagesInTurns(log: FoldedLog, policies: DetectionPolicies): Promise<SeriesOutage[]> {
   const outages: SeriesOutage[] = [];
-  const platformsOfModel = new Map<string, number[]>();
-  log.series.forEach((series, index) => {
-    const key = `${series.provider}\u0000${series.model}`;
-    const platforms = platformsOfModel.get(key);
-    if (platforms === undefined) platformsOfModel.set(key, [index]);
-    else platforms.push(index);
-    const minutes = Array.from(log.rollupsOfSeries[index]!, (r) => ({
-      minute: log.minute[r]!,
-      counts: log.countsOf(r),
-      failingPlatforms: log.failing(r) ? [series.platform] : [],
-    }));
-    const policy = policies.forModel(series.provider, series.model);
-    for (const o of deriveOutages(minutes, classifier(policy))) outages.push({ ...o, provider: series.provider, model: series.model, platform: series.platform });
-  });
-  for (const indexes of platformsOfModel.values()) {
-    const { provider, model } = log.series[indexes[0]!]!;
-    const policy = policies.forModel(provider, model);
-    for (const o of deriveOutages(modelMinutes(log, indexes), classifier(policy))) outages.push({ ...o, provider, model, platform: null });
+  for (const ofSeries of foldedOutagesBySeries(log, policies)) {
+    outages.push(...ofSeries);
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return outages;
 }
 
-/** A model's minutes over all its platforms: counts summed per minute, failing platforms listed. */
-function modelMinutes(log: FoldedLog, indexes: readonly number[]): SeriesMinute[] {
-  const all = indexes.flatMap((i) => Array.from(log.rollupsOfSeries[i]!, (rollup) => ({ rollup, platform: log.series[i]!.platform })));
-  if (indexes.length > 1) all.sort((a, b) => log.minute[a.rollup]! - log.minute[b.rollup]!);
-  const minutes: { minute: number; counts: SeriesMinute['counts']; failingPlatforms: string[] }[] = [];
-  for (const { rollup, platform } of all) {
-    const minute = log.minute[rollup]!;
-    let last = minutes.at(-1);
-    if (last === undefined || last.minute !== minute) minutes.push((last = { minute, counts: log.countsOf(rollup), failingPlatforms: [] }));
-    else last.counts = addCounts(last.counts, log.countsOf(rollup));
-    if (log.failing(rollup)) last.failingPlatforms.push(platform);
+function* foldedOutagesBySeries(log: FoldedLog, policies: DetectionPolicies): Generator<SeriesOutage[]> {
+  const platformsOfModel = new Map<string, number[]>();
+  for (const [index, series] of log.series.entries()) {
+    const key = `${series.provider}\u0000${series.model}`;
+    const platforms = platformsOfModel.get(key);
+    if (platforms === undefined) platformsOfModel.set(key, [index]);
+    else platforms.push(index);
+    const failing = [series.platform];
+    const minutes = Array.from(log.rollupsOfSeries[index]!, (r) => ({
+      minute: log.minute[r]!,
+      counts: log.countsOf(r),
+      failingPlatforms: log.failing(r) ? failing : NO_PLATFORMS,
+    }));
+    const policy = policies.forModel(series.provider, series.model);
+    yield deriveOutages(minutes, classifier(policy)).map((o) => ({ ...o, provider: series.provider, model: series.model, platform: series.platform }));
   }
-  return minutes;
+  for (const indexes of platformsOfModel.values()) {
+    const { provider, model } = log.series[indexes[0]!]!;
+    const policy = policies.forModel(provider, model);
+    yield deriveOutages(modelMinutes(log, indexes), classifier(policy)).map((o) => ({ ...o, provider, model, platform: null }));
+  }
+}
+
+const NO_PLATFORMS: readonly string[] = [];
+
+/**
+ * A model's minutes over all its platforms: counts summed per minute, failing platforms listed —
+ * a merge of the platforms' rollups, each list already in minute order.
+ */
+function modelMinutes(log: FoldedLog, indexes: readonly number[]): SeriesMinute[] {
+  const lists = indexes.map((i) => log.rollupsOfSeries[i]!);
+  const platforms = indexes.map((i) => log.series[i]!.platform);
+  const next = new Int32Array(lists.length);
+  const minutes: SeriesMinute[] = [];
+  for (;;) {
+    let minute = Infinity;
+    for (let k = 0; k < lists.length; k++) if (next[k]! < lists[k]!.length) minute = Math.min(minute, log.minute[lists[k]![next[k]!]!]!);
+    if (minute === Infinity) return minutes;
+    const counts = { successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 };
+    let failing: string[] | null = null;
+    for (let k = 0; k < lists.length; k++) {
+      const rollup = lists[k]![next[k]!];
+      if (rollup === undefined || log.minute[rollup] !== minute) continue;
+      next[k]!++;
+      log.addCountsTo(counts, rollup);
+      if (log.failing(rollup)) (failing ??= []).push(platforms[k]!);
+    }
+    minutes.push({ minute, counts, failingPlatforms: failing ?? NO_PLATFORMS });
+  }
 }

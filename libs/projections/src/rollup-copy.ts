@@ -18,63 +18,76 @@ const CHUNK = 1 << 20;
  */
 export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
   const order = log.series.map((_, i) => i).sort((a, b) => compareSeries(log.series[a]!, log.series[b]!));
-  const scratch = newSketchScratch();
-  let buf = Buffer.allocUnsafe(CHUNK);
-  let at = SIGNATURE.copy(buf, 0);
-  at = int32(buf, 0, at); // flags
-  at = int32(buf, 0, at); // header extension length
+  const latencyScratch = newSketchScratch();
+  const ttftScratch = newSketchScratch();
+  let chunk = newChunk(CHUNK);
+  let at = SIGNATURE.copy(chunk.buf, 0);
+  chunk.view.setInt32(at, 0); // flags
+  chunk.view.setInt32(at + 4, 0); // header extension length
+  at += 8;
   for (const index of order) {
     const names = seriesNames(log.series[index]!);
     for (const r of log.rollupsOfSeries[index]!) {
-      const latency = log.sketchInto(r, 'latency', scratch);
-      const latencyPairs = scratch.pairs.slice(0, latency);
-      const ttft = log.sketchInto(r, 'ttft', scratch);
+      const latency = log.sketchInto(r, 'latency', latencyScratch);
+      const ttft = log.sketchInto(r, 'ttft', ttftScratch);
       const size = 2 + names.length + 12 + 5 * 8 + arraySize(latency) + arraySize(ttft) + 2;
-      if (at + size > buf.length) {
-        yield buf.subarray(0, at);
-        buf = Buffer.allocUnsafe(Math.max(CHUNK, size));
+      if (at + size > chunk.buf.length) {
+        yield chunk.buf.subarray(0, at);
+        chunk = newChunk(Math.max(CHUNK, size));
         at = 0;
       }
-      at = int16(buf, 11, at);
-      at += names.copy(buf, at);
+      const view = chunk.view;
+      view.setInt16(at, 11);
+      chunk.buf.set(names, at + 2);
+      at += 2 + names.length;
       const micros = (log.minute[r]! * MINUTE_MS - PG_EPOCH_MS) * 1000;
       const high = Math.floor(micros / 4_294_967_296);
-      at = int32(buf, 8, at);
-      at = int32(buf, high, at);
-      at = int32(buf, micros - high * 4_294_967_296, at);
-      const counts = log.countsOf(r);
-      for (const count of [counts.successes, counts.errors, counts.timeouts, counts.rateLimited, counts.clientErrors]) {
-        at = int32(buf, 4, at);
-        at = int32(buf, count, at);
+      view.setInt32(at, 8);
+      view.setInt32(at + 4, high);
+      view.setUint32(at + 8, micros - high * 4_294_967_296);
+      at += 12;
+      for (let outcome = 0; outcome < 5; outcome++) {
+        view.setInt32(at, 4);
+        view.setInt32(at + 4, log.count(r, outcome));
+        at += 8;
       }
-      at = writeIntArray(buf, at, latencyPairs, latency);
-      at = writeIntArray(buf, at, scratch.pairs, ttft);
+      at = writeIntArray(view, at, latencyScratch.pairs, latency);
+      at = writeIntArray(view, at, ttftScratch.pairs, ttft);
     }
   }
-  if (at + 2 > buf.length) {
-    yield buf.subarray(0, at);
-    buf = Buffer.allocUnsafe(2);
+  if (at + 2 > chunk.buf.length) {
+    yield chunk.buf.subarray(0, at);
+    chunk = newChunk(2);
     at = 0;
   }
-  at = int16(buf, -1, at);
-  yield buf.subarray(0, at);
+  chunk.view.setInt16(at, -1);
+  yield chunk.buf.subarray(0, at + 2);
+}
+
+/** A chunk and a big-endian view of it (DataView writes compile to single stores). */
+function newChunk(size: number): { buf: Buffer; view: DataView } {
+  const buf = Buffer.allocUnsafe(size);
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength) };
 }
 
 /** Bytes of an int4 array field of n elements, its length word included. */
 const arraySize = (n: number) => 4 + 12 + (n === 0 ? 0 : 8 + 8 * n);
 
 /** An int4[] in Postgres' binary array format: dimensions, no nulls, element type, then each element. */
-function writeIntArray(buf: Buffer, at: number, values: Int32Array, n: number): number {
-  at = int32(buf, arraySize(n) - 4, at);
-  at = int32(buf, n === 0 ? 0 : 1, at);
-  at = int32(buf, 0, at);
-  at = int32(buf, INT4_OID, at);
+function writeIntArray(view: DataView, at: number, values: Int32Array, n: number): number {
+  view.setInt32(at, arraySize(n) - 4);
+  view.setInt32(at + 4, n === 0 ? 0 : 1);
+  view.setInt32(at + 8, 0);
+  view.setInt32(at + 12, INT4_OID);
+  at += 16;
   if (n === 0) return at;
-  at = int32(buf, n, at);
-  at = int32(buf, 1, at);
+  view.setInt32(at, n);
+  view.setInt32(at + 4, 1);
+  at += 8;
   for (let i = 0; i < n; i++) {
-    at = int32(buf, 4, at);
-    at = int32(buf, values[i]!, at);
+    view.setInt32(at, 4);
+    view.setInt32(at + 4, values[i]!);
+    at += 8;
   }
   return at;
 }
@@ -92,18 +105,3 @@ function seriesNames(s: { provider: string; model: string; platform: string }): 
 const compareSeries = (a: { provider: string; model: string; platform: string }, b: { provider: string; model: string; platform: string }) =>
   compareText(a.provider, b.provider) || compareText(a.model, b.model) || compareText(a.platform, b.platform);
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-// Big-endian writes without Buffer's bounds and range checks (the chunk is sized for the row beforehand).
-function int32(buf: Buffer, value: number, at: number): number {
-  buf[at] = value >>> 24;
-  buf[at + 1] = value >>> 16;
-  buf[at + 2] = value >>> 8;
-  buf[at + 3] = value;
-  return at + 4;
-}
-
-function int16(buf: Buffer, value: number, at: number): number {
-  buf[at] = value >>> 8;
-  buf[at + 1] = value;
-  return at + 2;
-}

@@ -7,7 +7,7 @@ import { DetectionPolicyRepository } from './detection-policy.repository';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
-import { deriveFoldedOutages } from './replay-outages';
+import { deriveFoldedOutagesInTurns } from './replay-outages';
 import { createTimelineProjection, lockProjection, TIMELINE_PROJECTION } from './timeline.projection';
 
 const REBUILD_SCHEMA = 'timeline_rebuild';
@@ -30,11 +30,12 @@ export interface RebuildProgress {
  * read models until the commit and the new ones after, never a half-built state.
  *
  * 1. Folding: one scan of the log up to the commit horizon, streamed as binary COPY and folded
- *    into rollups in memory (log-fold.ts); all outages derived from them in the same pass.
- * 2. Writing: outages and rollups COPY'd into bare tables created in the same transaction
- *    (so the rows are written frozen: no later pass sets their hint bits).
- * 3. Indexing: the public tables' keys and indexes built on the filled tables; the aside
- *    checkpoint set to exactly the horizon folded.
+ *    into rollups in memory (log-fold.ts).
+ * 2. Writing: rollups COPY'd, in primary-key order, into bare tables created in the same
+ *    transaction (so the rows are written frozen: no later pass sets their hint bits), while
+ *    all outages are derived from the folded rollups (replay-outages.ts); then the outages.
+ * 3. Indexing: the public tables' keys and indexes built on the filled tables, two at a time;
+ *    the aside checkpoint set to exactly the horizon folded.
  * 4. Catching up and swapping: under the projection's lock, events committed meanwhile are
  *    folded incrementally, outages derived again if a policy changed meanwhile, the tables and
  *    the checkpoint swapped in, in one transaction.
@@ -83,29 +84,49 @@ async function rebuildLocked(db: Database, options: RebuildOptions): Promise<Reb
   report(progress);
   const policies = await policyRepository.load(db);
   const log = end === null ? null : await rollups.replayLog(db, end, (folded) => report({ ...progress, folded }));
-  const derived = log === null ? [] : deriveFoldedOutages(log, policies);
   progress.folded = log?.events ?? 0;
   report({ ...progress, phase: 'writing' });
   await inRebuildSchema(db, async (client) => {
     // Read models start bare: bulk-loading a table and then indexing it beats updating indexes row
-    // by row. Created in the transaction that fills them, so COPY can write the rows frozen.
-    for (const table of READ_MODELS) await client.query(`CREATE TABLE ${REBUILD_SCHEMA}.${table} (LIKE public.${table} INCLUDING DEFAULTS)`);
+    // by row. Created in the transaction that fills them, so COPY can write the rows frozen (and
+    // mark them all-visible). Autovacuum stays away until the swap: it would find millions of new
+    // rows and hold a lock the index builds wait for — for seconds — while finding nothing to do.
+    for (const table of READ_MODELS) {
+      await client.query(`CREATE TABLE ${REBUILD_SCHEMA}.${table} (LIKE public.${table} INCLUDING DEFAULTS) WITH (autovacuum_enabled = false)`);
+    }
+    if (log === null) return;
+    // Postgres loads the rollups while Node derives the outages from them between chunks.
+    const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), rollups.copyFolded(client, log)]);
     await outages.copyIn(client, derived);
-    if (log !== null) await rollups.copyFolded(client, log);
   });
 
   report({ ...progress, phase: 'indexing' });
-  await db.transaction().execute(async (trx) => {
-    await useRebuildSchema(trx);
+  // Two at a time, each on a connection of its own: the rollups' key (presorted: the rows were
+  // written in its order) beside the smaller indexes, so both cores stay busy.
+  const definitions = (await Promise.all(READ_MODELS.map((table) => indexDefinitions(db, table)))).flat();
+  await inParallel(2, definitions, (definition) => db.transaction().execute(async (trx) => {
     // Room to sort each index in memory rather than in temporary files.
     await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
-    for (const table of READ_MODELS) await copyIndexes(trx, table);
-    if (end === null) return;
-    const start = await checkpoints.get(trx, TIMELINE_PROJECTION);
-    if (!(await checkpoints.advance(trx, TIMELINE_PROJECTION, start.position, end, progress.folded))) {
-      throw new Error('the aside checkpoint moved during the rebuild');
-    }
+    // Parallel workers would only contend with the other lane (and a presorted key gains nothing).
+    await sql`SET LOCAL max_parallel_maintenance_workers = 0`.execute(trx);
+    // Each build reads the table from its first page: joining the other lane's scan midway
+    // (a synchronized scan) would hand the key's sort its rows rotated, no longer presorted —
+    // five times the work.
+    await sql`SET LOCAL synchronize_seqscans = off`.execute(trx);
+    await sql.raw(definition.build).execute(trx);
+  }));
+  await db.transaction().execute(async (trx) => {
+    for (const { adopt } of definitions) if (adopt !== undefined) await sql.raw(adopt).execute(trx);
   });
+  if (end !== null) {
+    await db.transaction().execute(async (trx) => {
+      await useRebuildSchema(trx);
+      const start = await checkpoints.get(trx, TIMELINE_PROJECTION);
+      if (!(await checkpoints.advance(trx, TIMELINE_PROJECTION, start.position, end, progress.folded))) {
+        throw new Error('the aside checkpoint moved during the rebuild');
+      }
+    });
+  }
 
   report({ ...progress, phase: 'catching-up' });
   const projection = createTimelineProjection(db);
@@ -160,26 +181,46 @@ async function inRebuildSchema(db: Database, work: (client: pg.ClientBase) => Pr
   });
 }
 
-/** Gives an aside table the primary key and indexes of its public twin, under the same names. */
-async function copyIndexes(trx: Transaction<DB>, table: string): Promise<void> {
-  const { rows: keys } = await sql<{ name: string; definition: string }>`
-    SELECT conname AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-    WHERE conrelid = ${`public.${table}`}::regclass AND contype = 'p'`.execute(trx);
-  for (const key of keys) {
-    await sql`ALTER TABLE ${sql.id(REBUILD_SCHEMA, table)} ADD CONSTRAINT ${sql.id(key.name)} ${sql.raw(key.definition)}`.execute(trx);
-  }
-  const { rows: indexes } = await sql<{ definition: string }>`
-    SELECT indexdef AS definition FROM pg_indexes i
-    WHERE schemaname = 'public' AND tablename = ${table}
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.conrelid = ${`public.${table}`}::regclass)`.execute(trx);
-  for (const index of indexes) {
-    // pg_indexes gives "CREATE INDEX name ON public.table USING …": the same, on the aside table.
-    await sql.raw(index.definition.replace(` ON public.${table} `, ` ON ${REBUILD_SCHEMA}.${table} `)).execute(trx);
-  }
+/**
+ * The statements that give an aside table the primary key and indexes of its public twin, under
+ * the same names, the primary key first. Each index is built with CREATE INDEX, which lets other
+ * indexes of the table be built at the same time (ALTER TABLE … ADD PRIMARY KEY would lock the
+ * table for its whole build); the key then adopts its index.
+ */
+async function indexDefinitions(db: Database, table: string): Promise<{ build: string; adopt?: string }[]> {
+  const aside = `${REBUILD_SCHEMA}.${table}`;
+  const { rows } = await sql<{ name: string; definition: string; primary: boolean }>`
+    SELECT i.indexname AS name, i.indexdef AS definition,
+           EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.conrelid = ${`public.${table}`}::regclass AND c.contype = 'p') AS primary
+    FROM pg_indexes i WHERE i.schemaname = 'public' AND i.tablename = ${table}
+    ORDER BY 3 DESC, 1`.execute(db);
+  return rows.map((index) => ({
+    // pg_indexes gives "CREATE [UNIQUE] INDEX name ON public.table USING …": the same, on the aside table.
+    build: index.definition.replace(` ON public.${table} `, ` ON ${aside} `),
+    adopt: index.primary ? `ALTER TABLE ${aside} ADD CONSTRAINT ${quoteIdentifier(index.name)} PRIMARY KEY USING INDEX ${quoteIdentifier(index.name)}` : undefined,
+  }));
+}
+
+const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Runs `work` on every item, at most `width` at once; after a failure, starts no more. */
+async function inParallel<T>(width: number, items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < items.length) {
+      await work(items[next++]!).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
 }
 
 /** Replaces public.<table> with the rebuilt one (its indexes already carry the original names). */
 async function swapIn(trx: Transaction<DB>, table: string): Promise<void> {
   await sql`DROP TABLE ${sql.id('public', table)}`.execute(trx);
   await sql`ALTER TABLE ${sql.id(REBUILD_SCHEMA, table)} SET SCHEMA public`.execute(trx);
+  await sql`ALTER TABLE ${sql.id('public', table)} RESET (autovacuum_enabled)`.execute(trx);
 }
