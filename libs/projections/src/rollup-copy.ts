@@ -12,12 +12,14 @@ const CHUNK = 1 << 20;
 
 /**
  * A folded log's rollups as binary COPY (`COPY … FROM STDIN (FORMAT binary)`), in chunks of
- * about a megabyte, series by series in primary-key order. Binary spares Postgres parsing
- * timestamps and arrays from text, its largest cost when loading rollups; sketches go in as
- * one-dimensional int4 arrays ([bucket, count, …]), an empty one as '{}'.
+ * about a megabyte, in primary-key order — (platform, provider, minute, model) — so that the key
+ * is built from presorted rows. Binary spares Postgres parsing timestamps and arrays from text,
+ * its largest cost when loading rollups; sketches go in as one-dimensional int4 arrays
+ * ([bucket, count, …]), an empty one as '{}'.
  */
 export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
-  const order = log.series.map((_, i) => i).sort((a, b) => compareSeries(log.series[a]!, log.series[b]!));
+  const order = keyOrder(log);
+  const names = log.series.map(seriesNames);
   const latencyScratch = newSketchScratch();
   const ttftScratch = newSketchScratch();
   let chunk = newChunk(CHUNK);
@@ -25,35 +27,34 @@ export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
   chunk.view.setInt32(at, 0); // flags
   chunk.view.setInt32(at + 4, 0); // header extension length
   at += 8;
-  for (const index of order) {
-    const names = seriesNames(log.series[index]!);
-    for (const r of log.rollupsOfSeries[index]!) {
-      const latency = log.sketchInto(r, 'latency', latencyScratch);
-      const ttft = log.sketchInto(r, 'ttft', ttftScratch);
-      const size = 2 + names.length + 12 + 5 * 8 + arraySize(latency) + arraySize(ttft) + 2;
-      if (at + size > chunk.buf.length) {
-        yield chunk.buf.subarray(0, at);
-        chunk = newChunk(Math.max(CHUNK, size));
-        at = 0;
-      }
-      const view = chunk.view;
-      view.setInt16(at, 11);
-      chunk.buf.set(names, at + 2);
-      at += 2 + names.length;
-      const micros = (log.minute[r]! * MINUTE_MS - PG_EPOCH_MS) * 1000;
-      const high = Math.floor(micros / 4_294_967_296);
-      view.setInt32(at, 8);
-      view.setInt32(at + 4, high);
-      view.setUint32(at + 8, micros - high * 4_294_967_296);
-      at += 12;
-      for (let outcome = 0; outcome < 5; outcome++) {
-        view.setInt32(at, 4);
-        view.setInt32(at + 4, log.count(r, outcome));
-        at += 8;
-      }
-      at = writeIntArray(view, at, latencyScratch.pairs, latency);
-      at = writeIntArray(view, at, ttftScratch.pairs, ttft);
+  for (let i = 0; i < order.rollups.length; i++) {
+    const r = order.rollups[i]!;
+    const seriesNames = names[order.series[i]!]!;
+    const latency = log.sketchInto(r, 'latency', latencyScratch);
+    const ttft = log.sketchInto(r, 'ttft', ttftScratch);
+    const size = 2 + seriesNames.length + 12 + 5 * 8 + arraySize(latency) + arraySize(ttft) + 2;
+    if (at + size > chunk.buf.length) {
+      yield chunk.buf.subarray(0, at);
+      chunk = newChunk(Math.max(CHUNK, size));
+      at = 0;
     }
+    const view = chunk.view;
+    view.setInt16(at, 11);
+    chunk.buf.set(seriesNames, at + 2);
+    at += 2 + seriesNames.length;
+    const micros = (log.minute[r]! * MINUTE_MS - PG_EPOCH_MS) * 1000;
+    const high = Math.floor(micros / 4_294_967_296);
+    view.setInt32(at, 8);
+    view.setInt32(at + 4, high);
+    view.setUint32(at + 8, micros - high * 4_294_967_296);
+    at += 12;
+    for (let outcome = 0; outcome < 5; outcome++) {
+      view.setInt32(at, 4);
+      view.setInt32(at + 4, log.count(r, outcome));
+      at += 8;
+    }
+    at = writeIntArray(view, at, latencyScratch.pairs, latency);
+    at = writeIntArray(view, at, ttftScratch.pairs, ttft);
   }
   if (at + 2 > chunk.buf.length) {
     yield chunk.buf.subarray(0, at);
@@ -62,6 +63,44 @@ export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
   }
   chunk.view.setInt16(at, -1);
   yield chunk.buf.subarray(0, at + 2);
+}
+
+/**
+ * Every rollup (and its series) in primary-key order: the series grouped by platform and
+ * provider, and each group's models merged by minute (each series' rollups are in minute order).
+ */
+function keyOrder(log: FoldedLog): { rollups: Int32Array; series: Int32Array } {
+  const bySeriesKey = log.series.map((_, i) => i).sort((a, b) => compareSeries(log.series[a]!, log.series[b]!));
+  const total = log.rollupsOfSeries.reduce((sum, list) => sum + list.length, 0);
+  const rollups = new Int32Array(total);
+  const series = new Int32Array(total);
+  let out = 0;
+  for (let g = 0; g < bySeriesKey.length; ) {
+    const { platform, provider } = log.series[bySeriesKey[g]!]!;
+    let end = g + 1;
+    while (end < bySeriesKey.length && log.series[bySeriesKey[end]!]!.platform === platform && log.series[bySeriesKey[end]!]!.provider === provider) end++;
+    const group = bySeriesKey.slice(g, end); // this platform's models of this provider, by model
+    const next = new Int32Array(group.length);
+    for (;;) {
+      // The earliest next minute; on a tie the first model in key order.
+      let pick = -1;
+      let minute = 0;
+      for (let k = 0; k < group.length; k++) {
+        const list = log.rollupsOfSeries[group[k]!]!;
+        if (next[k]! === list.length) continue;
+        const m = log.minute[list[next[k]!]!]!;
+        if (pick < 0 || m < minute) {
+          pick = k;
+          minute = m;
+        }
+      }
+      if (pick < 0) break;
+      rollups[out] = log.rollupsOfSeries[group[pick]!]![next[pick]!++]!;
+      series[out++] = group[pick]!;
+    }
+    g = end;
+  }
+  return { rollups, series };
 }
 
 /** A chunk and a big-endian view of it (DataView writes compile to single stores). */
@@ -103,5 +142,5 @@ function seriesNames(s: { provider: string; model: string; platform: string }): 
 }
 
 const compareSeries = (a: { provider: string; model: string; platform: string }, b: { provider: string; model: string; platform: string }) =>
-  compareText(a.provider, b.provider) || compareText(a.model, b.model) || compareText(a.platform, b.platform);
+  compareText(a.platform, b.platform) || compareText(a.provider, b.provider) || compareText(a.model, b.model);
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
