@@ -219,6 +219,13 @@ export class BenchCleanup {
     });
   }
 
+  /** `external` (DATABASE_URL) when given; else a throwaway embedded Postgres, stopped and removed by `run`. */
+  async databaseUrl(name: string, firstPort: number, external: string | undefined): Promise<string> {
+    if (external !== undefined) return external;
+    ({ postgres: this.postgres, dataDir: this.tempDir } = await startThrowawayPostgres(name, firstPort, this.log));
+    return this.postgres.url;
+  }
+
   readonly run = async (): Promise<void> => {
     if (this.done) return;
     this.done = true;

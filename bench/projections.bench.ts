@@ -33,7 +33,7 @@ import { createDatabase, Database, migrateToLatest } from '@ledger/database';
 import { RebuildPhase, rebuildTimeline } from '@ledger/projections';
 import {
   benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
-  startThrowawayPostgres, waitForVendorSummaries, withTimeout,
+  waitForVendorSummaries, withTimeout,
   BenchCleanup,
 } from './bench-support';
 import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './synthetic-log';
@@ -300,13 +300,7 @@ async function main(): Promise<number> {
   const startedAt = performance.now();
   const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
-  let databaseUrl: string;
-  if (EXTERNAL_DATABASE_URL !== undefined) {
-    databaseUrl = EXTERNAL_DATABASE_URL;
-  } else {
-    ({ postgres: cleanup.postgres, dataDir: cleanup.tempDir } = await startThrowawayPostgres('proj', PG_PORT, log));
-    databaseUrl = cleanup.postgres.url;
-  }
+  const databaseUrl = await cleanup.databaseUrl('proj', PG_PORT, EXTERNAL_DATABASE_URL);
   const db = (cleanup.db = createDatabase({ url: databaseUrl, poolSize: 4, applicationName: 'bench-projections' }));
   await migrateToLatest(db);
   const admin = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-admin' });

@@ -23,7 +23,7 @@ import { createDatabase, migrateToLatest } from '@ledger/database';
 import { rebuildTimeline } from '@ledger/projections';
 import {
   benchGraphql, envNumber, freePort, percentile, runBenchmark, spawnBenchService, stopService, waitUntilReady,
-  startThrowawayPostgres, waitForVendorSummaries, withTimeout,
+  waitForVendorSummaries, withTimeout,
   BenchCleanup,
 } from './bench-support';
 import { generateLog } from './synthetic-log';
@@ -64,13 +64,7 @@ const cleanup = new BenchCleanup(log);
 async function main(): Promise<number> {
   const startedAt = performance.now();
   const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  let databaseUrl: string;
-  if (EXTERNAL_DATABASE_URL !== undefined) {
-    databaseUrl = EXTERNAL_DATABASE_URL;
-  } else {
-    ({ postgres: cleanup.postgres, dataDir: cleanup.tempDir } = await startThrowawayPostgres('vendor', PG_PORT, log));
-    databaseUrl = cleanup.postgres.url;
-  }
+  const databaseUrl = await cleanup.databaseUrl('vendor', PG_PORT, EXTERNAL_DATABASE_URL);
   const db = createDatabase({ url: databaseUrl, poolSize: 4, applicationName: 'bench-vendor' });
   await migrateToLatest(db);
   const client = new pg.Client({ connectionString: databaseUrl, application_name: 'bench-vendor-admin' });
