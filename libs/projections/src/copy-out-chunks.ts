@@ -28,7 +28,7 @@ export class CopyOutChunks {
   private connection: PgConnection | null = null;
   private pgDataHandler: ((data: Buffer) => void) | null = null;
   // Decoder state: the bytes of a message header read so far, and the payload bytes still to come.
-  private header = Buffer.alloc(5);
+  private readonly header = Buffer.alloc(5);
   private headerBytes = 0;
   private code = 0;
   private remaining = 0;

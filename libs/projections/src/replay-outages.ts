@@ -7,14 +7,8 @@ import type { SeriesOutage } from './outage.repository';
  * Every outage of a folded log, in one pass over its rollups (rebuilds): each (platform, model)
  * series from its own rollups, each model series from its platforms' rollups summed per minute
  * — the minutes `MinuteRollupRepository.seriesMinutes` would read, without reading them back.
- */
-export function deriveFoldedOutages(log: FoldedLog, policies: DetectionPolicies): SeriesOutage[] {
-  return [...foldedOutagesBySeries(log, policies)].flat();
-}
-
-/**
- * The same, series by series: a rebuild derives the outages a series at a time between writing
- * chunks of rollups, so Node derives while Postgres loads.
+ * A series at a time, yielding to the event loop in between: a rebuild derives while the
+ * rollups' COPY drains, so Node derives while Postgres loads.
  */
 export async function deriveFoldedOutagesInTurns(log: FoldedLog, policies: DetectionPolicies): Promise<SeriesOutage[]> {
   const outages: SeriesOutage[] = [];

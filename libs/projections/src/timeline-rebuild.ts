@@ -117,16 +117,13 @@ async function rebuildLocked(db: Database, options: RebuildOptions): Promise<Reb
   }));
   await db.transaction().execute(async (trx) => {
     for (const { adopt } of definitions) if (adopt !== undefined) await sql.raw(adopt).execute(trx);
+    if (end === null) return;
+    await useRebuildSchema(trx);
+    const start = await checkpoints.get(trx, TIMELINE_PROJECTION);
+    if (!(await checkpoints.advance(trx, TIMELINE_PROJECTION, start.position, end, progress.folded))) {
+      throw new Error('the aside checkpoint moved during the rebuild');
+    }
   });
-  if (end !== null) {
-    await db.transaction().execute(async (trx) => {
-      await useRebuildSchema(trx);
-      const start = await checkpoints.get(trx, TIMELINE_PROJECTION);
-      if (!(await checkpoints.advance(trx, TIMELINE_PROJECTION, start.position, end, progress.folded))) {
-        throw new Error('the aside checkpoint moved during the rebuild');
-      }
-    });
-  }
 
   report({ ...progress, phase: 'catching-up' });
   const projection = createTimelineProjection(db);
