@@ -78,13 +78,13 @@ async function main(): Promise<void> {
       SELECT 'vendor', 'model-' || m, 'bigco', timestamptz '2026-06-01 00:00+00' + make_interval(mins => i),
              70 + (i * 7 + m) % 15,
              CASE WHEN i % 1440 BETWEEN 600 AND 640 AND m = 1 THEN 60 ELSE (i + m) % 3 END,
-             (i + m) % 5 / 4, (i + m) % 11 / 10, (i + m) % 13 / 12, '{}', '{}'
+             (i + m) % 5 / 4, (i + m) % 11 / 10, (i + m) % 13 / 12, ''::bytea, ''::bytea
       FROM generate_series(0, 43199) AS i, generate_series(1, 3) AS m`.execute(db);
     const { rows: big } = await sql<{ n: string }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors)::text AS n FROM minute_rollups WHERE platform = 'bigco'`.execute(db);
     await sql`
       INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
       SELECT 'vendor', 'model-1', 'p' || lpad(c::text, 4, '0'), timestamptz '2026-06-01 00:00+00' + make_interval(mins => i * 30),
-             20, CASE WHEN (i + c) % 97 = 0 THEN 5 ELSE 0 END, 0, 0, 0, '{}', '{}'
+             20, CASE WHEN (i + c) % 97 = 0 THEN 5 ELSE 0 END, 0, 0, 0, ''::bytea, ''::bytea
       FROM generate_series(0, ${CONTRACTS - 1}::int) AS c, generate_series(0, 1439) AS i`.execute(db);
     await sql`
       INSERT INTO api_keys (id, platform, name, scopes, secret_hash, created_at)

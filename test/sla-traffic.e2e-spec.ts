@@ -71,7 +71,7 @@ async function writeRollups(db: Database): Promise<void> {
     const column = (k: number) => chunk.map((r) => r[k]!);
     await sql`
       INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
-      SELECT *, '{}'::int[], '{}'::int[] FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::timestamptz[],
+      SELECT *, ''::bytea, ''::bytea FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::timestamptz[],
         ${column(4)}::int[], ${column(5)}::int[], ${column(6)}::int[], ${column(7)}::int[], ${column(8)}::int[])`.execute(db);
   }
   await sql`VACUUM ANALYZE minute_rollups`.execute(db);
@@ -178,8 +178,8 @@ describe('SLA traffic summaries in SQL', () => {
     // minute's sum (1 in 6) is under it: a candidate that the exact check rejects.
     await sql`
       INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
-      VALUES ('edge', 'm1', 'alpha', '2026-06-10T00:00:00Z', 2, 1, 0, 0, 0, '{}', '{}'), ('edge', 'm2', 'alpha', '2026-06-10T00:00:00Z', 2, 1, 0, 0, 0, '{}', '{}'),
-             ('edge', 'm1', 'alpha', '2026-06-10T00:01:00Z', 2, 1, 0, 0, 0, '{}', '{}'), ('edge', 'm2', 'alpha', '2026-06-10T00:01:00Z', 3, 0, 0, 0, 0, '{}', '{}')`.execute(db);
+      VALUES ('edge', 'm1', 'alpha', '2026-06-10T00:00:00Z', 2, 1, 0, 0, 0, '', ''), ('edge', 'm2', 'alpha', '2026-06-10T00:00:00Z', 2, 1, 0, 0, 0, '', ''),
+             ('edge', 'm1', 'alpha', '2026-06-10T00:01:00Z', 2, 1, 0, 0, 0, '', ''), ('edge', 'm2', 'alpha', '2026-06-10T00:01:00Z', 3, 0, 0, 0, 0, '', '')`.execute(db);
     const terms = contractTerms({
       platform: 'alpha', provider: 'edge', targetPercent: '99', policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.25', minSamples: 6 },
       monthlyFee: { amount: '1', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',

@@ -60,8 +60,9 @@ export interface MinuteRollupTable {
   timeouts: number;
   rate_limited: number;
   client_errors: number;
-  latency_sketch: number[];
-  ttft_sketch: number[];
+  /** Big-endian int4 pairs (bucket, count), by bucket: LatencySketch.toBytes. */
+  latency_sketch: Buffer;
+  ttft_sketch: Buffer;
 }
 export type MinuteRollupRow = Selectable<MinuteRollupTable>;
 

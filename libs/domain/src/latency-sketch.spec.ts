@@ -42,6 +42,15 @@ describe('LatencySketch', () => {
     );
   });
 
+  it('stores buckets as big-endian int4 pairs, by bucket, and reads them back', () => {
+    const sketch = new LatencySketch().add(100).add(0).add(100);
+    const bytes = sketch.toBytes();
+    // The zero bucket (-1) with one value, then bucket ⌈ln 100 / ln γ⌉ = 231 with two.
+    expect(Buffer.from(bytes).toString('hex')).toBe('ffffffff00000001' + '000000e700000002');
+    expect(LatencySketch.fromBytes(bytes).toPairs()).toEqual(sketch.toPairs());
+    expect(LatencySketch.fromBytes(new Uint8Array(0)).count).toBe(0);
+  });
+
   it('keeps the bound after merging minutes into longer periods and through the stored form', () => {
     fc.assert(
       fc.property(fc.array(samples['heavy-tailed']!, { minLength: 1, maxLength: 20 }), (minutes) => {
@@ -49,7 +58,7 @@ describe('LatencySketch', () => {
         for (const values of minutes) {
           const minute = new LatencySketch();
           values.forEach((v) => minute.add(v));
-          merged.merge(LatencySketch.fromPairs(minute.toPairs()));
+          merged.merge(LatencySketch.fromBytes(minute.toBytes()));
         }
         const all = minutes.flat();
         expect(merged.count).toBe(all.length);

@@ -22,10 +22,18 @@ export class LatencySketch {
   private readonly counts = new Map<number, number>();
   private total = 0;
 
-  /** From the stored form: [bucket, count, bucket, count, …]. */
+  /** From [bucket, count, bucket, count, …]. */
   static fromPairs(pairs: readonly number[] | null | undefined): LatencySketch {
     const sketch = new LatencySketch();
     if (pairs) for (let i = 0; i + 1 < pairs.length; i += 2) sketch.addToBucket(pairs[i]!, pairs[i + 1]!);
+    return sketch;
+  }
+
+  /** From the stored form: big-endian int4 pairs (bucket, count), by bucket (see `toBytes`). */
+  static fromBytes(bytes: Uint8Array): LatencySketch {
+    const sketch = new LatencySketch();
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let at = 0; at + 8 <= bytes.byteLength; at += 8) sketch.addToBucket(view.getInt32(at), view.getInt32(at + 4));
     return sketch;
   }
 
@@ -61,8 +69,20 @@ export class LatencySketch {
     return null;
   }
 
-  /** The stored form, sorted by bucket. */
+  /** [bucket, count, bucket, count, …], sorted by bucket. */
   toPairs(): number[] {
     return [...this.counts.entries()].sort((a, b) => a[0] - b[0]).flat();
+  }
+
+  /**
+   * The stored form: the pairs as big-endian int4s, eight bytes a bucket (what Postgres' int4send
+   * gives, so SQL can read it back with substring(…)::int4).
+   */
+  toBytes(): Uint8Array {
+    const pairs = this.toPairs();
+    const bytes = new Uint8Array(pairs.length * 4);
+    const view = new DataView(bytes.buffer);
+    pairs.forEach((value, i) => view.setInt32(i * 4, value));
+    return bytes;
   }
 }

@@ -21,7 +21,6 @@ export interface SeriesKey {
 }
 
 const toDate = (minute: number) => new Date(minute * MINUTE_MS);
-const pgIntArray = (pairs: number[]) => `{${pairs.join(',')}}`;
 
 /** The minute_rollups read model. */
 @Injectable()
@@ -86,13 +85,13 @@ export class MinuteRollupRepository {
         INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited,
                                     client_errors, latency_sketch, ttft_sketch)
         SELECT provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors,
-               latency::integer[], ttft::integer[]
+               latency, ttft
         FROM unnest(${chunk.map((r) => r.provider)}::text[], ${chunk.map((r) => r.model)}::text[],
                     ${chunk.map((r) => r.platform)}::text[], ${chunk.map((r) => toDate(r.minute).toISOString())}::timestamptz[],
                     ${chunk.map((r) => r.counts.successes)}::int[], ${chunk.map((r) => r.counts.errors)}::int[],
                     ${chunk.map((r) => r.counts.timeouts)}::int[], ${chunk.map((r) => r.counts.rateLimited)}::int[],
                     ${chunk.map((r) => r.counts.clientErrors)}::int[],
-                    ${chunk.map((r) => pgIntArray(r.latency.toPairs()))}::text[], ${chunk.map((r) => pgIntArray(r.ttft.toPairs()))}::text[])
+                    ${chunk.map((r) => r.latency.toBytes())}::bytea[], ${chunk.map((r) => r.ttft.toBytes())}::bytea[])
           AS u(provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency, ttft)
         ON CONFLICT (provider, model, platform, minute) DO UPDATE SET
           successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts,
@@ -204,7 +203,7 @@ export function fromRow(row: MinuteRollupRow): MinuteRollup {
       rateLimited: row.rate_limited,
       clientErrors: row.client_errors,
     },
-    latency: LatencySketch.fromPairs(row.latency_sketch),
-    ttft: LatencySketch.fromPairs(row.ttft_sketch),
+    latency: LatencySketch.fromBytes(row.latency_sketch),
+    ttft: LatencySketch.fromBytes(row.ttft_sketch),
   };
 }

@@ -7,15 +7,13 @@ export const ROLLUP_COPY_COLUMNS =
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const PG_EPOCH_MS = 946_684_800_000;
-const INT4_OID = 23;
 const CHUNK = 1 << 20;
 
 /**
  * A folded log's rollups as binary COPY (`COPY … FROM STDIN (FORMAT binary)`), in chunks of
  * about a megabyte, in primary-key order — (platform, provider, minute, model) — so that the key
- * is built from presorted rows. Binary spares Postgres parsing timestamps and arrays from text,
- * its largest cost when loading rollups; sketches go in as one-dimensional int4 arrays
- * ([bucket, count, …]), an empty one as '{}'.
+ * is built from presorted rows. Binary spares Postgres parsing timestamps from text; sketches go
+ * in as their stored bytes (big-endian int4 pairs, as `LatencySketch.toBytes` writes them).
  */
 export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
   const order = keyOrder(log);
@@ -32,7 +30,7 @@ export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
     const seriesNames = names[order.series[i]!]!;
     const latency = log.sketchInto(r, 'latency', latencyScratch);
     const ttft = log.sketchInto(r, 'ttft', ttftScratch);
-    const size = 2 + seriesNames.length + 12 + 5 * 8 + arraySize(latency) + arraySize(ttft) + 2;
+    const size = 2 + seriesNames.length + 12 + 5 * 8 + 4 + 4 * latency + 4 + 4 * ttft + 2;
     if (at + size > chunk.buf.length) {
       yield chunk.buf.subarray(0, at);
       chunk = newChunk(Math.max(CHUNK, size));
@@ -53,8 +51,8 @@ export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
       view.setInt32(at + 4, log.count(r, outcome));
       at += 8;
     }
-    at = writeIntArray(view, at, latencyScratch.pairs, latency);
-    at = writeIntArray(view, at, ttftScratch.pairs, ttft);
+    at = writeSketchBytes(view, at, latencyScratch.pairs, latency);
+    at = writeSketchBytes(view, at, ttftScratch.pairs, ttft);
   }
   if (at + 2 > chunk.buf.length) {
     yield chunk.buf.subarray(0, at);
@@ -109,25 +107,11 @@ function newChunk(size: number): { buf: Buffer; view: DataView } {
   return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength) };
 }
 
-/** Bytes of an int4 array field of n elements, its length word included. */
-const arraySize = (n: number) => 4 + 12 + (n === 0 ? 0 : 8 + 8 * n);
-
-/** An int4[] in Postgres' binary array format: dimensions, no nulls, element type, then each element. */
-function writeIntArray(view: DataView, at: number, values: Int32Array, n: number): number {
-  view.setInt32(at, arraySize(n) - 4);
-  view.setInt32(at + 4, n === 0 ? 0 : 1);
-  view.setInt32(at + 8, 0);
-  view.setInt32(at + 12, INT4_OID);
-  at += 16;
-  if (n === 0) return at;
-  view.setInt32(at, n);
-  view.setInt32(at + 4, 1);
-  at += 8;
-  for (let i = 0; i < n; i++) {
-    view.setInt32(at, 4);
-    view.setInt32(at + 4, values[i]!);
-    at += 8;
-  }
+/** A sketch's n pair numbers as a bytea field: its length, then each as a big-endian int4. */
+function writeSketchBytes(view: DataView, at: number, pairs: Int32Array, n: number): number {
+  view.setInt32(at, 4 * n);
+  at += 4;
+  for (let i = 0; i < n; i++, at += 4) view.setInt32(at, pairs[i]!);
   return at;
 }
 

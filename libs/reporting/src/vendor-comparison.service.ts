@@ -92,8 +92,8 @@ export class VendorComparisonService {
       const targets = [modelRow(row.provider, row.model), ...(series.providerRows ? [providerRow(row.provider)] : [])];
       for (const acc of targets) {
         acc.addCounts(row);
-        acc.latency.addPairs(row.latency_sketch);
-        acc.ttft.addPairs(row.ttft_sketch);
+        acc.latency.addBytes(row.latency_sketch);
+        acc.ttft.addBytes(row.ttft_sketch);
         if (acc.model === null && subset) continue;
         let perMinute = minuteSums.get(acc);
         if (perMinute === undefined) minuteSums.set(acc, (perMinute = new Map()));

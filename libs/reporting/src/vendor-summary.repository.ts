@@ -176,9 +176,11 @@ export class VendorSummaryRepository {
       buckets AS (
         SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start, kind, b, sum(c) AS c
         FROM r CROSS JOIN LATERAL (
-          SELECT 1 AS kind, r.latency_sketch[i] AS b, r.latency_sketch[i + 1] AS c FROM generate_series(1, cardinality(r.latency_sketch), 2) AS i
+          SELECT 1 AS kind, substring(r.latency_sketch FROM i FOR 4)::int4 AS b, substring(r.latency_sketch FROM i + 4 FOR 4)::int4 AS c
+          FROM generate_series(1, length(r.latency_sketch), 8) AS i
           UNION ALL
-          SELECT 2, r.ttft_sketch[i], r.ttft_sketch[i + 1] FROM generate_series(1, cardinality(r.ttft_sketch), 2) AS i
+          SELECT 2, substring(r.ttft_sketch FROM i FOR 4)::int4, substring(r.ttft_sketch FROM i + 4 FOR 4)::int4
+          FROM generate_series(1, length(r.ttft_sketch), 8) AS i
         ) AS p
         GROUP BY GROUPING SETS ((provider, start, kind, b, model, platform), (provider, start, kind, b, model), (provider, start, kind, b, platform), (provider, start, kind, b))
       ),

@@ -11,17 +11,12 @@ const BUCKET_SLOTS = 1_200;
 export class DenseSketch {
   private readonly counts = new Float64Array(BUCKET_SLOTS);
 
-  /** Stored summary form: big-endian int4 pairs (bucket, count). */
+  /** The stored form of rollups and summaries: big-endian int4 pairs (bucket, count). */
   addBytes(bytes: Buffer): void {
     for (let i = 0; i + 8 <= bytes.length; i += 8) this.add(bytes.readInt32BE(i), bytes.readInt32BE(i + 4));
   }
 
-  /** Rollup form: [bucket, count, bucket, count, …]. */
-  addPairs(pairs: readonly number[]): void {
-    for (let i = 0; i + 1 < pairs.length; i += 2) this.add(pairs[i]!, pairs[i + 1]!);
-  }
-
-  /** The stored summary form, by bucket. */
+  /** The stored form, by bucket. */
   toBytes(): Buffer {
     const pairs: number[] = [];
     this.counts.forEach((count, slot) => {
