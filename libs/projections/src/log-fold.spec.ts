@@ -123,6 +123,19 @@ describe('LogFolder', () => {
     expect(result.rollups.size).toBe(1);
   });
 
+  it('finds a series\' earlier minutes again among many, and minutes older than all of them', () => {
+    const minute = (m: number) => Date.UTC(2026, 5, 7) + m * 60_000;
+    const row = (m: number, outcome: number): Row => ({ platform: 'notion', provider: 'anthropic', model: 'm-1', at: minute(m), outcome, latency: m % 40, ttft: null });
+    const rows: Row[] = [];
+    for (let m = 0; m < 3_000; m++) rows.push(row(m, 0));
+    // Late events: minutes the series has (in order) and minutes before all of them, twice each.
+    for (let m = 0; m < 3_000; m += 7) rows.push(row(m, 1));
+    for (let m = -1; m > -300; m -= 3) rows.push(row(m, 2), row(m, 3));
+    const result = folded(binaryCopy(rows), []);
+    expect(result.rollups).toEqual(expected(rows));
+    expect(result.rollups.size).toBe(3_000 + 100);
+  });
+
   it('refuses a stream that ends in the middle of a row', () => {
     const stream = binaryCopy([{ platform: 'p', provider: 'q', model: 'm', at: 0, outcome: 0, latency: 5, ttft: null }]);
     const folder = new LogFolder();

@@ -12,8 +12,9 @@ import type { SketchBuckets } from './sketch-buckets';
  * Why it looks like this: formatting timestamps and enums as text costs Postgres more than the
  * rest of the replay (binary sends a timestamp as 8 bytes); and millions of small objects and
  * arrays cost V8 more in garbage collection than the folding itself, so rollups live in typed
- * arrays (one slot per rollup, an open-addressing hash on (series, minute)) and sketch buckets
- * in linked lists, turned into [bucket, count, …] pairs only when written out.
+ * arrays (one slot per rollup; each series' list of them in minute order, as a log in time order
+ * makes them; a hash for those that late events make) and sketch buckets in linked lists, turned
+ * into [bucket, count, …] pairs only when written out.
  */
 
 /** Outcome codes of the replay query, in this order. */
@@ -157,43 +158,45 @@ export class LogFolder {
   /**
    * `buckets`: the stream's latencies are raw values to bucket; null: they are buckets already.
    * `expectedEvents`: about how many events will come, so that the arrays start at their size
-   * instead of growing (and rehashing) their way there.
+   * instead of growing their way there.
    */
   constructor(private readonly buckets: SketchBuckets | null = null, expectedEvents = 0) {
     // About two events per rollup and two sketch values per event, within reason.
     const rollups = capacityFor(expectedEvents / 2);
     const entries = capacityFor(expectedEvents * 2);
-    this.rollupSeries = new Int32Array(rollups);
     this.rollupMinute = new Int32Array(rollups);
     this.counts = new Int32Array(5 * rollups);
     this.latencyHead = new Int32Array(rollups);
     this.ttftHead = new Int32Array(rollups);
-    this.table = new Int32Array(2 * rollups);
     this.bucket = new Int32Array(entries);
     this.next = new Int32Array(entries);
   }
 
-  private pending: Buffer | null = null;
-  private headerRead = false;
-  private ended = false;
+  private readonly stream = new ReplayStream(this);
   private events = 0;
-  private readonly seriesByHash = new Map<number, number>();
+  // Series: an open-addressing hash of their key bytes → series + 1 (0: empty).
+  private seriesSlots = new Int32Array(1024);
+  private readonly seriesHashes: number[] = [];
   private readonly seriesKeys: DataView[] = [];
+  private readonly series: FoldedSeries[] = [];
   // Each series' last minute met and its rollup: the log is mostly in time order, so an event
-  // often lands in its series' current minute and needs no hash lookup.
+  // usually lands in its series' current minute.
   private readonly lastMinuteOfSeries: number[] = [];
   private readonly lastRollupOfSeries: number[] = [];
-  private readonly series: FoldedSeries[] = [];
-  private readonly collisions = new Map<string, number>();
+  // Each series' rollups made in minute order (each for a minute later than all before it):
+  // with the log in time order, all of them, found again by binary search and already sorted.
+  private readonly inOrder: Int32Array[] = [];
+  private readonly inOrderLength: number[] = [];
+  // The rollups made for a minute earlier than their series' latest (late events), found by an
+  // open-addressing hash of (series, minute) → rollup + 1 (0: empty).
+  private late = new Int32Array(1024);
+  private lateCount = 0;
   // Rollups.
   private rollups = 0;
-  private rollupSeries: Int32Array;
   private rollupMinute: Int32Array;
   private counts: Int32Array;
   private latencyHead: Int32Array;
   private ttftHead: Int32Array;
-  // Open-addressing hash of (series, minute) → rollup + 1 (0: empty).
-  private table: Int32Array;
   // Sketch bucket entries, linked per rollup and sketch.
   private entries = 0;
   private bucket: Int32Array;
@@ -202,6 +205,227 @@ export class LogFolder {
   /** Events folded so far. */
   get eventCount(): number {
     return this.events;
+  }
+
+  push(chunk: Buffer): void {
+    this.stream.push(chunk);
+  }
+
+  /**
+   * Folds the row at `at` (after its field count); returns where the next one starts, or -1 when
+   * the row is not all in `buf`. For `ReplayStream`.
+   */
+  foldRow(buf: Buffer, view: DataView, at: number): number {
+    // platform, provider and model: their bytes, length words included, are the series' key.
+    const keyStart = at + 2;
+    let p = keyStart;
+    for (let f = 0; f < 3; f++) {
+      if (p + 4 > buf.length) return -1;
+      p += 4 + view.getInt32(p);
+    }
+    const keyEnd = p;
+    if (p + ROW_TAIL > buf.length && !tailComplete(view, p)) return -1;
+    const micros = view.getInt32(p + 4) * 4_294_967_296 + view.getUint32(p + 8);
+    p += 12;
+    const outcome = view.getInt16(p + 4);
+    p += 6;
+    let latency = view.getInt32(p) === -1 ? null : view.getInt32(p + 4);
+    p += latency === null ? 4 : 8;
+    let ttft = view.getInt32(p) === -1 ? null : view.getInt32(p + 4);
+    p += ttft === null ? 4 : 8;
+    if (outcome < 0 || outcome > 4) throw new Error(`unknown outcome code ${outcome}`);
+    if (this.buckets !== null) {
+      // Only successful requests' latencies go into sketches (DOMAIN §7).
+      latency = outcome === SUCCESS && latency !== null ? this.bucketOf(latency) : null;
+      ttft = outcome === SUCCESS && ttft !== null ? this.bucketOf(ttft) : null;
+    }
+
+    const rollup = this.rollupOf(this.seriesOf(buf, view, keyStart, keyEnd), Math.floor((micros + PG_EPOCH_US) / MINUTE_US));
+    this.counts[rollup * 5 + outcome]! += 1;
+    if (latency !== null) this.latencyHead[rollup] = this.link(latency, this.latencyHead[rollup]!);
+    if (ttft !== null) this.ttftHead[rollup] = this.link(ttft, this.ttftHead[rollup]!);
+    this.events++;
+    return p;
+  }
+
+  private bucketOf(value: number): number {
+    if (value < 0) throw new Error(`a negative latency (${value} ms) in the log`);
+    return this.buckets!.of(value);
+  }
+
+  /** The series of the key bytes buf[start, end), hashed and compared four bytes at a time. */
+  private seriesOf(buf: Buffer, view: DataView, start: number, end: number): number {
+    let hash = 0x811c9dc5 ^ (end - start);
+    let i = start;
+    for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ view.getInt32(i), 0x01000193);
+    for (; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+    const mask = this.seriesSlots.length - 1;
+    let slot = (hash ^ (hash >>> 16)) & mask;
+    for (;;) {
+      const found = this.seriesSlots[slot]!;
+      if (found === 0) break;
+      if (this.seriesHashes[found - 1] === hash && sameKey(this.seriesKeys[found - 1]!, buf, view, start, end)) return found - 1;
+      slot = (slot + 1) & mask;
+    }
+    const names: string[] = [];
+    for (let p = start, f = 0; f < 3; f++) {
+      const length = buf.readInt32BE(p);
+      names.push(buf.toString('utf8', p + 4, p + 4 + length));
+      p += 4 + length;
+    }
+    const index = this.series.length;
+    this.series.push({ platform: names[0]!, provider: names[1]!, model: names[2]! });
+    const key = Buffer.from(buf.subarray(start, end));
+    this.seriesKeys.push(new DataView(key.buffer, key.byteOffset, key.length));
+    this.seriesHashes.push(hash);
+    this.lastMinuteOfSeries.push(Number.NaN); // equal to no minute (any int32 may be one)
+    this.lastRollupOfSeries.push(NONE);
+    this.inOrder.push(new Int32Array(256));
+    this.inOrderLength.push(0);
+    this.seriesSlots[slot] = index + 1;
+    if (this.series.length * 2 > this.seriesSlots.length) this.rehashSeries();
+    return index;
+  }
+
+  private rehashSeries(): void {
+    this.seriesSlots = new Int32Array(this.seriesSlots.length * 2);
+    const mask = this.seriesSlots.length - 1;
+    this.seriesHashes.forEach((hash, index) => {
+      let slot = (hash ^ (hash >>> 16)) & mask;
+      while (this.seriesSlots[slot] !== 0) slot = (slot + 1) & mask;
+      this.seriesSlots[slot] = index + 1;
+    });
+  }
+
+  private rollupOf(series: number, minute: number): number {
+    if (this.lastMinuteOfSeries[series] === minute) return this.lastRollupOfSeries[series]!;
+    const rollup = this.findOrAddRollup(series, minute);
+    this.lastMinuteOfSeries[series] = minute;
+    this.lastRollupOfSeries[series] = rollup;
+    return rollup;
+  }
+
+  private findOrAddRollup(series: number, minute: number): number {
+    let list = this.inOrder[series]!;
+    const n = this.inOrderLength[series]!;
+    if (n === 0 || minute > this.rollupMinute[list[n - 1]!]!) {
+      const rollup = this.addRollup(minute);
+      if (n === list.length) this.inOrder[series] = list = grow(list);
+      list[n] = rollup;
+      this.inOrderLength[series] = n + 1;
+      return rollup;
+    }
+    // An earlier minute: among the series' rollups made in order, or among the late ones.
+    let low = 0;
+    let high = n - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const m = this.rollupMinute[list[middle]!]!;
+      if (m === minute) return list[middle]!;
+      if (m < minute) low = middle + 1;
+      else high = middle - 1;
+    }
+    return this.lateRollup(series, minute);
+  }
+
+  private lateRollup(series: number, minute: number): number {
+    const mask = this.late.length - 1;
+    let slot = lateSlot(series, minute, mask);
+    for (;;) {
+      const found = this.late[slot]!;
+      if (found === 0) break;
+      if (this.rollupMinute[found - 1] === minute && this.lateSeries.get(found - 1) === series) return found - 1;
+      slot = (slot + 1) & mask;
+    }
+    const rollup = this.addRollup(minute);
+    this.lateSeries.set(rollup, series);
+    this.late[slot] = rollup + 1;
+    if (++this.lateCount * 2 > this.late.length) this.rehashLate();
+    return rollup;
+  }
+
+  // The series of each late rollup (rollups made in order are known by their series' list).
+  private readonly lateSeries = new Map<number, number>();
+
+  private rehashLate(): void {
+    this.late = new Int32Array(this.late.length * 2);
+    const mask = this.late.length - 1;
+    for (const [rollup, series] of this.lateSeries) {
+      let slot = lateSlot(series, this.rollupMinute[rollup]!, mask);
+      while (this.late[slot] !== 0) slot = (slot + 1) & mask;
+      this.late[slot] = rollup + 1;
+    }
+  }
+
+  private addRollup(minute: number): number {
+    const rollup = this.rollups++;
+    if (rollup === this.rollupMinute.length) {
+      this.rollupMinute = grow(this.rollupMinute);
+      this.counts = grow(this.counts);
+      this.latencyHead = grow(this.latencyHead);
+      this.ttftHead = grow(this.ttftHead);
+    }
+    this.rollupMinute[rollup] = minute;
+    this.latencyHead[rollup] = NONE;
+    this.ttftHead[rollup] = NONE;
+    return rollup;
+  }
+
+  private link(bucket: number, head: number): number {
+    const entry = this.entries++;
+    if (entry === this.bucket.length) {
+      this.bucket = grow(this.bucket);
+      this.next = grow(this.next);
+    }
+    this.bucket[entry] = bucket;
+    this.next[entry] = head;
+    return entry;
+  }
+
+  /** The folded log, each series' rollups sorted by minute. */
+  finish(): FoldedLog {
+    if (!this.stream.complete) throw new Error('the replay stream ended in the middle');
+    const minute = this.rollupMinute;
+    const lateOfSeries = new Map<number, number[]>();
+    for (const [rollup, series] of this.lateSeries) {
+      const list = lateOfSeries.get(series);
+      if (list === undefined) lateOfSeries.set(series, [rollup]);
+      else list.push(rollup);
+    }
+    const sorted = this.inOrder.map((list, series) => {
+      const inOrder = list.subarray(0, this.inOrderLength[series]);
+      const late = lateOfSeries.get(series);
+      return late === undefined ? inOrder : Int32Array.from([...inOrder, ...late].sort((a, b) => minute[a]! - minute[b]!));
+    });
+    this.late = new Int32Array(0);
+    return new FoldedLog(this.events, this.series, sorted, minute, this.counts, this.latencyHead, this.ttftHead, this.bucket, this.next);
+  }
+}
+
+/** The slot of (series, minute) in a hash table of `mask + 1` slots. */
+const lateSlot = (series: number, minute: number, mask: number) => (Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77)) & mask;
+
+/** Whether the row's tail, starting at its timestamp's length word `p`, is all in the view. */
+function tailComplete(view: DataView, p: number): boolean {
+  let q = p + 4 + 8 + 4 + 2;
+  for (let f = 0; f < 2; f++) {
+    if (q + 4 > view.byteLength) return false;
+    q += 4 + Math.max(0, view.getInt32(q));
+  }
+  return q <= view.byteLength;
+}
+
+/** The framing of a binary COPY stream: its header, its rows cut between chunks, its end. */
+class ReplayStream {
+  private pending: Buffer | null = null;
+  private headerRead = false;
+  private ended = false;
+
+  constructor(private readonly folder: LogFolder) {}
+
+  /** Whether the stream has ended where a stream may end (nothing or a whole COPY). */
+  get complete(): boolean {
+    return this.pending === null && (!this.headerRead || this.ended);
   }
 
   push(chunk: Buffer): void {
@@ -240,172 +464,16 @@ export class LogFolder {
     }
     const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
     for (;;) {
-      const next = this.row(buf, view, at);
+      if (this.ended || at + 2 > buf.length) return at;
+      const fields = view.getInt16(at);
+      if (fields === -1) {
+        this.ended = true;
+        return at + 2;
+      }
+      if (fields !== FIELDS) throw new Error(`replay row with ${fields} fields, expected ${FIELDS}`);
+      const next = this.folder.foldRow(buf, view, at);
       if (next < 0) return at;
       at = next;
     }
   }
-
-  /** Folds the row at `at`; returns where the next one starts, or -1 when the row is not all there. */
-  private row(buf: Buffer, view: DataView, at: number): number {
-    if (this.ended || at + 2 > buf.length) return -1;
-    const fields = view.getInt16(at);
-    if (fields === -1) {
-      this.ended = true;
-      return at + 2;
-    }
-    if (fields !== FIELDS) throw new Error(`replay row with ${fields} fields, expected ${FIELDS}`);
-    // platform, provider and model: their bytes, length words included, are the series' key.
-    const keyStart = at + 2;
-    let p = keyStart;
-    for (let f = 0; f < 3; f++) {
-      if (p + 4 > buf.length) return -1;
-      p += 4 + view.getInt32(p);
-    }
-    const keyEnd = p;
-    if (p + ROW_TAIL > buf.length && !this.tailComplete(view, p)) return -1;
-    const micros = view.getInt32(p + 4) * 4_294_967_296 + view.getUint32(p + 8);
-    p += 12;
-    const outcome = view.getInt16(p + 4);
-    p += 6;
-    let latency = view.getInt32(p) === -1 ? null : view.getInt32(p + 4);
-    p += latency === null ? 4 : 8;
-    let ttft = view.getInt32(p) === -1 ? null : view.getInt32(p + 4);
-    p += ttft === null ? 4 : 8;
-    if (outcome < 0 || outcome > 4) throw new Error(`unknown outcome code ${outcome}`);
-    if (this.buckets !== null) {
-      // Only successful requests' latencies go into sketches (DOMAIN §7).
-      latency = outcome === SUCCESS && latency !== null ? this.bucketOf(latency) : null;
-      ttft = outcome === SUCCESS && ttft !== null ? this.bucketOf(ttft) : null;
-    }
-
-    const rollup = this.rollupOf(this.seriesOf(buf, view, keyStart, keyEnd), Math.floor((micros + PG_EPOCH_US) / MINUTE_US));
-    this.counts[rollup * 5 + outcome]! += 1;
-    if (latency !== null) this.latencyHead[rollup] = this.link(latency, this.latencyHead[rollup]!);
-    if (ttft !== null) this.ttftHead[rollup] = this.link(ttft, this.ttftHead[rollup]!);
-    this.events++;
-    return p;
-  }
-
-  private bucketOf(value: number): number {
-    if (value < 0) throw new Error(`a negative latency (${value} ms) in the log`);
-    return this.buckets!.of(value);
-  }
-
-  /** Whether the row's tail, starting at its timestamp's length word `p`, is all in `buf`. */
-  private tailComplete(view: DataView, p: number): boolean {
-    let q = p + 4 + 8 + 4 + 2;
-    for (let f = 0; f < 2; f++) {
-      if (q + 4 > view.byteLength) return false;
-      q += 4 + Math.max(0, view.getInt32(q));
-    }
-    return q <= view.byteLength;
-  }
-
-  /** The series of the key bytes buf[start, end), hashed and compared four bytes at a time. */
-  private seriesOf(buf: Buffer, view: DataView, start: number, end: number): number {
-    let hash = 0x811c9dc5 ^ (end - start);
-    let i = start;
-    for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ view.getInt32(i), 0x01000193);
-    for (; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
-    const candidate = this.seriesByHash.get(hash);
-    if (candidate !== undefined && sameKey(this.seriesKeys[candidate]!, buf, view, start, end)) return candidate;
-    // A new series, or another series with the same hash (then found by its full key).
-    const text = buf.toString('latin1', start, end);
-    const known = this.collisions.get(text);
-    if (known !== undefined) return known;
-    const names: string[] = [];
-    for (let p = start, f = 0; f < 3; f++) {
-      const length = buf.readInt32BE(p);
-      names.push(buf.toString('utf8', p + 4, p + 4 + length));
-      p += 4 + length;
-    }
-    const index = this.series.length;
-    this.series.push({ platform: names[0]!, provider: names[1]!, model: names[2]! });
-    const key = Buffer.from(buf.subarray(start, end));
-    this.seriesKeys.push(new DataView(key.buffer, key.byteOffset, key.length));
-    this.lastMinuteOfSeries.push(Number.NaN); // equal to no minute (any int32 may be one)
-    this.lastRollupOfSeries.push(NONE);
-    this.collisions.set(text, index);
-    if (candidate === undefined) this.seriesByHash.set(hash, index);
-    return index;
-  }
-
-  private rollupOf(series: number, minute: number): number {
-    if (this.lastMinuteOfSeries[series] === minute) return this.lastRollupOfSeries[series]!;
-    const rollup = this.lookUpRollup(series, minute);
-    this.lastMinuteOfSeries[series] = minute;
-    this.lastRollupOfSeries[series] = rollup;
-    return rollup;
-  }
-
-  private lookUpRollup(series: number, minute: number): number {
-    const mask = this.table.length - 1;
-    let slot = (Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77)) & mask;
-    for (;;) {
-      const found = this.table[slot]!;
-      if (found === 0) break;
-      if (this.rollupMinute[found - 1] === minute && this.rollupSeries[found - 1] === series) return found - 1;
-      slot = (slot + 1) & mask;
-    }
-    const rollup = this.rollups++;
-    if (rollup === this.rollupMinute.length) {
-      this.rollupSeries = grow(this.rollupSeries);
-      this.rollupMinute = grow(this.rollupMinute);
-      this.counts = grow(this.counts);
-      this.latencyHead = grow(this.latencyHead);
-      this.ttftHead = grow(this.ttftHead);
-    }
-    this.rollupSeries[rollup] = series;
-    this.rollupMinute[rollup] = minute;
-    this.latencyHead[rollup] = NONE;
-    this.ttftHead[rollup] = NONE;
-    this.table[slot] = rollup + 1;
-    if (this.rollups * 2 > this.table.length) this.rehash();
-    return rollup;
-  }
-
-  private rehash(): void {
-    this.table = new Int32Array(this.table.length * 2);
-    const mask = this.table.length - 1;
-    for (let r = 0; r < this.rollups; r++) {
-      let slot = (Math.imul(this.rollupMinute[r]!, 0x9e3779b1) ^ Math.imul(this.rollupSeries[r]! + 1, 0x85ebca77)) & mask;
-      while (this.table[slot] !== 0) slot = (slot + 1) & mask;
-      this.table[slot] = r + 1;
-    }
-  }
-
-  private link(bucket: number, head: number): number {
-    const entry = this.entries++;
-    if (entry === this.bucket.length) {
-      this.bucket = grow(this.bucket);
-      this.next = grow(this.next);
-    }
-    this.bucket[entry] = bucket;
-    this.next[entry] = head;
-    return entry;
-  }
-
-  /** The folded log, each series' rollups sorted by minute. */
-  finish(): FoldedLog {
-    if (this.pending !== null || (this.headerRead && !this.ended)) throw new Error('the replay stream ended in the middle');
-    const sizes = new Int32Array(this.series.length);
-    for (let r = 0; r < this.rollups; r++) sizes[this.rollupSeries[r]!]!++;
-    const lists = Array.from(sizes, (size) => new Int32Array(size));
-    const filled = new Int32Array(this.series.length);
-    for (let r = 0; r < this.rollups; r++) {
-      const s = this.rollupSeries[r]!;
-      lists[s]![filled[s]!++] = r;
-    }
-    const minute = this.rollupMinute;
-    // Rollups are numbered as first met, and the log is mostly in time order: nearly sorted already.
-    const sorted = lists.map((list) => (isSortedBy(list, minute) ? list : Int32Array.from([...list].sort((a, b) => minute[a]! - minute[b]!))));
-    this.table = new Int32Array(0);
-    return new FoldedLog(this.events, this.series, sorted, minute, this.counts, this.latencyHead, this.ttftHead, this.bucket, this.next);
-  }
-}
-
-function isSortedBy(list: Int32Array, minute: Int32Array): boolean {
-  for (let i = 1; i < list.length; i++) if (minute[list[i - 1]!]! > minute[list[i]!]!) return false;
-  return true;
 }
