@@ -59,6 +59,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Applies the pending migrations up to and including `name` (to test a migration on data of the schema before it). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await createMigrator(db).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
 /** Names of migrations in the folder that the database has not applied yet. */
 export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
   const migrations = await createMigrator(db).getMigrations();

@@ -76,7 +76,7 @@ export class LatencySketch {
 
   /**
    * The stored form: the pairs as big-endian int4s, eight bytes a bucket (what Postgres' int4send
-   * gives, so SQL can read it back with substring(…)::int4).
+   * writes, so SQL can take it apart too).
    */
   toBytes(): Uint8Array {
     const pairs = this.toPairs();

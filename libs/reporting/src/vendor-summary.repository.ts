@@ -74,6 +74,13 @@ const toDate = (minute: number) => new Date(minute * 60_000);
  * rollups per series, and the reads the vendor comparison makes. Summing stays in Postgres;
  * sketches and minute mixes travel as compact int4 bytes.
  */
+/**
+ * The big-endian int4 at byte `offset` (from 0) of a stored sketch (LatencySketch.toBytes), in SQL
+ * that Postgres before 18 runs too (casting bytea to int4 came with 18).
+ */
+const int4At = (bytes: string, offset: string) =>
+  sql.raw(`((get_byte(${bytes}, ${offset}) << 24) | (get_byte(${bytes}, ${offset} + 1) << 16) | (get_byte(${bytes}, ${offset} + 2) << 8) | get_byte(${bytes}, ${offset} + 3))`);
+
 @Injectable()
 export class VendorSummaryRepository {
   /** The state and the timeline checkpoint now, and the oid of the minute_rollups table in use. */
@@ -176,11 +183,11 @@ export class VendorSummaryRepository {
       buckets AS (
         SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start, kind, b, sum(c) AS c
         FROM r CROSS JOIN LATERAL (
-          SELECT 1 AS kind, substring(r.latency_sketch FROM i FOR 4)::int4 AS b, substring(r.latency_sketch FROM i + 4 FOR 4)::int4 AS c
-          FROM generate_series(1, length(r.latency_sketch), 8) AS i
+          SELECT 1 AS kind, ${int4At('r.latency_sketch', 'i')} AS b, ${int4At('r.latency_sketch', 'i + 4')} AS c
+          FROM generate_series(0, length(r.latency_sketch) - 8, 8) AS i
           UNION ALL
-          SELECT 2, substring(r.ttft_sketch FROM i FOR 4)::int4, substring(r.ttft_sketch FROM i + 4 FOR 4)::int4
-          FROM generate_series(1, length(r.ttft_sketch), 8) AS i
+          SELECT 2, ${int4At('r.ttft_sketch', 'i')}, ${int4At('r.ttft_sketch', 'i + 4')}
+          FROM generate_series(0, length(r.ttft_sketch) - 8, 8) AS i
         ) AS p
         GROUP BY GROUPING SETS ((provider, start, kind, b, model, platform), (provider, start, kind, b, model), (provider, start, kind, b, platform), (provider, start, kind, b))
       ),
