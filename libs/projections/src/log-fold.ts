@@ -172,7 +172,9 @@ export class LogFolder {
     this.next = new Int32Array(entries);
   }
 
-  private readonly stream = new ReplayStream(this);
+  private pending: Buffer | null = null;
+  private headerRead = false;
+  private ended = false;
   private events = 0;
   // Series: an open-addressing hash of their key bytes → series + 1 (0: empty).
   private seriesSlots = new Int32Array(1024);
@@ -190,7 +192,8 @@ export class LogFolder {
   // The rollups made for a minute earlier than their series' latest (late events), found by an
   // open-addressing hash of (series, minute) → rollup + 1 (0: empty).
   private late = new Int32Array(1024);
-  private lateCount = 0;
+  // The series of each late rollup (those made in order are known by their series' list).
+  private readonly lateSeries = new Map<number, number>();
   // Rollups.
   private rollups = 0;
   private rollupMinute: Int32Array;
@@ -208,14 +211,56 @@ export class LogFolder {
   }
 
   push(chunk: Buffer): void {
-    this.stream.push(chunk);
+    let at = 0;
+    if (this.pending !== null) {
+      // Finish the row cut by the chunk boundary from the pending bytes and the next chunk's head.
+      const pending = this.pending;
+      this.pending = null;
+      const head = chunk.subarray(0, STITCH);
+      const joined = Buffer.concat([pending, head]);
+      const consumed = this.parse(joined);
+      if (consumed < pending.length) {
+        // Still not a whole row (a row longer than the stitch): keep everything and wait for more.
+        this.pending = Buffer.concat([pending, chunk]);
+        return;
+      }
+      at = consumed - pending.length;
+      if (at >= chunk.length) {
+        if (consumed < joined.length) this.pending = joined.subarray(consumed);
+        return;
+      }
+    }
+    const consumed = this.parse(chunk, at);
+    if (consumed < chunk.length) this.pending = Buffer.from(chunk.subarray(consumed));
   }
 
-  /**
-   * Folds the row at `at` (after its field count); returns where the next one starts, or -1 when
-   * the row is not all in `buf`. For `ReplayStream`.
-   */
-  foldRow(buf: Buffer, view: DataView, at: number): number {
+  /** Parses whole rows (and the header) from `at`; returns where the first incomplete row starts. */
+  private parse(buf: Buffer, at = 0): number {
+    if (!this.headerRead) {
+      if (buf.length < HEADER_LENGTH) return at;
+      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+      const extension = buf.readUInt32BE(SIGNATURE.length + 4);
+      if (buf.length < HEADER_LENGTH + extension) return at;
+      at = HEADER_LENGTH + extension;
+      this.headerRead = true;
+    }
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    for (;;) {
+      const next = this.row(buf, view, at);
+      if (next < 0) return at;
+      at = next;
+    }
+  }
+
+  /** Folds the row at `at`; returns where the next one starts, or -1 when the row is not all there. */
+  private row(buf: Buffer, view: DataView, at: number): number {
+    if (this.ended || at + 2 > buf.length) return -1;
+    const fields = view.getInt16(at);
+    if (fields === -1) {
+      this.ended = true;
+      return at + 2;
+    }
+    if (fields !== FIELDS) throw new Error(`replay row with ${fields} fields, expected ${FIELDS}`);
     // platform, provider and model: their bytes, length words included, are the series' key.
     const keyStart = at + 2;
     let p = keyStart;
@@ -224,7 +269,7 @@ export class LogFolder {
       p += 4 + view.getInt32(p);
     }
     const keyEnd = p;
-    if (p + ROW_TAIL > buf.length && !tailComplete(view, p)) return -1;
+    if (p + ROW_TAIL > buf.length && !this.tailComplete(view, p)) return -1;
     const micros = view.getInt32(p + 4) * 4_294_967_296 + view.getUint32(p + 8);
     p += 12;
     const outcome = view.getInt16(p + 4);
@@ -251,6 +296,16 @@ export class LogFolder {
   private bucketOf(value: number): number {
     if (value < 0) throw new Error(`a negative latency (${value} ms) in the log`);
     return this.buckets!.of(value);
+  }
+
+  /** Whether the row's tail, starting at its timestamp's length word `p`, is all in `buf`. */
+  private tailComplete(view: DataView, p: number): boolean {
+    let q = p + 4 + 8 + 4 + 2;
+    for (let f = 0; f < 2; f++) {
+      if (q + 4 > view.byteLength) return false;
+      q += 4 + Math.max(0, view.getInt32(q));
+    }
+    return q <= view.byteLength;
   }
 
   /** The series of the key bytes buf[start, end), hashed and compared four bytes at a time. */
@@ -340,12 +395,9 @@ export class LogFolder {
     const rollup = this.addRollup(minute);
     this.lateSeries.set(rollup, series);
     this.late[slot] = rollup + 1;
-    if (++this.lateCount * 2 > this.late.length) this.rehashLate();
+    if (this.lateSeries.size * 2 > this.late.length) this.rehashLate();
     return rollup;
   }
-
-  // The series of each late rollup (rollups made in order are known by their series' list).
-  private readonly lateSeries = new Map<number, number>();
 
   private rehashLate(): void {
     this.late = new Int32Array(this.late.length * 2);
@@ -384,7 +436,7 @@ export class LogFolder {
 
   /** The folded log, each series' rollups sorted by minute. */
   finish(): FoldedLog {
-    if (!this.stream.complete) throw new Error('the replay stream ended in the middle');
+    if (this.pending !== null || (this.headerRead && !this.ended)) throw new Error('the replay stream ended in the middle');
     const minute = this.rollupMinute;
     const lateOfSeries = new Map<number, number[]>();
     for (const [rollup, series] of this.lateSeries) {
@@ -404,76 +456,3 @@ export class LogFolder {
 
 /** The slot of (series, minute) in a hash table of `mask + 1` slots. */
 const lateSlot = (series: number, minute: number, mask: number) => (Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77)) & mask;
-
-/** Whether the row's tail, starting at its timestamp's length word `p`, is all in the view. */
-function tailComplete(view: DataView, p: number): boolean {
-  let q = p + 4 + 8 + 4 + 2;
-  for (let f = 0; f < 2; f++) {
-    if (q + 4 > view.byteLength) return false;
-    q += 4 + Math.max(0, view.getInt32(q));
-  }
-  return q <= view.byteLength;
-}
-
-/** The framing of a binary COPY stream: its header, its rows cut between chunks, its end. */
-class ReplayStream {
-  private pending: Buffer | null = null;
-  private headerRead = false;
-  private ended = false;
-
-  constructor(private readonly folder: LogFolder) {}
-
-  /** Whether the stream has ended where a stream may end (nothing or a whole COPY). */
-  get complete(): boolean {
-    return this.pending === null && (!this.headerRead || this.ended);
-  }
-
-  push(chunk: Buffer): void {
-    let at = 0;
-    if (this.pending !== null) {
-      // Finish the row cut by the chunk boundary from the pending bytes and the next chunk's head.
-      const pending = this.pending;
-      this.pending = null;
-      const head = chunk.subarray(0, STITCH);
-      const joined = Buffer.concat([pending, head]);
-      const consumed = this.parse(joined);
-      if (consumed < pending.length) {
-        // Still not a whole row (a row longer than the stitch): keep everything and wait for more.
-        this.pending = Buffer.concat([pending, chunk]);
-        return;
-      }
-      at = consumed - pending.length;
-      if (at >= chunk.length) {
-        if (consumed < joined.length) this.pending = joined.subarray(consumed);
-        return;
-      }
-    }
-    const consumed = this.parse(chunk, at);
-    if (consumed < chunk.length) this.pending = Buffer.from(chunk.subarray(consumed));
-  }
-
-  /** Parses whole rows (and the header) from `at`; returns where the first incomplete row starts. */
-  private parse(buf: Buffer, at = 0): number {
-    if (!this.headerRead) {
-      if (buf.length < HEADER_LENGTH) return at;
-      if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
-      const extension = buf.readUInt32BE(SIGNATURE.length + 4);
-      if (buf.length < HEADER_LENGTH + extension) return at;
-      at = HEADER_LENGTH + extension;
-      this.headerRead = true;
-    }
-    const view = new DataView(buf.buffer, buf.byteOffset, buf.length);
-    for (;;) {
-      if (this.ended || at + 2 > buf.length) return at;
-      const fields = view.getInt16(at);
-      if (fields === -1) {
-        this.ended = true;
-        return at + 2;
-      }
-      if (fields !== FIELDS) throw new Error(`replay row with ${fields} fields, expected ${FIELDS}`);
-      const next = this.folder.foldRow(buf, view, at);
-      if (next < 0) return at;
-      at = next;
-    }
-  }
-}
