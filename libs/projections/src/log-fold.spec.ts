@@ -69,6 +69,8 @@ function folded(stream: Buffer, cuts: readonly number[]) {
   }
   folder.push(stream.subarray(at));
   const log = folder.finish();
+  // One entry per series: a series met again is found again, not made twice.
+  expect(new Set(log.series.map((s) => `${s.platform}/${s.provider}/${s.model}`)).size).toBe(log.series.length);
   const result = new Map<string, { counts: number[]; latency: number[]; ttft: number[] }>();
   log.series.forEach((s, i) => {
     let previous = -Infinity;
@@ -134,6 +136,19 @@ describe('LogFolder', () => {
     const result = folded(binaryCopy(rows), []);
     expect(result.rollups).toEqual(expected(rows));
     expect(result.rollups.size).toBe(3_000 + 100);
+  });
+
+  it('keeps count of thousands of series and late minutes (its tables grow)', () => {
+    const rows: Row[] = [];
+    // 1,200 series, each with its minutes arriving newest first: every rollup after a series' first is late.
+    for (let m = 3; m >= 0; m--) {
+      for (let s = 0; s < 1_200; s++) {
+        rows.push({ platform: `p-${s % 7}`, provider: 'anthropic', model: `m-${s}`, at: Date.UTC(2026, 5, 7, 9, m), outcome: s % 5, latency: s % 90, ttft: null });
+      }
+    }
+    const result = folded(binaryCopy(rows), [1_000, 50_000]);
+    expect(result.rollups).toEqual(expected(rows));
+    expect(result.rollups.size).toBe(4 * 1_200);
   });
 
   it('refuses a stream that ends in the middle of a row', () => {

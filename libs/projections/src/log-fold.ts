@@ -315,7 +315,7 @@ export class LogFolder {
     for (; i + 4 <= end; i += 4) hash = Math.imul(hash ^ view.getInt32(i), 0x01000193);
     for (; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
     const mask = this.seriesSlots.length - 1;
-    let slot = (hash ^ (hash >>> 16)) & mask;
+    let slot = seriesSlotHash(hash) & mask;
     for (;;) {
       const found = this.seriesSlots[slot]!;
       if (found === 0) break;
@@ -338,18 +338,10 @@ export class LogFolder {
     this.inOrder.push(new Int32Array(256));
     this.inOrderLength.push(0);
     this.seriesSlots[slot] = index + 1;
-    if (this.series.length * 2 > this.seriesSlots.length) this.rehashSeries();
+    if (this.series.length * 2 > this.seriesSlots.length) {
+      this.seriesSlots = hashTable(this.seriesSlots.length * 2, this.seriesHashes.map((h, i) => [seriesSlotHash(h), i]));
+    }
     return index;
-  }
-
-  private rehashSeries(): void {
-    this.seriesSlots = new Int32Array(this.seriesSlots.length * 2);
-    const mask = this.seriesSlots.length - 1;
-    this.seriesHashes.forEach((hash, index) => {
-      let slot = (hash ^ (hash >>> 16)) & mask;
-      while (this.seriesSlots[slot] !== 0) slot = (slot + 1) & mask;
-      this.seriesSlots[slot] = index + 1;
-    });
   }
 
   private rollupOf(series: number, minute: number): number {
@@ -385,7 +377,7 @@ export class LogFolder {
 
   private lateRollup(series: number, minute: number): number {
     const mask = this.late.length - 1;
-    let slot = lateSlot(series, minute, mask);
+    let slot = lateHash(series, minute) & mask;
     for (;;) {
       const found = this.late[slot]!;
       if (found === 0) break;
@@ -395,18 +387,10 @@ export class LogFolder {
     const rollup = this.addRollup(minute);
     this.lateSeries.set(rollup, series);
     this.late[slot] = rollup + 1;
-    if (this.lateSeries.size * 2 > this.late.length) this.rehashLate();
-    return rollup;
-  }
-
-  private rehashLate(): void {
-    this.late = new Int32Array(this.late.length * 2);
-    const mask = this.late.length - 1;
-    for (const [rollup, series] of this.lateSeries) {
-      let slot = lateSlot(series, this.rollupMinute[rollup]!, mask);
-      while (this.late[slot] !== 0) slot = (slot + 1) & mask;
-      this.late[slot] = rollup + 1;
+    if (this.lateSeries.size * 2 > this.late.length) {
+      this.late = hashTable(this.late.length * 2, Array.from(this.lateSeries, ([r, s]) => [lateHash(s, this.rollupMinute[r]!), r]));
     }
+    return rollup;
   }
 
   private addRollup(minute: number): number {
@@ -454,5 +438,22 @@ export class LogFolder {
   }
 }
 
-/** The slot of (series, minute) in a hash table of `mask + 1` slots. */
-const lateSlot = (series: number, minute: number, mask: number) => (Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77)) & mask;
+/** Where a series' key hash (FNV-1a) starts its search in a table (its high bits mixed into the low). */
+const seriesSlotHash = (hash: number) => hash ^ (hash >>> 16);
+/** Where a late rollup's (series, minute) starts its search in a table. */
+const lateHash = (series: number, minute: number) => Math.imul(minute, 0x9e3779b1) ^ Math.imul(series + 1, 0x85ebca77);
+
+/**
+ * An open-addressing table of `size` slots (a power of two) holding each entry's value + 1 (0:
+ * empty) at the first free slot from its hash.
+ */
+function hashTable(size: number, entries: readonly (readonly [hash: number, value: number])[]): Int32Array<ArrayBuffer> {
+  const table = new Int32Array(size);
+  const mask = size - 1;
+  for (const [hash, value] of entries) {
+    let slot = hash & mask;
+    while (table[slot] !== 0) slot = (slot + 1) & mask;
+    table[slot] = value + 1;
+  }
+  return table;
+}
