@@ -151,6 +151,21 @@ describe('LogFolder', () => {
     expect(result.rollups.size).toBe(4 * 1_200);
   });
 
+  it('merges series by minute, a minute\'s rollups in the lists\' order', () => {
+    const at = (m: number) => Date.UTC(2026, 5, 7, 9, m);
+    const row = (model: string, m: number): Row => ({ platform: 'notion', provider: 'anthropic', model, at: at(m), outcome: 0, latency: null, ttft: null });
+    const folder = new LogFolder();
+    folder.push(binaryCopy([row('a', 3), row('b', 1), row('a', 1), row('b', 4), row('a', 0), row('b', 3)]));
+    const log = folder.finish();
+    const lists = ['b', 'a'].map((model) => log.rollupsOfSeries[log.series.findIndex((s) => s.model === model)]!);
+    const visited: string[] = [];
+    log.mergeByMinute(lists, (rollup, list, minute) => {
+      expect(log.minute[rollup]).toBe(minute);
+      visited.push(`${minute - Math.floor(at(0) / 60_000)}${['b', 'a'][list]}`);
+    });
+    expect(visited).toEqual(['0a', '1b', '1a', '3b', '3a', '4b']);
+  });
+
   it('refuses a stream that ends in the middle of a row', () => {
     const stream = binaryCopy([{ platform: 'p', provider: 'q', model: 'm', at: 0, outcome: 0, latency: 5, ttft: null }]);
     const folder = new LogFolder();

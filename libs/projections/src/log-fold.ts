@@ -92,6 +92,25 @@ export class FoldedLog {
     counts.clientErrors += c[at + 4]!;
   }
 
+  /**
+   * Visits the rollups of several of its lists (each in minute order, as `rollupsOfSeries`)
+   * merged by minute; at one minute, in the lists' order.
+   */
+  mergeByMinute(lists: readonly Int32Array[], visit: (rollup: number, list: number, minute: number) => void): void {
+    const next = new Int32Array(lists.length);
+    for (;;) {
+      let minute = Infinity;
+      for (let k = 0; k < lists.length; k++) if (next[k]! < lists[k]!.length) minute = Math.min(minute, this.minute[lists[k]![next[k]!]!]!);
+      if (minute === Infinity) return;
+      for (let k = 0; k < lists.length; k++) {
+        const rollup = lists[k]![next[k]!];
+        if (rollup === undefined || this.minute[rollup] !== minute) continue;
+        next[k]!++;
+        visit(rollup, k, minute);
+      }
+    }
+  }
+
   /** One of the rollup's counts, by outcome code (`OUTCOME_CODES` order). */
   count(rollup: number, outcome: number): number {
     return this.counts[rollup * 5 + outcome]!;

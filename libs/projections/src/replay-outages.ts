@@ -1,4 +1,4 @@
-import { classifier, deriveOutages, SeriesMinute } from '@ledger/domain';
+import { classifier, deriveOutages, OutcomeCounts, SeriesMinute } from '@ledger/domain';
 import type { DetectionPolicies } from './detection-policy.repository';
 import type { FoldedLog } from './log-fold';
 import type { SeriesOutage } from './outage.repository';
@@ -49,23 +49,13 @@ const NO_PLATFORMS: readonly string[] = [];
  * a merge of the platforms' rollups, each list already in minute order.
  */
 function modelMinutes(log: FoldedLog, indexes: readonly number[]): SeriesMinute[] {
-  const lists = indexes.map((i) => log.rollupsOfSeries[i]!);
   const platforms = indexes.map((i) => log.series[i]!.platform);
-  const next = new Int32Array(lists.length);
   const minutes: SeriesMinute[] = [];
-  for (;;) {
-    let minute = Infinity;
-    for (let k = 0; k < lists.length; k++) if (next[k]! < lists[k]!.length) minute = Math.min(minute, log.minute[lists[k]![next[k]!]!]!);
-    if (minute === Infinity) return minutes;
-    const counts = { successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 };
-    let failing: string[] | null = null;
-    for (let k = 0; k < lists.length; k++) {
-      const rollup = lists[k]![next[k]!];
-      if (rollup === undefined || log.minute[rollup] !== minute) continue;
-      next[k]!++;
-      log.addCountsTo(counts, rollup);
-      if (log.failing(rollup)) (failing ??= []).push(platforms[k]!);
-    }
-    minutes.push({ minute, counts, failingPlatforms: failing ?? NO_PLATFORMS });
-  }
+  let last: { minute: number; counts: OutcomeCounts; failingPlatforms: readonly string[] } | undefined;
+  log.mergeByMinute(indexes.map((i) => log.rollupsOfSeries[i]!), (rollup, k, minute) => {
+    if (last?.minute !== minute) minutes.push((last = { minute, counts: { successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 }, failingPlatforms: NO_PLATFORMS }));
+    log.addCountsTo(last.counts, rollup);
+    if (log.failing(rollup)) last.failingPlatforms = [...last.failingPlatforms, platforms[k]!];
+  });
+  return minutes;
 }

@@ -78,24 +78,10 @@ function keyOrder(log: FoldedLog): { rollups: Int32Array; series: Int32Array } {
     let end = g + 1;
     while (end < bySeriesKey.length && log.series[bySeriesKey[end]!]!.platform === platform && log.series[bySeriesKey[end]!]!.provider === provider) end++;
     const group = bySeriesKey.slice(g, end); // this platform's models of this provider, by model
-    const next = new Int32Array(group.length);
-    for (;;) {
-      // The earliest next minute; on a tie the first model in key order.
-      let pick = -1;
-      let minute = 0;
-      for (let k = 0; k < group.length; k++) {
-        const list = log.rollupsOfSeries[group[k]!]!;
-        if (next[k]! === list.length) continue;
-        const m = log.minute[list[next[k]!]!]!;
-        if (pick < 0 || m < minute) {
-          pick = k;
-          minute = m;
-        }
-      }
-      if (pick < 0) break;
-      rollups[out] = log.rollupsOfSeries[group[pick]!]![next[pick]!++]!;
-      series[out++] = group[pick]!;
-    }
+    log.mergeByMinute(group.map((s) => log.rollupsOfSeries[s]!), (rollup, k) => {
+      rollups[out] = rollup;
+      series[out++] = group[k]!;
+    });
     g = end;
   }
   return { rollups, series };
