@@ -1,4 +1,4 @@
--- The outcome event log (DOMAIN §2): one row per provider request a platform observed.
+-- The outcome event log (concepts §2): one row per provider request a platform observed.
 -- Append-only; every read model is derived from it.
 
 CREATE TYPE outcome AS ENUM ('success', 'error', 'timeout', 'rate_limited', 'client_error');

@@ -47,7 +47,7 @@ CREATE TABLE outages (
 
 CREATE INDEX outages_by_end ON outages (provider, platform, end_minute);
 
--- Detection policy overrides (DOMAIN §4): model '' is the provider-wide override.
+-- Detection policy overrides (concepts §4): model '' is the provider-wide override.
 CREATE TABLE detection_policies (
   provider text NOT NULL,
   model text NOT NULL,

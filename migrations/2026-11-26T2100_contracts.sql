@@ -1,7 +1,7 @@
 -- SLA contracts, maintenance windows and statements: read models of their admin events.
 
 -- One row per contract version. A version is in force from in_force_from; a period is
--- evaluated with the version in force at its end (DOMAIN §6).
+-- evaluated with the version in force at its end (concepts §6).
 CREATE TABLE contracts (
   id text NOT NULL,
   version integer NOT NULL,

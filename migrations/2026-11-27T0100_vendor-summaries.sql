@@ -1,4 +1,4 @@
--- Pre-merged hours and days of the minute rollups, so a vendor comparison (DOMAIN §7) over
+-- Pre-merged hours and days of the minute rollups, so a vendor comparison (concepts §7) over
 -- months reads a few thousand rows instead of millions. A cache of minute_rollups kept by the
 -- reporting library (libs/reporting/src/vendor-summary.*): rows are rebuilt for the hours and
 -- days that events folded since the last refresh touched, found from the log's commit order.

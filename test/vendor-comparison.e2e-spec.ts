@@ -3,7 +3,7 @@ import { BrutePolicy, bruteForceComparison, ComparisonQuery, ExpectedScore, Vend
 import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
 
 /**
- * vendorComparison (DOMAIN §7) against a brute-force reading of the raw events of a generated
+ * vendorComparison (concepts §7) against a brute-force reading of the raw events of a generated
  * data set: several providers, models and platforms over six days across the June/July month
  * boundary, degradations that make outages (some cut by the windows' edges), policy overrides,
  * and late events posted after a first projection. Percentiles within 2 % of nearest-rank,

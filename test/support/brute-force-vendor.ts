@@ -1,5 +1,5 @@
 /**
- * DOMAIN §7 (vendor comparison) computed the slow, obvious way from raw events, to check what
+ * concepts §7 (vendor comparison) computed the slow, obvious way from raw events, to check what
  * the service answers. Written independently of libs/domain and libs/reporting on purpose;
  * outages come from the brute-force reading of §4–5 in ./brute-force.
  */

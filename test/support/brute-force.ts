@@ -1,5 +1,5 @@
 /**
- * DOMAIN §4–5 computed the slow, obvious way from raw events, to check what the service derives.
+ * concepts §4–5 computed the slow, obvious way from raw events, to check what the service derives.
  * Written independently of libs/domain on purpose.
  */
 export interface RawEvent {

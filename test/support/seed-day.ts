@@ -1,13 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The spec's worked example day (../shared/spec/examples beside the repository). */
-export const EXAMPLES = join(__dirname, '../../../shared/spec/examples');
+/** The worked example day, kept as data in the repository's `examples/`. */
+export const EXAMPLES = join(__dirname, '../../examples');
 
 export function seedDayFile(platform: 'notion' | 'acme-wiki'): string {
-  const path = join(EXAMPLES, `seed-day.${platform}.ndjson`);
-  if (!existsSync(path)) throw new Error(`the spec's examples are missing: ${path}`);
-  return readFileSync(path, 'utf8');
+  return readFileSync(join(EXAMPLES, `seed-day.${platform}.ndjson`), 'utf8');
 }
 
 export function seedDayExpected(): any {

@@ -1,7 +1,7 @@
 /**
  * A synthetic month of outcome events for the demo: several platforms, providers and models
  * with daily traffic curves, background noise (client errors, throttling), a few short
- * degradations, and the seed scenario of DOMAIN §8 on Sunday 2026-06-07 — two Anthropic models
+ * degradations, and the seed scenario of concepts §8 on Sunday 2026-06-07 — two Anthropic models
  * failing together around 09:00 UTC while Notion disables the provider for about twelve hours.
  * Deterministic (seeded), so running the demo twice stores nothing twice.
  */

@@ -5,7 +5,7 @@ import { AdminEventRepository } from '@ledger/event-store';
 import { ApiKeyRepository } from './api-key.repository';
 import { issueToken, parseToken, secretMatches, sha256 } from './api-key-token';
 
-/** Injection token for the configured bootstrap admin key (API.md: ADMIN_API_KEY). */
+/** Injection token for the configured bootstrap admin key (operations.md § Configuration: ADMIN_API_KEY). */
 export const ADMIN_API_KEY = Symbol('ADMIN_API_KEY');
 export const BOOTSTRAP_ADMIN_KEY_ID = 'bootstrap-admin';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
-/** Which parts of the service a process runs (API.md § Running). */
+/** Which parts of the service a process runs (operations.md § Configuration). */
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -38,7 +38,7 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Per-key sustained rates (bursts of two seconds' worth). */
   rateLimits: { ingestEventsPerSecond: number; queriesPerSecond: number };
-  /** The worker issues statements of ended periods after the grace delay (DOMAIN §6). */
+  /** The worker issues statements of ended periods after the grace delay (concepts §6). */
   autoIssueStatements: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Who may see /status (see libs/status-page): a read key, anyone, or nobody. */

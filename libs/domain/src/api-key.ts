@@ -1,4 +1,4 @@
-/** What a key may do (API.md § Auth). */
+/** What a key may do (api.md § Auth). */
 export const SCOPES = ['ingest', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 

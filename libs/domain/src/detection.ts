@@ -1,10 +1,10 @@
 import { parseRatio, Ratio, rateAtLeast } from './ratio';
 
-/** Status of one minute of a series (DOMAIN §4), from best to worst. */
+/** Status of one minute of a series (concepts §4), from best to worst. */
 export const MINUTE_STATUSES = ['no_data', 'operational', 'degraded', 'partial_outage', 'major_outage'] as const;
 export type MinuteStatus = (typeof MINUTE_STATUSES)[number];
 
-/** Detection thresholds for a series; defaults per DOMAIN §4, overridable per provider and model. */
+/** Detection thresholds for a series; defaults per concepts §4, overridable per provider and model. */
 export interface DetectionPolicy {
   minSamples: number;
   /** Decimal strings, compared exactly. */
@@ -45,7 +45,7 @@ export function addCounts(a: OutcomeCounts, b: OutcomeCounts): OutcomeCounts {
   };
 }
 
-/** Detection counts no throttling: failures = error + timeout; eligible = success + failures (DOMAIN §2). */
+/** Detection counts no throttling: failures = error + timeout; eligible = success + failures (concepts §2). */
 export function failuresOf(c: OutcomeCounts): number {
   return c.errors + c.timeouts;
 }

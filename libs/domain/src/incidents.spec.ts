@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { MINUTE_STATUSES } from './detection';
 import { groupIncidents, ModelOutage } from './incidents';
 
-describe('groupIncidents (DOMAIN §5)', () => {
+describe('groupIncidents (concepts §5)', () => {
   it('groups overlapping outages and those within the merge gap, across models', () => {
     const incidents = groupIncidents(
       [

@@ -8,7 +8,7 @@ export interface ModelOutage {
   severity: MinuteStatus;
 }
 
-/** One provider-wide failure: outages of the provider's models that overlap or lie within the merge gap (DOMAIN §5). */
+/** One provider-wide failure: outages of the provider's models that overlap or lie within the merge gap (concepts §5). */
 export interface Incident {
   start: number;
   end: number;

@@ -1,6 +1,6 @@
 import { OutcomeEvent, sameOutcomeEvent, validateOutcomeEvent, ValidationContext } from './outcome-event';
 
-/** The most events one request (or one import batch) may carry (API.md § Ingest). */
+/** The most events one request (or one import batch) may carry (api.md § Ingest). */
 export const MAX_EVENTS_PER_BATCH = 10_000;
 
 /** One rejected event, named by its position in the batch and its id when it had one. */

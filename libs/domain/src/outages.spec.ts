@@ -10,7 +10,7 @@ const minute = (m: number, c: OutcomeCounts, failingPlatforms: string[] = c.erro
   minute: m, counts: c, failingPlatforms,
 });
 
-describe('minute status (DOMAIN §4)', () => {
+describe('minute status (concepts §4)', () => {
   it.each([
     [4, 0, 'no_data'], // fewer than minSamples eligible
     [0, 4, 'no_data'],
@@ -63,7 +63,7 @@ describe('deriveOutages', () => {
     expect(isOngoing(outage, 2, 103 * 60_000)).toBe(false);
   });
 
-  describe('equals a brute-force reading of DOMAIN §4–5', () => {
+  describe('equals a brute-force reading of concepts §4–5', () => {
     const policyArb = fc.record({
       minSamples: fc.integer({ min: 1, max: 6 }),
       degradedAt: fc.constantFrom('0.05', '0.1'),
@@ -99,7 +99,7 @@ describe('deriveOutages', () => {
   });
 });
 
-/** DOMAIN §4–5 read literally: classify every minute of the range, connect bad minutes whose distance is ≤ gap + 1. */
+/** concepts §4–5 read literally: classify every minute of the range, connect bad minutes whose distance is ≤ gap + 1. */
 function bruteForceOutages(series: SeriesMinute[], policy: DetectionPolicy) {
   const rate = (f: number, e: number) => f / e;
   const statusOf = (c: OutcomeCounts): MinuteStatus => {

@@ -12,7 +12,7 @@ export interface SeriesMinute {
 
 /**
  * A maximal run of bad minutes of one series, runs separated by at most `mergeGapMinutes`
- * other minutes being one outage (DOMAIN §5). Minutes are indexes; `end` is exclusive.
+ * other minutes being one outage (concepts §5). Minutes are indexes; `end` is exclusive.
  */
 export interface Outage {
   start: number;
@@ -77,7 +77,7 @@ export function deriveOutages(minutes: readonly SeriesMinute[], classify: Classi
 }
 
 /**
- * An outage is ongoing while its last bad minute is within `mergeGapMinutes` of now (DOMAIN §5):
+ * An outage is ongoing while its last bad minute is within `mergeGapMinutes` of now (concepts §5):
  * counted in whole minutes from the last bad minute to the minute `now` falls in.
  */
 export function isOngoing(outage: { end: number }, mergeGapMinutes: number, nowMs: number): boolean {

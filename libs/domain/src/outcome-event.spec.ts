@@ -20,7 +20,7 @@ function errorsFor(overrides: Record<string, unknown>): string[] {
   return result.ok ? [] : result.errors;
 }
 
-describe('validateOutcomeEvent (DOMAIN §2)', () => {
+describe('validateOutcomeEvent (concepts §2)', () => {
   it('accepts a complete event and normalises it', () => {
     expect(validateOutcomeEvent(valid, context)).toEqual({
       ok: true,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MODEL_PATTERN, SLUG_PATTERN } from './slug';
 import { canonicalIso, parseRfc3339 } from './timestamp';
 
-/** What a platform observed for one provider request (DOMAIN §2). */
+/** What a platform observed for one provider request (concepts §2). */
 export const OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'client_error'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -82,7 +82,7 @@ export interface ValidationContext {
   platform: string;
 }
 
-/** Validates one raw event against every rule of DOMAIN §2; all problems are reported, not just the first. */
+/** Validates one raw event against every rule of concepts §2; all problems are reported, not just the first. */
 export function validateOutcomeEvent(raw: unknown, context: ValidationContext): EventValidation {
   const id = rawId(raw);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {

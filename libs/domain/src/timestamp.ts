@@ -1,5 +1,5 @@
 /**
- * RFC 3339 date-time with a mandatory offset (`Z` or `±hh:mm`), as DOMAIN §2 requires.
+ * RFC 3339 date-time with a mandatory offset (`Z` or `±hh:mm`), as concepts §2 requires.
  * `Date.parse` alone accepts far more (`2026-06-07`, `June 7`), so the shape is checked first
  * and the calendar fields are checked again after parsing (rejecting `2026-02-30`).
  */

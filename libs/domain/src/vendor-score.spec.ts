@@ -16,7 +16,7 @@ const window = (model: string, overrides: Partial<VendorWindow> = {}): VendorWin
 });
 
 describe('scoreVendors', () => {
-  it('scores a window as DOMAIN §7 defines it', () => {
+  it('scores a window as concepts §7 defines it', () => {
     const [score] = scoreVendors([window('m', { outages: { count: 3, minutes: 30, longest: 20 } })]);
     expect(score).toMatchObject({
       eligibleRequests: 100,

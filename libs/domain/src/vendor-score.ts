@@ -1,7 +1,7 @@
 import { eligibleOf, OutcomeCounts } from './detection';
 import { LatencySketch } from './latency-sketch';
 
-/** What a window holds for one provider's model (or all its models), for the comparison of DOMAIN §7. */
+/** What a window holds for one provider's model (or all its models), for the comparison of concepts §7. */
 export interface VendorWindow {
   provider: string;
   /** null for the provider's row (all its models together). */
@@ -36,7 +36,7 @@ export interface VendorScore {
   outcomes: OutcomeCounts;
 }
 
-/** Scores each window (DOMAIN §7) and ranks them: availability descending, then p95 latency ascending. */
+/** Scores each window (concepts §7) and ranks them: availability descending, then p95 latency ascending. */
 export function scoreVendors(windows: readonly VendorWindow[]): VendorScore[] {
   const scores = windows.map((w): VendorScore => {
     const eligible = eligibleOf(w.counts);

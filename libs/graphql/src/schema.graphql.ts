@@ -1,4 +1,4 @@
-/** The GraphQL schema (API.md § GraphQL); each later feature adds its types and fields here. */
+/** The GraphQL schema (api.md § GraphQL); each later feature adds its types and fields here. */
 export const typeDefs = /* GraphQL */ `
   "An instant, RFC 3339 (e.g. 2026-06-07T09:02:00.000Z)."
   scalar DateTime
@@ -47,7 +47,7 @@ export const typeDefs = /* GraphQL */ `
     scopes: [Scope!]!
   }
 
-  "Status of a minute or a live window (DOMAIN §4)."
+  "Status of a minute or a live window (concepts §4)."
   enum Status {
     NO_DATA
     OPERATIONAL
@@ -56,7 +56,7 @@ export const typeDefs = /* GraphQL */ `
     MAJOR_OUTAGE
   }
 
-  "A maximal run of bad minutes of one series (DOMAIN §5). Times are whole UTC minutes."
+  "A maximal run of bad minutes of one series (concepts §5). Times are whole UTC minutes."
   type Outage {
     provider: String!
     model: String!
@@ -76,7 +76,7 @@ export const typeDefs = /* GraphQL */ `
     platformsAffected: Int!
   }
 
-  "Outages of one provider's models that overlap or lie within the merge gap (DOMAIN §5)."
+  "Outages of one provider's models that overlap or lie within the merge gap (concepts §5)."
   type Incident {
     provider: String!
     start: DateTime!
@@ -106,7 +106,7 @@ export const typeDefs = /* GraphQL */ `
     p95LatencyMs: Float
   }
 
-  "Live status of a model over all platforms (DOMAIN §4, live window)."
+  "Live status of a model over all platforms (concepts §4, live window)."
   type ModelStatus {
     provider: String!
     model: String!
@@ -257,7 +257,7 @@ export const typeDefs = /* GraphQL */ `
     failedRequests: Int!
   }
 
-  "A contract's compliance for one calendar month (DOMAIN §6)."
+  "A contract's compliance for one calendar month (concepts §6)."
   type SlaReport {
     contract: Contract!
     "the contract version whose terms apply (those in force at the period's end)"
@@ -331,7 +331,7 @@ export const typeDefs = /* GraphQL */ `
     clientError: Int!
   }
 
-  "One provider's model (or, with model null, all its models) over a window (DOMAIN §7)."
+  "One provider's model (or, with model null, all its models) over a window (concepts §7)."
   type VendorScore {
     provider: String!
     model: String

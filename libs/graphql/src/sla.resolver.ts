@@ -40,7 +40,7 @@ function ownPlatform(principal: Principal, asked?: string | null): string | unde
   return principal.platform;
 }
 
-/** Contracts, SLA reports, credits and statements (API.md § GraphQL). */
+/** Contracts, SLA reports, credits and statements (api.md § GraphQL). */
 @Injectable()
 export class SlaResolver {
   constructor(

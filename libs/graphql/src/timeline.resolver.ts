@@ -67,7 +67,7 @@ function presentIncident(i: IncidentView) {
   };
 }
 
-/** Outages, incidents, minute series, live status and projection state (API.md § GraphQL). */
+/** Outages, incidents, minute series, live status and projection state (api.md § GraphQL). */
 @Injectable()
 export class TimelineResolver {
   constructor(

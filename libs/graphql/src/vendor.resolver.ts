@@ -5,7 +5,7 @@ import { GraphqlContext, requireScope } from './graphql-context';
 
 const MAX_DAYS = 400;
 
-/** The vendor comparison (DOMAIN §7) for engineering leads. */
+/** The vendor comparison (concepts §7) for engineering leads. */
 @Injectable()
 export class VendorResolver {
   constructor(private readonly comparison: VendorComparisonService) {}

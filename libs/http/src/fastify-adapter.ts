@@ -1,7 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { NDJSON } from './event-body';
 
-/** The largest request body accepted (API.md: 10 MiB → 413 beyond). */
+/** The largest request body accepted (api.md: 10 MiB → 413 beyond). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /**

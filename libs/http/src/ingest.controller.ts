@@ -9,7 +9,7 @@ import { IngestService } from '@ledger/event-store';
 import { entriesFromBody, NDJSON } from './event-body';
 import { Metrics } from './metrics';
 
-/** `POST /v1/events` (API.md § Ingest): answers only after every accepted event is committed. */
+/** `POST /v1/events` (api.md § Ingest): answers only after every accepted event is committed. */
 @Controller('v1/events')
 @UseGuards(ScopeGuard)
 export class IngestController {

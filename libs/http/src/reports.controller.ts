@@ -9,7 +9,7 @@ const CSV = 'text/csv; charset=utf-8';
 const CSV_OPTIONS = { header: true, record_delimiter: '\r\n', cast: { boolean: (value: boolean) => (value ? 'true' : 'false') } } as const;
 
 /**
- * Spreadsheet exports (API.md § Exports): RFC 4180, a header row, one row per contract, amounts
+ * Spreadsheet exports (api.md § Exports): RFC 4180, a header row, one row per contract, amounts
  * as plain decimals with the currency in its own column. A platform key exports its own contracts.
  */
 @Controller('v1/reports')

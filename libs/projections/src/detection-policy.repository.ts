@@ -9,7 +9,7 @@ export interface PolicyOverride extends DetectionPolicy {
   model: string | null;
 }
 
-/** The policies in force: model override, else provider override, else the defaults (DOMAIN §4). */
+/** The policies in force: model override, else provider override, else the defaults (concepts §4). */
 export class DetectionPolicies {
   private readonly byKey: Map<string, DetectionPolicy>;
 

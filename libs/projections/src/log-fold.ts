@@ -299,7 +299,7 @@ export class LogFolder {
     p += ttft === null ? 4 : 8;
     if (outcome < 0 || outcome > 4) throw new Error(`unknown outcome code ${outcome}`);
     if (this.buckets !== null) {
-      // Only successful requests' latencies go into sketches (DOMAIN §7).
+      // Only successful requests' latencies go into sketches (concepts §7).
       latency = outcome === SUCCESS && latency !== null ? this.bucketOf(latency) : null;
       ttft = outcome === SUCCESS && ttft !== null ? this.bucketOf(ttft) : null;
     }

@@ -8,7 +8,7 @@ import { ContractRepository, ContractVersion } from './contract.repository';
 import { SlaReportService } from './sla-report.service';
 import { Statement, StatementRepository } from './statement.repository';
 
-/** How long after a period ends the scheduler issues its statement (DOMAIN §6: 48 h), and how many ended periods it looks back. */
+/** How long after a period ends the scheduler issues its statement (concepts §6: 48 h), and how many ended periods it looks back. */
 export const STATEMENT_GRACE_MS = 48 * 3_600_000;
 const LOOKBACK_PERIODS = 3;
 

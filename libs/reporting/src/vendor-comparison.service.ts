@@ -21,7 +21,7 @@ export interface ComparisonFilter {
 const ALL = '';
 
 /**
- * Vendor reliability comparison (DOMAIN §7). The window is taken in whole minutes: those whose
+ * Vendor reliability comparison (concepts §7). The window is taken in whole minutes: those whose
  * start lies in [from, to). Its whole ten-day blocks, days and hours are read from the
  * pre-merged vendor_summaries (brought up to the projection's checkpoint first), the minutes at
  * its ragged edges from minute_rollups, and outage totals from the outages read model; Node

@@ -48,7 +48,7 @@ export class StatusPageService {
     });
   }
 
-  /** The vendor comparison (DOMAIN §7) over [from, to), provider rows and model rows apart. */
+  /** The vendor comparison (concepts §7) over [from, to), provider rows and model rows apart. */
   compare(from: Date, to: Date): Promise<Comparison> {
     return this.cached(`compare:${from.getTime()}:${to.getTime()}`, async () => {
       const scores = await this.comparison.compare({ from, to, providerRows: true });

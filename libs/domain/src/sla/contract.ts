@@ -8,7 +8,7 @@ import { isValidTimeZone } from './period';
 export const POLICY_KINDS = ['DOWNTIME_MINUTES', 'AVERAGE_ERROR_RATE', 'REQUEST_SUCCESS_RATIO'] as const;
 export type PolicyKind = (typeof POLICY_KINDS)[number];
 
-/** An SLA policy with every parameter set (defaults from DOMAIN §6 filled in). */
+/** An SLA policy with every parameter set (defaults from concepts §6 filled in). */
 export interface SlaPolicy {
   kind: PolicyKind;
   errorRateThreshold: string;
@@ -22,7 +22,7 @@ export interface CreditTier {
   creditPercent: string;
 }
 
-/** The terms of a contract (DOMAIN §6); instants are epoch milliseconds. */
+/** The terms of a contract (concepts §6); instants are epoch milliseconds. */
 export interface ContractTerms {
   platform: string;
   provider: string;
@@ -40,7 +40,7 @@ export interface ContractTerms {
   effectiveTo: number | null;
 }
 
-/** Contract input as a client sends it (GraphQL ContractInput); optional fields take DOMAIN §6 defaults. */
+/** Contract input as a client sends it (GraphQL ContractInput); optional fields take concepts §6 defaults. */
 export interface ContractInput {
   platform: string;
   provider: string;
@@ -155,7 +155,7 @@ export function contractTerms(input: ContractInput): ContractTerms {
   };
 }
 
-/** Whether a maintenance window naming `windowModels` excludes minutes of a contract covering `contractModels` (DOMAIN §6). */
+/** Whether a maintenance window naming `windowModels` excludes minutes of a contract covering `contractModels` (concepts §6). */
 export function maintenanceApplies(windowModels: readonly string[], contractModels: readonly string[]): boolean {
   if (windowModels.length === 0 || contractModels.length === 0) return true;
   return windowModels.some((m) => contractModels.includes(m));

@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import { InputError } from '../errors';
 import { MINUTE_MS } from '../minute';
 
-/** An SLA period: a calendar month in the contract's time zone (DOMAIN §3), as [start, end). */
+/** An SLA period: a calendar month in the contract's time zone (concepts §3), as [start, end). */
 export interface Period {
   label: string;
   timeZone: string;

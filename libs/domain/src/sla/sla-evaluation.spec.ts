@@ -33,7 +33,7 @@ function minutes(startIso: string, n: number, c: Partial<OutcomeCounts>): [numbe
   return Array.from({ length: n }, (_, i) => [minuteAt(startIso) + i, counts(c)]);
 }
 
-describe('evaluateSla (DOMAIN §6)', () => {
+describe('evaluateSla (concepts §6)', () => {
   it('meets a target it equals exactly, with no credit', () => {
     // 432 downtime minutes of 43,200 → exactly 99.0 %
     const result = evaluateSla({
@@ -217,7 +217,7 @@ describe('contractTerms validation', () => {
     platform: 'notion', provider: 'anthropic', targetPercent: '99.95', policy: { kind: 'DOWNTIME_MINUTES' },
     monthlyFee: { amount: '48250.00', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',
   };
-  it('fills in the defaults of DOMAIN §6', () => {
+  it('fills in the defaults of concepts §6', () => {
     expect(contractTerms(valid)).toMatchObject({
       models: [], timeZone: 'UTC', countRateLimited: false, claimWindowDays: 30, creditTiers: [], effectiveTo: null,
       policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.05', minSamples: 1, minConsecutiveMinutes: 1, windowMinutes: 5 },

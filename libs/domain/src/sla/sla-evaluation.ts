@@ -56,7 +56,7 @@ export function roundHalfUp(value: Fraction, places: number): string {
   return new Decimal(value.n.toString()).mul(value.s < 0n ? -1 : 1).div(value.d.toString()).toDecimalPlaces(places, Decimal.ROUND_HALF_UP).toFixed(places);
 }
 
-/** Evaluates one contract over one period (DOMAIN §6) from its per-minute counts. Pure: every input is given, `now` included. */
+/** Evaluates one contract over one period (concepts §6) from its per-minute counts. Pure: every input is given, `now` included. */
 export function evaluateSla({ terms, period, minutes, maintenance, now }: SlaInput): SlaEvaluation {
   const excluded = new ExcludedMinutes(terms, period, maintenance);
   return evaluateTraffic({ terms, period, traffic: trafficFromMinutes(terms, period, minutes, excluded), excluded, now });
@@ -71,7 +71,7 @@ export interface SlaTrafficInput {
   now: number;
 }
 
-/** Evaluates one contract over one period (DOMAIN §6) from a summary of its traffic. Pure. */
+/** Evaluates one contract over one period (concepts §6) from a summary of its traffic. Pure. */
 export function evaluateTraffic({ terms, period, traffic, excluded, now }: SlaTrafficInput): SlaEvaluation {
   const length = (period.end - period.start) / MINUTE_MS;
   const eligibleMinutes = length - excluded.count;

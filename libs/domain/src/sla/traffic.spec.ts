@@ -3,7 +3,7 @@ import { MINUTE_MS } from '../minute';
 import { periodOf } from './period';
 import { ExcludedMinutes } from './traffic';
 
-/** Minute by minute, as DOMAIN §6 reads: excluded when not wholly inside the contract's validity, or overlapped by maintenance. */
+/** Minute by minute, as concepts §6 reads: excluded when not wholly inside the contract's validity, or overlapped by maintenance. */
 function bruteForce(effectiveFrom: number, effectiveTo: number | null, first: number, length: number, maintenance: [number, number][]): Uint8Array {
   const excluded = new Uint8Array(length);
   for (let i = 0; i < length; i++) {

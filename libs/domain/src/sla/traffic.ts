@@ -31,7 +31,7 @@ export interface ContractTraffic {
 export type MinuteRanges = readonly (readonly [number, number])[];
 
 /**
- * The excluded minutes of a period (DOMAIN §6), as sorted, disjoint, non-adjacent ranges of
+ * The excluded minutes of a period (concepts §6), as sorted, disjoint, non-adjacent ranges of
  * epoch minutes: outside [effectiveFrom, effectiveTo) — a minute counts only when it lies
  * wholly inside — or overlapping one of the maintenance ranges.
  */

@@ -5,7 +5,7 @@ import { barChart, latencyChart } from './charts';
 import { formatCount, formatDuration, formatInstant, formatLatency, isoDay, percentFloor } from './format';
 import { page } from './layout';
 
-/** Availability as successes / eligible requests (DOMAIN §7), computed exactly from the counts. */
+/** Availability as successes / eligible requests (concepts §7), computed exactly from the counts. */
 function availability(score: VendorScore): string | null {
   return score.eligibleRequests === 0 ? null : percentFloor(score.outcomes.successes, score.eligibleRequests, 3);
 }
@@ -44,7 +44,7 @@ function availabilityChart(scores: readonly VendorScore[]): string {
   );
 }
 
-/** `GET /status/compare`: the vendor comparison (DOMAIN §7) as tables and small charts. */
+/** `GET /status/compare`: the vendor comparison (concepts §7) as tables and small charts. */
 export function comparePage(comparison: Comparison, nonce: string): string {
   const { from, to, providers, models } = comparison;
   const lastDay = new Date(to.getTime() - 1);
