@@ -27,7 +27,8 @@ function leavesRepository(file: string, reference: string): boolean {
 describe('the repository stands alone', () => {
   const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
     .split('\0')
-    .filter((file) => file !== '' && file !== 'package-lock.json' && !file.startsWith('examples/'));
+    // This file is left out: its own self-test below writes references that climb out on purpose.
+    .filter((file) => file !== '' && file !== 'package-lock.json' && !file.startsWith('examples/') && file !== 'test/stands-alone.e2e-spec.ts');
 
   it('has tracked files to check', () => {
     expect(tracked.length).toBeGreaterThan(100);
@@ -51,14 +52,14 @@ describe('the repository stands alone', () => {
   });
 
   it('recognises a reference that climbs out, and one that stays inside', () => {
-    const text = 'see [spec](../shared/spec/DOMAIN.md)\nimport x from "../../libs/domain";\nnot a path: a..b/c';
+    const text = 'see [notes](../outside/notes.md)\nimport x from "../../libs/domain";\nnot a path: a..b/c';
     const references = climbingReferences(text);
     expect(references).toEqual([
-      { line: 1, reference: '../shared/spec/DOMAIN.md' },
+      { line: 1, reference: '../outside/notes.md' },
       { line: 2, reference: '../../libs/domain' },
     ]);
-    expect(leavesRepository('README.md', '../shared/spec/DOMAIN.md')).toBe(true);
+    expect(leavesRepository('README.md', '../outside/notes.md')).toBe(true);
     expect(leavesRepository('test/support/seed-day.ts', '../../examples')).toBe(false);
-    expect(leavesRepository('test/support/seed-day.ts', '../../../shared/spec/examples')).toBe(true);
+    expect(leavesRepository('test/support/seed-day.ts', '../../../outside/examples')).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { MAX_EVENTS_PER_BATCH, InputError, Scope } from '@ledger/domain';
@@ -9,6 +10,7 @@ import { rebuildTimeline } from '@ledger/projections';
 import { CliContext, openCliContext } from './cli-context';
 import { runDemo } from './demo';
 import { importEventsFile } from './import-file';
+import { graphqlSchemaDocument } from './print-schema';
 
 /** Runs a command against the database, always closing it (and an embedded Postgres it started). */
 async function withContext(work: (context: CliContext) => Promise<void>, options?: { migrate: boolean }): Promise<void> {
@@ -162,6 +164,16 @@ program
   .command('demo')
   .description('load a synthetic June 2026 (3 platforms, 3 providers, the seed incident of 2026-06-07), project it, define example contracts')
   .action(() => withContext(({ db }) => runDemo(db, (line) => console.log(line))));
+
+program
+  .command('print-schema')
+  .description('print the GraphQL schema the service serves (SDL); needs no database')
+  .option('--out <file>', 'write it to this file instead of standard output')
+  .action(async (options: { out?: string }) => {
+    const text = graphqlSchemaDocument();
+    if (options.out === undefined) process.stdout.write(text);
+    else await writeFile(options.out, text, 'utf8');
+  });
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof InputError ? error.message : (error as Error).stack ?? String(error));

@@ -6,8 +6,9 @@ import { Migration, MigrationProvider, Migrator } from 'kysely/migration';
 
 /**
  * Migrations are plain SQL files in the repository's `migrations/` folder, named so that they
- * sort by date. Each runs in its own transaction; Kysely's Migrator holds an advisory lock
- * while it works, so instances starting together apply every migration exactly once.
+ * sort by date. Kysely's Migrator applies all pending ones in one transaction (a failure leaves
+ * the schema as it was) and holds an advisory lock while it works, so instances starting
+ * together apply every migration exactly once.
  */
 export class SqlFileMigrationProvider implements MigrationProvider {
   constructor(private readonly folder: string) {}

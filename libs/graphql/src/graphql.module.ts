@@ -1,13 +1,12 @@
 import { Inject, Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DateTimeResolver } from 'graphql-scalars';
-import { DocumentNode, GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DocumentNode, GraphQLError, Kind } from 'graphql';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { createSchema, createYoga, maskError } from 'graphql-yoga';
+import { createYoga, maskError } from 'graphql-yoga';
 import { ApiKeyService, BOOTSTRAP_ADMIN_KEY_ID, RateLimiter } from '@ledger/auth';
 import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledger/http';
 import { ProjectionsModule } from '@ledger/projections';
@@ -17,8 +16,7 @@ import { StatusFeed } from './status-feed';
 import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import { VendorResolver } from './vendor.resolver';
-import type { GraphqlContext } from './graphql-context';
-import { typeDefs } from './schema.graphql';
+import { buildLedgerSchema } from './executable-schema';
 
 export const GRAPHQL_OPTIONS = Symbol('GRAPHQL_OPTIONS');
 
@@ -27,30 +25,6 @@ const isSubscription = (document: DocumentNode) =>
 export interface GraphqlOptions {
   /** GraphiQL is served outside production only. */
   production: boolean;
-}
-
-/**
- * RFC 3339 instants. Serialised to strings here rather than left as Dates for JSON.stringify,
- * whose toJSON detour is a measurable share of large answers (hundreds of outages).
- */
-const DateTimeScalar = new GraphQLScalarType({
-  ...DateTimeResolver.toConfig(),
-  serialize: (value) => (value instanceof Date ? value.toISOString() : DateTimeResolver.serialize(value)),
-});
-
-const DecimalScalar = new GraphQLScalarType({
-  name: 'Decimal',
-  description: 'An exact decimal number, as a string',
-  serialize: (value) => String(value),
-  parseValue: (value) => parseDecimal(value),
-  parseLiteral: (ast) => parseDecimal(ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : null),
-});
-
-function parseDecimal(value: unknown): string {
-  if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) {
-    throw new TypeError('Decimal must be a string such as "99.95"');
-  }
-  return value;
 }
 
 /**
@@ -77,16 +51,12 @@ export class GraphqlModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    const schema = createSchema<GraphqlContext & { req: FastifyRequest; reply: FastifyReply }>({
-      typeDefs,
-      resolvers: [
-        { DateTime: DateTimeScalar, Decimal: DecimalScalar },
-        this.apiKeyResolver.resolvers(),
-        this.timelineResolver.resolvers(),
-        this.slaResolver.resolvers(),
-        this.vendorResolver.resolvers(),
-      ],
-    });
+    const schema = buildLedgerSchema([
+      this.apiKeyResolver.resolvers(),
+      this.timelineResolver.resolvers(),
+      this.slaResolver.resolvers(),
+      this.vendorResolver.resolvers(),
+    ]);
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
       schema,
       graphqlEndpoint: '/graphql',

@@ -1,2 +1,3 @@
 export { GraphqlModule } from './graphql.module';
 export type { GraphqlOptions } from './graphql.module';
+export { printLedgerSchema } from './executable-schema';
