@@ -116,6 +116,15 @@ describe('evaluateSla (concepts §6)', () => {
     expect(jpy.credit).toEqual({ amount: '501', currency: 'JPY' }); // 500.5 → 501
   });
 
+  it('pays a tier percent with more than two decimals exactly, and reports it whole', () => {
+    const result = evaluateSla({
+      terms: terms({ monthlyFee: { amount: '64899.23', currency: 'EUR' }, creditTiers: [{ uptimeBelow: '100', creditPercent: '33.335' }] }),
+      period: JUNE, minutes: new Map(minutes('2026-06-10T00:00:00Z', 1, { errors: 1 })), maintenance: [], now: AFTER,
+    });
+    expect(result.creditPercent).toBe('33.335');
+    expect(result.credit).toEqual({ amount: '21634.16', currency: 'EUR' }); // 21,634.1583… (33.34 % would pay 21,637.40)
+  });
+
   it('needs minConsecutiveMinutes in a row, and minSamples per minute', () => {
     const data = new Map([...minutes('2026-06-10T00:00:00Z', 2, { errors: 1 }), ...minutes('2026-06-11T00:00:00Z', 3, { errors: 1 })]);
     expect(evaluateSla({ terms: terms({}, { minConsecutiveMinutes: 3 }), period: JUNE, minutes: data, maintenance: [], now: AFTER }).downtimeMinutes).toBe(3);

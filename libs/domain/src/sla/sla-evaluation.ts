@@ -123,7 +123,9 @@ export function evaluateTraffic({ terms, period, traffic, excluded, now }: SlaTr
   const target = new Fraction(terms.targetPercent);
   // The lowest uptimeBelow that the exact uptime is strictly below (tiers are sorted highest first).
   const tier = [...terms.creditTiers].reverse().find((t) => uptime.compare(new Fraction(t.uptimeBelow)) < 0);
-  const creditPercent = new Decimal(tier?.creditPercent ?? '0').toFixed(2);
+  // The tier's percent exactly (at least 2 decimals): the credit is that percent of the fee, never of a rounded one.
+  const tierPercent = new Decimal(tier?.creditPercent ?? '0');
+  const creditPercent = tierPercent.toFixed(Math.max(2, tierPercent.decimalPlaces()));
 
   let allowed: Fraction | null = null;
   let budgetBurn: string | null = null;
