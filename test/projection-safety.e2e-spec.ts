@@ -5,6 +5,7 @@ import { CheckpointRepository, createTimelineProjection, TIMELINE_PROJECTION } f
 import { outcomeEvent, outcomeEvents } from './support/events';
 import { rollupsVersusLog } from './support/rollups';
 import { ADMIN_KEY, startBuiltService, startTestService, TestService, waitForProjections } from './support/test-service';
+import { waitFor } from './support/wait';
 
 describe('projection safety', () => {
   let service: TestService;
@@ -63,6 +64,16 @@ describe('projection safety', () => {
       expect((await service.client.postEvents(key, batch)).body.accepted).toBe(5_000);
     }
     const env = { DATABASE_URL: service.databaseUrl, ROLE: 'worker' };
+    const workerFolding = async () => {
+      const { rows } = await sql<{ n: string }>`
+        SELECT count(*)::text AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'sla-ledger-worker' AND xact_start IS NOT NULL`.execute(db);
+      return Number(rows[0]!.n) > 0;
+    };
+    const caughtUp = async () => {
+      const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { caughtUp } }');
+      return (body.data?.projections ?? []).every((p: { caughtUp: boolean }) => p.caughtUp);
+    };
     // The first crashes hit a worker folding the backlog alone, so they land inside its
     // transactions; for the later ones a second worker runs alongside.
     let steady: Awaited<ReturnType<typeof startBuiltService>> | null = null;
@@ -71,7 +82,14 @@ describe('projection safety', () => {
       for (let k = 0; k < 5; k++) {
         if (k === 3) steady = await startBuiltService(env);
         const victim = await startBuiltService(env);
-        await new Promise((r) => setTimeout(r, 150 + Math.random() * 400));
+        // Correctness does not hang on where the kill lands (the rollups must equal the log
+        // wherever it does); to make the crash likely to hit a fold in progress, the kill waits
+        // for a worker transaction to be open, or for there to be nothing left to fold. A
+        // condition with a generous limit, then a random extra moment inside the transaction.
+        await waitFor(async () => (await workerFolding()) || (await caughtUp()), {
+          what: `worker ${k} to open a fold transaction (or the projection to catch up)`, timeoutMs: 90_000, intervalMs: 5,
+        });
+        await new Promise((r) => setTimeout(r, Math.random() * 50));
         victim.process.kill('SIGKILL');
         await victim.exited;
         kills++;

@@ -17,6 +17,12 @@ if (!browserPresent && process.env.BROWSER_TESTS === 'required') {
 if (!browserPresent) console.warn(`status page browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 const describeWithBrowser = browserPresent ? describe : describe.skip;
 
+// A busy 2-core machine renders the demo month's pages many times slower than a laptop: every
+// wait below is on a condition (a response, a navigation, an element by role) with limits far
+// above what it needs, and each test has a limit to match (jest's default is 120 s).
+const WAIT_MS = 90_000;
+const TEST_MS = 300_000;
+
 const ARTIFACTS = join(__dirname, '../test-artifacts');
 const cli = join(__dirname, '../dist/apps/cli/src/main.js');
 const run = promisify(execFile);
@@ -29,7 +35,7 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
   beforeAll(async () => {
     const databaseUrl = await createTestDatabase();
     // The demo as an operator runs it: a synthetic June 2026 through the normal ingest path.
-    await run(process.execPath, [cli, 'demo'], { env: { ...process.env, DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024 });
+    await run(process.execPath, [cli, 'demo'], { env: { ...process.env, DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024, timeout: 480_000 });
     service = await startTestService({ DATABASE_URL: databaseUrl, STATUS_PAGE: 'key' });
     readKey = (await service.client.createKey(null, ['READ'])).secret;
     browser = await chromium.launch({
@@ -46,17 +52,34 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
   async function signedIn(options: { colorScheme?: 'light' | 'dark'; width?: number } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1100, height: 900 }, colorScheme: options.colorScheme ?? 'light' });
     const page = await context.newPage();
-    await page.goto(`${service.url}/status`);
+    page.setDefaultTimeout(WAIT_MS);
+    page.setDefaultNavigationTimeout(WAIT_MS);
+    await open(page, '/status', 401); // the key form
+    await page.getByRole('heading', { name: 'Sign in with a read key' }).waitFor();
     await page.getByLabel('API key with the read scope').fill(readKey);
+    // Signing in is a fetch (POST /status/session), then a reload of the page: both awaited as
+    // they happen, not guessed at.
+    const session = page.waitForResponse((r) => r.url() === `${service.url}/status/session` && r.request().method() === 'POST');
+    const reloaded = page.waitForResponse((r) => r.url() === `${service.url}/status` && r.request().isNavigationRequest() && r.status() === 200);
     await page.getByRole('button', { name: 'Show the status' }).click();
-    await page.getByRole('heading', { name: 'SLA Ledger status' }).waitFor();
+    expect((await session).status()).toBe(204);
+    await reloaded;
+    await page.waitForLoadState('load');
+    // Signed in: the overview's banner is there and the key form is gone.
     await page.getByRole('status').waitFor();
+    await page.getByRole('heading', { name: 'Sign in with a read key' }).waitFor({ state: 'detached' });
     return page;
+  }
+
+  /** Navigates and waits until the page has loaded; fails unless the server answered `status`. */
+  async function open(page: Page, path: string, status = 200): Promise<void> {
+    const response = await page.goto(`${service.url}${path}`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(status);
   }
 
   it('signs in with a read key and shows the seed incident with its two models as a major outage', async () => {
     const page = await signedIn();
-    await page.goto(`${service.url}/status?at=2026-06-30`);
+    await open(page, '/status?at=2026-06-30');
     const row = page.locator('tr', { hasText: '7 Jun 2026, 09:01 UTC' });
     await expect(row.count()).resolves.toBe(1);
     await expect(row.locator('td').nth(1).textContent()).resolves.toBe('anthropic');
@@ -70,27 +93,31 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
     for (let i = 0; i < 23; i++) await page.keyboard.press('ArrowLeft');
     const detail = page.locator('article[aria-label="anthropic claude-opus-4-7"] .detail');
     await expect(detail.textContent()).resolves.toMatch(/^Sun 7 Jun 2026: Major outage, \d+\.\d\d % of [\d,]+ requests succeeded$/);
-  });
+  }, TEST_MS);
 
   it('reads well on a phone and in dark mode', async () => {
     const phone = await signedIn({ width: 390 });
-    await phone.goto(`${service.url}/status?at=2026-06-30`);
+    await open(phone, '/status?at=2026-06-30');
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await phone.screenshot({ path: join(ARTIFACTS, 'status-phone.png'), fullPage: true });
     const dark = await signedIn({ colorScheme: 'dark' });
-    await dark.goto(`${service.url}/status?at=2026-06-30`);
+    await open(dark, '/status?at=2026-06-30');
     const background = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe('rgb(13, 17, 23)');
     await dark.screenshot({ path: join(ARTIFACTS, 'status-dark.png'), fullPage: true });
-  });
+  }, TEST_MS);
 
   it('compares the vendors of June with tables and charts', async () => {
     const page = await signedIn();
-    await page.goto(`${service.url}/status/compare`);
+    await open(page, '/status/compare');
     await page.getByLabel('From (UTC day)').fill('2026-06-01');
     await page.getByLabel('To, inclusive (UTC day)').fill('2026-06-30');
+    // The form is a GET: the click navigates; its response is awaited, then the heading by role.
+    const compared = page.waitForResponse((r) => r.url().startsWith(`${service.url}/status/compare?`) && r.request().isNavigationRequest());
     await page.getByRole('button', { name: 'Compare' }).click();
+    expect((await compared).status()).toBe(200);
+    await page.waitForLoadState('load');
     await page.getByRole('heading', { name: /Vendor reliability, 1 Jun 2026, 00:00 UTC to 1 Jul 2026, 00:00 UTC/ }).waitFor();
     const providers = await page.locator('section[aria-labelledby="providers-title"] tbody th').allTextContents();
     expect(providers.sort()).toEqual(['anthropic', 'google', 'openai']);
@@ -100,5 +127,5 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
     await expect(page.getByRole('img', { name: /^Availability, axis from/ }).count()).resolves.toBe(1);
     await expect(page.getByRole('img', { name: /^Latency of successful requests: .*p95/ }).count()).resolves.toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'compare-light.png'), fullPage: true });
-  });
+  }, TEST_MS);
 });

@@ -5,6 +5,7 @@ import { rollupsVersusLog } from '../support/rollups';
 import { percentile, ServiceProcess, sleep, stopAll } from '../support/service-process';
 import { createTestDatabase } from '../support/test-database';
 import { waitForProjections } from '../support/test-service';
+import { waitFor } from '../support/wait';
 
 const BATCHES = 200;
 const NEW_PER_BATCH = 5_000;
@@ -111,14 +112,34 @@ describe('two API processes and two workers under faults', () => {
       const loadBefore = loadavg()[0]!;
       const started = performance.now();
       const ingest = Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+      const eventsFolded = async () => {
+        const { rows } = await sql<{ n: string }>`SELECT coalesce(max(events_folded), 0)::text AS n FROM projection_checkpoints WHERE name = 'timeline'`.execute(db);
+        return Number(rows[0]!.n);
+      };
+      let foldedWhileWorkerDown = 0;
+      let networkErrorsWhileApiDown = 0;
+      // Each process stays down until its absence has shown (a condition, not a fixed pause):
+      // the surviving worker folds on alone; a client meets the dead API process and retries.
       const faults = (async () => {
-        while (acknowledged < BATCHES / 4 && !aborted) await sleep(20);
+        await waitFor(() => acknowledged >= BATCHES / 4 || aborted, { what: `${BATCHES / 4} batches acknowledged`, timeoutMs: 600_000 });
+        if (aborted) return;
         await workers[0]!.stop('SIGKILL');
-        await sleep(500);
+        const foldedAtKill = await eventsFolded();
+        await waitFor(async () => aborted || (await eventsFolded()) > foldedAtKill, {
+          what: 'worker-2 to fold on alone after worker-1 was killed', timeoutMs: 300_000, intervalMs: 100,
+        });
+        if (aborted) return; // the test failed meanwhile: start nothing its cleanup would miss
+        foldedWhileWorkerDown = (await eventsFolded()) - foldedAtKill;
         await workers[0]!.start();
-        while (acknowledged < BATCHES / 2 && !aborted) await sleep(20);
+        await waitFor(() => acknowledged >= BATCHES / 2 || aborted, { what: `${BATCHES / 2} batches acknowledged`, timeoutMs: 600_000 });
+        if (aborted) return;
+        const networkErrorsAtKill = statuses.get('network error') ?? 0;
         await apis[1]!.stop('SIGKILL');
-        await sleep(500);
+        await waitFor(() => aborted || acknowledged === BATCHES || (statuses.get('network error') ?? 0) > networkErrorsAtKill, {
+          what: 'a client to meet the killed API process', timeoutMs: 300_000,
+        });
+        if (aborted) return;
+        networkErrorsWhileApiDown = (statuses.get('network error') ?? 0) - networkErrorsAtKill;
         await apis[1]!.start();
       })();
       await Promise.all([ingest, faults]);
@@ -142,6 +163,9 @@ describe('two API processes and two workers under faults', () => {
         ].join('\n'),
       );
 
+      // Each fault showed while it lasted: the other worker folded on, and a client met the dead API process.
+      expect(foldedWhileWorkerDown).toBeGreaterThan(0);
+      expect(networkErrorsWhileApiDown).toBeGreaterThan(0);
       // The restarted API process took its share of the traffic again.
       expect(answeredBy.size).toBe(3);
       expect(answeredBy.get(apis[1]!.url) ?? 0).toBeGreaterThan(0);

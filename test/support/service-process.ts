@@ -1,6 +1,6 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ADMIN_KEY, LedgerClient } from './test-service';
+import { ADMIN_KEY, LedgerClient, START_TIMEOUT_MS } from './test-service';
 
 /**
  * One built service process (`npm run build`) that a fault test may kill, stop and start
@@ -28,7 +28,11 @@ export class ServiceProcess {
     return this.child?.pid;
   }
 
-  /** Starts the process; resolves with its URL once it listens (read from its info log line, so LOG_LEVEL must allow info). */
+  /**
+   * Starts the process on port 0 (the kernel picks a free port); resolves with its URL once it
+   * listens (read from its info log line, so LOG_LEVEL must allow info). Rejects if it exits
+   * first or does not listen within START_TIMEOUT_MS.
+   */
   async start(): Promise<string> {
     const main = join(__dirname, '../../dist/apps/api/src/main.js');
     const child = spawn(process.execPath, [main], {
@@ -41,22 +45,34 @@ export class ServiceProcess {
     collectLines(child.stderr!, this.stderr);
     const exited = this.exitedPromise;
     const firstLine = this.stdout.length;
-    this.url = await new Promise<string>((resolve, reject) => {
-      const check = () => {
-        for (const line of this.stdout.slice(firstLine)) {
-          const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
-          if (match && line.includes('SLA Ledger is listening')) {
-            child.stdout!.off('data', onData);
-            return resolve(match[1]!);
+    let timer: NodeJS.Timeout | undefined;
+    let onData = () => {};
+    try {
+      this.url = await new Promise<string>((resolve, reject) => {
+        const check = () => {
+          for (const line of this.stdout.slice(firstLine)) {
+            const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+            if (match && line.includes('SLA Ledger is listening')) return resolve(match[1]!);
           }
-        }
-      };
-      const onData = () => setImmediate(check);
-      child.stdout!.on('data', onData);
-      void exited.then((code) =>
-        reject(new Error(`${this.name} exited (${code}) before listening:\n${this.stdout.slice(-20).join('\n')}\n${this.stderr.join('\n')}`)),
-      );
-    });
+        };
+        onData = () => setImmediate(check);
+        child.stdout!.on('data', onData);
+        void exited.then((code) =>
+          reject(new Error(`${this.name} exited (${code}) before listening:\n${this.stdout.slice(-20).join('\n')}\n${this.stderr.join('\n')}`)),
+        );
+        timer = setTimeout(
+          () => reject(new Error(`${this.name} did not listen within ${START_TIMEOUT_MS} ms:\n${this.stdout.slice(-20).join('\n')}\n${this.stderr.join('\n')}`)),
+          START_TIMEOUT_MS,
+        );
+      });
+    } catch (error) {
+      this.child = null;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+    }
     return this.url;
   }
 
@@ -100,4 +116,5 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** For retry back-off and pacing only; to wait for something to happen, use `waitFor` (./wait). */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { loadConfig } from '@ledger/config';
 import { startService, RunningService } from '@ledger/runtime';
 import { createTestDatabase } from './test-database';
+import { waitFor } from './wait';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789abcdef0123456789';
 
@@ -11,7 +12,7 @@ export interface TestService extends RunningService {
   client: LedgerClient;
 }
 
-/** The real service, in this process, on a random port, over a fresh database. */
+/** The real service, in this process, listening on port 0 (a free port the kernel picks), over a fresh database. */
 export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, DB_POOL_SIZE: '5', ...env, DATABASE_URL: databaseUrl });
@@ -27,9 +28,14 @@ export interface BuiltService {
   exited: Promise<number | null>;
 }
 
+/** How long a service process may take to listen: generous, for a busy 2-core machine. */
+export const START_TIMEOUT_MS = 120_000;
+
 /**
- * The built service (`npm run build`) as a child process on a random port, for tests that
- * kill or restart it. Resolves once it listens.
+ * The built service (`npm run build`) as a child process listening on port 0 (the kernel picks
+ * a free port; the process reports its URL), for tests that kill or restart it. Resolves once
+ * it listens; rejects with its output if it exits first or does not listen within
+ * `START_TIMEOUT_MS`.
  */
 export async function startBuiltService(env: Record<string, string>): Promise<BuiltService> {
   const main = join(__dirname, '../../dist/apps/api/src/main.js');
@@ -39,31 +45,44 @@ export async function startBuiltService(env: Record<string, string>): Promise<Bu
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    void exited.then((code) => reject(new Error(`service exited (${code}) before listening:\n${output}`)));
-  });
-  return { process: child, url, client: new LedgerClient(url), exited };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /"url":"(http:\/\/[^"]+)"/.exec(output);
+        if (match) resolve(match[1]!);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      void exited.then((code) => reject(new Error(`service exited (${code}) before listening:\n${output}`)));
+      timer = setTimeout(() => reject(new Error(`service did not listen within ${START_TIMEOUT_MS} ms:\n${output}`)), START_TIMEOUT_MS);
+    });
+    return { process: child, url, client: new LedgerClient(url), exited };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
+/** Waits until `/readyz` answers 200 (the service listens and reaches its database). */
 export async function waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${url}/readyz`);
-      if (response.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
+  let last = 'no answer yet';
+  await waitFor(
+    async () => {
+      try {
+        const response = await fetch(`${url}/readyz`);
+        last = `last answer ${response.status}: ${await response.text()}`;
+        return response.status === 200;
+      } catch (error) {
+        last = `not listening: ${(error as Error).message}`;
+        return false;
+      }
+    },
+    { what: `${url}/readyz to answer 200`, timeoutMs, intervalMs: 100, detail: () => last },
+  );
 }
 
 export interface IngestResponse {
@@ -108,11 +127,14 @@ export class LedgerClient {
 
 /** Waits until every projection has folded the whole log (as `projections` reports it). */
 export async function waitForProjections(client: LedgerClient, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { body } = await client.graphql(ADMIN_KEY, '{ projections { caughtUp } }');
-    if (body.data.projections.every((p: { caughtUp: boolean }) => p.caughtUp)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`projections did not catch up within ${timeoutMs} ms`);
+  let last = 'no answer yet';
+  await waitFor(
+    async () => {
+      const { status, body } = await client.graphql(ADMIN_KEY, '{ projections { name lagEvents caughtUp } }');
+      last = `last answer ${status}: ${JSON.stringify(body.data ?? body.errors)}`;
+      const projections = body.data?.projections as { caughtUp: boolean }[] | undefined;
+      return projections !== undefined && projections.every((p) => p.caughtUp);
+    },
+    { what: 'every projection to catch up with the log', timeoutMs, intervalMs: 100, detail: () => last },
+  );
 }
