@@ -147,7 +147,7 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
     }
   });
 
-  it('compares vendors as the spec\'s example says (percentiles within 2 %)', async () => {
+  it('compares vendors as the worked example day expects (percentiles within 2 %)', async () => {
     const { from, to, rows } = expected.vendorComparison;
     expect(rows.length).toBeGreaterThan(0);
     const { body } = await service.client.graphql(
