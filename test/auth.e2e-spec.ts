@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { outcomeEvent } from './support/events';
-import { LogReader } from './support/log-reader';
+import { LogReader, StoredCounts } from './support/log-reader';
 import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
 
 describe('keys and auth', () => {
@@ -16,37 +16,66 @@ describe('keys and auth', () => {
     await service.close();
   });
 
-  const post = (key: string | null) => service.client.postEvents(key, [outcomeEvent(`auth-${Math.random()}`)]);
+  let posted = 0;
+  /** Posts one new event; returns the answer's status and the event's id, to look it up in the log. */
+  const post = async (key: string | null) => {
+    const id = `auth-${++posted}`;
+    const { status } = await service.client.postEvents(key, [outcomeEvent(id)]);
+    return { status, id };
+  };
+  /** A refused request stored nothing: not its event (under any platform), no admin event, key or contract. */
+  const expectNothingStoredSince = async (before: StoredCounts, eventIds: string[]) => {
+    for (const id of eventIds) expect(await log.findAnywhere(id)).toEqual([]);
+    expect(await log.storedCounts()).toEqual(before);
+  };
 
   it('answers 401 on ingest without a key, with an unknown key or a wrong secret of any length', async () => {
     const real = await service.client.createKey('notion', ['INGEST']);
     const wrongSecret = real.secret.slice(0, -4) + 'AAAA';
+    const before = await log.storedCounts();
+    const refused: string[] = [];
     for (const key of [null, 'nonsense', '', 'x'.repeat(5000), `slk_${real.id}_short`, wrongSecret, ADMIN_KEY + 'x']) {
-      const { status } = await post(key);
+      const { status, id } = await post(key);
       expect(status).toBe(401);
+      refused.push(id);
     }
     const malformed = await fetch(`${service.url}/v1/events`, {
       method: 'POST',
       headers: { authorization: 'Basic abc', 'content-type': 'application/json' },
-      body: '{"events":[]}',
+      body: JSON.stringify({ events: [outcomeEvent('auth-basic')] }),
     });
     expect(malformed.status).toBe(401);
+    await expectNothingStoredSince(before, [...refused, 'auth-basic']);
+    // The control: the real key stores the same kind of event, so the lookups above can see one.
+    const { status, id } = await post(real.secret);
+    expect(status).toBe(200);
+    expect(await log.findAnywhere(id)).toEqual([{ platform: 'notion', event_id: id }]);
   });
 
   it('answers 403 for a key without the ingest scope and for a staff key without a platform', async () => {
     const readOnly = await service.client.createKey('notion', ['READ']);
-    expect((await post(readOnly.secret)).status).toBe(403);
     const staff = await service.client.createKey(null, ['READ']);
-    expect((await post(staff.secret)).status).toBe(403);
-    expect((await post(ADMIN_KEY)).status).toBe(403); // the bootstrap admin belongs to no platform
+    const before = await log.storedCounts();
+    const refused: string[] = [];
+    for (const key of [readOnly.secret, staff.secret, ADMIN_KEY]) { // the bootstrap admin belongs to no platform
+      const { status, id } = await post(key);
+      expect(status).toBe(403);
+      refused.push(id);
+    }
+    await expectNothingStoredSince(before, refused);
   });
 
   it('makes revocation effective at once', async () => {
     const key = await service.client.createKey('notion', ['INGEST']);
-    expect((await post(key.secret)).status).toBe(200);
+    const accepted = await post(key.secret);
+    expect(accepted.status).toBe(200);
+    expect(await log.findAnywhere(accepted.id)).toEqual([{ platform: 'notion', event_id: accepted.id }]);
     const revoked = await service.client.graphql(ADMIN_KEY, 'mutation($id: ID!) { revokeApiKey(id: $id) }', { id: key.id });
     expect(revoked.body.data.revokeApiKey).toBe(true);
-    expect((await post(key.secret)).status).toBe(401);
+    const before = await log.storedCounts();
+    const refused = await post(key.secret);
+    expect(refused.status).toBe(401);
+    await expectNothingStoredSince(before, [refused.id]);
     const again = await service.client.graphql(ADMIN_KEY, 'mutation($id: ID!) { revokeApiKey(id: $id) }', { id: key.id });
     expect(again.body.data.revokeApiKey).toBe(false);
   });
@@ -59,9 +88,28 @@ describe('keys and auth', () => {
     expect(unknown.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
     const platformKey = await service.client.createKey('notion', ['INGEST', 'READ']);
+    const before = await log.storedCounts();
     const forbidden = await service.client.graphql(platformKey.secret, 'mutation { createApiKey(platform: "x", scopes: [READ]) { id } }');
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(forbidden.body.data).toBeNull();
+    const anonymousCreate = await service.client.graphql(null, 'mutation { createApiKey(platform: "x", scopes: [READ]) { id } }');
+    expect(anonymousCreate.status).toBe(401);
+    expect(anonymousCreate.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    const contract = {
+      platform: 'notion', provider: 'vendor', targetPercent: '99', policy: { kind: 'DOWNTIME_MINUTES' },
+      monthlyFee: { amount: '1', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',
+    };
+    const defineAsPlatform = await service.client.graphql(platformKey.secret, 'mutation($input: ContractInput!) { defineContract(input: $input) { id } }', { input: contract });
+    expect(defineAsPlatform.status).toBe(403);
+    expect(defineAsPlatform.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    // No key for "x", no contract, no admin event: neither the log nor the tables changed.
+    expect(await log.db.selectFrom('api_keys').select('id').where('platform', '=', 'x').execute()).toEqual([]);
+    const keys = await service.client.graphql(ADMIN_KEY, '{ apiKeys { platform } }');
+    expect(keys.body.data.apiKeys.map((k: { platform: string | null }) => k.platform)).not.toContain('x');
+    const contracts = await service.client.graphql(ADMIN_KEY, '{ contracts { id } }');
+    expect(contracts.body.data.contracts).toEqual([]);
+    expect(await log.storedCounts()).toEqual(before);
     const viewer = await service.client.graphql(platformKey.secret, '{ viewer { keyId platform scopes } }');
     expect(viewer.body.data.viewer).toEqual({ keyId: platformKey.id, platform: 'notion', scopes: ['INGEST', 'READ'] });
   });
@@ -122,8 +170,15 @@ describe('GraphiQL', () => {
       const dev = await page(development.url);
       expect(dev.status).toBe(200);
       expect(await dev.text()).toContain('GraphiQL');
+      // Production has no GraphiQL: yoga, with no page to render, refuses a browser's text/html
+      // accept with 406 Not Acceptable and an empty body (checked by hand against graphql-yoga 5).
       const prod = await page(production.url);
-      expect(await prod.text()).not.toContain('GraphiQL');
+      expect(prod.status).toBe(406);
+      expect(await prod.text()).toBe('');
+      // ...while GraphQL itself is served there.
+      const viewer = await production.client.graphql(ADMIN_KEY, '{ viewer { keyId platform } }');
+      expect(viewer.status).toBe(200);
+      expect(viewer.body.data.viewer.platform).toBeNull();
     } finally {
       await development.close();
       await production.close();

@@ -9,6 +9,71 @@ const REPORT_FIELDS = `contract { id platform provider timeZone } contractVersio
   evidence { start end minutes eligibleRequests failedRequests } eventsCounted statementVersion eventsAfterStatement differsFromStatement`;
 
 
+/**
+ * RFC 4180 records (csv-parse is not installed; csv-stringify, which writes the exports, is):
+ * fields split on commas, quoted fields with doubled quotes inside, records ended by CRLF.
+ */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  let wasQuoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c !== '"') field += c;
+      else if (text[i + 1] === '"') field += text[++i];
+      else quoted = false;
+    } else if (c === '"') {
+      if (field !== '' || wasQuoted) throw new Error(`CSV: a quote inside an unquoted field at offset ${i}`);
+      quoted = wasQuoted = true;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+      wasQuoted = false;
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      wasQuoted = false;
+      i++;
+    } else if (c === '\r' || c === '\n') {
+      throw new Error(`CSV: a bare line break at offset ${i} (records end with CRLF)`);
+    } else {
+      if (wasQuoted) throw new Error(`CSV: text after a closing quote at offset ${i}`);
+      field += c;
+    }
+  }
+  if (quoted) throw new Error('CSV: an unterminated quoted field');
+  if (field !== '' || record.length > 0 || wasQuoted) records.push([...record, field]); // a last record without its CRLF
+  return records;
+}
+
+/** A CSV export as one object per row, keyed by the header's column names; every row has every column. */
+function csvObjects(text: string): { header: string[]; rows: Record<string, string>[] } {
+  const [header, ...records] = parseCsv(text);
+  if (header === undefined) throw new Error('CSV: no header row');
+  for (const r of records) if (r.length !== header.length) throw new Error(`CSV: a row of ${r.length} fields under ${header.length} columns: ${r.join(',')}`);
+  return { header, rows: records.map((r) => Object.fromEntries(header.map((column, i) => [column, r[i]!]))) };
+}
+
+/** 100·n/d rounded half-up to 4 places, as the service prints uptime (n, d ≥ 0, d > 0). */
+function percent4(n: number, d: number): string {
+  const scaled = (BigInt(n) * 2_000_000n + BigInt(d)) / (2n * BigInt(d)); // round(n·10⁶/d), half up
+  return `${scaled / 10_000n}.${(scaled % 10_000n).toString().padStart(4, '0')}`;
+}
+
+/** Decimal amounts as integers of their smallest digit (cents for "100.00"), to add them exactly. */
+const minorUnits = (amount: string) => BigInt(amount.replace('.', ''));
+function sumAmounts(amounts: string[]): string {
+  const digits = amounts[0]!.split('.')[1]?.length ?? 0;
+  for (const a of amounts) expect(a.split('.')[1]?.length ?? 0).toBe(digits);
+  const total = amounts.reduce((sum, a) => sum + minorUnits(a), 0n).toString().padStart(digits + 1, '0');
+  return digits === 0 ? total : `${total.slice(0, -digits)}.${total.slice(-digits)}`;
+}
+
 async function gql(service: TestService, query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) {
   const { body } = await service.client.graphql(key, query, variables);
   if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -90,29 +155,117 @@ describe('SLA contracts, reports, credits and statements', () => {
     });
     expect(allReport.evidence).toEqual([{ start: '2026-09-06T03:00:00.000Z', end: '2026-09-06T04:00:00.000Z', minutes: 60, eligibleRequests: 240, failedRequests: 120 }]);
     expect(await report(betaOnly.id)).toMatchObject({ excludedMinutes: 0, downtimeMinutes: 0, met: true, uptimePercent: '100.0000', creditAmount: { amount: '0', currency: 'JPY' } });
+    // The ratio contract, worked out from the events posted above: every request outside the
+    // maintenance hour is eligible, and errors, timeouts and (countRateLimited) throttles fail.
+    // A minute is evidence when at least 5 % of its eligible requests fail (the default threshold).
+    const maintenance = [Date.parse('2026-09-18T12:00:00Z') / 60_000, Date.parse('2026-09-18T13:00:00Z') / 60_000];
+    const tallies = new Map<number, { eligible: number; failures: number }>();
+    for (const e of events) {
+      const minute = Math.floor(Date.parse(e.occurredAt as string) / 60_000);
+      if (minute >= maintenance[0]! && minute < maintenance[1]!) continue;
+      const tally = tallies.get(minute) ?? { eligible: 0, failures: 0 };
+      tally.eligible += 1;
+      if (e.outcome !== 'success') tally.failures += 1;
+      tallies.set(minute, tally);
+    }
+    const eligible = [...tallies.values()].reduce((sum, t) => sum + t.eligible, 0);
+    const failures = [...tallies.values()].reduce((sum, t) => sum + t.failures, 0);
+    // By hand: 43,140 minutes × 4 requests; 120 errors (the first bad hour) + 445 + 445 throttles
+    // (minutes divisible by 97 on each model, less minute 25,220 of the maintenance hour).
+    expect({ eligible, failures }).toEqual({ eligible: 172_560, failures: 1_010 });
+    expect(percent4(eligible - failures, eligible)).toBe('99.4147'); // 171,550 / 172,560 = 0.994146963…
+    const evidence: { start: string; end: string; minutes: number; eligibleRequests: number; failedRequests: number }[] = [];
+    for (const [minute, t] of [...tallies].sort((a, b) => a[0] - b[0])) {
+      if (t.failures * 20 < t.eligible) continue;
+      const last = evidence.at(-1);
+      if (last !== undefined && Date.parse(last.end) === minute * 60_000) {
+        Object.assign(last, { end: new Date((minute + 1) * 60_000).toISOString(), minutes: last.minutes + 1 });
+        last.eligibleRequests += t.eligible;
+        last.failedRequests += t.failures;
+      } else {
+        evidence.push({ start: new Date(minute * 60_000).toISOString(), end: new Date((minute + 1) * 60_000).toISOString(), minutes: 1, eligibleRequests: t.eligible, failedRequests: t.failures });
+      }
+    }
+    // Uptime (eligible − failures) / eligible = 99.41…%: under 99.9 (not met) and under 99.5, the 25 % tier.
+    const belowPercent = (percent: string) => (eligible - failures) * 1000 < Number(percent) * 10 * eligible;
+    expect([belowPercent('99.9'), belowPercent('99.5')]).toEqual([true, true]);
+    const ratioCredit = '250.00'; // 25 % of 1000.00 EUR
     const ratioReport = await report(ratio.id);
-    expect(ratioReport.downtimeMinutes).toBeNull();
-    expect(ratioReport.met).toBe(false); // 240 failures and 446 throttled of 172,800
+    expect(ratioReport).toEqual({
+      contract: { id: ratio.id, platform: 'docsco', provider: 'vendor', timeZone: 'UTC' },
+      contractVersion: 1, amendedDuringPeriod: false, period: '2026-09',
+      periodStart: '2026-09-01T00:00:00.000Z', periodEnd: '2026-10-01T00:00:00.000Z', final: true,
+      uptimePercent: percent4(eligible - failures, eligible), targetPercent: '99.9', met: false,
+      eligibleMinutes: 30 * 1440 - 60, excludedMinutes: 60,
+      downtimeMinutes: null, allowedDowntimeMinutes: null, budgetRemainingMinutes: null, budgetBurn: null,
+      creditPercent: '25.00', creditAmount: { amount: ratioCredit, currency: 'EUR' }, claimDeadline: '2026-10-31T00:00:00.000Z',
+      evidence, eventsCounted: events.length, statementVersion: null, eventsAfterStatement: null, differsFromStatement: null,
+    });
+    expect(evidence).toHaveLength(446); // the bad hour, and the 445 throttling minutes (2 of 4 requests fail)
 
-    const { credits } = await gql(service, '{ credits(period: "2026-09") { period totals { currency amount } lines { contract platform uptimePercent creditPercent creditAmount { amount currency } } } }');
-    const mine = credits.lines.filter((l: any) => [all.id, betaOnly.id, ratio.id].includes(l.contract));
-    expect(mine).toHaveLength(3);
-    expect(credits.totals).toEqual(expect.arrayContaining([{ currency: 'JPY', amount: '0' }]));
+    const CREDITS = '{ credits(period: "2026-09") { period totals { currency amount } lines { contract platform provider uptimePercent creditPercent creditAmount { amount currency } claimDeadline final } } }';
+    const { credits } = await gql(service, CREDITS);
+    const line = (id: string, uptimePercent: string, creditPercent: string, amount: string, currency: string) => ({
+      contract: id, platform: 'docsco', provider: 'vendor', uptimePercent, creditPercent, creditAmount: { amount, currency },
+      claimDeadline: '2026-10-31T00:00:00.000Z', final: true,
+    });
+    const docscoLines = [
+      line(all.id, '99.8609', '10.00', '100.00', 'EUR'),
+      line(betaOnly.id, '100.0000', '0.00', '0', 'JPY'),
+      line(ratio.id, percent4(eligible - failures, eligible), '25.00', ratioCredit, 'EUR'),
+    ];
+    const byContract = (a: { contract: string }, b: { contract: string }) => a.contract.localeCompare(b.contract);
+    expect(credits.lines.filter((l: any) => l.platform === 'docsco').sort(byContract)).toEqual([...docscoLines].sort(byContract));
+    // Totals per currency, over every line the admin sees (other specs' contracts included).
+    const currencies = [...new Set<string>(credits.lines.map((l: any) => l.creditAmount.currency))].sort();
+    expect(credits.totals).toEqual(currencies.map((currency) => ({
+      currency, amount: sumAmounts(credits.lines.filter((l: any) => l.creditAmount.currency === currency).map((l: any) => l.creditAmount.amount)),
+    })));
+    expect(credits.totals.find((t: any) => t.currency === 'EUR')).toBeDefined();
 
-    // A platform key sees its own contracts only.
-    const own = await gql(service, '{ credits(period: "2026-09") { lines { platform } } }', {}, docsco);
-    expect(new Set(own.credits.lines.map((l: any) => l.platform))).toEqual(new Set(['docsco']));
+    // A platform key sees its own contracts only, and its totals are theirs: 100.00 + 250.00 EUR, 0 JPY.
+    const own = (await gql(service, CREDITS, {}, docsco)).credits;
+    expect(own.period).toBe('2026-09');
+    expect([...own.lines].sort(byContract)).toEqual([...docscoLines].sort(byContract));
+    expect(own.totals).toEqual([{ currency: 'EUR', amount: '350.00' }, { currency: 'JPY', amount: '0' }]);
+    expect(sumAmounts(['100.00', ratioCredit])).toBe('350.00');
     const other = await service.client.graphql(notion, `{ slaReport(contractId: "${all.id}", period: "2026-09") { uptimePercent } }`);
     expect(other.body.errors[0].message).toContain('no contract');
 
     // Spreadsheet exports.
+    // Every row of each export is the GraphQL figure of its contract, and there is one row per contract.
     const csv = await fetch(`${service.url}/v1/reports/credits.csv?period=2026-09`, { headers: { authorization: `Bearer ${docsco}` } });
+    expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    const rows = (await csv.text()).trim().split('\r\n');
-    expect(rows[0]).toBe('contract,platform,provider,period,uptime_percent,credit_percent,credit_amount,currency,claim_deadline,final');
-    expect(rows).toContain(`${all.id},docsco,vendor,2026-09,99.8609,10.00,100.00,EUR,2026-10-31T00:00:00.000Z,true`);
+    const creditsCsv = csvObjects(await csv.text());
+    expect(creditsCsv.header).toEqual(['contract', 'platform', 'provider', 'period', 'uptime_percent', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'final']);
+    expect(creditsCsv.rows.sort((a, b) => a.contract!.localeCompare(b.contract!))).toEqual(
+      [...own.lines].sort(byContract).map((l: any) => ({
+        contract: l.contract, platform: l.platform, provider: l.provider, period: own.period, uptime_percent: l.uptimePercent,
+        credit_percent: l.creditPercent, credit_amount: l.creditAmount.amount, currency: l.creditAmount.currency, claim_deadline: l.claimDeadline, final: String(l.final),
+      })),
+    );
     const sla = await fetch(`${service.url}/v1/reports/sla.csv?period=2026-09`, { headers: { authorization: `Bearer ${docsco}` } });
-    expect((await sla.text()).split('\r\n')[0]).toContain('uptime_percent,met,eligible_minutes');
+    expect(sla.status).toBe(200);
+    expect(sla.headers.get('content-type')).toContain('text/csv');
+    const slaCsv = csvObjects(await sla.text());
+    expect(slaCsv.header).toEqual(['contract', 'platform', 'provider', 'period', 'period_start', 'period_end', 'policy', 'target_percent', 'uptime_percent', 'met',
+      'eligible_minutes', 'excluded_minutes', 'downtime_minutes', 'allowed_downtime_minutes', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'final']);
+    const { slaReports } = await gql(service, `{ slaReports(period: "2026-09") { contract { id platform provider policy { kind } } period periodStart periodEnd
+      targetPercent uptimePercent met eligibleMinutes excludedMinutes downtimeMinutes allowedDowntimeMinutes creditPercent creditAmount { amount currency } claimDeadline final } }`, {}, docsco);
+    expect(slaReports.map((r: any) => r.contract.id).sort()).toEqual([all.id, betaOnly.id, ratio.id].sort());
+    expect(slaCsv.rows.sort((a, b) => a.contract!.localeCompare(b.contract!))).toEqual(
+      [...slaReports].sort((a: any, b: any) => a.contract.id.localeCompare(b.contract.id)).map((r: any) => ({
+        contract: r.contract.id, platform: r.contract.platform, provider: r.contract.provider, period: r.period, period_start: r.periodStart, period_end: r.periodEnd,
+        policy: r.contract.policy.kind, target_percent: r.targetPercent, uptime_percent: r.uptimePercent, met: String(r.met),
+        eligible_minutes: String(r.eligibleMinutes), excluded_minutes: String(r.excludedMinutes), downtime_minutes: r.downtimeMinutes === null ? '' : String(r.downtimeMinutes),
+        allowed_downtime_minutes: r.allowedDowntimeMinutes ?? '', credit_percent: r.creditPercent, credit_amount: r.creditAmount.amount, currency: r.creditAmount.currency,
+        claim_deadline: r.claimDeadline, final: String(r.final),
+      })),
+    );
+    // And those GraphQL figures are the ones checked above.
+    expect(slaReports.find((r: any) => r.contract.id === ratio.id)).toMatchObject({ uptimePercent: ratioReport.uptimePercent, eligibleMinutes: ratioReport.eligibleMinutes, downtimeMinutes: null });
+    expect(slaReports.find((r: any) => r.contract.id === all.id)).toMatchObject({ uptimePercent: '99.8609', downtimeMinutes: 60, allowedDowntimeMinutes: '43.1400' });
     expect((await fetch(`${service.url}/v1/reports/sla.csv?period=09-2026`, { headers: { authorization: `Bearer ${docsco}` } })).status).toBe(400);
 
     // Statements freeze the month; late events change the live report only.

@@ -31,6 +31,11 @@ describe('SketchBuckets', () => {
     const threshold = SketchBuckets.candidates().find((v) => v > 1_000 && sketchBucket(v) > sketchBucket(v - 1))!;
     missing.delete(threshold - 1);
     expect(SketchBuckets.fromAnswers(missing)).toBeNull();
+    // The control: the same answers with that one put back do make a table, and it knows the threshold.
+    missing.set(threshold - 1, sketchBucket(threshold - 1));
+    const whole = SketchBuckets.fromAnswers(missing);
+    expect(whole).not.toBeNull();
+    expect([whole!.of(threshold - 1), whole!.of(threshold)]).toEqual([sketchBucket(threshold) - 1, sketchBucket(threshold)]);
   });
 
   it('never makes a table that disagrees with an answer it was given', () => {
@@ -39,8 +44,17 @@ describe('SketchBuckets', () => {
       const given = answers();
       for (const [i, delta] of changes) given.set(candidates[i]!, sketchBucket(candidates[i]!) + delta);
       const made = SketchBuckets.fromAnswers(given);
+      // Answers left as Math.log gives them (no change, or changes by 0) always make a table.
+      if (changes.every(([, delta]) => delta === 0)) return made !== null && candidates.every((v) => made.of(v) === given.get(v));
       return made === null || candidates.every((v) => made.of(v) === given.get(v));
-    }), { numRuns: 300 });
+    }), { numRuns: 300, examples: [[[]], [[[0, 0], [candidates.length - 1, 0]]]] });
+    // Changed answers that are still consistent (a threshold moved up by one value) make a table too.
+    const threshold = candidates.find((v) => v > 1_000 && sketchBucket(v) > sketchBucket(v - 1))!;
+    const moved = answers();
+    moved.set(threshold, sketchBucket(threshold) - 1);
+    const made = SketchBuckets.fromAnswers(moved);
+    expect(made).not.toBeNull();
+    expect(candidates.every((v) => made!.of(v) === moved.get(v))).toBe(true);
     expect(SketchBuckets.fromAnswers(new Map())).toBeNull();
   });
 });
