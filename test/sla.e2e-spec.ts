@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { seedDayExpected, seedDayFile } from './support/seed-day';
 import { outcomeEvent } from './support/events';
 import { StatementService, STATEMENT_GRACE_MS } from '@ledger/reporting';
@@ -9,51 +10,10 @@ const REPORT_FIELDS = `contract { id platform provider timeZone } contractVersio
   evidence { start end minutes eligibleRequests failedRequests } eventsCounted statementVersion eventsAfterStatement differsFromStatement`;
 
 
-/**
- * RFC 4180 records (csv-parse is not installed; csv-stringify, which writes the exports, is):
- * fields split on commas, quoted fields with doubled quotes inside, records ended by CRLF.
- */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  let wasQuoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') field += text[++i];
-      else quoted = false;
-    } else if (c === '"') {
-      if (field !== '' || wasQuoted) throw new Error(`CSV: a quote inside an unquoted field at offset ${i}`);
-      quoted = wasQuoted = true;
-    } else if (c === ',') {
-      record.push(field);
-      field = '';
-      wasQuoted = false;
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      wasQuoted = false;
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      throw new Error(`CSV: a bare line break at offset ${i} (records end with CRLF)`);
-    } else {
-      if (wasQuoted) throw new Error(`CSV: text after a closing quote at offset ${i}`);
-      field += c;
-    }
-  }
-  if (quoted) throw new Error('CSV: an unterminated quoted field');
-  if (field !== '' || record.length > 0 || wasQuoted) records.push([...record, field]); // a last record without its CRLF
-  return records;
-}
-
 /** A CSV export as one object per row, keyed by the header's column names; every row has every column. */
 function csvObjects(text: string): { header: string[]; rows: Record<string, string>[] } {
-  const [header, ...records] = parseCsv(text);
+  // Strict RFC 4180: records end with CRLF, and every record has as many fields as the header.
+  const [header, ...records] = parse(text, { record_delimiter: '\r\n' }) as string[][];
   if (header === undefined) throw new Error('CSV: no header row');
   for (const r of records) if (r.length !== header.length) throw new Error(`CSV: a row of ${r.length} fields under ${header.length} columns: ${r.join(',')}`);
   return { header, rows: records.map((r) => Object.fromEntries(header.map((column, i) => [column, r[i]!]))) };
