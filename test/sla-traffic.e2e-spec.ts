@@ -4,6 +4,7 @@ import { contractTerms, ContractInput, evaluateSla, evaluateTraffic, ExcludedMin
 import { createDatabase, Database } from '@ledger/database';
 import { ContractTrafficRepository } from '@ledger/reporting';
 import { createTestDatabase } from './support/test-database';
+import { seededRandom } from './support/random';
 
 /**
  * The SQL summary of a contract's traffic (ContractTrafficRepository) against the engine's
@@ -19,24 +20,13 @@ const MONTHS = [
   { label: '2026-11', zones: ['America/New_York', 'UTC'] },
 ];
 
-/** A small deterministic generator, so that a failure can be reproduced. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Rollups around both months (a day either side, so period edges in every zone are crossed):
  * sparse normal traffic, and bursts where every model of a platform fails for a while.
  */
 async function writeRollups(db: Database): Promise<void> {
-  const next = random(42);
+  const next = seededRandom(42);
   const rows: string[] = [];
   const spans = [[Date.UTC(2026, 4, 30), Date.UTC(2026, 6, 2)], [Date.UTC(2026, 9, 30), Date.UTC(2026, 11, 2)]] as const;
   for (const [start, end] of spans) {

@@ -1,6 +1,7 @@
 import { bruteForceOutages } from './support/brute-force';
 import { BrutePolicy, bruteForceComparison, ComparisonQuery, ExpectedScore, VendorEvent } from './support/brute-force-vendor';
 import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
+import { seededRandom } from './support/random';
 
 /**
  * vendorComparison (concepts §7) against a brute-force reading of the raw events of a generated
@@ -22,17 +23,6 @@ const A2_POLICY: BrutePolicy = { ...DEFAULT_POLICY, degradedAt: 0.2, mergeGapMin
 const policyOf = (provider: string, model: string | null): BrutePolicy =>
   provider === 'beta' ? BETA_POLICY : model === 'a-2' ? A2_POLICY : DEFAULT_POLICY;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Busy stretches (dense traffic, so minutes have statuses), placed across the windows' edges.
 const BUSY: [string, string][] = [
@@ -55,7 +45,7 @@ const DEGRADATIONS: [string, string[], string, string, number][] = [
 ];
 
 function generate(): { early: VendorEvent[]; late: VendorEvent[]; ids: Map<VendorEvent, string> } {
-  const rnd = random(20260701);
+  const rnd = seededRandom(20260701);
   const events: VendorEvent[] = [];
   const start = at('2026-06-28T00:00:00Z');
   const end = at('2026-07-04T00:00:00Z');

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import type { HistoryStep, MaintenanceInput, Outcome, PolicyInput, PostedEvent, TermsInput } from './sla-oracle';
+import { seededRandom } from './random';
 
 /**
  * Random SLA worlds for the oracle test (test/sla-oracle.e2e-spec.ts): groups of contracts on
@@ -234,17 +235,6 @@ export function groupArb(row: CaseRow | null): fc.Arbitrary<GroupDraw> {
 // ---------------------------------------------------------------------------------------------
 // Building a group from its draws
 
-/** mulberry32: a tiny deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -329,7 +319,7 @@ export function buildGroup(draw: GroupDraw, now: number): BuiltGroup {
   const anchors: number[] = [];
 
   const contracts: BuiltContract[] = draw.contracts.map((c, index) => {
-    const rnd = prng(c.timing);
+    const rnd = seededRandom(c.timing);
     const platform = platforms[index === 0 ? 0 : Math.floor(rnd() * 2)]!;
     const zonePeriod = localPeriod(draw.label, c.terms.zone);
     let start: number;
@@ -374,13 +364,13 @@ export function buildGroup(draw: GroupDraw, now: number): BuiltGroup {
   });
 
   // Maintenance windows, relative to the first contract's period.
-  const rnd = prng(draw.seed);
+  const rnd = seededRandom(draw.seed);
   const first = localPeriod(draw.label, draw.contracts[0]!.terms.zone);
   const maintenance: MaintenanceInput[] = [];
   const plannedBursts: { at: number; minutes: number; perMinute: number; failP: number; models: string[]; platform: 0 | 1; exact?: boolean }[] = [];
   const seconds = (r: () => number) => (r() < 0.5 ? 0 : Math.floor(r() * 60_000));
   for (const w of draw.maintenance) {
-    const r = prng(w.timing);
+    const r = seededRandom(w.timing);
     const window = (start: number, end: number) => maintenance.push({ provider, models: w.models, start: iso(start), end: iso(end) });
     const mid = inMonth(4 + Math.floor(r() * 20), r);
     switch (w.kind) {
