@@ -51,19 +51,29 @@ export class RateLimiter {
     const rate = kind === 'ingest' ? this.limits.ingestEventsPerSecond : this.limits.queriesPerSecond;
     const capacity = rate * BURST_SECONDS;
     if (cost > capacity) return { allowed: false, retryAfterSeconds: Math.ceil(cost / rate) };
-    const now = this.clock === null ? sql`clock_timestamp()` : sql`to_timestamp(${this.clock() / 1000}::float8)`;
-    const refilled = sql<number>`least(${capacity}::float8, rate_limit_buckets.tokens + extract(epoch FROM ${now} - rate_limit_buckets.refreshed_at)::float8 * ${rate}::float8)`;
-    const { rows } = await sql<{ tokens: number }>`
-      INSERT INTO rate_limit_buckets (key_id, kind, tokens, refreshed_at)
-      VALUES (${keyId}, ${kind}, ${capacity - cost}::float8, ${now})
-      ON CONFLICT (key_id, kind) DO UPDATE SET tokens = ${refilled} - ${cost}::float8, refreshed_at = ${now}
-      WHERE ${refilled} >= ${cost}::float8
-      RETURNING tokens`.execute(this.db);
-    if (rows.length > 0) return { allowed: true };
-    const { rows: bucket } = await sql<{ tokens: number }>`
-      SELECT least(${capacity}::float8, tokens + extract(epoch FROM ${now} - refreshed_at)::float8 * ${rate}::float8) AS tokens
-      FROM rate_limit_buckets WHERE key_id = ${keyId} AND kind = ${kind}`.execute(this.db);
-    const missing = cost - (bucket[0]?.tokens ?? 0);
+    const now = this.clock === null ? sql<Date>`clock_timestamp()` : sql<Date>`to_timestamp(${this.clock() / 1000}::float8)`;
+    // The bucket's tokens after refilling for the time since it was last refreshed, capped at capacity.
+    const refilled = (tokens: string, refreshedAt: string) =>
+      sql<number>`least(${capacity}::float8, ${sql.ref(tokens)} + extract(epoch FROM ${now} - ${sql.ref(refreshedAt)})::float8 * ${rate}::float8)`;
+    const taken = await this.db
+      .insertInto('rate_limit_buckets')
+      .values({ key_id: keyId, kind, tokens: sql<number>`${capacity - cost}::float8`, refreshed_at: now })
+      .onConflict((conflict) =>
+        conflict
+          .columns(['key_id', 'kind'])
+          .doUpdateSet({ tokens: sql<number>`${refilled('rate_limit_buckets.tokens', 'rate_limit_buckets.refreshed_at')} - ${cost}::float8`, refreshed_at: now })
+          .where(sql<boolean>`${refilled('rate_limit_buckets.tokens', 'rate_limit_buckets.refreshed_at')} >= ${cost}::float8`),
+      )
+      .returning('tokens')
+      .executeTakeFirst();
+    if (taken !== undefined) return { allowed: true };
+    const bucket = await this.db
+      .selectFrom('rate_limit_buckets')
+      .select(refilled('tokens', 'refreshed_at').as('tokens'))
+      .where('key_id', '=', keyId)
+      .where('kind', '=', kind)
+      .executeTakeFirst();
+    const missing = cost - (bucket?.tokens ?? 0);
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(missing / rate)) };
   }
 }

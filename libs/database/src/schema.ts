@@ -128,6 +128,45 @@ export interface StatementTable {
 }
 export type StatementRow = Selectable<StatementTable>;
 
+/** Pre-merged hours, days and ten-day blocks of the minute rollups (the vendor comparison's cache). */
+export interface VendorSummaryTable {
+  /** '' for all platforms. */
+  platform: string;
+  span_minutes: number;
+  start_minute: ColumnType<Date, Date | string, Date | string>;
+  provider: string;
+  /** '' for all of the provider's models. */
+  model: string;
+  successes: ColumnType<bigint, number | bigint, number | bigint>;
+  errors: ColumnType<bigint, number | bigint, number | bigint>;
+  timeouts: ColumnType<bigint, number | bigint, number | bigint>;
+  rate_limited: ColumnType<bigint, number | bigint, number | bigint>;
+  client_errors: ColumnType<bigint, number | bigint, number | bigint>;
+  /** Big-endian int4 pairs (bucket, count), by bucket, as in minute_rollups. */
+  latency_sketch: Buffer;
+  ttft_sketch: Buffer;
+  /** int4 triples (failures, eligible, minutes) for the minutes with eligible requests. */
+  minute_mix: Buffer;
+}
+
+/** One row: the timeline position the vendor summaries reflect. */
+export interface VendorSummaryStateTable {
+  singleton: Generated<boolean>;
+  transaction_id: ColumnType<bigint | null, bigint | string | null, bigint | string | null>;
+  global_position: ColumnType<bigint | null, bigint | string | null, bigint | string | null>;
+  /** The oid of the minute_rollups table the summaries were built from. */
+  rollups_table: ColumnType<number | null, number | null, number | null>;
+  summarized_days_end: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+
+/** Per-key token buckets shared by every API process (libs/auth's rate limiter). */
+export interface RateLimitBucketTable {
+  key_id: string;
+  kind: string;
+  tokens: number;
+  refreshed_at: ColumnType<Date, Date | string, Date | string>;
+}
+
 export interface DB {
   contracts: ContractTable;
   maintenance_windows: MaintenanceWindowTable;
@@ -139,4 +178,16 @@ export interface DB {
   minute_rollups: MinuteRollupTable;
   outages: OutageTable;
   detection_policies: DetectionPolicyTable;
+  vendor_summaries: VendorSummaryTable;
+  vendor_summary_state: VendorSummaryStateTable;
+  rate_limit_buckets: RateLimitBucketTable;
 }
+
+/** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
+export const DB_TABLES = [
+  'contracts', 'maintenance_windows', 'statements', 'outcome_events', 'admin_events', 'api_keys', 'projection_checkpoints',
+  'minute_rollups', 'outages', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
+] as const satisfies readonly (keyof DB)[];
+// A table added to DB but not to DB_TABLES fails to compile here.
+const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};
+void everyTableListed;

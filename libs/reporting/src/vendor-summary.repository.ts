@@ -104,14 +104,19 @@ export class VendorSummaryRepository {
   }
 
   async saveState(db: Kysely<DB>, state: SummaryState): Promise<void> {
-    await sql`
-      UPDATE vendor_summary_state SET transaction_id = ${state.position?.transactionId.toString() ?? null}::xid8,
-        global_position = ${state.position?.globalPosition.toString() ?? null}::bigint, rollups_table = ${state.rollupsTable}::oid,
-        summarized_days_end = ${state.summarizedDaysEnd}`.execute(db);
+    await db
+      .updateTable('vendor_summary_state')
+      .set({
+        transaction_id: state.position?.transactionId.toString() ?? null,
+        global_position: state.position?.globalPosition.toString() ?? null,
+        rollups_table: state.rollupsTable,
+        summarized_days_end: state.summarizedDaysEnd,
+      })
+      .execute();
   }
 
   async clear(db: Kysely<DB>): Promise<void> {
-    await sql`DELETE FROM vendor_summaries`.execute(db);
+    await db.deleteFrom('vendor_summaries').execute();
   }
 
   /** The first and last minute with rollups (null when there are none). */
