@@ -4,7 +4,3 @@ export const MINUTE_MS = 60_000;
 export function minuteOf(epochMillis: number): number {
   return Math.floor(epochMillis / MINUTE_MS);
 }
-
-export function minuteStart(minute: number): Date {
-  return new Date(minute * MINUTE_MS);
-}

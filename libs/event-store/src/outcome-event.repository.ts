@@ -9,7 +9,7 @@ import { OUTCOME_COPY_COLUMNS, outcomeEventsCopyChunks } from './copy-text';
 
 const UNIQUE_VIOLATION = '23505';
 
-/** The only code that writes or reads the outcome event log table. */
+/** The only code that appends to the outcome event log (projections read it through outcome-log.reader.ts and their own scans). */
 @Injectable()
 export class OutcomeEventRepository {
   constructor(@InjectDatabase() private readonly db: Database) {}

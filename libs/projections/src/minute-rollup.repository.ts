@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { LatencySketch, MINUTE_MS, minuteOf, OutcomeCounts, SeriesMinute, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
+import { LatencySketch, MINUTE_MS, minuteOf, SeriesMinute, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
 import { Database, DB, MinuteRollupRow, withRawClient } from '@ledger/database';
 import type { LogPosition } from '@ledger/event-store';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
@@ -132,41 +132,6 @@ export class MinuteRollupRepository {
       },
       failingPlatforms: r.failing,
     }));
-  }
-
-  /**
-   * A contract's traffic in [from, to): one platform to one provider, summed over its models
-   * (all when empty), per minute — only the minutes with failures when `failuresOnly` (enough
-   * for DOWNTIME_MINUTES, where a minute without failures cannot be down) — and in total.
-   */
-  async contractMinutes(
-    db: Kysely<DB>,
-    scope: { platform: string; provider: string; models: readonly string[]; from: Date; to: Date; failuresOnly: boolean; countRateLimited: boolean },
-  ): Promise<{ minutes: Map<number, OutcomeCounts>; events: number }> {
-    const models = scope.models.length > 0 ? sql`AND model = ANY(${[...scope.models]}::text[])` : sql``;
-    const failures = scope.countRateLimited ? sql`errors + timeouts + rate_limited` : sql`errors + timeouts`;
-    // One scan: per-minute sums (minute as an epoch-minute integer, cheap to read) and a total row (minute null).
-    const { rows } = await sql<{ m: number | null; s: number; e: number; t: number; r: number; c: number }>`
-      WITH per_minute AS (
-        SELECT (extract(epoch FROM minute) / 60)::int AS m, sum(successes)::int AS s, sum(errors)::int AS e,
-               sum(timeouts)::int AS t, sum(rate_limited)::int AS r, sum(client_errors)::int AS c, sum(${failures})::int AS f
-        FROM minute_rollups
-        WHERE platform = ${scope.platform} AND provider = ${scope.provider} ${models}
-          AND minute >= ${scope.from} AND minute < ${scope.to}
-        GROUP BY minute
-      )
-      SELECT m, s, e, t, r, c FROM per_minute WHERE ${scope.failuresOnly} = false OR f > 0
-      UNION ALL
-      SELECT NULL, coalesce(sum(s), 0)::int, coalesce(sum(e), 0)::int, coalesce(sum(t), 0)::int, coalesce(sum(r), 0)::int, coalesce(sum(c), 0)::int
-      FROM per_minute`.execute(db);
-    const minutes = new Map<number, OutcomeCounts>();
-    let events = 0;
-    for (const r of rows) {
-      const counts = { successes: r.s, errors: r.e, timeouts: r.t, rateLimited: r.r, clientErrors: r.c };
-      if (r.m === null) events = r.s + r.e + r.t + r.r + r.c;
-      else minutes.set(r.m, counts);
-    }
-    return { minutes, events };
   }
 
   /** Every series that has rollups: each model over all platforms, and each platform's traffic to it. */

@@ -6,7 +6,7 @@ import type { DetectionPolicies } from './detection-policy.repository';
 import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
 import { OutageRepository } from './outage.repository';
 
-/** The minute after the last one any series can have (year 9999), for "everything" windows. */
+/** A minute after any a series can have (2100-01-01T00:00Z), for "everything" windows. */
 const END_OF_TIME = 4_102_444_800_000 / 60_000;
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type { DB, MinuteRollupRow } from '@ledger/database';
-import { HOUR } from './window-plan';
+import { HOUR, MinuteRange } from './window-plan';
 
 /** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
 export interface SummaryUnit {
@@ -65,7 +65,6 @@ export interface SeriesFilter {
 }
 
 /** Minute ranges [from, to) as minute indexes since the epoch. */
-export type MinuteRange = readonly [number, number];
 
 const toDate = (minute: number) => new Date(minute * 60_000);
 

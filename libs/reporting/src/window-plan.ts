@@ -1,4 +1,5 @@
-import type { MinuteRange } from './vendor-summary.repository';
+/** A range of minutes [start, end), as minute indexes since the epoch. */
+export type MinuteRange = readonly [number, number];
 
 /** Summary spans in minutes, coarsest first: ten-day blocks (aligned on the epoch), UTC days, hours. */
 export const BLOCK = 14_400;
