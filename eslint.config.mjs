@@ -30,6 +30,21 @@ export default tseslint.config(
     },
   },
   {
+    // The log is read through the event store alone (libs/event-store: its repository writes it,
+    // its reader hands projections commit-safe batches). Anything else wanting events asks them.
+    files: ['libs/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['libs/event-store/**', 'libs/database/src/schema.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateElement'].map((node) => ({
+          selector: `${node}[${node === 'Literal' ? 'value' : 'value.raw'}=/\\boutcome_events\\b/]`,
+          message: 'Only libs/event-store reads or writes outcome_events: use OutcomeLogReader or OutcomeEventRepository.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', 'jest.config.js'],
     languageOptions: { globals: { process: 'readonly', globalThis: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

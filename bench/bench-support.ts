@@ -1,11 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { ChildProcess, execSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
 import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 
 /** Whether nothing listens on a loopback port now. */
@@ -91,7 +91,7 @@ export async function stopService(service: ServiceChild, log: (line: string) => 
   }
 }
 
-// ───────────── shared by the query benchmarks (vendor; the others keep their own copies for now) ─────────────
+// ───────────── settings, statistics, the service over HTTP, throwaway Postgres ─────────────
 
 /** A numeric environment setting within bounds, or the fallback when unset. */
 export function envNumber(name: string, fallback: number, min: number, max: number): number {
@@ -137,12 +137,25 @@ export async function benchGraphql<T>(url: string, key: string, query: string, v
   return body.data;
 }
 
+/** The service's ingest key for `platform`, created with the admin key. */
+export async function createIngestKey(url: string, adminKey: string, platform: string): Promise<string> {
+  const data = await benchGraphql<{ createApiKey: { secret: string } }>(
+    url, adminKey, 'mutation ($platform: String) { createApiKey(platform: $platform, scopes: [INGEST]) { secret } }', { platform },
+  );
+  return data.createApiKey.secret;
+}
+
 /** The built service as a child process (its output kept for failure reports). */
 export interface BenchService extends ServiceChild {
+  pid: number;
   output: string[];
 }
 
-export function spawnBenchService(options: { databaseUrl: string; port: number; adminKey: string; role: 'all' | 'api' | 'worker'; log: (line: string) => void }): BenchService {
+export function spawnBenchService(options: {
+  databaseUrl: string; port: number; adminKey: string; role: 'all' | 'api' | 'worker'; log: (line: string) => void;
+  /** Flags for the service's node, e.g. `--cpu-prof`. */
+  nodeArgs?: readonly string[];
+}): BenchService {
   const main = join(__dirname, '../apps/api/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -150,7 +163,8 @@ export function spawnBenchService(options: { databaseUrl: string; port: number; 
   Object.assign(env, {
     DATABASE_URL: options.databaseUrl, PORT: String(options.port), HOST: '127.0.0.1', ADMIN_API_KEY: options.adminKey, ROLE: options.role, LOG_LEVEL: 'warn',
   });
-  const child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid === undefined) throw new Error('could not spawn the service');
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter((l) => l.trim() !== '')) {
@@ -161,7 +175,7 @@ export function spawnBenchService(options: { databaseUrl: string; port: number; 
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  return { child, url: `http://127.0.0.1:${options.port}`, output };
+  return { child, pid: child.pid, url: `http://127.0.0.1:${options.port}`, output };
 }
 
 /**
@@ -172,31 +186,30 @@ export async function startThrowawayPostgres(name: string, firstPort: number, lo
   let port = firstPort;
   while (!(await portIsFree(port))) if (++port > firstPort + 50) throw new Error(`no free port in ${firstPort}..${firstPort + 50}`);
   const dataDir = await mkdtemp(join(os.tmpdir(), `sla-ledger-bench-${name}-`));
+  const output: string[] = []; // Postgres's last lines, shown if it fails to start
   try {
+    // When run as root, Postgres runs as the `postgres` user, which must be able to enter the folder.
     await chmod(dataDir, 0o755);
     log(`starting a throwaway embedded Postgres on 127.0.0.1:${port} in ${dataDir}`);
-    return { postgres: await withTimeout(startEmbeddedPostgres({ dataDir, port }), 120_000, 'starting Postgres'), dataDir };
+    const keep = (line: string) => {
+      output.push(line);
+      if (output.length > 100) output.shift();
+    };
+    const postgres = await withTimeout(startEmbeddedPostgres({ dataDir, port, log: keep }), 120_000, 'starting Postgres');
+    return { postgres, dataDir };
   } catch (error) {
+    if (output.length > 0) log(`embedded Postgres output:\n${output.join('\n')}`);
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
 }
 
-/**
- * Waits until the worker's vendor summaries reach the timeline checkpoint — after a rebuild the
- * worker summarizes every rollup again, minutes of work that compete with whatever is measured
- * next — and returns how long that took (ms).
- */
-export async function waitForVendorSummaries(client: pg.Client, timeoutMs = 1_800_000): Promise<number> {
-  const started = performance.now();
-  const summarized = async () => (await client.query<{ ok: boolean | null }>(
-    "SELECT s.transaction_id = c.transaction_id AND s.global_position = c.global_position AS ok FROM vendor_summary_state s, projection_checkpoints c WHERE c.name = 'timeline'",
-  )).rows[0]?.ok === true;
-  while (!(await summarized())) {
-    if (performance.now() - started > timeoutMs) throw new Error(`the worker did not summarize the rollups within ${timeoutMs / 60_000} minutes`);
-    await sleep(1_000);
-  }
-  return performance.now() - started;
+/** Each projection's lag right now: committed events after its checkpoint, by name. */
+export async function projectionLags(client: pg.Client): Promise<Record<string, number>> {
+  const { rows } = await client.query<{ name: string; lag: string }>(`
+    SELECT c.name, (SELECT count(*) FROM outcome_events e WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.global_position))::text AS lag
+    FROM projection_checkpoints c ORDER BY c.name`);
+  return Object.fromEntries(rows.map((r) => [r.name, Number(r.lag)]));
 }
 
 /**
@@ -219,6 +232,16 @@ export class BenchCleanup {
     });
   }
 
+  /** A connected client, named `applicationName` in pg_stat_activity, ended by `run`. */
+  async connect(url: string, applicationName: string): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: 10_000 });
+    // Without a listener, a dropped idle connection would crash the process instead of failing the next query.
+    client.on('error', (error) => this.log(`${applicationName}: connection error: ${error.message}`));
+    await client.connect();
+    this.clients.push(client);
+    return client;
+  }
+
   /** `external` (DATABASE_URL) when given; else a throwaway embedded Postgres, stopped and removed by `run`. */
   async databaseUrl(name: string, firstPort: number, external: string | undefined): Promise<string> {
     if (external !== undefined) return external;
@@ -235,4 +258,192 @@ export class BenchCleanup {
     if (this.postgres) await withTimeout(this.postgres.stop(), 30_000, 'stopping Postgres').catch((e: Error) => this.log(e.message));
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   };
+}
+
+/** Lets the database settle between measured phases: no autovacuum at work (waiting up to 20 s), then a checkpoint. */
+export async function settle(client: pg.Client, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'");
+    if (Number(rows[0]?.n ?? 0) === 0) break;
+    await sleep(250);
+  }
+  await client.query('CHECKPOINT').catch((error: Error) => log(`CHECKPOINT failed (ignored): ${error.message}`));
+}
+
+// ───────────── closed-loop load ─────────────
+
+export interface LoadResult {
+  units: number;
+  operations: number;
+  elapsedMs: number;
+  /** One per operation, unsorted. */
+  latenciesMs: number[];
+  /** True when `operation` ran out of work before the time was up. */
+  exhausted: boolean;
+}
+
+/**
+ * Closed loop: `workers` loops each run one operation at a time until the time is up; operations
+ * in flight at the deadline complete and count, and the elapsed time runs to the last completion.
+ * `operation` returns the units it did, or null when there is nothing left to do.
+ */
+export async function runLoad(workers: number, seconds: number, operation: (worker: number) => Promise<number | null>): Promise<LoadResult> {
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const latenciesMs: number[] = [];
+  let units = 0;
+  let operations = 0;
+  let exhausted = false;
+  let end = start;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (!exhausted && performance.now() < deadline) {
+        const t0 = performance.now();
+        const done = await operation(worker);
+        const t1 = performance.now();
+        if (done === null) {
+          exhausted = true;
+          break;
+        }
+        units += done;
+        operations += 1;
+        latenciesMs.push(t1 - t0);
+        end = Math.max(end, t1);
+      }
+    }),
+  );
+  return { units, operations, elapsedMs: end - start, latenciesMs, exhausted };
+}
+
+// ───────────── CPU and memory from /proc (Linux; null where unavailable) ─────────────
+
+let clockTicks = 0;
+/** The unit of /proc CPU times, per second. */
+function ticksPerSecond(): number {
+  if (clockTicks === 0) {
+    try {
+      clockTicks = Number(execSync('getconf CLK_TCK', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    } catch {
+      // no getconf: Linux's usual value below
+    }
+    if (!Number.isFinite(clockTicks) || clockTicks <= 0) clockTicks = 100;
+  }
+  return clockTicks;
+}
+
+/** A process's parent and CPU seconds (utime + stime + cutime + cstime). */
+function procStat(pid: number): { ppid: number; cpu: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    const n = (i: number) => Number(fields[i - 3]);
+    return { ppid: n(4), cpu: (n(14) + n(15) + n(16) + n(17)) / ticksPerSecond() };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of a process and its live children (exited children are in its cutime/cstime once reaped). */
+function treeCpu(root: number): number | null {
+  const self = procStat(root);
+  if (self === null) return null;
+  let total = self.cpu;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (stat !== null && stat.ppid === root) total += stat.cpu;
+  }
+  return total;
+}
+
+/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
+function machineBusyCpu(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq + steal) / ticksPerSecond();
+  } catch {
+    return null;
+  }
+}
+
+/** The postmaster's pid, when Postgres runs on this machine (in this pid namespace). */
+export async function postmasterPid(client: pg.Client): Promise<number | null> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  const backend = rows[0]?.pid;
+  return backend === undefined ? null : (procStat(backend)?.ppid ?? null);
+}
+
+/** A /proc/<pid>/status memory figure in kB: VmRSS (resident now) or VmHWM (the peak so far). */
+export function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The peak of a process's RSS, sampled every `everyMs` until stopped. */
+export class RssSampler {
+  peakKb = 0;
+  samples = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(pid: number, everyMs: number) {
+    this.timer = setInterval(() => {
+      const kb = procStatusKb(pid, 'VmRSS');
+      if (kb === null) return;
+      this.samples += 1;
+      this.peakKb = Math.max(this.peakKb, kb);
+    }, everyMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export interface CpuSnapshot {
+  at: number;
+  service: number | null;
+  postgres: number | null;
+  bench: number;
+  machine: number | null;
+}
+
+/** CPU seconds per wall second (1.0 = one core fully busy) during a phase. */
+export interface CpuUse {
+  service: number | null;
+  postgres: number | null;
+  /** This process. */
+  bench: number;
+  /** Everything else on the machine. */
+  other: number | null;
+  machine: number | null;
+}
+
+/** CPU seconds used so far by the service, Postgres (the postmaster and its children), this process and the machine. */
+export function cpuSnapshot(servicePid: number | null, postmaster: number | null): CpuSnapshot {
+  const usage = process.cpuUsage();
+  return {
+    at: performance.now(),
+    service: servicePid === null ? null : (procStat(servicePid)?.cpu ?? null),
+    postgres: postmaster === null ? null : treeCpu(postmaster),
+    bench: (usage.user + usage.system) / 1e6,
+    machine: machineBusyCpu(),
+  };
+}
+
+export function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
+  const wall = (b.at - a.at) / 1000;
+  const per = (x: number | null, y: number | null) => (x === null || y === null ? null : (y - x) / wall);
+  const service = per(a.service, b.service);
+  const postgres = per(a.postgres, b.postgres);
+  const bench = (b.bench - a.bench) / wall;
+  const machine = per(a.machine, b.machine);
+  const other = machine === null ? null : machine - bench - (service ?? 0) - (postgres ?? 0);
+  return { service, postgres, bench, other, machine };
 }

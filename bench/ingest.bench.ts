@@ -3,46 +3,35 @@
  *
  * 1. Starts a throwaway embedded Postgres (or uses DATABASE_URL) with durability settings left
  *    at their defaults (fsync on, synchronous_commit on): this is a durability product.
- * 2. Spawns the built service as a child process, creates an ingest key, and has several
+ * 2. Generates a pool of events, pre-serialised both as JSON bodies and as COPY rows.
+ * 3. Spawns the built service as a child process, creates an ingest key, and has several
  *    concurrent HTTP clients post batches of 5,000 events for a fixed time → events/s.
  *    The service's RSS is sampled every 100 ms and its VmHWM read at the end.
- * 3. Measures the raw ceiling: COPY of the same kind of rows, 5,000 rows per COPY statement
+ * 4. Measures the raw ceiling: COPY of the same kind of rows, 5,000 rows per COPY statement
  *    (one transaction each, like the service's one transaction per batch), into a table with
  *    the same columns, defaults, identity, constraints and indexes as outcome_events, over one
  *    and over two parallel connections. The ceiling is the better of the two.
- * 4. Prints a summary (ratio end-to-end / ceiling, peak RSS, where the CPU went) and one JSON line.
+ * 5. Prints a summary (ratio end-to-end / ceiling, peak RSS, where the CPU went) and one JSON line.
  *
  * Environment: BENCH_CLIENTS (4), BENCH_SECONDS (20), BENCH_COPY_SECONDS (= BENCH_SECONDS),
  * BENCH_WARMUP_SECONDS (3), BENCH_BATCH_SIZE (5000), BENCH_POOL_BATCHES (32), BENCH_PG_PORT (55433),
  * DATABASE_URL (use an existing Postgres instead of an embedded one), DB_POOL_SIZE (passed to the
- * service), BENCH_SERVICE_NODE_ARGS (extra node flags for the service, e.g. --cpu-prof),
- * BENCH_STRICT=1 (exit 1 when a target is missed).
+ * service), BENCH_ROLE (api; `all` adds the projection worker), BENCH_SERVICE_NODE_ARGS (extra
+ * node flags for the service, e.g. --cpu-prof), BENCH_STRICT=1 (exit 1 when a target is missed).
  */
-import { ChildProcess, execSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { chmod, mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
-import { portIsFree, runBenchmark, sleep, stopService, waitUntilReady } from './bench-support';
+import {
+  cpuBetween, cpuSnapshot, createIngestKey, envNumber, freePort, percentile, postmasterPid, procStatusKb, runBenchmark, runLoad,
+  settle, spawnBenchService, stopService, waitUntilReady, withTimeout,
+  BenchCleanup, CpuUse, LoadResult, RssSampler,
+} from './bench-support';
 
 // ───────────────────────────── parameters ─────────────────────────────
-
-function envNumber(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name} must be a number between ${min} and ${max}, not ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 const CLIENTS = Math.floor(envNumber('BENCH_CLIENTS', 4, 1, 64));
 const SECONDS = envNumber('BENCH_SECONDS', 20, 1, 600);
@@ -50,25 +39,79 @@ const COPY_SECONDS = envNumber('BENCH_COPY_SECONDS', SECONDS, 1, 600);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3, 0, 60);
 const BATCH = Math.floor(envNumber('BENCH_BATCH_SIZE', 5000, 1, 10_000));
 const POOL_BATCHES = Math.floor(envNumber('BENCH_POOL_BATCHES', 32, 2, 1000));
-const PG_PORT_EXPLICIT = process.env.BENCH_PG_PORT !== undefined && process.env.BENCH_PG_PORT !== '';
 const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55433, 1, 65535));
 const EXTERNAL_DATABASE_URL = process.env.DATABASE_URL || undefined;
 const STRICT = process.env.BENCH_STRICT === '1';
+// The ingest path alone by default: in ROLE=all the projection worker folds these events on the same cores.
+const ROLE = ((role) => {
+  if (role !== 'api' && role !== 'all') throw new Error(`BENCH_ROLE must be api or all, not ${JSON.stringify(role)}`);
+  return role;
+})(process.env.BENCH_ROLE || 'api');
+// e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the service's CPU goes.
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
 
 const PLATFORM = 'bench';
 const COPY_TABLE = 'copy_ceiling';
 const COPY_WARMUP_SECONDS = Math.min(2, WARMUP_SECONDS);
 const TARGET_RATIO = 0.6;
 const TARGET_RSS_MB = 300;
-const HOST = '127.0.0.1';
 /** Hard bound on the whole run; generous, the default run takes ~1.5 minutes. */
 const WATCHDOG_MS = (180 + 2 * (SECONDS + WARMUP_SECONDS) + 3 * (COPY_SECONDS + COPY_WARMUP_SECONDS)) * 1000;
 
-const log = (line: string): void => {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
+const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const secs = (ms: number) => (ms / 1000).toFixed(1);
 
-// ───────────────────────────── event generation ─────────────────────────────
+const cleanup = new BenchCleanup(log);
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  if (process.platform !== 'linux') log('not Linux: RSS and CPU figures (from /proc) will be missing');
+  const databaseUrl = await cleanup.databaseUrl('ingest', PG_PORT, EXTERNAL_DATABASE_URL);
+  if (EXTERNAL_DATABASE_URL !== undefined) log('using the Postgres in DATABASE_URL');
+  const admin = await cleanup.connect(databaseUrl, 'bench-admin');
+  const postgres = await describePostgres(admin);
+  const pool = generateEvents();
+  const e2e = await endToEnd(databaseUrl, admin, pool, postgres.postmaster);
+  const copy = await copyCeiling(databaseUrl, admin, pool, postgres.postmaster);
+  const pass = report({ startedAt, loadBefore, postgres, pool, e2e, copy });
+  return STRICT && !pass ? 1 : 0;
+}
+
+// ───────────────────────────── 1. Postgres ─────────────────────────────
+
+const SETTING_NAMES = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'max_wal_size'];
+
+interface PostgresFacts {
+  version: string;
+  settings: Record<string, string>;
+  /** Null when Postgres is not a local process: then its CPU time is not measured. */
+  postmaster: number | null;
+}
+
+async function describePostgres(admin: pg.Client): Promise<PostgresFacts> {
+  const version = (await admin.query<{ version: string }>('SELECT version()')).rows[0]?.version ?? 'unknown';
+  const { rows } = await admin.query<{ name: string; setting: string }>(
+    'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
+    [SETTING_NAMES],
+  );
+  const postmaster = await postmasterPid(admin);
+  if (postmaster === null) log('Postgres is not a local process: its CPU time will not be reported');
+  return { version: version.split(',')[0] ?? version, settings: Object.fromEntries(rows.map((r) => [r.name, r.setting])), postmaster };
+}
+
+// ───────────────────────────── 2. events ─────────────────────────────
+
+function generateEvents(): BatchPool {
+  const started = performance.now();
+  const pool = new BatchPool(POOL_BATCHES, BATCH);
+  log(
+    `generated ${fmtInt(POOL_BATCHES * BATCH)} events in ${POOL_BATCHES} batches (${pool.serialisedMb.toFixed(0)} MB serialised, ` +
+      `${(pool.jsonBodyBytes / 1e6).toFixed(2)} MB per JSON body) in ${secs(performance.now() - started)} s`,
+  );
+  return pool;
+}
 
 interface GeneratedEvent {
   id: string;
@@ -256,8 +299,9 @@ function variant(source: Buffer, idOffsets: Int32Array, pass: number): Buffer {
   return copy;
 }
 
+/** `count` batches generated once, then replayed with rewritten ids (see `variant`) so that no id repeats. */
 class BatchPool {
-  readonly batches: Batch[] = [];
+  private readonly batches: Batch[] = [];
 
   constructor(count: number, size: number) {
     const now = Date.now();
@@ -268,11 +312,24 @@ class BatchPool {
     }
   }
 
-  get capacity(): number {
+  private get capacity(): number {
     return this.batches.length * MAX_PASSES;
   }
 
-  /** The n-th distinct batch (n counts from 0 across a sequence that must not repeat ids). */
+  /** Megabytes held, JSON and COPY text together. */
+  get serialisedMb(): number {
+    return this.batches.reduce((sum, b) => sum + b.json.length + b.copy.length, 0) / 1e6;
+  }
+
+  /** The mean size of a JSON body, in bytes. */
+  get jsonBodyBytes(): number {
+    return this.batches.reduce((sum, b) => sum + b.json.length, 0) / this.batches.length;
+  }
+
+  /**
+   * The n-th distinct batch as a JSON body, or as COPY text (n counts from 0 across a sequence
+   * that must not repeat ids); null once the distinct batches are used up.
+   */
   json(n: number): Buffer | null {
     if (n >= this.capacity) return null;
     const batch = this.batches[n % this.batches.length]!;
@@ -286,267 +343,54 @@ class BatchPool {
   }
 }
 
-// ───────────────────────────── /proc accounting ─────────────────────────────
+// ───────────────────────────── 3. end-to-end ─────────────────────────────
 
-const CLK_TCK = (() => {
-  try {
-    const value = Number(execSync('getconf CLK_TCK', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
-    return Number.isFinite(value) && value > 0 ? value : 100;
-  } catch {
-    return 100;
-  }
-})();
-
-interface ProcStat {
-  ppid: number;
-  /** utime + stime + cutime + cstime, in seconds. */
-  cpu: number;
+interface EndToEnd {
+  load: LoadResult;
+  cpu: CpuUse;
+  /** The service's RSS (kB): right after start-up, VmHWM at the end, and the peak of `samples` samples. */
+  idleRssKb: number | null;
+  hwmKb: number | null;
+  sampledPeakKb: number;
+  samples: number;
 }
 
-function procStat(pid: number): ProcStat | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may contain spaces.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const n = (i: number) => Number(fields[i - 3]);
-    return { ppid: n(4), cpu: (n(14) + n(15) + n(16) + n(17)) / CLK_TCK };
-  } catch {
-    return null;
-  }
-}
+/** The service, spawned for this phase, under CLIENTS concurrent HTTP clients after a warm-up. */
+async function endToEnd(databaseUrl: string, admin: pg.Client, pool: BatchPool, postmaster: number | null): Promise<EndToEnd> {
+  const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
+  const service = (cleanup.service = spawnBenchService({ databaseUrl, port: await freePort(), adminKey, role: ROLE, nodeArgs: SERVICE_NODE_ARGS, log }));
+  const rss = new RssSampler(service.pid, 100);
+  await waitUntilReady(service, 90_000);
+  const idleRssKb = procStatusKb(service.pid, 'VmRSS');
+  const token = await createIngestKey(service.url, adminKey, PLATFORM);
+  log(`service ready at ${service.url} (pid ${service.pid}, RSS ${((idleRssKb ?? 0) / 1024).toFixed(0)} MB)`);
 
-/** CPU seconds of a process and its live children (exited children are in its cutime/cstime once reaped). */
-function treeCpu(root: number): number | null {
-  const self = procStat(root);
-  if (self === null) return null;
-  let total = self.cpu;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = procStat(Number(entry));
-    if (stat !== null && stat.ppid === root) total += stat.cpu;
-  }
-  return total;
-}
-
-/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
-function machineBusyCpu(): number | null {
-  try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
-    const values = line.trim().split(/\s+/).slice(1).map(Number);
-    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = values;
-    return (user + nice + system + irq + softirq + steal) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
-
-function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
-
-interface CpuSnapshot {
-  at: number;
-  service: number | null;
-  postgres: number | null;
-  bench: number;
-  machine: number | null;
-}
-
-interface CpuUse {
-  wallSeconds: number;
-  /** CPU seconds per wall second (1.0 = one core fully busy). */
-  service: number | null;
-  postgres: number | null;
-  bench: number;
-  other: number | null;
-  machine: number | null;
-}
-
-function cpuSnapshot(servicePid: number | null, postmasterPid: number | null): CpuSnapshot {
-  const usage = process.cpuUsage();
-  return {
-    at: performance.now(),
-    service: servicePid === null ? null : (procStat(servicePid)?.cpu ?? null),
-    postgres: postmasterPid === null ? null : treeCpu(postmasterPid),
-    bench: (usage.user + usage.system) / 1e6,
-    machine: machineBusyCpu(),
+  let next = 0; // warm-up and measurement share the sequence: every batch posted is new
+  const send = async (): Promise<number | null> => {
+    const body = pool.json(next++);
+    return body === null ? null : postBatch(service.url, token, body, BATCH);
   };
-}
-
-function cpuBetween(a: CpuSnapshot, b: CpuSnapshot): CpuUse {
-  const wall = (b.at - a.at) / 1000;
-  const per = (x: number | null, y: number | null) => (x === null || y === null ? null : (y - x) / wall);
-  const service = per(a.service, b.service);
-  const postgres = per(a.postgres, b.postgres);
-  const bench = (b.bench - a.bench) / wall;
-  const machine = per(a.machine, b.machine);
-  const other = machine === null ? null : machine - bench - (service ?? 0) - (postgres ?? 0);
-  return { wallSeconds: wall, service, postgres, bench, other, machine };
-}
-
-// ───────────────────────────── small utilities ─────────────────────────────
-
-
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
-const fmtCpu = (n: number | null) => (n === null ? '   n/a' : n.toFixed(2).padStart(6));
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+  if (WARMUP_SECONDS > 0) {
+    const warm = await runLoad(CLIENTS, WARMUP_SECONDS, send);
+    log(`warm-up: ${fmtInt(warm.units)} events in ${secs(warm.elapsedMs)} s`);
   }
+  await settle(admin, log);
+  const rowsBefore = await outcomeRows(admin);
+  log(`end-to-end: ${CLIENTS} clients posting ${fmtInt(BATCH)}-event batches for ${SECONDS} s`);
+  const cpuBefore = cpuSnapshot(service.pid, postmaster);
+  const load = await withTimeout(runLoad(CLIENTS, SECONDS, send), (SECONDS + 180) * 1000, 'the end-to-end phase');
+  const cpu = cpuBetween(cpuBefore, cpuSnapshot(service.pid, postmaster));
+  const rows = (await outcomeRows(admin)) - rowsBefore;
+  if (rows !== load.units) throw new Error(`the service reported ${load.units} events accepted but ${rows} rows were added to outcome_events`);
+  const hwmKb = procStatusKb(service.pid, 'VmHWM');
+  rss.stop();
+  log(`end-to-end: ${fmtInt(load.units)} events in ${secs(load.elapsedMs)} s`);
+  await stopService(service, log);
+  cleanup.service = null;
+  return { load, cpu, idleRssKb, hwmKb, sampledPeakKb: rss.peakKb, samples: rss.samples };
 }
 
-// ───────────────────────────── load loop ─────────────────────────────
-
-interface LoadResult {
-  units: number;
-  operations: number;
-  elapsedMs: number;
-  latenciesMs: number[];
-  /** True when the pool of distinct batches ran out before the time was up. */
-  exhausted: boolean;
-}
-
-/**
- * Closed loop: `workers` loops each run one operation at a time until the time is up; operations
- * in flight at the deadline complete and count, and the elapsed time runs to the last completion.
- * `operation` returns the units it did, or null when there is nothing left to do.
- */
-async function runLoad(
-  workers: number,
-  seconds: number,
-  operation: (worker: number) => Promise<number | null>,
-): Promise<LoadResult> {
-  const start = performance.now();
-  const deadline = start + seconds * 1000;
-  const latenciesMs: number[] = [];
-  let units = 0;
-  let operations = 0;
-  let exhausted = false;
-  let end = start;
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      while (!exhausted && performance.now() < deadline) {
-        const t0 = performance.now();
-        const done = await operation(worker);
-        const t1 = performance.now();
-        if (done === null) {
-          exhausted = true;
-          break;
-        }
-        units += done;
-        operations += 1;
-        latenciesMs.push(t1 - t0);
-        end = Math.max(end, t1);
-      }
-    }),
-  );
-  return { units, operations, elapsedMs: end - start, latenciesMs: latenciesMs.sort((a, b) => a - b), exhausted };
-}
-
-// ───────────────────────────── the service ─────────────────────────────
-
-interface ServiceProcess {
-  child: ChildProcess;
-  pid: number;
-  url: string;
-  output: string[];
-}
-
-function spawnService(databaseUrl: string, port: number, adminKey: string): ServiceProcess {
-  const main = join(__dirname, '../apps/api/src/main.js');
-  if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
-  // The ingest path alone by default: in ROLE=all the projection worker would fold these
-  // events on the same two cores (BENCH_ROLE=all measures that).
-  const role = process.env.BENCH_ROLE ?? 'api';
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('BENCH_')) delete env[name];
-  Object.assign(env, {
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    HOST,
-    ADMIN_API_KEY: adminKey,
-    ROLE: role,
-    LOG_LEVEL: 'warn',
-  });
-  // e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the service's CPU goes.
-  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
-  const child = spawn(process.execPath, [...nodeArgs, main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error('could not spawn the service');
-  const output: string[] = [];
-  const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      output.push(line);
-      if (output.length > 200) output.shift();
-      process.stderr.write(`[service] ${line}\n`);
-    }
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return { child, pid: child.pid, url: `http://${HOST}:${port}`, output };
-}
-
-
-
-async function createIngestKey(url: string, adminKey: string): Promise<string> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminKey}` },
-    body: JSON.stringify({ query: `mutation { createApiKey(platform: "${PLATFORM}", scopes: [INGEST]) { secret } }` }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  let secret: unknown;
-  try {
-    secret = (JSON.parse(text) as { data?: { createApiKey?: { secret?: unknown } } }).data?.createApiKey?.secret;
-  } catch {
-    secret = undefined;
-  }
-  if (response.status !== 200 || typeof secret !== 'string') {
-    throw new Error(`createApiKey failed: HTTP ${response.status} ${text.slice(0, 500)}`);
-  }
-  return secret;
-}
-
-interface IngestResponse {
-  accepted: number;
-  duplicates: number;
-  rejected: unknown[];
-}
-
+/** POST /v1/events; every event must be accepted (none duplicate, none rejected). */
 async function postBatch(url: string, token: string, body: Buffer, expected: number): Promise<number> {
   const response = await fetch(`${url}/v1/events`, {
     method: 'POST',
@@ -556,10 +400,8 @@ async function postBatch(url: string, token: string, body: Buffer, expected: num
     signal: AbortSignal.timeout(120_000),
   });
   const text = await response.text();
-  if (response.status !== 200) {
-    throw new Error(`POST /v1/events answered HTTP ${response.status}: ${text.slice(0, 500)}`);
-  }
-  const result = JSON.parse(text) as IngestResponse;
+  if (response.status !== 200) throw new Error(`POST /v1/events answered HTTP ${response.status}: ${text.slice(0, 500)}`);
+  const result = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
   if (result.accepted !== expected || result.duplicates !== 0 || result.rejected.length !== 0) {
     throw new Error(
       `POST /v1/events accepted ${result.accepted} of ${expected} events (duplicates ${result.duplicates}, ` +
@@ -569,22 +411,63 @@ async function postBatch(url: string, token: string, body: Buffer, expected: num
   return result.accepted;
 }
 
-// ───────────────────────────── Postgres helpers ─────────────────────────────
-
-async function connect(url: string, name: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url, application_name: name, connectionTimeoutMillis: 10_000 });
-  await client.connect();
-  client.on('error', (error) => log(`${name}: connection error: ${error.message}`));
-  return client;
+async function outcomeRows(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outcome_events WHERE platform = $1', [PLATFORM]);
+  return Number(rows[0]?.n ?? 0);
 }
 
-async function postmasterPid(client: pg.Client): Promise<number | null> {
-  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  const backend = rows[0]?.pid;
-  if (backend === undefined) return null;
-  const stat = procStat(backend);
-  // Only when Postgres runs on this machine, in this pid namespace.
-  return stat === null ? null : stat.ppid;
+// ───────────────────────────── 4. COPY ceiling ─────────────────────────────
+
+interface CopyRun {
+  load: LoadResult;
+  cpu: CpuUse;
+}
+
+/** COPY of the pool's rows into a twin of outcome_events, over one stream and then over two. */
+async function copyCeiling(databaseUrl: string, admin: pg.Client, pool: BatchPool, postmaster: number | null): Promise<{ one: CopyRun; two: CopyRun }> {
+  await createCopyTable(admin);
+  const streams = [await cleanup.connect(databaseUrl, 'bench-copy-1'), await cleanup.connect(databaseUrl, 'bench-copy-2')];
+  // Every run starts from the pool's first batch again, so the table is emptied after each.
+  const copyRun = (workers: number, seconds: number): Promise<LoadResult> => {
+    let next = 0;
+    return runLoad(workers, seconds, async (worker) => {
+      const chunk = pool.copy(next++);
+      return chunk === null ? null : copyChunk(streams[worker]!, chunk);
+    });
+  };
+  const measure = async (workers: number): Promise<CopyRun> => {
+    await settle(admin, log);
+    log(`COPY: ${workers} stream${workers > 1 ? 's' : ''} of ${fmtInt(BATCH)}-row COPY statements for ${COPY_SECONDS} s`);
+    const before = cpuSnapshot(null, postmaster);
+    const load = await withTimeout(copyRun(workers, COPY_SECONDS), (COPY_SECONDS + 180) * 1000, 'a COPY phase');
+    const cpu = cpuBetween(before, cpuSnapshot(null, postmaster));
+    const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${COPY_TABLE}`);
+    if (Number(rows[0]?.n) !== load.units) throw new Error(`COPY reported ${load.units} rows but ${COPY_TABLE} holds ${rows[0]?.n}`);
+    log(`COPY ${workers}: ${fmtInt(load.units)} rows in ${secs(load.elapsedMs)} s`);
+    await admin.query(`TRUNCATE ${COPY_TABLE}`);
+    return { load, cpu };
+  };
+  if (COPY_WARMUP_SECONDS > 0) {
+    await copyRun(1, COPY_WARMUP_SECONDS);
+    await admin.query(`TRUNCATE ${COPY_TABLE}`);
+  }
+  const one = await measure(1);
+  const two = await measure(2);
+  await admin.query(`DROP TABLE ${COPY_TABLE}`);
+  return { one, two };
+}
+
+/** COPY_TABLE, created LIKE outcome_events and checked to match it (columns, defaults, identity, indexes, constraints). */
+async function createCopyTable(admin: pg.Client): Promise<void> {
+  await admin.query(`DROP TABLE IF EXISTS ${COPY_TABLE}`);
+  await admin.query(`CREATE TABLE ${COPY_TABLE} (LIKE outcome_events INCLUDING ALL)`);
+  const [wanted, got] = [await describeTable(admin, 'outcome_events'), await describeTable(admin, COPY_TABLE)];
+  // LIKE names constraints differently: compare with their names stripped.
+  const strip = (s: string) => s.replace(/\b\w+_(pkey|key)\b/g, '').replaceAll('outcome_events', COPY_TABLE);
+  if (strip(wanted) !== strip(got)) {
+    throw new Error(`${COPY_TABLE} does not match outcome_events:\n--- outcome_events\n${wanted}\n--- ${COPY_TABLE}\n${got}`);
+  }
+  log(`${COPY_TABLE} matches outcome_events:\n  ${got.split('\n').join('\n  ')}`);
 }
 
 /** A normalised description of a table: columns (type, nullability, default, identity) and indexes. */
@@ -618,19 +501,6 @@ async function describeTable(client: pg.Client, table: string): Promise<string> 
   return [...columns.rows, ...indexes.rows, ...constraints.rows].map((r) => r.d).join('\n');
 }
 
-/** Lets the database settle between phases: no autovacuum at work, then a checkpoint. */
-async function settle(client: pg.Client): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const { rows } = await client.query<{ n: string }>(
-      "SELECT count(*) AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'",
-    );
-    if (Number(rows[0]?.n ?? 0) === 0) break;
-    await sleep(250);
-  }
-  await client.query('CHECKPOINT').catch((error: Error) => log(`CHECKPOINT failed (ignored): ${error.message}`));
-}
-
 async function copyChunk(client: pg.Client, chunk: Buffer): Promise<number> {
   const stream = client.query(copyFrom(`COPY ${COPY_TABLE} (${COPY_COLUMNS}) FROM STDIN`));
   stream.end(chunk);
@@ -638,266 +508,76 @@ async function copyChunk(client: pg.Client, chunk: Buffer): Promise<number> {
   return stream.rowCount;
 }
 
-// ───────────────────────────── main ─────────────────────────────
+// ───────────────────────────── 5. report ─────────────────────────────
 
-interface Cleanup {
-  service: ServiceProcess | null;
-  postgres: RunningPostgres | null;
-  tempDir: string | null;
-  clients: pg.Client[];
-}
-
-const cleanup: Cleanup = { service: null, postgres: null, tempDir: null, clients: [] };
-let cleanedUp = false;
-
-async function cleanUp(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const client of cleanup.clients) await client.end().catch(() => undefined);
-  if (cleanup.service) await stopService(cleanup.service, log).catch(() => undefined);
-  if (cleanup.postgres) {
-    await withTimeout(cleanup.postgres.stop(), 30_000, 'stopping Postgres').catch((error: Error) => log(error.message));
-  }
-  if (cleanup.tempDir) rmSync(cleanup.tempDir, { recursive: true, force: true });
-}
-
-// Last resort on an abrupt exit: never leave the service running or the temp folder behind.
-process.on('exit', () => {
-  const child = cleanup.service?.child;
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  if (cleanup.tempDir) {
-    try {
-      rmSync(cleanup.tempDir, { recursive: true, force: true });
-    } catch {
-      // best effort
-    }
-  }
-});
-
-async function main(): Promise<number> {
-  const startedAt = performance.now();
-  const loadBefore = os.loadavg().map((l) => l.toFixed(2)).join(' ');
-  if (process.platform !== 'linux') log('not Linux: RSS and CPU figures (from /proc) will be missing');
-
-  // ── Postgres ──
-  let databaseUrl: string;
-  if (EXTERNAL_DATABASE_URL !== undefined) {
-    databaseUrl = EXTERNAL_DATABASE_URL;
-    log('using the Postgres in DATABASE_URL');
-  } else {
-    let port = PG_PORT;
-    // startEmbeddedPostgres reuses any cluster already answering on the port: make sure it is ours.
-    while (!(await portIsFree(port))) {
-      if (PG_PORT_EXPLICIT) throw new Error(`BENCH_PG_PORT ${port} is in use`);
-      port += 1;
-      if (port > PG_PORT + 50) throw new Error(`no free port in ${PG_PORT}..${PG_PORT + 50} for Postgres`);
-    }
-    cleanup.tempDir = await mkdtemp(join(os.tmpdir(), 'sla-ledger-bench-'));
-    // When run as root, Postgres runs as the `postgres` user, which must be able to enter the folder.
-    await chmod(cleanup.tempDir, 0o755);
-    log(`starting a throwaway embedded Postgres on ${HOST}:${port} in ${cleanup.tempDir}`);
-    const pgLog: string[] = [];
-    try {
-      cleanup.postgres = await withTimeout(
-        startEmbeddedPostgres({
-          dataDir: cleanup.tempDir,
-          port,
-          log: (line) => {
-            pgLog.push(line);
-            if (pgLog.length > 100) pgLog.shift();
-          },
-        }),
-        120_000,
-        'starting the embedded Postgres',
-      );
-    } catch (error) {
-      log(`embedded Postgres output:\n${pgLog.join('\n')}`);
-      throw error;
-    }
-    databaseUrl = cleanup.postgres.url;
-  }
-
-  const admin = await connect(databaseUrl, 'bench-admin');
-  cleanup.clients.push(admin);
-  const version = (await admin.query<{ version: string }>('SELECT version()')).rows[0]?.version ?? 'unknown';
-  const settingNames = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'max_wal_size'];
-  const settings = Object.fromEntries(
-    (
-      await admin.query<{ name: string; setting: string }>(
-        'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
-        [settingNames],
-      )
-    ).rows.map((r) => [r.name, r.setting]),
-  );
-  const pmPid = await postmasterPid(admin);
-  if (pmPid === null) log('Postgres is not a local process: its CPU time will not be reported');
-
-  // ── events ──
-  const genStart = performance.now();
-  const pool = new BatchPool(POOL_BATCHES, BATCH);
-  const poolMb = pool.batches.reduce((sum, b) => sum + b.json.length + b.copy.length, 0) / 1e6;
-  const avgJsonBytes = pool.batches.reduce((sum, b) => sum + b.json.length, 0) / pool.batches.length;
-  log(
-    `generated ${fmtInt(POOL_BATCHES * BATCH)} events in ${POOL_BATCHES} batches (${poolMb.toFixed(0)} MB serialised, ` +
-      `${(avgJsonBytes / 1e6).toFixed(2)} MB per JSON body) in ${((performance.now() - genStart) / 1000).toFixed(1)} s`,
-  );
-
-  // ── the service ──
-  const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
-  const service = spawnService(databaseUrl, await freePort(), adminKey);
-  cleanup.service = service;
-  let peakSampledKb = 0;
-  let samples = 0;
-  const sampler = setInterval(() => {
-    const kb = procStatusKb(service.pid, 'VmRSS');
-    if (kb !== null) {
-      samples += 1;
-      peakSampledKb = Math.max(peakSampledKb, kb);
-    }
-  }, 100);
-  let e2e: LoadResult;
-  let e2eCpu: CpuUse;
-  let e2eRows: number;
-  let idleRssKb: number | null;
-  let hwmKb: number | null;
-  try {
-    await waitUntilReady(service, 90_000);
-    idleRssKb = procStatusKb(service.pid, 'VmRSS');
-    const token = await createIngestKey(service.url, adminKey);
-    log(`service ready at ${service.url} (pid ${service.pid}, RSS ${((idleRssKb ?? 0) / 1024).toFixed(0)} MB)`);
-
-    let next = 0;
-    const send = async (): Promise<number | null> => {
-      const body = pool.json(next++);
-      return body === null ? null : postBatch(service.url, token, body, BATCH);
-    };
-    if (WARMUP_SECONDS > 0) {
-      const warm = await runLoad(CLIENTS, WARMUP_SECONDS, send);
-      log(`warm-up: ${fmtInt(warm.units)} events in ${(warm.elapsedMs / 1000).toFixed(1)} s`);
-    }
-    await settle(admin);
-    const countBefore = await outcomeRows(admin);
-    log(`end-to-end: ${CLIENTS} clients posting ${fmtInt(BATCH)}-event batches for ${SECONDS} s`);
-    const before = cpuSnapshot(service.pid, pmPid);
-    e2e = await withTimeout(runLoad(CLIENTS, SECONDS, send), (SECONDS + 180) * 1000, 'the end-to-end phase');
-    e2eCpu = cpuBetween(before, cpuSnapshot(service.pid, pmPid));
-    e2eRows = (await outcomeRows(admin)) - countBefore;
-    if (e2eRows !== e2e.units) {
-      throw new Error(`the service reported ${e2e.units} events accepted but ${e2eRows} rows were added to outcome_events`);
-    }
-    hwmKb = procStatusKb(service.pid, 'VmHWM');
-    log(`end-to-end: ${fmtInt(e2e.units)} events in ${(e2e.elapsedMs / 1000).toFixed(1)} s`);
-  } finally {
-    clearInterval(sampler);
-  }
-  await stopService(service, log);
-  cleanup.service = null;
-
-  // ── COPY ceiling ──
-  await admin.query(`DROP TABLE IF EXISTS ${COPY_TABLE}`);
-  await admin.query(`CREATE TABLE ${COPY_TABLE} (LIKE outcome_events INCLUDING ALL)`);
-  const [wanted, got] = [await describeTable(admin, 'outcome_events'), await describeTable(admin, COPY_TABLE)];
-  if (wanted.replaceAll('outcome_events', COPY_TABLE) !== got) {
-    // LIKE names constraints differently; compare again with names stripped before giving up.
-    const strip = (s: string) => s.replace(/\b\w+_(pkey|key)\b/g, '').replaceAll('outcome_events', COPY_TABLE);
-    if (strip(wanted) !== strip(got)) {
-      throw new Error(`${COPY_TABLE} does not match outcome_events:\n--- outcome_events\n${wanted}\n--- ${COPY_TABLE}\n${got}`);
-    }
-  }
-  log(`${COPY_TABLE} matches outcome_events:\n  ${got.split('\n').join('\n  ')}`);
-  const streams = [await connect(databaseUrl, 'bench-copy-1'), await connect(databaseUrl, 'bench-copy-2')];
-  cleanup.clients.push(...streams);
-
-  const copyRun = async (workers: number, seconds: number): Promise<LoadResult> => {
-    let next = 0;
-    return runLoad(workers, seconds, async (worker) => {
-      const chunk = pool.copy(next++);
-      return chunk === null ? null : copyChunk(streams[worker]!, chunk);
-    });
-  };
-  const copyRuns: { streams: number; result: LoadResult; cpu: CpuUse }[] = [];
-  if (COPY_WARMUP_SECONDS > 0) {
-    await copyRun(1, COPY_WARMUP_SECONDS);
-    await admin.query(`TRUNCATE ${COPY_TABLE}`);
-  }
-  for (const workers of [1, 2]) {
-    await settle(admin);
-    log(`COPY: ${workers} stream${workers > 1 ? 's' : ''} of ${fmtInt(BATCH)}-row COPY statements for ${COPY_SECONDS} s`);
-    const before = cpuSnapshot(null, pmPid);
-    const result = await withTimeout(copyRun(workers, COPY_SECONDS), (COPY_SECONDS + 180) * 1000, 'a COPY phase');
-    const cpu = cpuBetween(before, cpuSnapshot(null, pmPid));
-    const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${COPY_TABLE}`);
-    if (Number(rows[0]?.n) !== result.units) {
-      throw new Error(`COPY reported ${result.units} rows but ${COPY_TABLE} holds ${rows[0]?.n}`);
-    }
-    log(`COPY ${workers}: ${fmtInt(result.units)} rows in ${(result.elapsedMs / 1000).toFixed(1)} s`);
-    copyRuns.push({ streams: workers, result, cpu });
-    await admin.query(`TRUNCATE ${COPY_TABLE}`);
-  }
-  await admin.query(`DROP TABLE ${COPY_TABLE}`);
-
-  // ── report ──
+/** Prints the summary and one JSON line; whether both targets were met. */
+function report(run: { startedAt: number; loadBefore: string; postgres: PostgresFacts; pool: BatchPool; e2e: EndToEnd; copy: { one: CopyRun; two: CopyRun } }): boolean {
+  const { postgres, e2e, copy } = run;
   const rate = (r: LoadResult) => r.units / (r.elapsedMs / 1000);
-  const e2eRate = rate(e2e);
-  const copy1 = copyRuns[0]!;
-  const copy2 = copyRuns[1]!;
-  const copy1Rate = rate(copy1.result);
-  const copy2Rate = rate(copy2.result);
+  const e2eRate = rate(e2e.load);
+  const copy1Rate = rate(copy.one.load);
+  const copy2Rate = rate(copy.two.load);
   const ceiling = Math.max(copy1Rate, copy2Rate);
   const ratio = e2eRate / ceiling;
-  const peakRssKb = Math.max(peakSampledKb, hwmKb ?? 0);
+  const peakRssKb = Math.max(e2e.sampledPeakKb, e2e.hwmKb ?? 0);
   const peakRssMb = peakRssKb / 1024;
   const ratioOk = ratio >= TARGET_RATIO;
   const rssOk = peakRssKb > 0 && peakRssMb < TARGET_RSS_MB;
-  const exhaustedNote = (r: LoadResult) => (r.exhausted ? '  (ran out of distinct batches early)' : '');
+  const p50 = percentile(e2e.load.latenciesMs, 50);
+  const p99 = percentile(e2e.load.latenciesMs, 99);
+
+  const cores = os.cpus().length;
   const cpuModel = os.cpus()[0]?.model ?? 'unknown CPU';
   const memGb = os.totalmem() / 1024 ** 3;
+  const exhaustedNote = (r: LoadResult) => (r.exhausted ? '  (ran out of distinct batches early)' : '');
+  const mb = (kb: number | null) => (kb === null ? 'n/a' : (kb / 1024).toFixed(0));
+  const fmtCpu = (n: number | null) => (n === null ? '   n/a' : n.toFixed(2).padStart(6));
   const perK = (cpuPerSecond: number | null, unitsPerSecond: number) =>
     cpuPerSecond === null ? '   n/a' : ((cpuPerSecond / unitsPerSecond) * 1e6).toFixed(1).padStart(6);
+  const copyLine = (label: string, r: CopyRun, rowsPerSec: number) =>
+    `  ${label.padEnd(25)}${fmtInt(rowsPerSec).padStart(9)} rows/s     ${fmtInt(r.load.units)} rows in ` +
+    `${secs(r.load.elapsedMs)} s; per statement p50 ${percentile(r.load.latenciesMs, 50).toFixed(0)} ms${exhaustedNote(r.load)}`;
 
   const lines = [
     '',
     'SLA Ledger ingest benchmark',
     '═══════════════════════════',
-    `machine     ${os.cpus().length} cores (${cpuModel}), ${memGb.toFixed(1)} GB RAM, ${os.type()} ${os.release()}, node ${process.version}, load avg before start ${loadBefore}`,
-    `postgres    ${version.split(',')[0]} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway cluster'})`,
-    `            ${settingNames.map((n) => `${n}=${settings[n] ?? '?'}`).join(' ')}`,
+    `machine     ${cores} cores (${cpuModel}), ${memGb.toFixed(1)} GB RAM, ${os.type()} ${os.release()}, node ${process.version}, load avg before start ${run.loadBefore}`,
+    `postgres    ${postgres.version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway cluster'})`,
+    `            ${SETTING_NAMES.map((n) => `${n}=${postgres.settings[n] ?? '?'}`).join(' ')}`,
     `parameters  ${CLIENTS} HTTP clients × ${fmtInt(BATCH)}-event batches, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up); ` +
       `COPY ${fmtInt(BATCH)} rows per statement, one transaction each, ${COPY_SECONDS} s per run`,
     `events      random UUID ids, ${CATALOGUE.length} providers / ${CATALOGUE.reduce((n, p) => n + p.models.length, 0)} models, ` +
-      `~95% success, occurredAt over the past day; ${(avgJsonBytes / 1e6).toFixed(2)} MB per JSON body, pre-serialised`,
+      `~95% success, occurredAt over the past day; ${(run.pool.jsonBodyBytes / 1e6).toFixed(2)} MB per JSON body, pre-serialised`,
     '',
-    `  end-to-end HTTP ingest   ${fmtInt(e2eRate).padStart(9)} events/s   ${fmtInt(e2e.units)} events, ${e2e.operations} requests in ` +
-      `${(e2e.elapsedMs / 1000).toFixed(1)} s; batch latency p50 ${percentile(e2e.latenciesMs, 50).toFixed(0)} ms, ` +
-      `p99 ${percentile(e2e.latenciesMs, 99).toFixed(0)} ms${exhaustedNote(e2e)}`,
-    `  COPY, 1 stream           ${fmtInt(copy1Rate).padStart(9)} rows/s     ${fmtInt(copy1.result.units)} rows in ` +
-      `${(copy1.result.elapsedMs / 1000).toFixed(1)} s; per statement p50 ${percentile(copy1.result.latenciesMs, 50).toFixed(0)} ms${exhaustedNote(copy1.result)}`,
-    `  COPY, 2 streams          ${fmtInt(copy2Rate).padStart(9)} rows/s     ${fmtInt(copy2.result.units)} rows in ` +
-      `${(copy2.result.elapsedMs / 1000).toFixed(1)} s; per statement p50 ${percentile(copy2.result.latenciesMs, 50).toFixed(0)} ms${exhaustedNote(copy2.result)}`,
+    `  end-to-end HTTP ingest   ${fmtInt(e2eRate).padStart(9)} events/s   ${fmtInt(e2e.load.units)} events, ${e2e.load.operations} requests in ` +
+      `${secs(e2e.load.elapsedMs)} s; batch latency p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms${exhaustedNote(e2e.load)}`,
+    copyLine('COPY, 1 stream', copy.one, copy1Rate),
+    copyLine('COPY, 2 streams', copy.two, copy2Rate),
     `  COPY ceiling (best)      ${fmtInt(ceiling).padStart(9)} rows/s`,
     `  end-to-end / ceiling     ${(ratio * 100).toFixed(1).padStart(8)} %          target ≥ ${TARGET_RATIO * 100} %   ${ratioOk ? 'PASS' : 'FAIL'}`,
     `  service peak RSS         ${peakRssMb.toFixed(0).padStart(8)} MB         target < ${TARGET_RSS_MB} MB  ${rssOk ? 'PASS' : 'FAIL'}` +
-      `   (VmHWM ${hwmKb === null ? 'n/a' : (hwmKb / 1024).toFixed(0)} MB, max of ${samples} samples ${(peakSampledKb / 1024).toFixed(0)} MB, ` +
-      `idle after start ${idleRssKb === null ? 'n/a' : (idleRssKb / 1024).toFixed(0)} MB)`,
+      `   (VmHWM ${mb(e2e.hwmKb)} MB, max of ${e2e.samples} samples ${mb(e2e.sampledPeakKb)} MB, idle after start ${mb(e2e.idleRssKb)} MB)`,
     '',
     '  CPU (cores busy on average)  service  postgres   bench   other  machine   µs CPU per event: service  postgres',
     ...[
-      { name: 'end-to-end', cpu: e2eCpu, r: e2eRate },
-      { name: 'COPY, 1 stream', cpu: copy1.cpu, r: copy1Rate },
-      { name: 'COPY, 2 streams', cpu: copy2.cpu, r: copy2Rate },
+      { name: 'end-to-end', cpu: e2e.cpu, r: e2eRate },
+      { name: 'COPY, 1 stream', cpu: copy.one.cpu, r: copy1Rate },
+      { name: 'COPY, 2 streams', cpu: copy.two.cpu, r: copy2Rate },
     ].map(
       ({ name, cpu, r }) =>
         `  ${name.padEnd(28)} ${fmtCpu(cpu.service)}   ${fmtCpu(cpu.postgres)}  ${fmtCpu(cpu.bench)}  ${fmtCpu(cpu.other)}   ${fmtCpu(cpu.machine)}` +
         `                     ${perK(cpu.service, r)}    ${perK(cpu.postgres, r)}`,
     ),
-    `  (of ${os.cpus().length} cores; "other" is everything else on the machine during the phase)`,
+    `  (of ${cores} cores; "other" is everything else on the machine during the phase)`,
     '',
-    `total bench time ${((performance.now() - startedAt) / 1000).toFixed(0)} s`,
+    `total bench time ${((performance.now() - run.startedAt) / 1000).toFixed(0)} s`,
     '',
   ];
   process.stdout.write(lines.join('\n'));
 
   const round = (n: number | null, digits = 0) => (n === null ? null : Number(n.toFixed(digits)));
+  const cpuJson = (cpu: CpuUse) => ({ postgres: round(cpu.postgres, 3), bench: round(cpu.bench, 3), other: round(cpu.other, 3) });
   const summary = {
     bench: 'ingest',
     endToEndEventsPerSec: round(e2eRate),
@@ -909,23 +589,18 @@ async function main(): Promise<number> {
     peakRssMb: round(peakRssMb, 1),
     targetRssMb: TARGET_RSS_MB,
     pass: ratioOk && rssOk,
-    e2eBatchLatencyMs: { p50: round(percentile(e2e.latenciesMs, 50), 1), p99: round(percentile(e2e.latenciesMs, 99), 1) },
+    e2eBatchLatencyMs: { p50: round(p50, 1), p99: round(p99, 1) },
     cpuCores: {
-      endToEnd: { service: round(e2eCpu.service, 3), postgres: round(e2eCpu.postgres, 3), bench: round(e2eCpu.bench, 3), other: round(e2eCpu.other, 3) },
-      copy1: { postgres: round(copy1.cpu.postgres, 3), bench: round(copy1.cpu.bench, 3), other: round(copy1.cpu.other, 3) },
-      copy2: { postgres: round(copy2.cpu.postgres, 3), bench: round(copy2.cpu.bench, 3), other: round(copy2.cpu.other, 3) },
+      endToEnd: { service: round(e2e.cpu.service, 3), ...cpuJson(e2e.cpu) },
+      copy1: cpuJson(copy.one.cpu),
+      copy2: cpuJson(copy.two.cpu),
     },
     params: { clients: CLIENTS, batchSize: BATCH, seconds: SECONDS, copySeconds: COPY_SECONDS, warmupSeconds: WARMUP_SECONDS },
-    machine: { cores: os.cpus().length, memGb: round(memGb, 1), cpu: cpuModel, node: process.version },
-    postgres: { version: version.split(',')[0] ?? version, ...settings },
+    machine: { cores, memGb: round(memGb, 1), cpu: cpuModel, node: process.version },
+    postgres: { version: postgres.version, ...postgres.settings },
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
-  return STRICT && !(ratioOk && rssOk) ? 1 : 0;
+  return ratioOk && rssOk;
 }
 
-async function outcomeRows(client: pg.Client): Promise<number> {
-  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outcome_events WHERE platform = $1', [PLATFORM]);
-  return Number(rows[0]?.n ?? 0);
-}
-
-runBenchmark({ main, cleanUp, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });
+runBenchmark({ main, cleanUp: cleanup.run, watchdogMs: WATCHDOG_MS, log, lastOutput: () => cleanup.service?.output ?? [] });

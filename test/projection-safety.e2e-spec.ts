@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
-import { CheckpointRepository, createTimelineProjection, TIMELINE_PROJECTION } from '@ledger/projections';
+import { CheckpointRepository, TIMELINE_PROJECTION } from '@ledger/projections';
+import { createProjectionRunner } from '@ledger/runtime';
 import { outcomeEvent, outcomeEvents } from './support/events';
 import { rollupsVersusLog } from './support/rollups';
 import { ADMIN_KEY, startBuiltService, startTestService, TestService, waitForProjections } from './support/test-service';
@@ -23,7 +24,7 @@ describe('projection safety', () => {
   });
 
   it('never skips an event whose transaction commits after a later-numbered one', async () => {
-    const projection = createTimelineProjection(db);
+    const runner = createProjectionRunner(db);
     // T1 takes its transaction id and a log position first, and stays open.
     const t1 = new pg.Client({ connectionString: service.databaseUrl });
     await t1.connect();
@@ -37,7 +38,7 @@ describe('projection safety', () => {
     expect((await service.client.postEvents(key, outcomeEvents('t2', 100))).body.accepted).toBe(100);
 
     // The projector runs: it must wait for T1 rather than fold T2 past it.
-    while ((await projection.step({ batchSize: 10, deriveOutages: true })).status === 'folded');
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 10 })).status === 'folded');
     const during = await db.transaction().execute((trx) => new CheckpointRepository().get(trx, TIMELINE_PROJECTION));
     expect(during.position.transactionId < t1Xid).toBe(true);
     const state = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents caughtUp } }');
@@ -45,7 +46,7 @@ describe('projection safety', () => {
 
     await t1.query('COMMIT');
     await t1.end();
-    while ((await projection.step({ batchSize: 10, deriveOutages: true })).status === 'folded');
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 10 })).status === 'folded');
     const { rollups, log } = await rollupsVersusLog(db);
     expect(rollups).toEqual(log);
     const total = await sql<{ n: bigint }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM minute_rollups`.execute(db);
@@ -109,11 +110,11 @@ describe('projection safety', () => {
   });
 
   it('refuses to skip: a single late event into an old, already-projected minute updates that minute', async () => {
-    const projection = createTimelineProjection(db);
+    const runner = createProjectionRunner(db);
     await service.client.postEvents(key, [outcomeEvent('early', { occurredAt: '2026-06-07T09:10:00Z' })]);
-    while ((await projection.step({ batchSize: 100, deriveOutages: true })).status === 'folded');
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 100 })).status === 'folded');
     await service.client.postEvents(key, [outcomeEvent('late', { occurredAt: '2026-06-07T09:10:30Z', outcome: 'error' })]);
-    while ((await projection.step({ batchSize: 100, deriveOutages: true })).status === 'folded');
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 100 })).status === 'folded');
     const { rollups, log } = await rollupsVersusLog(db);
     expect(rollups).toEqual(log);
     expect(rollups).toHaveLength(1);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { createDatabase, Database } from '@ledger/database';
-import { createTimelineProjection, MinuteRollupRepository, OutageRepository, rebuildTimeline, TimelineProjection, TimelineQueries } from '@ledger/projections';
+import { MinuteRollupRepository, OutageRepository, ProjectionRunner, TIMELINE_PROJECTION, TimelineQueries } from '@ledger/projections';
+import { createProjectionRunner } from '@ledger/runtime';
 import { bruteForceCounts, bruteForceIncidents, bruteForceOutages, compareOutages, RawEvent } from './support/brute-force';
 import { startTestService, TestService } from './support/test-service';
 
@@ -10,7 +11,7 @@ const PLATFORMS = ['notion', 'acme-wiki'] as const;
 describe('the timeline projection', () => {
   let service: TestService;
   let db: Database;
-  let projection: TimelineProjection;
+  let runner: ProjectionRunner;
   let queries: TimelineQueries;
   const keys: Record<string, string> = {};
 
@@ -18,7 +19,7 @@ describe('the timeline projection', () => {
     // The API alone: this spec drives the projection itself, with batch sizes of its choosing.
     service = await startTestService({ ROLE: 'api' });
     db = createDatabase({ url: service.databaseUrl, poolSize: 4 });
-    projection = createTimelineProjection(db);
+    runner = createProjectionRunner(db);
     queries = service.app.get(TimelineQueries);
     for (const p of PLATFORMS) keys[p] = (await service.client.createKey(p, ['INGEST'])).secret;
   });
@@ -28,7 +29,7 @@ describe('the timeline projection', () => {
   });
 
   async function projectAll(batchSize = 10_000): Promise<void> {
-    while ((await projection.step({ batchSize, deriveOutages: true })).status === 'folded');
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize })).status === 'folded');
   }
 
   async function storedOutages(provider: string) {
@@ -104,7 +105,7 @@ describe('the timeline projection', () => {
               expect(status).toBe(200);
             }
             const steps = stepsAfterChunk.next().value;
-            for (let s = 0; s < steps; s++) await projection.step({ batchSize: batchSizes[(c + s) % batchSizes.length]!, deriveOutages: true });
+            for (let s = 0; s < steps; s++) await runner.step(TIMELINE_PROJECTION, { batchSize: batchSizes[(c + s) % batchSizes.length]! });
             c++;
           }
           await projectAll(batchSizes[0]);
@@ -120,7 +121,7 @@ describe('the timeline projection', () => {
           }))).toEqual(bruteForceIncidents(expected));
 
           // A rebuild from the log (every run so far, folded in one pass) agrees too; later runs carry on incrementally from it.
-          await rebuildTimeline(db);
+          await createProjectionRunner(db).rebuild();
           expect(await storedOutages(provider)).toEqual(expected);
           expect(await storedCounts(provider)).toEqual(bruteForceCounts(events));
         },

@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
 import { bucketOf } from '@ledger/event-store';
-import { createTimelineProjection, rebuildTimeline, SketchBuckets } from '@ledger/projections';
+import { ProjectionRunner, SketchBuckets, TIMELINE_PROJECTION } from '@ledger/projections';
+import { createProjectionRunner } from '@ledger/runtime';
 import { seedDayFile } from './support/seed-day';
 import { outcomeEvents } from './support/events';
 import { startTestService, TestService } from './support/test-service';
@@ -14,9 +15,25 @@ const cli = join(__dirname, '../dist/apps/cli/src/main.js');
 
 /** Every row of the read models, in a stable order, as text. */
 async function readModels(db: Database) {
-  const rollups = await sql<{ row: string }>`SELECT row_to_json(r)::text AS row FROM minute_rollups r ORDER BY provider, model, platform, minute`.execute(db);
-  const outages = await sql<{ row: string }>`SELECT row_to_json(o)::text AS row FROM outages o ORDER BY provider, model, platform, start_minute`.execute(db);
-  return { rollups: rollups.rows.map((r) => r.row), outages: outages.rows.map((r) => r.row) };
+  const rows = async (table: string, order: string) =>
+    (await sql<{ row: string }>`SELECT row_to_json(t)::text AS row FROM ${sql.table(table)} t ORDER BY ${sql.raw(order)}`.execute(db)).rows.map((r) => r.row);
+  return {
+    rollups: await rows('minute_rollups', 'provider, model, platform, minute'),
+    outages: await rows('outages', 'provider, model, platform, start_minute'),
+    vendorSummaries: await rows('vendor_summaries', 'platform, span_minutes, start_minute, provider, model'),
+    vendorSummaryState: await rows('vendor_summary_state', 'singleton'),
+  };
+}
+
+/** Each projection's generation, by name. */
+async function generations(db: Database) {
+  const { rows } = await sql<{ name: string; generation: bigint }>`SELECT name, generation FROM projection_checkpoints ORDER BY name`.execute(db);
+  return Object.fromEntries(rows.map((r) => [r.name, Number(r.generation)]));
+}
+
+/** Folds every projection until each is idle. */
+async function projectAll(runner: ProjectionRunner) {
+  for (const { name } of runner.projections) await runner.catchUp(name, { batchSize: 1_000, wait: true });
 }
 
 describe('rebuild', () => {
@@ -36,32 +53,46 @@ describe('rebuild', () => {
     const notion = (await service.client.createKey('notion', ['INGEST'])).secret;
     const acme = (await service.client.createKey('acme-wiki', ['INGEST'])).secret;
     // Arrivals in several batches, projected incrementally with small batches between them.
-    const projection = createTimelineProjection(db);
+    const runner = createProjectionRunner(db);
     const lines = seedDayFile('notion').trim().split('\n');
     for (let i = 0; i < lines.length; i += 700) {
       await service.client.postRaw(notion, 'application/x-ndjson', lines.slice(i, i + 700).join('\n'));
-      await projection.step({ batchSize: 300, deriveOutages: true });
+      await runner.step(TIMELINE_PROJECTION, { batchSize: 300 });
     }
     await service.client.postRaw(acme, 'application/x-ndjson', seedDayFile('acme-wiki'));
     await service.client.postEvents(notion, outcomeEvents('late', 500)); // late events into the same morning
-    while ((await projection.step({ batchSize: 1_000, deriveOutages: true })).status === 'folded');
+    await projectAll(runner);
     const incremental = await readModels(db);
     expect(incremental.outages.length).toBeGreaterThan(10);
+    // Hour, day and ten-day-block rows of the vendor summaries, and where their days end.
+    expect(new Set(incremental.vendorSummaries.map((row) => JSON.parse(row).span_minutes))).toEqual(new Set([60, 1440, 14400]));
+    expect(incremental.vendorSummaryState).toHaveLength(1);
+    expect(await generations(db)).toEqual({ timeline: 1, 'vendor-summaries': 1 });
 
     const { stdout } = await run(process.execPath, [cli, 'rebuild', '--batch-size', '2000'], { env: { ...process.env, DATABASE_URL: service.databaseUrl } });
-    expect(stdout).toMatch(/Rebuilt the timeline from 9240 events/);
+    expect(stdout).toMatch(/Rebuilt every read model from 9240 events/);
 
+    // Every read model, the vendor summaries too, rebuilt equal to what was folded incrementally, one generation later.
     expect(await readModels(db)).toEqual(incremental);
-    const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'timeline_rebuild'`.execute(db);
+    expect(await generations(db)).toEqual({ timeline: 2, 'vendor-summaries': 2 });
+    const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'read_models_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
-    const indexes = await sql<{ indexname: string }>`SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages') ORDER BY indexname`.execute(db);
-    expect(indexes.rows.map((r) => r.indexname)).toEqual(['minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey']);
+    const indexes = await sql<{ indexname: string }>`
+      SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
+    expect(indexes.rows.map((r) => r.indexname)).toEqual([
+      'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
+    ]);
+    // Nothing is left for the summaries to catch up on: the rebuild summarized everything before swapping.
+    expect((await runner.states()).map((p) => [p.name, p.lagEvents])).toEqual([['timeline', 0], ['vendor-summaries', 0]]);
 
-    // The projection carries on from the rebuilt checkpoint: new events are folded once.
+    // The projections carry on from the rebuilt checkpoints: new events are folded once.
     await service.client.postEvents(notion, outcomeEvents('after-rebuild', 10));
-    while ((await projection.step({ batchSize: 1_000, deriveOutages: true })).status === 'folded');
+    await projectAll(runner);
     const { rows: total } = await sql<{ n: bigint }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM minute_rollups`.execute(db);
     expect(Number(total[0]!.n)).toBe(9_250);
+    const { rows: summarized } = await sql<{ n: bigint }>`
+      SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM vendor_summaries WHERE span_minutes = 60 AND platform = '' AND model = ''`.execute(db);
+    expect(Number(summarized[0]!.n)).toBe(9_250);
   });
 
   it('buckets latencies in Node exactly as Postgres does, so a replay can ship them raw', async () => {
@@ -78,11 +109,11 @@ describe('rebuild', () => {
 
   it('runs one rebuild at a time: a second one started meanwhile is refused and the first one swaps in whole', async () => {
     const before = await readModels(db);
-    const [first, second] = await Promise.allSettled([rebuildTimeline(db), rebuildTimeline(db)]);
+    const [first, second] = await Promise.allSettled([createProjectionRunner(db).rebuild(), createProjectionRunner(db).rebuild()]);
     const outcomes = [first, second].map((r) => r.status).sort();
     expect(outcomes).toEqual(['fulfilled', 'rejected']);
     const refused = [first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect((refused.reason as Error).message).toMatch(/another rebuild of the timeline is running/);
+    expect((refused.reason as Error).message).toMatch(/another rebuild is running/);
     expect(await readModels(db)).toEqual(before);
   });
 });

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import { OutcomeLogReader } from '@ledger/event-store';
 import { createDatabase, Database } from '@ledger/database';
-import { createTimelineProjection, TimelineProjection } from '@ledger/projections';
+import { ProjectionRunner, TIMELINE_PROJECTION } from '@ledger/projections';
+import { createProjectionRunner } from '@ledger/runtime';
 import { ContractRepository, ContractTrafficRepository, MaintenanceRepository, SlaReportService, StatementRepository, TrafficCache } from '@ledger/reporting';
 import { outcomeEvent } from './support/events';
 import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
@@ -12,17 +14,17 @@ import { ADMIN_KEY, startTestService, TestService } from './support/test-service
 describe('SLA traffic summary cache', () => {
   let service: TestService;
   let db: Database;
-  let projection: TimelineProjection;
+  let runner: ProjectionRunner;
   let key: string;
   let acme: string;
   let contractId: string;
-  const traffic = new ContractTrafficRepository();
+  const traffic = new ContractTrafficRepository(new OutcomeLogReader());
   const reports = () => new SlaReportService(db, new ContractRepository(), new MaintenanceRepository(), traffic, cache, new StatementRepository());
   let cache: TrafficCache;
   let reads: jest.SpyInstance;
 
   const fold = async () => {
-    while ((await projection.step({ batchSize: 1_000, deriveOutages: false })).status === 'folded');
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 1_000 })).status === 'folded');
   };
   const post = async (platformKey: string, events: Record<string, unknown>[]) => {
     const { status, body } = await service.client.postEvents(platformKey, events);
@@ -34,7 +36,7 @@ describe('SLA traffic summary cache', () => {
   beforeAll(async () => {
     service = await startTestService({ ROLE: 'api' });
     db = createDatabase({ url: service.databaseUrl, poolSize: 2 });
-    projection = createTimelineProjection(db);
+    runner = createProjectionRunner(db);
     key = (await service.client.createKey('docsco', ['INGEST'])).secret;
     acme = (await service.client.createKey('acme', ['INGEST'])).secret;
     await post(key, Array.from({ length: 20 }, (_, i) => outcomeEvent(`ok-${i}`, {

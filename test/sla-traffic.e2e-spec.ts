@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { contractTerms, ContractInput, evaluateSla, evaluateTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, periodOf } from '@ledger/domain';
+import { OutcomeLogReader } from '@ledger/event-store';
 import { createDatabase, Database } from '@ledger/database';
 import { ContractTrafficRepository } from '@ledger/reporting';
 import { createTestDatabase } from './support/test-database';
@@ -130,7 +131,7 @@ function scopeOf(c: ContractCase) {
 
 describe('SLA traffic summaries in SQL', () => {
   let db: Database;
-  const repository = new ContractTrafficRepository();
+  const repository = new ContractTrafficRepository(new OutcomeLogReader());
   const now = Date.UTC(2027, 0, 15);
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import type { ContractInput } from '@ledger/domain';
 import type { Database } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
-import { createTimelineProjection } from '@ledger/projections';
+import { createProjectionRunner } from '@ledger/runtime';
 import { ContractRepository, ContractService, MaintenanceRepository } from '@ledger/reporting';
 import { DEMO_PLATFORMS, demoEvents } from './demo-data';
 
@@ -69,16 +69,9 @@ export async function runDemo(db: Database, print: (line: string) => void): Prom
   bar.update(total, { accepted, duplicates });
   bar.stop();
 
-  // Fold what was ingested (a running worker may be doing it too: the projection's lock lets one at a time).
-  const projection = createTimelineProjection(db);
-  for (let idle = 0; idle < 50; ) {
-    const step = await projection.step({ batchSize: 50_000, deriveOutages: true });
-    if (step.status === 'idle') break;
-    if (step.status === 'busy') {
-      idle++;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  // Fold what was ingested (a running worker may be doing it too: each projection's lock lets one at a time).
+  const runner = createProjectionRunner(db);
+  for (const { name } of runner.projections) await runner.catchUp(name, { batchSize: 50_000, wait: true });
 
   const contracts = new ContractService(db, new ContractRepository(), new MaintenanceRepository(), new AdminEventRepository());
   const defined = await contracts.list({});

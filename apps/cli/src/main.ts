@@ -6,7 +6,7 @@ import { MAX_EVENTS_PER_BATCH, InputError, Scope } from '@ledger/domain';
 import { migrateToLatest } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
-import { rebuildTimeline } from '@ledger/projections';
+import { createProjectionRunner } from '@ledger/runtime';
 import { CliContext, openCliContext } from './cli-context';
 import { runDemo } from './demo';
 import { importEventsFile } from './import-file';
@@ -140,14 +140,14 @@ program
 
 program
   .command('rebuild')
-  .description('replay the whole log into fresh read models (rollups, outages), built aside and swapped in at once')
+  .description('replay the whole log into fresh read models (rollups, outages, vendor summaries), built aside and swapped in at once')
   .option('--batch-size <n>', 'events per transaction when folding what arrived during the rebuild', (v) => Number(v), 250_000)
   .action((options: { batchSize: number }) =>
     withContext(async ({ db }) => {
       const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {phase}', hideCursor: true }, Presets.shades_classic);
       const started = Date.now();
       bar.start(1, 0, { phase: 'folding' });
-      const result = await rebuildTimeline(db, {
+      const result = await createProjectionRunner(db).rebuild({
         batchSize: options.batchSize,
         onProgress: ({ folded, total, phase }) => {
           bar.setTotal(Math.max(total, 1));
@@ -156,7 +156,7 @@ program
       });
       bar.stop();
       const seconds = (Date.now() - started) / 1000;
-      console.log(`Rebuilt the timeline from ${result.folded} events in ${seconds.toFixed(1)} s (${Math.round(result.folded / Math.max(seconds, 0.001))} events/s) and swapped it in.`);
+      console.log(`Rebuilt every read model from ${result.folded} events in ${seconds.toFixed(1)} s (${Math.round(result.folded / Math.max(seconds, 0.001))} events/s) and swapped them in.`);
     }),
   );
 

@@ -46,6 +46,8 @@ export interface ProjectionCheckpointTable {
   transaction_id: ColumnType<bigint, bigint | string, bigint | string>;
   global_position: ColumnType<bigint, bigint | string, bigint | string>;
   events_folded: ColumnType<bigint, bigint | string, bigint | string>;
+  /** 1, plus one for each rebuild swapped in (see the projection runner). */
+  generation: ColumnType<bigint, bigint | string | undefined, bigint | string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 export type ProjectionCheckpointRow = Selectable<ProjectionCheckpointTable>;
@@ -149,13 +151,11 @@ export interface VendorSummaryTable {
   minute_mix: Buffer;
 }
 
-/** One row: the timeline position the vendor summaries reflect. */
+export type VendorSummaryRow = Selectable<VendorSummaryTable>;
+
+/** One row: the end of the UTC days that have day (and block) rows in vendor_summaries. */
 export interface VendorSummaryStateTable {
   singleton: Generated<boolean>;
-  transaction_id: ColumnType<bigint | null, bigint | string | null, bigint | string | null>;
-  global_position: ColumnType<bigint | null, bigint | string | null, bigint | string | null>;
-  /** The oid of the minute_rollups table the summaries were built from. */
-  rollups_table: ColumnType<number | null, number | null, number | null>;
   summarized_days_end: ColumnType<Date | null, Date | string | null, Date | string | null>;
 }
 

@@ -16,10 +16,17 @@ export type BatchGroup =
   | { kind: 'outcome'; platform: string; provider: string; model: string; minute: Date; outcome: string; count: number }
   | { kind: 'latency' | 'ttft'; platform: string; provider: string; model: string; minute: Date; bucket: number; count: number };
 
-/** The sketch bucket of a latency column, in SQL; the same expression for incremental folds and replays. */
-export const bucketOf = (column: 'latency_ms' | 'ttft_ms') =>
-  sql<number>`CASE WHEN ${sql.ref(column)} = 0 THEN ${ZERO_BUCKET}
-    ELSE ceil(ln(${sql.ref(column)}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`;
+/**
+ * The sketch bucket of a latency column, as SQL text (a COPY statement takes no parameters); the
+ * same expression for incremental folds and replays (LatencySketch's bucketOf, in Postgres).
+ */
+const bucketSql = (column: 'latency_ms' | 'ttft_ms') =>
+  `CASE WHEN ${column} = 0 THEN ${ZERO_BUCKET} ELSE ceil(ln(${column}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`;
+
+export const bucketOf = (column: 'latency_ms' | 'ttft_ms') => sql<number>`${sql.raw(bucketSql(column))}`;
+
+/** The bucket of a latency that counts: only successful requests' latencies go into sketches. */
+const successBucket = (column: 'latency_ms' | 'ttft_ms') => `CASE WHEN outcome = 'success' AND ${column} IS NOT NULL THEN ${bucketSql(column)} END`;
 
 /**
  * Reads the outcome log in commit-safe order for projections: only rows whose transaction is
@@ -29,10 +36,14 @@ export const bucketOf = (column: 'latency_ms' | 'ttft_ms') =>
  */
 @Injectable()
 export class OutcomeLogReader {
-  /** The end (inclusive) of the next batch of at most `limit` events after `after`, or null when none is visible. */
-  async nextBatchEnd(trx: Transaction<DB>, after: LogPosition, limit: number): Promise<LogPosition | null> {
-    const visible = sql<boolean>`(transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)
-      AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
+  /**
+   * The end (inclusive) of the next batch of at most `limit` events after `after`, or null when
+   * none is visible. With `upTo`, the batch ends there at the latest (a projection that reads
+   * another projection's read models stays behind that one's checkpoint).
+   */
+  async nextBatchEnd(trx: Transaction<DB>, after: LogPosition, limit: number, upTo?: LogPosition): Promise<LogPosition | null> {
+    const visible = sql<boolean>`${afterPosition(after)} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      ${upTo === undefined ? sql`` : sql`AND ${atOrBefore(upTo)}`}`;
     const pick = (offset: number, direction: 'asc' | 'desc') =>
       trx
         .selectFrom('outcome_events')
@@ -62,11 +73,9 @@ export class OutcomeLogReader {
     }>`
       WITH batch AS (
         SELECT platform, provider, model, date_trunc('minute', occurred_at) AS minute, outcome::text AS outcome,
-          CASE WHEN outcome = 'success' AND latency_ms IS NOT NULL THEN ${bucketOf('latency_ms')} END AS latency_bucket,
-          CASE WHEN outcome = 'success' AND ttft_ms IS NOT NULL THEN ${bucketOf('ttft_ms')} END AS ttft_bucket
+          ${sql.raw(successBucket('latency_ms'))} AS latency_bucket, ${sql.raw(successBucket('ttft_ms'))} AS ttft_bucket
         FROM outcome_events
-        WHERE (transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)
-          AND (transaction_id, global_position) <= (${end.transactionId.toString()}::xid8, ${end.globalPosition.toString()}::bigint)
+        WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
       )
       SELECT GROUPING(outcome, latency_bucket, ttft_bucket) AS set, platform, provider, model, minute,
              outcome, latency_bucket, ttft_bucket, count(*)::int AS n
@@ -105,11 +114,74 @@ export class OutcomeLogReader {
     const row = await db
       .selectFrom('outcome_events')
       .select((eb) => eb.fn.countAll<bigint>().as('n'))
-      .where(sql<boolean>`(transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)`)
+      .where(afterPosition(after))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
+
+  /** How many events lie in (after, end], and the provider-hours (UTC) they fall into, by hour. */
+  async hoursTouched(db: Kysely<DB>, after: LogPosition, end: LogPosition): Promise<{ events: number; hours: { provider: string; start: Date }[] }> {
+    const { rows } = await sql<{ provider: string; start: Date; n: string }>`
+      SELECT provider, date_trunc('hour', occurred_at, 'UTC') AS start, count(*)::text AS n FROM outcome_events
+      WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
+      GROUP BY 2, 1 ORDER BY 2, 1`.execute(db);
+    return { events: rows.reduce((sum, r) => sum + Number(r.n), 0), hours: rows.map(({ provider, start }) => ({ provider, start })) };
+  }
+
+  /**
+   * The events in (after, end] grouped by platform and provider, with the earliest and latest
+   * occurredAt of each (epoch ms); null when there are more than `limit` events.
+   */
+  async changesBetween(db: Kysely<DB>, after: LogPosition, end: LogPosition, limit: number): Promise<LogChange[] | null> {
+    const { rows } = await sql<{ n: string; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
+      WITH delta AS (
+        -- Both bounds are conditions of the commit-order index scan: events beyond \`end\` are never read.
+        SELECT platform, provider, occurred_at FROM outcome_events
+        WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
+        ORDER BY transaction_id, global_position
+        LIMIT ${limit + 1}
+      )
+      SELECT (SELECT count(*) FROM delta)::text AS n,
+             (SELECT json_agg(g) FROM (SELECT platform, provider, min(occurred_at) AS first, max(occurred_at) AS last FROM delta GROUP BY 1, 2) AS g) AS changes`.execute(db);
+    const row = rows[0]!;
+    if (Number(row.n) > limit) return null;
+    return (row.changes ?? []).map((c) => ({ platform: c.platform, provider: c.provider, first: Date.parse(c.first), last: Date.parse(c.last) }));
+  }
+
+  /**
+   * A COPY statement streaming, as binary rows, every event at or before `end` in commit order's
+   * horizon — (platform, provider, model, occurred_at, outcome code, latency, ttft) — for replays.
+   * Outcomes are coded by their index in `outcomeCodes`; latencies are passed through as
+   * milliseconds, or bucketed by Postgres (only successes' latencies, as `aggregate` does) when
+   * `bucketInPostgres`.
+   */
+  replayCopy(end: LogPosition, options: { outcomeCodes: readonly string[]; bucketInPostgres: boolean }): string {
+    const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? successBucket(column) : column);
+    const outcomeCode = `CASE outcome ${options.outcomeCodes.map((o, i) => `WHEN '${o.replaceAll("'", "''")}' THEN ${i}`).join(' ')} END::int2`;
+    return `COPY (
+      SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}
+      FROM outcome_events
+      WHERE (transaction_id, global_position) <= ('${BigInt(end.transactionId)}'::xid8, ${BigInt(end.globalPosition)}::bigint)
+    ) TO STDOUT (FORMAT binary)`;
+  }
 }
+
+/** Events folded after some position, grouped by platform and provider (see `changesBetween`). */
+export interface LogChange {
+  platform: string;
+  provider: string;
+  /** The earliest and latest occurredAt among them, epoch ms. */
+  first: number;
+  last: number;
+}
+
+/** The log's commit order as a condition: events after `position`. */
+const afterPosition = (position: LogPosition) =>
+  sql<boolean>`(transaction_id, global_position) > (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
+
+/** Events at or before `position`. */
+const atOrBefore = (position: LogPosition) =>
+  sql<boolean>`(transaction_id, global_position) <= (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
 
 export function isAfter(a: LogPosition, b: LogPosition): boolean {
   return a.transactionId > b.transactionId || (a.transactionId === b.transactionId && a.globalPosition > b.globalPosition);

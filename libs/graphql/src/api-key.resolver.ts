@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Scope } from '@ledger/domain';
 import { ApiKeyService, ApiKeySummary } from '@ledger/auth';
-import { asGraphql, GraphqlContext, requireScope } from './graphql-context';
+import type { Resolvers, Scope as GraphqlScope } from './generated/schema-types';
+import { asGraphql, requireScope } from './graphql-context';
 
-const toGraphqlScope = (scope: Scope) => scope.toUpperCase();
+// The casts only name what toUpperCase/toLowerCase do; the compiler then checks both enums hold the same scopes.
+const toGraphqlScope = (scope: Scope) => scope.toUpperCase() as Uppercase<Scope>;
+const fromGraphqlScope = (scope: GraphqlScope) => scope.toLowerCase() as Lowercase<GraphqlScope>;
 const present = <T extends ApiKeySummary>(key: T) => ({ ...key, scopes: key.scopes.map(toGraphqlScope) });
 
 /** Keys and the viewer: who is calling, and the admin operations on keys. */
@@ -11,31 +14,27 @@ const present = <T extends ApiKeySummary>(key: T) => ({ ...key, scopes: key.scop
 export class ApiKeyResolver {
   constructor(private readonly keys: ApiKeyService) {}
 
-  resolvers() {
+  resolvers(): Resolvers {
     return {
       Query: {
-        viewer: (_: unknown, __: unknown, context: GraphqlContext) => {
+        viewer: (_, __, context) => {
           const principal = requireScope(context, null);
           return { keyId: principal.keyId, platform: principal.platform, scopes: [...principal.scopes].map(toGraphqlScope) };
         },
-        apiKeys: async (_: unknown, __: unknown, context: GraphqlContext) => {
+        apiKeys: async (_, __, context) => {
           requireScope(context, 'admin');
           return (await this.keys.list()).map(present);
         },
       },
       Mutation: {
-        createApiKey: async (
-          _: unknown,
-          args: { platform?: string | null; scopes: string[]; name?: string | null },
-          context: GraphqlContext,
-        ) => {
+        createApiKey: async (_, args, context) => {
           const principal = requireScope(context, 'admin');
           const created = await asGraphql(() =>
-            this.keys.create({ platform: args.platform ?? null, scopes: args.scopes.map((s) => s.toLowerCase() as Scope), name: args.name ?? null }, principal.keyId),
+            this.keys.create({ platform: args.platform ?? null, scopes: args.scopes.map(fromGraphqlScope), name: args.name ?? null }, principal.keyId),
           );
           return present(created);
         },
-        revokeApiKey: async (_: unknown, args: { id: string }, context: GraphqlContext) => {
+        revokeApiKey: async (_, args, context) => {
           const principal = requireScope(context, 'admin');
           return this.keys.revoke(args.id, principal.keyId);
         },

@@ -1,7 +1,29 @@
 import { DateTimeResolver } from 'graphql-scalars';
-import { GraphQLScalarType, GraphQLSchema, Kind, printSchema } from 'graphql';
+import { buildASTSchema, concatAST, GraphQLScalarType, GraphQLSchema, Kind, parse, printSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
-import { typeDefs } from './schema.graphql';
+import { apiKeyTypeDefs } from './api-key.graphql';
+import { commonTypeDefs } from './common.graphql';
+import type { Resolvers } from './generated/schema-types';
+import { slaTypeDefs } from './sla.graphql';
+import { timelineTypeDefs } from './timeline.graphql';
+import { vendorTypeDefs } from './vendor.graphql';
+
+/** The root types, which each feature's SDL extends with its fields; declared last so they print last. */
+const rootTypeDefs = /* GraphQL */ `
+  type Query
+  type Mutation
+  type Subscription
+`;
+
+/**
+ * Every feature's SDL as one schema, types in this order and root fields in the order the features
+ * extend them. graphql-js applies the extensions itself, and refuses a root field two features both
+ * define, which a merge of type definitions would let through when the two agree.
+ */
+function typeDefinitions(): GraphQLSchema {
+  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, vendorTypeDefs, rootTypeDefs];
+  return buildASTSchema(concatAST(features.map((sdl) => parse(sdl))));
+}
 
 /**
  * RFC 3339 instants. Serialised to strings here rather than left as Dates for JSON.stringify,
@@ -27,12 +49,9 @@ function parseDecimal(value: unknown): string {
   return value;
 }
 
-/** One resolver map, as graphql-yoga's createSchema takes them. */
-type ResolverMap = Extract<NonNullable<Parameters<typeof createSchema>[0]['resolvers']>, readonly unknown[]>[number];
-
 /** The schema the service serves: the type definitions, our scalars, and the given resolvers. */
-export function buildLedgerSchema(resolvers: ResolverMap[]): GraphQLSchema {
-  return createSchema({ typeDefs, resolvers: [{ DateTime: DateTimeScalar, Decimal: DecimalScalar }, ...resolvers] });
+export function buildLedgerSchema(resolvers: Resolvers[]): GraphQLSchema {
+  return createSchema({ typeDefs: typeDefinitions(), resolvers: [{ DateTime: DateTimeScalar, Decimal: DecimalScalar }, ...resolvers] });
 }
 
 /** The served schema as SDL (graphql-js printSchema): what `docs/schema.graphql` holds. */

@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
-import type { ContractInput, Principal } from '@ledger/domain';
-import { ContractService, ContractVersion, SlaReportService, SlaReportView, Statement, StatementService } from '@ledger/reporting';
-import { asGraphql, GraphqlContext, requireScope } from './graphql-context';
+import type { ContractInput as DomainContractInput, Principal } from '@ledger/domain';
+import { ContractService, ContractVersion, SlaReportService, Statement, StatementService } from '@ledger/reporting';
+import type { ContractInput, Resolvers } from './generated/schema-types';
+import { asGraphql, requireScope } from './graphql-context';
 
-type ContractInputArgs = Omit<ContractInput, 'effectiveFrom' | 'effectiveTo'> & { effectiveFrom: Date; effectiveTo?: Date | null };
-
-const toInput = (input: ContractInputArgs): ContractInput => ({
+const toInput = (input: ContractInput): DomainContractInput => ({
   ...input,
   effectiveFrom: input.effectiveFrom.toISOString(),
   effectiveTo: input.effectiveTo ? input.effectiveTo.toISOString() : null,
@@ -57,59 +56,55 @@ export class SlaResolver {
     return versions;
   }
 
-  resolvers() {
+  resolvers(): Resolvers {
     return {
       SlaReport: {
-        contract: async (report: SlaReportView) => presentContract((await this.contracts.versions(report.contractId)).at(-1)!),
+        contract: async (report) => presentContract((await this.contracts.versions(report.contractId)).at(-1)!),
       },
       Query: {
-        contracts: async (_: unknown, a: { platform?: string | null; provider?: string | null }, context: GraphqlContext) => {
+        contracts: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           const all = await this.contracts.list({ platform: ownPlatform(principal, a.platform), provider: a.provider ?? undefined });
           return all.map(presentContract);
         },
-        slaReport: async (_: unknown, a: { contractId: string; period: string }, context: GraphqlContext) => {
+        slaReport: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           return asGraphql(() => this.reports.report(a.contractId, a.period, principal.platform));
         },
-        slaReports: async (_: unknown, a: { period: string; platform?: string | null; provider?: string | null }, context: GraphqlContext) => {
+        slaReports: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           return asGraphql(() => this.reports.reports(a.period, { platform: ownPlatform(principal, a.platform), provider: a.provider ?? undefined }));
         },
-        credits: async (_: unknown, a: { period: string }, context: GraphqlContext) => {
+        credits: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           const summary = await asGraphql(() => this.reports.credits(a.period, { platform: ownPlatform(principal) }));
           return { ...summary, lines: summary.lines.map((l) => ({ ...l, contract: l.contractId })) };
         },
-        statements: async (_: unknown, a: { contractId: string }, context: GraphqlContext) => {
+        statements: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           await this.visibleContract(principal, a.contractId);
           return (await this.statements.list(a.contractId)).map(presentStatement);
         },
       },
       Mutation: {
-        defineContract: async (_: unknown, a: { input: ContractInputArgs }, context: GraphqlContext) => {
+        defineContract: async (_, a, context) => {
           const principal = requireScope(context, 'admin');
           return presentContract(await asGraphql(() => this.contracts.define(toInput(a.input), principal.keyId)));
         },
-        amendContract: async (_: unknown, a: { id: string; input: ContractInputArgs; effectiveFrom: Date }, context: GraphqlContext) => {
+        amendContract: async (_, a, context) => {
           const principal = requireScope(context, 'admin');
           return presentContract(await asGraphql(() => this.contracts.amend(a.id, toInput(a.input), a.effectiveFrom.toISOString(), principal.keyId)));
         },
-        endContract: async (_: unknown, a: { id: string; effectiveTo: Date }, context: GraphqlContext) => {
+        endContract: async (_, a, context) => {
           const principal = requireScope(context, 'admin');
           return presentContract(await asGraphql(() => this.contracts.end(a.id, a.effectiveTo.toISOString(), principal.keyId)));
         },
-        declareMaintenance: async (
-          _: unknown,
-          a: { input: { provider: string; models?: string[] | null; start: Date; end: Date; reason: string } },
-          context: GraphqlContext,
-        ) => {
+        declareMaintenance: async (_, a, context) => {
           const principal = requireScope(context, 'admin');
           const { start, end, ...rest } = a.input;
           return asGraphql(() => this.contracts.declareMaintenance({ ...rest, start: start.toISOString(), end: end.toISOString() }, principal.keyId));
         },
-        issueStatement: async (_: unknown, a: { contractId: string; period: string }, context: GraphqlContext) => {
+        issueStatement: async (_, a, context) => {
           const principal = requireScope(context, 'admin');
           return presentStatement(await asGraphql(() => this.statements.issue(a.contractId, a.period, principal.keyId)));
         },

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
 import { DetectionPolicyService, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
-import { asGraphql, GraphqlContext, requireScope } from './graphql-context';
+import type { Resolvers } from './generated/schema-types';
+import { asGraphql, requireScope } from './graphql-context';
 import { StatusFeed } from './status-feed';
 
 const DAY_MS = 86_400_000;
-const status = (s: MinuteStatus) => s.toUpperCase();
+// The cast only names what toUpperCase does; the compiler then checks the GraphQL Status has every minute status.
+const status = (s: MinuteStatus) => s.toUpperCase() as Uppercase<MinuteStatus>;
 const minuteDate = (minute: number) => new Date(minute * MINUTE_MS);
 
 /** Validates a half-open window and caps its length, so no query can run unbounded. */
@@ -76,21 +78,21 @@ export class TimelineResolver {
     private readonly feed: StatusFeed,
   ) {}
 
-  resolvers() {
+  resolvers(): Resolvers {
     return {
       Query: {
-        outages: async (_: unknown, a: { from: Date; to: Date; provider?: string | null; model?: string | null; platform?: string | null }, context: GraphqlContext) => {
+        outages: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           const rows = await this.queries.outagesIn({
             ...window(a.from, a.to, 400), provider: opt(a.provider), model: opt(a.model), platform: checkPlatform(principal, a.platform),
           });
           return rows.map(presentOutage);
         },
-        incidents: async (_: unknown, a: { from: Date; to: Date; provider?: string | null }, context: GraphqlContext) => {
+        incidents: async (_, a, context) => {
           requireScope(context, 'read');
           return (await this.queries.incidentsIn({ ...window(a.from, a.to, 400), provider: opt(a.provider) })).map(presentIncident);
         },
-        minuteSeries: async (_: unknown, a: { from: Date; to: Date; provider: string; model?: string | null; platform?: string | null }, context: GraphqlContext) => {
+        minuteSeries: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           const rows = await this.queries.minuteSeries({
             ...window(a.from, a.to, 31), provider: a.provider, model: opt(a.model), platform: checkPlatform(principal, a.platform),
@@ -104,19 +106,19 @@ export class TimelineResolver {
             p95LatencyMs: m.p95LatencyMs,
           }));
         },
-        providerStatus: async (_: unknown, a: { provider?: string | null; model?: string | null }, context: GraphqlContext) => {
+        providerStatus: async (_, a, context) => {
           requireScope(context, 'read');
           const rows = await this.queries.providerStatus({ provider: opt(a.provider), model: opt(a.model) });
           return rows.map(presentStatus);
         },
-        projections: async (_: unknown, __: unknown, context: GraphqlContext) => {
+        projections: async (_, __, context) => {
           requireScope(context, 'read');
           return this.queries.projections();
         },
       },
       Subscription: {
         statusChanged: {
-          subscribe: (_: unknown, a: { provider?: string | null }, context: GraphqlContext) => {
+          subscribe: (_, a, context) => {
             requireScope(context, 'read');
             return this.feed.subscribe(opt(a.provider));
           },
@@ -124,11 +126,7 @@ export class TimelineResolver {
         },
       },
       Mutation: {
-        setDetectionPolicy: async (
-          _: unknown,
-          { input }: { input: { provider: string; model?: string | null; minSamples?: number | null; degradedAt?: string | null; partialAt?: string | null; majorAt?: string | null; mergeGapMinutes?: number | null; liveWindowMinutes?: number | null } },
-          context: GraphqlContext,
-        ) => {
+        setDetectionPolicy: async (_, { input }, context) => {
           const principal = requireScope(context, 'admin');
           const { provider, model, ...values } = input;
           return asGraphql(() =>

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { VendorComparisonService } from '@ledger/reporting';
-import { GraphqlContext, requireScope } from './graphql-context';
+import type { Resolvers } from './generated/schema-types';
+import { requireScope } from './graphql-context';
 
 const MAX_DAYS = 400;
 
@@ -10,14 +11,10 @@ const MAX_DAYS = 400;
 export class VendorResolver {
   constructor(private readonly comparison: VendorComparisonService) {}
 
-  resolvers() {
+  resolvers(): Resolvers {
     return {
       Query: {
-        vendorComparison: async (
-          _: unknown,
-          a: { from: Date; to: Date; providers?: string[] | null; models?: string[] | null; platform?: string | null; providerRows?: boolean | null },
-          context: GraphqlContext,
-        ) => {
+        vendorComparison: async (_, a, context) => {
           const principal = requireScope(context, 'read');
           if (!(a.from < a.to)) throw new GraphQLError('from must be before to', { extensions: { code: 'BAD_USER_INPUT' } });
           if (a.to.getTime() - a.from.getTime() > MAX_DAYS * 86_400_000) {

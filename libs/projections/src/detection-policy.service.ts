@@ -5,7 +5,8 @@ import { AdminEventRepository } from '@ledger/event-store';
 import { DetectionPolicyRepository, PolicyOverride } from './detection-policy.repository';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
-import { lockProjection, TIMELINE_PROJECTION } from './timeline.projection';
+import { lockProjection } from './projection-runner';
+import { TIMELINE_PROJECTION } from './timeline.projection';
 
 export interface PolicyChange extends Partial<DetectionPolicy> {
   provider: string;

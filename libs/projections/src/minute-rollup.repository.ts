@@ -4,14 +4,11 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { LatencySketch, MINUTE_MS, minuteOf, SeriesMinute, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
-import { Database, DB, MinuteRollupRow, withRawClient } from '@ledger/database';
-import type { LogPosition } from '@ledger/event-store';
-import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
-import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
+import { LatencySketch, MINUTE_MS, minuteOf, SeriesMinute } from '@ledger/domain';
+import type { DB, MinuteRollupRow } from '@ledger/database';
+import type { FoldedLog } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
 import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
-import { SketchBuckets } from './sketch-buckets';
 
 /** A series: one model over all platforms (platform null), or one platform's traffic to it. */
 export interface SeriesKey {
@@ -38,39 +35,8 @@ export class MinuteRollupRepository {
   }
 
   /**
-   * Folds the log up to `end` (inclusive, in commit order) into rollups in memory, for rebuilds:
-   * one scan, streamed as binary COPY (see log-fold.ts). Latencies are bucketed in Node with a
-   * table that agrees with the expression the incremental path uses in Postgres
-   * (sketch-buckets.ts), or by Postgres with that expression when no such table could be made.
-   * Rows at or before a commit-safe position are fixed, so the result depends on `end` alone.
-   */
-  async replayLog(db: Database, end: LogPosition, onProgress?: (events: number) => void): Promise<FoldedLog> {
-    const buckets = await SketchBuckets.load(db);
-    const latency = (column: string) => (buckets !== null ? column
-      : `CASE WHEN outcome <> 'success' OR ${column} IS NULL THEN NULL WHEN ${column} = 0 THEN ${ZERO_BUCKET}
-         ELSE ceil(ln(${column}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`);
-    const outcomeCode = `CASE outcome ${OUTCOME_CODES.map((o, i) => `WHEN '${o}' THEN ${i}`).join(' ')} END::int2`;
-    const query = `COPY (
-      SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}
-      FROM outcome_events
-      WHERE (transaction_id, global_position) <= ('${BigInt(end.transactionId)}'::xid8, ${BigInt(end.globalPosition)}::bigint)
-    ) TO STDOUT (FORMAT binary)`;
-    return withRawClient(db, async (client) => {
-      const folder = new LogFolder(buckets, Number(end.globalPosition));
-      let chunks = 0;
-      const copy = new CopyOutChunks(query, (payload) => {
-        folder.push(payload);
-        if (++chunks % 1024 === 0) onProgress?.(folder.eventCount);
-      });
-      client.query(copy as CopyOutSubmittable);
-      await copy.done;
-      return folder.finish();
-    });
-  }
-
-  /**
    * Writes a folded log's rollups, in key order, into the minute_rollups that `client`'s
-   * search_path finds — a table created in the client's current transaction (COPY FREEZE).
+   * search_path finds — a rebuild's aside table, emptied in the client's transaction (COPY FREEZE).
    */
   async copyFolded(client: pg.ClientBase, log: FoldedLog): Promise<void> {
     const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary, FREEZE)`));

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { TimelineProjection } from './timeline.projection';
+import { ProjectionRunner } from './projection-runner';
 
 /** How often the worker looks for new events, and how long one tick may keep folding. */
 const TICK_MS = 200;
@@ -8,9 +8,10 @@ const TICK_BUDGET_MS = 2_000;
 const BATCH_SIZE = 20_000;
 
 /**
- * Runs the projections in the worker role (ROLE=worker or all). Any number of workers may run:
- * the projection's advisory lock lets one fold at a time, and a worker that dies mid-batch
- * leaves its transaction uncommitted, so the next runner folds that batch again from the checkpoint.
+ * Drives every registered projection in the worker role (ROLE=worker or all), in registration
+ * order, so a projection that follows another finds it advanced in the same tick. Any number of
+ * workers may run: each projection's lock lets one fold it at a time, and a worker that dies
+ * mid-batch leaves its transaction uncommitted, so the next runner folds that batch again.
  */
 @Injectable()
 export class ProjectorService implements OnApplicationShutdown {
@@ -18,7 +19,7 @@ export class ProjectorService implements OnApplicationShutdown {
   private running: Promise<void> | null = null;
   private stopping = false;
 
-  constructor(private readonly timeline: TimelineProjection) {}
+  constructor(private readonly runner: ProjectionRunner) {}
 
   @Interval('projector', TICK_MS)
   tick(): void {
@@ -30,12 +31,12 @@ export class ProjectorService implements OnApplicationShutdown {
       });
   }
 
-  /** Folds batches until the projection is idle, another runner holds it, or the tick's budget is spent. */
+  /** Folds each projection until it is idle, another runner holds it, or the tick's budget is spent. */
   async catchUp(budgetMs = TICK_BUDGET_MS): Promise<void> {
     const deadline = Date.now() + budgetMs;
-    while (!this.stopping && Date.now() < deadline) {
-      const result = await this.timeline.step({ batchSize: BATCH_SIZE, deriveOutages: true });
-      if (result.status !== 'folded') return;
+    for (const { name } of this.runner.projections) {
+      if (this.stopping || Date.now() >= deadline) return;
+      await this.runner.catchUp(name, { batchSize: BATCH_SIZE, budgetMs: deadline - Date.now(), stop: () => this.stopping });
     }
   }
 

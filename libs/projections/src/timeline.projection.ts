@@ -1,56 +1,41 @@
 import { Injectable } from '@nestjs/common';
-import { sql, Transaction } from 'kysely';
-import { Database, DB, InjectDatabase } from '@ledger/database';
-import { OutcomeLogReader } from '@ledger/event-store';
-import { CheckpointRepository } from './checkpoint.repository';
+import { Transaction } from 'kysely';
+import { Database, DB, withRawClient } from '@ledger/database';
+import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
+import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicyRepository } from './detection-policy.repository';
+import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
 import { eventCount, foldBatch, mergeRollups, MinuteRollup, rollupKey } from './minute-rollup';
 import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
+import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
+import { deriveFoldedOutagesInTurns } from './replay-outages';
+import { SketchBuckets } from './sketch-buckets';
 
 export const TIMELINE_PROJECTION = 'timeline';
 
-export interface StepOptions {
-  /** Most events to fold in one transaction. */
-  batchSize: number;
-  /** Re-derive outages of the series a batch touched (a rebuild derives them once at the end instead). */
-  deriveOutages: boolean;
-}
-
-export type StepResult = { status: 'folded'; events: number } | { status: 'idle' } | { status: 'busy' };
-
 /**
- * The timeline projection: minute rollups and the outages derived from them. Each step folds
- * the next batch of the log, in commit order, and writes rollups, outages and the checkpoint in
- * one transaction, so a crash anywhere loses or doubles nothing. One runner at a time across
- * all processes (an advisory lock); the checkpoint is also compare-and-set as a second guard.
+ * The timeline: minute rollups per (provider, model, platform, minute), and the outages derived
+ * from them (concepts §3). A batch is pre-aggregated by Postgres, merged into the stored rollups,
+ * and the outages of every series it touched are derived again around the minutes it changed.
  */
 @Injectable()
-export class TimelineProjection {
+export class TimelineProjection implements Projection {
+  readonly name = TIMELINE_PROJECTION;
+  // Queries filter the rollups on their key columns only; the sketches would cost most of the sampling.
+  readonly tables = [{ name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'outages' }] as const;
+
   constructor(
-    @InjectDatabase() private readonly db: Database,
     private readonly log: OutcomeLogReader,
-    private readonly checkpoints: CheckpointRepository,
     private readonly rollups: MinuteRollupRepository,
+    private readonly outages: OutageRepository,
     private readonly deriver: OutageDeriver,
     private readonly policies: DetectionPolicyRepository,
   ) {}
 
-  async step(options: StepOptions): Promise<StepResult> {
-    return this.db.transaction().execute(async (trx) => {
-      if (!(await tryLockProjection(trx, TIMELINE_PROJECTION))) return { status: 'busy' } as const;
-      return this.stepLocked(trx, options);
-    });
-  }
-
-  /** One step inside a transaction that already holds the projection's lock. */
-  async stepLocked(trx: Transaction<DB>, options: StepOptions): Promise<StepResult> {
-    const checkpoint = await this.checkpoints.get(trx, TIMELINE_PROJECTION);
-    const end = await this.log.nextBatchEnd(trx, checkpoint.position, options.batchSize);
-    if (end === null) return { status: 'idle' };
-
-    const deltas = foldBatch(await this.log.aggregate(trx, checkpoint.position, end));
+  async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
+    const deltas = foldBatch(await this.log.aggregate(trx, batch.after, batch.end));
     const existing = new Map((await this.rollups.load(trx, [...deltas.values()])).map((r) => [rollupKey(r), r]));
     const merged: MinuteRollup[] = [];
     let events = 0;
@@ -59,27 +44,59 @@ export class TimelineProjection {
       events += eventCount(delta.counts);
     }
     await this.rollups.upsert(trx, merged);
+    const policies = await this.policies.load(trx);
+    for (const { series, minutes } of touchedSeries(merged)) await this.deriver.rederive(trx, series, minutes, policies);
+    return events;
+  }
 
-    if (options.deriveOutages) {
-      const policies = await this.policies.load(trx);
-      for (const { series, minutes } of touchedSeries(merged)) await this.deriver.rederive(trx, series, minutes, policies);
-    }
-    if (!(await this.checkpoints.advance(trx, TIMELINE_PROJECTION, checkpoint.position, end, events))) {
-      throw new Error('the timeline checkpoint moved under this runner; its transaction is rolled back');
-    }
-    return { status: 'folded', events };
+  /**
+   * One scan of the log up to the horizon, streamed as binary COPY and folded in memory
+   * (log-fold.ts); the rollups COPY'd in key order while Node derives every outage from them
+   * (replay-outages.ts); then the outages.
+   */
+  async rebuild(context: RebuildContext): Promise<RebuiltReadModels> {
+    context.report('folding', 0);
+    const policies = await this.policies.load(context.db);
+    const log = await foldWholeLog(context.db, this.log, context.end, (folded) => context.report('folding', folded));
+    context.report('writing', log.events);
+    await context.intoAsideTables(async (client) => {
+      // Postgres loads the rollups while Node derives the outages from them between chunks.
+      const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log)]);
+      await this.outages.copyIn(client, derived);
+    });
+    return {
+      events: log.events,
+      // A policy set while the log was folding re-derived the public outages, not these: derive them again.
+      beforeSwap: async (trx) => {
+        const current = await this.policies.load(trx);
+        if (current.sameAs(policies)) return;
+        for (const series of await this.rollups.allSeries(trx)) await this.deriver.rederiveAll(trx, series, current);
+      },
+    };
   }
 }
 
-/** Takes the projection's lock for the rest of the transaction; false if another runner has it. */
-export async function tryLockProjection(trx: Transaction<DB>, name: string): Promise<boolean> {
-  const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtext(${'projection:' + name})) AS locked`.execute(trx);
-  return rows[0]!.locked;
-}
-
-/** Waits for the projection's lock (rebuild swaps, policy changes). */
-export async function lockProjection(trx: Transaction<DB>, name: string): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${'projection:' + name}))`.execute(trx);
+/**
+ * Folds the log up to `end` (inclusive, in commit order) into rollups in memory: one scan,
+ * streamed as binary COPY (log-fold.ts). Latencies are bucketed in Node with a table that agrees
+ * with the expression the incremental path uses in Postgres (sketch-buckets.ts), or by Postgres
+ * with that expression when no such table could be made. Rows at or before a commit-safe
+ * position are fixed, so the result depends on `end` alone.
+ */
+async function foldWholeLog(db: Database, reader: OutcomeLogReader, end: LogPosition, onProgress: (events: number) => void): Promise<FoldedLog> {
+  const buckets = await SketchBuckets.load(db);
+  const query = reader.replayCopy(end, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
+  return withRawClient(db, async (client) => {
+    const folder = new LogFolder(buckets, Number(end.globalPosition));
+    let chunks = 0;
+    const copy = new CopyOutChunks(query, (payload) => {
+      folder.push(payload);
+      if (++chunks % 1024 === 0) onProgress(folder.eventCount);
+    });
+    client.query(copy as CopyOutSubmittable);
+    await copy.done;
+    return folder.finish();
+  });
 }
 
 /** The series whose minutes a batch changed: each model over all platforms, and each platform's own. */
@@ -98,15 +115,9 @@ function touchedSeries(rollups: readonly MinuteRollup[]): { series: SeriesKey; m
   return [...bySeries.values()];
 }
 
-/** The projection wired by hand, for the CLI and tests that drive it step by step. */
-export function createTimelineProjection(db: Database): TimelineProjection {
+/** The timeline wired by hand (the CLI and tests build a runner without Nest). */
+export function createTimelineProjection(): TimelineProjection {
   const rollups = new MinuteRollupRepository();
-  return new TimelineProjection(
-    db,
-    new OutcomeLogReader(),
-    new CheckpointRepository(),
-    rollups,
-    new OutageDeriver(rollups, new OutageRepository()),
-    new DetectionPolicyRepository(),
-  );
+  const outages = new OutageRepository();
+  return new TimelineProjection(new OutcomeLogReader(), rollups, outages, new OutageDeriver(rollups, outages), new DetectionPolicyRepository());
 }

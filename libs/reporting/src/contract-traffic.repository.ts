@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import { ContractTerms, ContractTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, parseRatio, Period, Tally, tallyOf } from '@ledger/domain';
 import type { DB } from '@ledger/database';
-import type { LogPosition } from '@ledger/event-store';
-import { TIMELINE_PROJECTION } from '@ledger/projections';
+import { LogChange, LogPosition, OutcomeLogReader } from '@ledger/event-store';
+import { ReadModelVersion, readModelVersion, TIMELINE_PROJECTION, toReadModelVersion } from '@ledger/projections';
 
 /** One contract's period to summarise. */
 export interface TrafficScope {
@@ -18,25 +18,8 @@ export interface ScopedTraffic {
   events: number;
 }
 
-/**
- * What minute_rollups held when a statement read it: the timeline projection's checkpoint
- * (the rollups are committed with it) and the table's file (a rebuild swaps in a new table).
- */
-export interface RollupsState {
-  position: LogPosition;
-  filenode: string;
-}
-
-/** Events folded into the rollups after some position, grouped by platform and provider. */
-export interface RollupChange {
-  platform: string;
-  provider: string;
-  /** The earliest and latest occurredAt among them, epoch ms. */
-  first: number;
-  last: number;
-}
-
-type Row = { i: number; kind: 'total' | 'excluded' | 'minute' | 'window'; k: number | null; cp_tx: bigint | null; cp_pos: bigint | null; filenode: string | null } & Record<(typeof COUNTS)[number], bigint>;
+type Row = { i: number; kind: 'total' | 'excluded' | 'minute' | 'window'; k: number | null; cp_generation: bigint | null; cp_tx: bigint | null; cp_pos: bigint | null } &
+  Record<(typeof COUNTS)[number], bigint>;
 
 const COUNTS = ['successes', 'errors', 'timeouts', 'rate_limited', 'client_errors'] as const;
 
@@ -60,7 +43,9 @@ export class ContractTrafficRepository {
    * Many contracts (at least one) in one statement, each its own index range scan; results in
    * the scopes' order, with the rollups' state they were read at.
    */
-  async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: RollupsState; traffic: ScopedTraffic[] }> {
+  constructor(private readonly log: OutcomeLogReader) {}
+
+  async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: ReadModelVersion; traffic: ScopedTraffic[] }> {
     const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
     const failures = sql`(r.errors::int8 + r.timeouts + c.rl * r.rate_limited)`;
     const sums = sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '));
@@ -72,7 +57,7 @@ export class ContractTrafficRepository {
           excluded tstzmultirange, rl int, num int8, den int8, first_minute int, window_minutes int)
       ),
       scan AS MATERIALIZED (${scans(params)})
-      SELECT i, 'total' AS kind, NULL::int AS k, ${sql.raw(COUNTS.join(', '))}, state.* FROM scan, (${rollupsState}) AS state
+      SELECT i, 'total' AS kind, NULL::int AS k, ${sql.raw(COUNTS.join(', '))}, state.* FROM scan, (${readModelVersion(TIMELINE_PROJECTION)}) AS state
       UNION ALL
       -- Each part below is a LATERAL subquery so that it runs per contract (per range, per
       -- candidate list) as an index range scan, rather than as a join over all rollups.
@@ -98,7 +83,7 @@ export class ContractTrafficRepository {
       ) AS s`.execute(db);
 
     const results = scopes.map(() => ({ events: 0, eligibleTotal: { eligible: 0, failures: 0 }, candidateMinutes: new Map<number, Tally>(), windows: new Map<number, Tally>() }));
-    let state: RollupsState | null = null;
+    let state: ReadModelVersion | null = null;
     for (const row of rows) {
       const result = results[row.i]!;
       const counts: OutcomeCounts = {
@@ -107,7 +92,7 @@ export class ContractTrafficRepository {
       };
       const tally = tallyOf(scopes[row.i]!.terms, counts);
       if (row.kind === 'total') {
-        state = { position: { transactionId: row.cp_tx!, globalPosition: row.cp_pos! }, filenode: row.filenode! };
+        state = toReadModelVersion({ cp_generation: row.cp_generation!, cp_tx: row.cp_tx!, cp_pos: row.cp_pos! });
         result.events = counts.successes + counts.errors + counts.timeouts + counts.rateLimited + counts.clientErrors;
         result.eligibleTotal.eligible += tally.eligible;
         result.eligibleTotal.failures += tally.failures;
@@ -121,37 +106,16 @@ export class ContractTrafficRepository {
   }
 
   /**
-   * The rollups' state now, and the events folded into them since `after` (at most `limit`;
-   * null when there were more), read in one statement so that both describe the same moment.
+   * The rollups' version now, and the events folded into them since `after` (at most `limit`;
+   * null when there were more). Events up to a checkpoint are fixed, so reading them after the
+   * version still describes exactly what lies between the two.
    */
-  async changesSince(db: Kysely<DB>, after: LogPosition, limit: number): Promise<{ state: RollupsState; changes: RollupChange[] | null }> {
-    const { rows } = await sql<{ cp_tx: bigint; cp_pos: bigint; filenode: string; n: bigint; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
-      WITH state AS (${rollupsState}),
-      delta AS (
-        -- Both bounds are conditions of the commit-order index scan (the upper one through
-        -- subqueries), so events not yet folded are never scanned.
-        SELECT e.platform, e.provider, e.occurred_at FROM outcome_events e
-        WHERE (e.transaction_id, e.global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::int8)
-          AND (e.transaction_id, e.global_position) <= ((SELECT cp_tx FROM state), (SELECT cp_pos FROM state))
-        ORDER BY e.transaction_id, e.global_position
-        LIMIT ${limit + 1}
-      )
-      SELECT state.*, (SELECT count(*) FROM delta) AS n,
-             (SELECT json_agg(g) FROM (SELECT platform, provider, min(occurred_at) AS first, max(occurred_at) AS last FROM delta GROUP BY 1, 2) AS g) AS changes
-      FROM state`.execute(db);
-    const row = rows[0]!;
-    return {
-      state: { position: { transactionId: row.cp_tx, globalPosition: row.cp_pos }, filenode: row.filenode },
-      changes: Number(row.n) > limit ? null : (row.changes ?? []).map((c) => ({ platform: c.platform, provider: c.provider, first: Date.parse(c.first), last: Date.parse(c.last) })),
-    };
+  async changesSince(db: Kysely<DB>, after: LogPosition, limit: number): Promise<{ state: ReadModelVersion; changes: LogChange[] | null }> {
+    const { rows } = await readModelVersion(TIMELINE_PROJECTION).execute(db);
+    const state = toReadModelVersion(rows[0]!);
+    return { state, changes: await this.log.changesBetween(db, after, state.position, limit) };
   }
 }
-
-/** The timeline projection's checkpoint ((0, 0) before its first step) and minute_rollups' file, as one row. */
-const rollupsState = sql`
-  SELECT coalesce(cp.transaction_id, '0'::xid8) AS cp_tx, coalesce(cp.global_position, 0)::int8 AS cp_pos,
-         pg_relation_filenode('minute_rollups')::text AS filenode
-  FROM (SELECT 1) AS one LEFT JOIN projection_checkpoints cp ON cp.name = ${TIMELINE_PROJECTION}`;
 
 /** A contract period's parameters for the summary; equal parameters give equal summaries. */
 export function scopeParams({ terms, period, excluded }: TrafficScope) {

@@ -17,5 +17,6 @@ export type { SlaReportView } from './sla-report';
 export { VendorComparisonService } from './vendor-comparison.service';
 export type { ComparisonFilter } from './vendor-comparison.service';
 export { VendorSummaryService } from './vendor-summary.service';
+export { VendorSummaryProjection, VENDOR_SUMMARIES_PROJECTION, createVendorSummaryProjection } from './vendor-summary.projection';
 export { VendorSummaryRepository } from './vendor-summary.repository';
 export type { DailyModelTotals } from './vendor-summary.repository';

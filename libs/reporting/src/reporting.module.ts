@@ -11,11 +11,12 @@ import { StatementService } from './statement.service';
 import { TrafficCache } from './traffic-cache';
 import { VendorComparisonService } from './vendor-comparison.service';
 import { VendorSummaryRepository } from './vendor-summary.repository';
+import { VendorSummaryProjection } from './vendor-summary.projection';
 import { VendorSummaryService } from './vendor-summary.service';
 
 const providers = [
   ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService,
-  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryService,
+  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryProjection, VendorSummaryService,
 ];
 
 /** Contracts, SLA reports, credits and statements, computed from the read models. */

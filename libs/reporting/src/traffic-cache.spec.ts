@@ -1,15 +1,17 @@
-import type { RollupChange, RollupsState, ScopedTraffic } from './contract-traffic.repository';
+import type { LogChange } from '@ledger/event-store';
+import type { ReadModelVersion } from '@ledger/projections';
+import type { ScopedTraffic } from './contract-traffic.repository';
 import { CacheScope, TrafficCache } from './traffic-cache';
 
 const JUNE = { from: Date.UTC(2026, 5, 1), to: Date.UTC(2026, 6, 1) };
 const scope = (key: string, platform = 'notion', provider = 'anthropic'): CacheScope => ({ key, platform, provider, ...JUNE });
-const at = (transactionId: number, globalPosition: number, filenode = 'f1'): RollupsState => ({
-  position: { transactionId: BigInt(transactionId), globalPosition: BigInt(globalPosition) }, filenode,
+const at = (transactionId: number, globalPosition: number, generation = 1n): ReadModelVersion => ({
+  position: { transactionId: BigInt(transactionId), globalPosition: BigInt(globalPosition) }, generation,
 });
 const summary = (events: number): ScopedTraffic => ({
   events, traffic: { candidateMinutes: new Map(), eligibleTotal: { eligible: events, failures: 0 }, windows: new Map() },
 });
-const change = (platform: string, provider: string, first: number, last = first): RollupChange => ({ platform, provider, first, last });
+const change = (platform: string, provider: string, first: number, last = first): LogChange => ({ platform, provider, first, last });
 
 describe('TrafficCache', () => {
   it('serves a summary while no folded event touches its platform, provider and period', () => {
@@ -37,12 +39,12 @@ describe('TrafficCache', () => {
     expect(cache.take([june], at(5, 50).position, at(6, 60), [change('notion', 'anthropic', JUNE.from - 1, JUNE.to)])).toEqual([undefined]);
   });
 
-  it('misses when the changes are unknown, the table was replaced, or the checkpoint went back', () => {
+  it('misses when the changes are unknown, a rebuild swapped in a new generation, or the checkpoint went back', () => {
     const cache = new TrafficCache();
     const june = scope('june');
     cache.put(june, summary(10), at(5, 50));
     expect(cache.take([june], at(5, 50).position, at(9, 90), null)).toEqual([undefined]);
-    expect(cache.take([june], at(5, 50).position, at(5, 50, 'f2'), [])).toEqual([undefined]);
+    expect(cache.take([june], at(5, 50).position, at(5, 50, 2n), [])).toEqual([undefined]);
     expect(cache.take([june], at(4, 40).position, at(4, 40), [])).toEqual([undefined]);
     expect(cache.take([june], at(5, 50).position, at(5, 50), [])).toEqual([summary(10)]);
   });
@@ -61,8 +63,8 @@ describe('TrafficCache', () => {
     cache.put(june, summary(11), at(8, 80));
     cache.put(june, summary(10), at(5, 50)); // a slower request that read earlier
     expect(cache.take([june], at(8, 80).position, at(8, 80), [])).toEqual([summary(11)]);
-    cache.put(june, summary(12), at(1, 10, 'f2')); // another table: replaces whatever its position
-    expect(cache.take([june], at(1, 10).position, at(1, 10, 'f2'), [])).toEqual([summary(12)]);
+    cache.put(june, summary(12), at(1, 10, 2n)); // another generation: replaces whatever its position
+    expect(cache.take([june], at(1, 10).position, at(1, 10, 2n), [])).toEqual([summary(12)]);
   });
 
   it('answers per scope', () => {

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { LogPosition } from '@ledger/event-store';
-import type { RollupChange, RollupsState, ScopedTraffic } from './contract-traffic.repository';
+import type { LogChange, LogPosition } from '@ledger/event-store';
+import type { ReadModelVersion } from '@ledger/projections';
+import type { ScopedTraffic } from './contract-traffic.repository';
 
-/** A scope's summary as read at a rollups state. */
+/** A scope's summary as read at a version of the rollups. */
 interface Entry {
   platform: string;
   provider: string;
   from: number;
   to: number;
   traffic: ScopedTraffic;
-  state: RollupsState;
+  state: ReadModelVersion;
 }
 
 export interface CacheScope {
@@ -40,12 +41,12 @@ export function comparePositions(a: LogPosition, b: LogPosition): number {
  * Traffic summaries of contract periods, kept in this process and served only while provably
  * current. Why that can be proven: minute_rollups changes only when the timeline projection
  * folds events, in log order, committing the rollups with its checkpoint — or when a rebuild
- * replaces the whole table (a new file). So a summary read at checkpoint P is still exact at
- * checkpoint C, on the same file, unless an event folded in (P, C] has the summary's platform,
- * provider and an occurredAt inside its period. The caller reads the events folded since the
- * oldest entry it wants (`oldestPosition`) together with the current state, and `take` keeps
- * only the entries none of them touches; anything uncertain (another file, a checkpoint that
- * went back, too many events to list) is a miss and is read again.
+ * swaps in new tables (a new generation). So a summary read at checkpoint P is still exact at
+ * checkpoint C, in the same generation, unless an event folded in (P, C] has the summary's
+ * platform, provider and an occurredAt inside its period. The caller reads the events folded
+ * since the oldest entry it wants (`oldestPosition`) together with the current version, and
+ * `take` keeps only the entries none of them touches; anything uncertain (another generation, a
+ * checkpoint that went back, too many events to list) is a miss and is read again.
  */
 @Injectable()
 export class TrafficCache {
@@ -66,10 +67,10 @@ export class TrafficCache {
    * The summaries still exact at `now`, given `changes`: every event folded after `since` up to
    * `now` (null: unknown). The entries taken are marked current at `now`.
    */
-  take(scopes: readonly CacheScope[], since: LogPosition, now: RollupsState, changes: readonly RollupChange[] | null): (ScopedTraffic | undefined)[] {
+  take(scopes: readonly CacheScope[], since: LogPosition, now: ReadModelVersion, changes: readonly LogChange[] | null): (ScopedTraffic | undefined)[] {
     return scopes.map((scope) => {
       const entry = this.entries.get(scope.key);
-      if (entry === undefined || changes === null || entry.state.filenode !== now.filenode) return undefined;
+      if (entry === undefined || changes === null || entry.state.generation !== now.generation) return undefined;
       // Read before `since` (replaced meanwhile), or after `now` (the checkpoint went back): unknown.
       if (comparePositions(entry.state.position, since) < 0 || comparePositions(entry.state.position, now.position) > 0) return undefined;
       const touched = changes.some((c) => c.platform === entry.platform && c.provider === entry.provider && c.first < entry.to && c.last >= entry.from);
@@ -80,9 +81,9 @@ export class TrafficCache {
   }
 
   /** Keeps a summary read at `state`, unless a later reading of the same scope is already held. */
-  put(scope: CacheScope, traffic: ScopedTraffic, state: RollupsState): void {
+  put(scope: CacheScope, traffic: ScopedTraffic, state: ReadModelVersion): void {
     const held = this.entries.get(scope.key);
-    if (held !== undefined && held.state.filenode === state.filenode && comparePositions(held.state.position, state.position) > 0) return;
+    if (held !== undefined && held.state.generation === state.generation && comparePositions(held.state.position, state.position) > 0) return;
     this.remove(scope.key);
     if (weightOf(traffic) > MAX_WEIGHT / 10) return; // one huge summary should not flush all the others
     this.entries.set(scope.key, { platform: scope.platform, provider: scope.provider, from: scope.from, to: scope.to, traffic, state });

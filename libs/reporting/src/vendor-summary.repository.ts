@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import type { DB, MinuteRollupRow } from '@ledger/database';
+import type { DB, MinuteRollupRow, VendorSummaryRow } from '@ledger/database';
 import { HOUR, MinuteRange } from './window-plan';
 
 /** A unit of summarizing: one provider's rollups in one hour or one UTC day. */
@@ -9,28 +9,9 @@ export interface SummaryUnit {
   start: Date;
 }
 
-export interface SummaryState {
-  /** The timeline checkpoint the summaries reflect; null before the first refresh. */
-  position: { transactionId: bigint; globalPosition: bigint } | null;
-  rollupsTable: number | null;
-  /** Day rows exist for every UTC day before this (with data). */
-  summarizedDaysEnd: Date | null;
-}
-
-/** A summary row as the comparison reads it: counts, sketches and minute mix as stored. */
-export interface SummaryRow {
-  provider: string;
-  /** '' for all of the provider's models. */
-  model: string;
-  successes: number;
-  errors: number;
-  timeouts: number;
-  rate_limited: number;
-  client_errors: number;
-  latency_sketch: Buffer;
-  ttft_sketch: Buffer;
-  minute_mix: Buffer;
-}
+/** A summary row as the comparison reads it: its series, counts as numbers, sketches and minute mix as stored. */
+export type SummaryRow = Pick<VendorSummaryRow, 'provider' | 'model' | 'latency_sketch' | 'ttft_sketch' | 'minute_mix'> &
+  Record<'successes' | 'errors' | 'timeouts' | 'rate_limited' | 'client_errors', number>;
 
 /** A minute rollup read for a window's ragged edges (or a provider row over chosen models). */
 export type EdgeRow = Omit<MinuteRollupRow, 'platform' | 'minute'> & {
@@ -64,15 +45,8 @@ export interface SeriesFilter {
   providerRows: boolean;
 }
 
-/** Minute ranges [from, to) as minute indexes since the epoch. */
-
 const toDate = (minute: number) => new Date(minute * 60_000);
 
-/**
- * The vendor_summaries read model (see its migration): pre-merged hours and days of the minute
- * rollups per series, and the reads the vendor comparison makes. Summing stays in Postgres;
- * sketches and minute mixes travel as compact int4 bytes.
- */
 /**
  * The big-endian int4 at byte `offset` (from 0) of a stored sketch (LatencySketch.toBytes), in SQL
  * that Postgres before 18 runs too (casting bytea to int4 came with 18).
@@ -80,42 +54,22 @@ const toDate = (minute: number) => new Date(minute * 60_000);
 const int4At = (bytes: string, offset: string) =>
   sql.raw(`((get_byte(${bytes}, ${offset}) << 24) | (get_byte(${bytes}, ${offset} + 1) << 16) | (get_byte(${bytes}, ${offset} + 2) << 8) | get_byte(${bytes}, ${offset} + 3))`);
 
+/**
+ * The vendor_summaries read model (see its migration): pre-merged hours and days of the minute
+ * rollups per series, and the reads the vendor comparison makes. Summing stays in Postgres;
+ * sketches and minute mixes travel as compact int4 bytes.
+ */
 @Injectable()
 export class VendorSummaryRepository {
-  /** The state and the timeline checkpoint now, and the oid of the minute_rollups table in use. */
-  async state(db: Kysely<DB>, lock: boolean): Promise<SummaryState & { checkpoint: { transactionId: bigint; globalPosition: bigint } | null; currentRollupsTable: number }> {
-    const { rows } = await sql<{
-      transaction_id: bigint | null; global_position: bigint | null; rollups_table: number | null; summarized_days_end: Date | null;
-      checkpoint_tx: bigint | null; checkpoint_pos: bigint | null; current_table: number;
-    }>`
-      SELECT s.transaction_id, s.global_position, s.rollups_table::int AS rollups_table, s.summarized_days_end,
-             c.transaction_id AS checkpoint_tx, c.global_position AS checkpoint_pos, 'minute_rollups'::regclass::oid::int AS current_table
-      FROM vendor_summary_state s LEFT JOIN projection_checkpoints c ON c.name = 'timeline'
-      ${lock ? sql`FOR UPDATE OF s` : sql``}`.execute(db);
-    const r = rows[0]!;
-    return {
-      position: r.transaction_id === null || r.global_position === null ? null : { transactionId: r.transaction_id, globalPosition: r.global_position },
-      rollupsTable: r.rollups_table,
-      summarizedDaysEnd: r.summarized_days_end,
-      checkpoint: r.checkpoint_tx === null || r.checkpoint_pos === null ? null : { transactionId: r.checkpoint_tx, globalPosition: r.checkpoint_pos },
-      currentRollupsTable: r.current_table,
-    };
+  /** Day (and block) rows exist for every UTC day before this; null before the first days were summarized. */
+  async daysEnd(db: Kysely<DB>): Promise<Date | null> {
+    const row = await db.selectFrom('vendor_summary_state').select('summarized_days_end').executeTakeFirst();
+    return row?.summarized_days_end ?? null;
   }
 
-  async saveState(db: Kysely<DB>, state: SummaryState): Promise<void> {
-    await db
-      .updateTable('vendor_summary_state')
-      .set({
-        transaction_id: state.position?.transactionId.toString() ?? null,
-        global_position: state.position?.globalPosition.toString() ?? null,
-        rollups_table: state.rollupsTable,
-        summarized_days_end: state.summarizedDaysEnd,
-      })
-      .execute();
-  }
-
-  async clear(db: Kysely<DB>): Promise<void> {
-    await db.deleteFrom('vendor_summaries').execute();
+  async saveDaysEnd(db: Kysely<DB>, end: Date): Promise<void> {
+    await db.insertInto('vendor_summary_state').values({ summarized_days_end: end })
+      .onConflict((oc) => oc.column('singleton').doUpdateSet({ summarized_days_end: end })).execute();
   }
 
   /** The first and last minute with rollups (null when there are none). */
@@ -123,16 +77,6 @@ export class VendorSummaryRepository {
     const { rows } = await sql<{ first: Date | null; last: Date | null }>`SELECT min(minute) AS first, max(minute) AS last FROM minute_rollups`.execute(db);
     const r = rows[0]!;
     return r.first === null || r.last === null ? null : { first: r.first, last: r.last };
-  }
-
-  /** The provider-hours of the events folded after `after` up to `upTo` (the log's commit order). */
-  async hoursTouched(db: Kysely<DB>, after: { transactionId: bigint; globalPosition: bigint }, upTo: { transactionId: bigint; globalPosition: bigint }): Promise<SummaryUnit[]> {
-    const { rows } = await sql<SummaryUnit>`
-      SELECT DISTINCT provider, date_trunc('hour', occurred_at, 'UTC') AS start FROM outcome_events
-      WHERE (transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)
-        AND (transaction_id, global_position) <= (${upTo.transactionId.toString()}::xid8, ${upTo.globalPosition.toString()}::bigint)
-      ORDER BY 2, 1`.execute(db);
-    return rows;
   }
 
   /** Each model's successes and failures (errors + timeouts) per UTC day over all platforms, from the hour rows in [from, to). */

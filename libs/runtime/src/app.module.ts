@@ -6,6 +6,7 @@ import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule } from '@ledger/http';
 import { AUTO_ISSUE_STATEMENTS } from '@ledger/reporting';
 import { StatusPageModule } from '@ledger/status-page';
+import { ProjectionRunnerModule } from './projections';
 import { WorkerModule } from './worker.module';
 
 /** Composes the process from its role: the API (ingest, GraphQL), the worker, or both. */
@@ -21,6 +22,7 @@ export class AppModule {
       exports: [AUTO_ISSUE_STATEMENTS],
       imports: [
         DatabaseModule.forRoot(db),
+        ProjectionRunnerModule,
         AuthModule.forRoot({ adminApiKey: config.adminApiKey, rateLimits: config.rateLimits }),
         ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production })] : [HealthModule]),
         ...(servesApi && config.statusPage !== 'off' ? [StatusPageModule.forRoot({ mode: config.statusPage })] : []),

@@ -19,8 +19,9 @@ export class ProjectorDrain implements BeforeApplicationShutdown {
 }
 
 /**
- * The worker role: projectors and periodic jobs on @nestjs/schedule (the timeline projection,
- * statements issued after the grace delay), in processes started with ROLE=worker or ROLE=all.
+ * The worker role: projectors and periodic jobs on @nestjs/schedule — every projection of
+ * LEDGER_PROJECTIONS (./projections.ts) folded as events arrive, statements issued after the
+ * grace delay — in processes started with ROLE=worker or ROLE=all.
  */
 @Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule], providers: [ProjectorService, ProjectorDrain] })
 export class WorkerModule {}

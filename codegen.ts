@@ -1,0 +1,28 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printLedgerSchema } from './libs/graphql/src/executable-schema';
+
+/**
+ * `npm run codegen`: TypeScript types for the GraphQL resolvers, generated from the schema the
+ * service serves. libs/graphql/src/generated/schema-types.spec.ts fails when the output is stale.
+ */
+const config: CodegenConfig = {
+  schema: printLedgerSchema(),
+  generates: {
+    'libs/graphql/src/generated/schema-types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        // A new scalar must be given a TypeScript type here, not fall back to `any`.
+        strictScalars: true,
+        // Input DateTimes arrive as Dates (graphql-scalars parses them); output accepts either.
+        scalars: { DateTime: { input: 'Date', output: 'Date | string' }, Decimal: 'string' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        contextType: '../graphql-context#GraphqlContext',
+        // Parent types that differ from the GraphQL type: SlaReport.contract is resolved from contractId.
+        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport' },
+      },
+    },
+  },
+};
+
+export default config;

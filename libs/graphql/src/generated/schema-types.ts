@@ -1,0 +1,1015 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { LiveSlaReport } from '@ledger/reporting';
+import type { GraphqlContext } from '../graphql-context';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: Date; output: Date | string; }
+  /** An exact decimal number, as a string */
+  Decimal: { input: string; output: string; }
+};
+
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  /** null for staff keys, which belong to no platform */
+  platform?: Maybe<Scalars['String']['output']>;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  scopes: Array<Scope>;
+};
+
+/** An SLA between a platform and a provider, at its latest version. */
+export type Contract = {
+  __typename?: 'Contract';
+  claimWindowDays: Scalars['Int']['output'];
+  countRateLimited: Scalars['Boolean']['output'];
+  creditTiers: Array<CreditTier>;
+  effectiveFrom: Scalars['DateTime']['output'];
+  effectiveTo?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** when this version took effect */
+  inForceFrom: Scalars['DateTime']['output'];
+  models: Array<Scalars['String']['output']>;
+  monthlyFee: Money;
+  platform: Scalars['String']['output'];
+  policy: Policy;
+  provider: Scalars['String']['output'];
+  targetPercent: Scalars['Decimal']['output'];
+  timeZone: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ContractInput = {
+  /** default 30 */
+  claimWindowDays?: InputMaybe<Scalars['Int']['input']>;
+  /** count rate_limited as failures; default false */
+  countRateLimited?: InputMaybe<Scalars['Boolean']['input']>;
+  creditTiers?: InputMaybe<Array<CreditTierInput>>;
+  effectiveFrom: Scalars['DateTime']['input'];
+  effectiveTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** empty or omitted: every model of the provider */
+  models?: InputMaybe<Array<Scalars['String']['input']>>;
+  monthlyFee: MoneyInput;
+  platform: Scalars['String']['input'];
+  policy: PolicyInput;
+  provider: Scalars['String']['input'];
+  targetPercent: Scalars['Decimal']['input'];
+  /** IANA time zone of the calendar months; default UTC */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name?: Maybe<Scalars['String']['output']>;
+  platform?: Maybe<Scalars['String']['output']>;
+  scopes: Array<Scope>;
+  /** The bearer token. Shown once: only a hash is stored. */
+  secret: Scalars['String']['output'];
+};
+
+export type CreditLine = {
+  __typename?: 'CreditLine';
+  claimDeadline: Scalars['DateTime']['output'];
+  contract: Scalars['ID']['output'];
+  creditAmount: Money;
+  creditPercent: Scalars['Decimal']['output'];
+  final: Scalars['Boolean']['output'];
+  platform: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  uptimePercent: Scalars['Decimal']['output'];
+};
+
+export type CreditSummary = {
+  __typename?: 'CreditSummary';
+  lines: Array<CreditLine>;
+  period: Scalars['String']['output'];
+  totals: Array<Money>;
+};
+
+export type CreditTier = {
+  __typename?: 'CreditTier';
+  creditPercent: Scalars['Decimal']['output'];
+  uptimeBelow: Scalars['Decimal']['output'];
+};
+
+export type CreditTierInput = {
+  creditPercent: Scalars['Decimal']['input'];
+  uptimeBelow: Scalars['Decimal']['input'];
+};
+
+export type DetectionPolicy = {
+  __typename?: 'DetectionPolicy';
+  degradedAt: Scalars['Decimal']['output'];
+  liveWindowMinutes: Scalars['Int']['output'];
+  majorAt: Scalars['Decimal']['output'];
+  mergeGapMinutes: Scalars['Int']['output'];
+  minSamples: Scalars['Int']['output'];
+  /** null for the provider-wide policy */
+  model?: Maybe<Scalars['String']['output']>;
+  partialAt: Scalars['Decimal']['output'];
+  provider: Scalars['String']['output'];
+};
+
+export type DetectionPolicyInput = {
+  degradedAt?: InputMaybe<Scalars['Decimal']['input']>;
+  liveWindowMinutes?: InputMaybe<Scalars['Int']['input']>;
+  majorAt?: InputMaybe<Scalars['Decimal']['input']>;
+  mergeGapMinutes?: InputMaybe<Scalars['Int']['input']>;
+  minSamples?: InputMaybe<Scalars['Int']['input']>;
+  /** omit for the provider-wide policy */
+  model?: InputMaybe<Scalars['String']['input']>;
+  partialAt?: InputMaybe<Scalars['Decimal']['input']>;
+  provider: Scalars['String']['input'];
+};
+
+/** A run of consecutive minutes that failed the contract's threshold: the evidence for a claim. */
+export type DowntimeRun = {
+  __typename?: 'DowntimeRun';
+  eligibleRequests: Scalars['Int']['output'];
+  end: Scalars['DateTime']['output'];
+  failedRequests: Scalars['Int']['output'];
+  minutes: Scalars['Int']['output'];
+  start: Scalars['DateTime']['output'];
+};
+
+/** Outages of one provider's models that overlap or lie within the merge gap (concepts §5). */
+export type Incident = {
+  __typename?: 'Incident';
+  durationMinutes: Scalars['Int']['output'];
+  /** null while ongoing */
+  end?: Maybe<Scalars['DateTime']['output']>;
+  modelOutages: Array<Outage>;
+  models: Array<Scalars['String']['output']>;
+  ongoing: Scalars['Boolean']['output'];
+  /** how many model outages it groups */
+  outages: Scalars['Int']['output'];
+  provider: Scalars['String']['output'];
+  severity: Status;
+  start: Scalars['DateTime']['output'];
+};
+
+export type MaintenanceInput = {
+  end: Scalars['DateTime']['input'];
+  /** empty or omitted: every model of the provider */
+  models?: InputMaybe<Array<Scalars['String']['input']>>;
+  provider: Scalars['String']['input'];
+  reason: Scalars['String']['input'];
+  start: Scalars['DateTime']['input'];
+};
+
+export type MaintenanceWindow = {
+  __typename?: 'MaintenanceWindow';
+  end: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  models: Array<Scalars['String']['output']>;
+  provider: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  start: Scalars['DateTime']['output'];
+};
+
+/** One UTC minute of a series that has events. */
+export type MinuteStat = {
+  __typename?: 'MinuteStat';
+  clientErrors: Scalars['Int']['output'];
+  eligible: Scalars['Int']['output'];
+  errors: Scalars['Int']['output'];
+  failures: Scalars['Int']['output'];
+  minute: Scalars['DateTime']['output'];
+  /** within 1 % of the exact nearest-rank p95 of successful requests; null without latencies */
+  p95LatencyMs?: Maybe<Scalars['Float']['output']>;
+  rateLimited: Scalars['Int']['output'];
+  status: Status;
+  successes: Scalars['Int']['output'];
+  timeouts: Scalars['Int']['output'];
+};
+
+/** Live status of a model over all platforms (concepts §4, live window). */
+export type ModelStatus = {
+  __typename?: 'ModelStatus';
+  eligibleRequests: Scalars['Int']['output'];
+  errorRate?: Maybe<Scalars['Float']['output']>;
+  model: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  since: Scalars['DateTime']['output'];
+  status: Status;
+};
+
+/** An amount of money in an ISO 4217 currency. */
+export type Money = {
+  __typename?: 'Money';
+  amount: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+};
+
+export type MoneyInput = {
+  amount: Scalars['Decimal']['input'];
+  currency: Scalars['String']['input'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** New terms from effectiveFrom on; a period uses the terms in force at its end. */
+  amendContract: Contract;
+  createApiKey: CreatedApiKey;
+  declareMaintenance: MaintenanceWindow;
+  defineContract: Contract;
+  endContract: Contract;
+  /** Freezes the report of an ended period as a new statement version. */
+  issueStatement: Statement;
+  /** Revokes a key at once; false when it is unknown or already revoked. */
+  revokeApiKey: Scalars['Boolean']['output'];
+  /** Overrides detection thresholds for a provider or a model; the outages it affects are derived again (admin). */
+  setDetectionPolicy: DetectionPolicy;
+};
+
+
+export type MutationAmendContractArgs = {
+  effectiveFrom: Scalars['DateTime']['input'];
+  id: Scalars['ID']['input'];
+  input: ContractInput;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+  scopes: Array<Scope>;
+};
+
+
+export type MutationDeclareMaintenanceArgs = {
+  input: MaintenanceInput;
+};
+
+
+export type MutationDefineContractArgs = {
+  input: ContractInput;
+};
+
+
+export type MutationEndContractArgs = {
+  effectiveTo: Scalars['DateTime']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationIssueStatementArgs = {
+  contractId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+};
+
+
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSetDetectionPolicyArgs = {
+  input: DetectionPolicyInput;
+};
+
+/** A maximal run of bad minutes of one series (concepts §5). Times are whole UTC minutes. */
+export type Outage = {
+  __typename?: 'Outage';
+  durationMinutes: Scalars['Int']['output'];
+  eligibleRequests: Scalars['Int']['output'];
+  /** null while ongoing */
+  end?: Maybe<Scalars['DateTime']['output']>;
+  failedRequests: Scalars['Int']['output'];
+  /** end of the last bad minute so far, also while ongoing */
+  lastBadMinuteEnd: Scalars['DateTime']['output'];
+  model: Scalars['String']['output'];
+  ongoing: Scalars['Boolean']['output'];
+  peakErrorRate: Scalars['Float']['output'];
+  /** null for the model's series over all platforms */
+  platform?: Maybe<Scalars['String']['output']>;
+  platformsAffected: Scalars['Int']['output'];
+  provider: Scalars['String']['output'];
+  severity: Status;
+  start: Scalars['DateTime']['output'];
+};
+
+export type OutcomeMix = {
+  __typename?: 'OutcomeMix';
+  clientError: Scalars['Int']['output'];
+  error: Scalars['Int']['output'];
+  rateLimited: Scalars['Int']['output'];
+  success: Scalars['Int']['output'];
+  timeout: Scalars['Int']['output'];
+};
+
+export type Policy = {
+  __typename?: 'Policy';
+  errorRateThreshold: Scalars['Decimal']['output'];
+  kind: PolicyKind;
+  minConsecutiveMinutes: Scalars['Int']['output'];
+  minSamples: Scalars['Int']['output'];
+  windowMinutes: Scalars['Int']['output'];
+};
+
+export type PolicyInput = {
+  /** DOWNTIME_MINUTES (and the evidence of every policy): a minute is down at this error rate; default 0.05 */
+  errorRateThreshold?: InputMaybe<Scalars['Decimal']['input']>;
+  kind: PolicyKind;
+  /** DOWNTIME_MINUTES: down minutes needed in a row; default 1 */
+  minConsecutiveMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** DOWNTIME_MINUTES: requests a minute needs to count as down; default 1 */
+  minSamples?: InputMaybe<Scalars['Int']['input']>;
+  /** AVERAGE_ERROR_RATE: window length; default 5 */
+  windowMinutes?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type PolicyKind =
+  | 'AVERAGE_ERROR_RATE'
+  | 'DOWNTIME_MINUTES'
+  | 'REQUEST_SUCCESS_RATIO';
+
+export type ProjectionState = {
+  __typename?: 'ProjectionState';
+  caughtUp: Scalars['Boolean']['output'];
+  eventsFolded: Scalars['Float']['output'];
+  lagEvents: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  /** checkpoint in the log's commit order, transaction id:position */
+  position: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** Every key, active and revoked (admin). */
+  apiKeys: Array<ApiKey>;
+  /** Contracts (a platform key sees its own). */
+  contracts: Array<Contract>;
+  /** Credits owed per contract for a month, with totals per currency (finance). */
+  credits: CreditSummary;
+  /** Incidents overlapping [from, to), whole. */
+  incidents: Array<Incident>;
+  /** Minutes of [from, to) that have events; summed over the provider's models unless one is named. */
+  minuteSeries: Array<MinuteStat>;
+  /** Outages overlapping [from, to), whole. Without platform: the model series over all platforms. */
+  outages: Array<Outage>;
+  /** Projections: checkpoint, lag behind the log, caught up or not. */
+  projections: Array<ProjectionState>;
+  /** Live status per model. */
+  providerStatus: Array<ModelStatus>;
+  /** One contract's report for a month YYYY-MM. */
+  slaReport: SlaReport;
+  slaReports: Array<SlaReport>;
+  /** Every statement version of a contract. */
+  statements: Array<Statement>;
+  /** Vendor reliability over [from, to): model rows, and provider rows with providerRows: true. */
+  vendorComparison: Array<VendorScore>;
+  viewer: Viewer;
+};
+
+
+export type QueryContractsArgs = {
+  platform?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryCreditsArgs = {
+  period: Scalars['String']['input'];
+};
+
+
+export type QueryIncidentsArgs = {
+  from: Scalars['DateTime']['input'];
+  provider?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryMinuteSeriesArgs = {
+  from: Scalars['DateTime']['input'];
+  model?: InputMaybe<Scalars['String']['input']>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+  provider: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryOutagesArgs = {
+  from: Scalars['DateTime']['input'];
+  model?: InputMaybe<Scalars['String']['input']>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryProviderStatusArgs = {
+  model?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySlaReportArgs = {
+  contractId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+};
+
+
+export type QuerySlaReportsArgs = {
+  period: Scalars['String']['input'];
+  platform?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryStatementsArgs = {
+  contractId: Scalars['ID']['input'];
+};
+
+
+export type QueryVendorComparisonArgs = {
+  from: Scalars['DateTime']['input'];
+  models?: InputMaybe<Array<Scalars['String']['input']>>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+  providerRows?: InputMaybe<Scalars['Boolean']['input']>;
+  providers?: InputMaybe<Array<Scalars['String']['input']>>;
+  to: Scalars['DateTime']['input'];
+};
+
+export type Scope =
+  /** contracts, maintenance, keys, everything */
+  | 'ADMIN'
+  /** post outcome events for the key's own platform */
+  | 'INGEST'
+  /** queries: a platform key reads its own contracts and traffic plus provider-wide figures */
+  | 'READ';
+
+/** A contract's compliance for one calendar month (concepts §6). */
+export type SlaReport = {
+  __typename?: 'SlaReport';
+  allowedDowntimeMinutes?: Maybe<Scalars['Decimal']['output']>;
+  amendedDuringPeriod: Scalars['Boolean']['output'];
+  budgetBurn?: Maybe<Scalars['Decimal']['output']>;
+  budgetRemainingMinutes?: Maybe<Scalars['Decimal']['output']>;
+  claimDeadline: Scalars['DateTime']['output'];
+  contract: Contract;
+  /** the contract version whose terms apply (those in force at the period's end) */
+  contractVersion: Scalars['Int']['output'];
+  creditAmount: Money;
+  creditPercent: Scalars['Decimal']['output'];
+  /** whether the live figures now differ from that statement */
+  differsFromStatement?: Maybe<Scalars['Boolean']['output']>;
+  /** DOWNTIME_MINUTES only */
+  downtimeMinutes?: Maybe<Scalars['Int']['output']>;
+  eligibleMinutes: Scalars['Int']['output'];
+  /** events that arrived after that statement */
+  eventsAfterStatement?: Maybe<Scalars['Int']['output']>;
+  /** the contract's events in the period */
+  eventsCounted: Scalars['Int']['output'];
+  evidence: Array<DowntimeRun>;
+  excludedMinutes: Scalars['Int']['output'];
+  /** true once the period has ended */
+  final: Scalars['Boolean']['output'];
+  met: Scalars['Boolean']['output'];
+  period: Scalars['String']['output'];
+  periodEnd: Scalars['DateTime']['output'];
+  periodStart: Scalars['DateTime']['output'];
+  /** latest statement issued for the period, if any */
+  statementVersion?: Maybe<Scalars['Int']['output']>;
+  targetPercent: Scalars['Decimal']['output'];
+  uptimePercent: Scalars['Decimal']['output'];
+};
+
+/** A frozen report: issued once, never changed; re-issuing adds a version. */
+export type Statement = {
+  __typename?: 'Statement';
+  contractId: Scalars['ID']['output'];
+  creditAmount: Money;
+  creditPercent: Scalars['Decimal']['output'];
+  eventsCounted: Scalars['Int']['output'];
+  issuedAt: Scalars['DateTime']['output'];
+  met: Scalars['Boolean']['output'];
+  period: Scalars['String']['output'];
+  report: SlaReport;
+  uptimePercent: Scalars['Decimal']['output'];
+  version: Scalars['Int']['output'];
+};
+
+/** Status of a minute or a live window (concepts §4). */
+export type Status =
+  | 'DEGRADED'
+  | 'MAJOR_OUTAGE'
+  | 'NO_DATA'
+  | 'OPERATIONAL'
+  | 'PARTIAL_OUTAGE';
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A model's live status, each time it changes (server-sent events). */
+  statusChanged: ModelStatus;
+};
+
+
+export type SubscriptionStatusChangedArgs = {
+  provider?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One provider's model (or, with model null, all its models) over a window (concepts §7). */
+export type VendorScore = {
+  __typename?: 'VendorScore';
+  /** successes / eligible requests, in percent */
+  availabilityPercent?: Maybe<Scalars['Float']['output']>;
+  eligibleRequests: Scalars['Int']['output'];
+  longestOutageMinutes?: Maybe<Scalars['Int']['output']>;
+  model?: Maybe<Scalars['String']['output']>;
+  mtbfMinutes?: Maybe<Scalars['Float']['output']>;
+  mttrMinutes?: Maybe<Scalars['Float']['output']>;
+  /** operational minutes among minutes with a status (enough requests to judge) */
+  operationalMinutesPercent?: Maybe<Scalars['Float']['output']>;
+  /** their whole durations */
+  outageMinutes: Scalars['Int']['output'];
+  /** outages starting in the window */
+  outages: Scalars['Int']['output'];
+  outcomes: OutcomeMix;
+  p50LatencyMs?: Maybe<Scalars['Float']['output']>;
+  p95LatencyMs?: Maybe<Scalars['Float']['output']>;
+  p99LatencyMs?: Maybe<Scalars['Float']['output']>;
+  provider: Scalars['String']['output'];
+  /** availability descending, then p95 latency ascending (model rows and provider rows ranked apart) */
+  rank: Scalars['Int']['output'];
+  ttftP95Ms?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The key making this request. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  keyId: Scalars['ID']['output'];
+  platform?: Maybe<Scalars['String']['output']>;
+  scopes: Array<Scope>;
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  ApiKey: ResolverTypeWrapper<ApiKey>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Contract: ResolverTypeWrapper<Contract>;
+  ContractInput: ContractInput;
+  CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
+  CreditLine: ResolverTypeWrapper<CreditLine>;
+  CreditSummary: ResolverTypeWrapper<CreditSummary>;
+  CreditTier: ResolverTypeWrapper<CreditTier>;
+  CreditTierInput: CreditTierInput;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DetectionPolicy: ResolverTypeWrapper<DetectionPolicy>;
+  DetectionPolicyInput: DetectionPolicyInput;
+  DowntimeRun: ResolverTypeWrapper<DowntimeRun>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Incident: ResolverTypeWrapper<Incident>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  MaintenanceInput: MaintenanceInput;
+  MaintenanceWindow: ResolverTypeWrapper<MaintenanceWindow>;
+  MinuteStat: ResolverTypeWrapper<MinuteStat>;
+  ModelStatus: ResolverTypeWrapper<ModelStatus>;
+  Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Outage: ResolverTypeWrapper<Outage>;
+  OutcomeMix: ResolverTypeWrapper<OutcomeMix>;
+  Policy: ResolverTypeWrapper<Policy>;
+  PolicyInput: PolicyInput;
+  PolicyKind: PolicyKind;
+  ProjectionState: ResolverTypeWrapper<ProjectionState>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Scope: Scope;
+  SlaReport: ResolverTypeWrapper<LiveSlaReport>;
+  Statement: ResolverTypeWrapper<Omit<Statement, 'report'> & { report: ResolversTypes['SlaReport'] }>;
+  Status: Status;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  VendorScore: ResolverTypeWrapper<VendorScore>;
+  Viewer: ResolverTypeWrapper<Viewer>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  ApiKey: ApiKey;
+  Boolean: Scalars['Boolean']['output'];
+  Contract: Contract;
+  ContractInput: ContractInput;
+  CreatedApiKey: CreatedApiKey;
+  CreditLine: CreditLine;
+  CreditSummary: CreditSummary;
+  CreditTier: CreditTier;
+  CreditTierInput: CreditTierInput;
+  DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
+  DetectionPolicy: DetectionPolicy;
+  DetectionPolicyInput: DetectionPolicyInput;
+  DowntimeRun: DowntimeRun;
+  Float: Scalars['Float']['output'];
+  ID: Scalars['ID']['output'];
+  Incident: Incident;
+  Int: Scalars['Int']['output'];
+  MaintenanceInput: MaintenanceInput;
+  MaintenanceWindow: MaintenanceWindow;
+  MinuteStat: MinuteStat;
+  ModelStatus: ModelStatus;
+  Money: Money;
+  MoneyInput: MoneyInput;
+  Mutation: Record<PropertyKey, never>;
+  Outage: Outage;
+  OutcomeMix: OutcomeMix;
+  Policy: Policy;
+  PolicyInput: PolicyInput;
+  ProjectionState: ProjectionState;
+  Query: Record<PropertyKey, never>;
+  SlaReport: LiveSlaReport;
+  Statement: Omit<Statement, 'report'> & { report: ResolversParentTypes['SlaReport'] };
+  String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  VendorScore: VendorScore;
+  Viewer: Viewer;
+};
+
+export type ApiKeyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platform?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['Scope']>, ParentType, ContextType>;
+};
+
+export type ContractResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = {
+  claimWindowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  countRateLimited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  creditTiers?: Resolver<Array<ResolversTypes['CreditTier']>, ParentType, ContextType>;
+  effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  effectiveTo?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inForceFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  models?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  monthlyFee?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  targetPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type CreatedApiKeyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platform?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['Scope']>, ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CreditLineResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreditLine'] = ResolversParentTypes['CreditLine']> = {
+  claimDeadline?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contract?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  creditAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uptimePercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type CreditSummaryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreditSummary'] = ResolversParentTypes['CreditSummary']> = {
+  lines?: Resolver<Array<ResolversTypes['CreditLine']>, ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
+};
+
+export type CreditTierResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreditTier'] = ResolversParentTypes['CreditTier']> = {
+  creditPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  uptimeBelow?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
+}
+
+export type DetectionPolicyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DetectionPolicy'] = ResolversParentTypes['DetectionPolicy']> = {
+  degradedAt?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  liveWindowMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  majorAt?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  mergeGapMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minSamples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partialAt?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DowntimeRunResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DowntimeRun'] = ResolversParentTypes['DowntimeRun']> = {
+  eligibleRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  failedRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type IncidentResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  modelOutages?: Resolver<Array<ResolversTypes['Outage']>, ParentType, ContextType>;
+  models?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  ongoing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  outages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MaintenanceWindowResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MaintenanceWindow'] = ResolversParentTypes['MaintenanceWindow']> = {
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  models?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type MinuteStatResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MinuteStat'] = ResolversParentTypes['MinuteStat']> = {
+  clientErrors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eligible?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minute?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  p95LatencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  rateLimited?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
+  successes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timeouts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ModelStatusResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ModelStatus'] = ResolversParentTypes['ModelStatus']> = {
+  eligibleRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errorRate?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
+};
+
+export type MoneyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
+  amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  amendContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationAmendContractArgs, 'effectiveFrom' | 'id' | 'input'>>;
+  createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'scopes'>>;
+  declareMaintenance?: Resolver<ResolversTypes['MaintenanceWindow'], ParentType, ContextType, RequireFields<MutationDeclareMaintenanceArgs, 'input'>>;
+  defineContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationDefineContractArgs, 'input'>>;
+  endContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationEndContractArgs, 'effectiveTo' | 'id'>>;
+  issueStatement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<MutationIssueStatementArgs, 'contractId' | 'period'>>;
+  revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
+  setDetectionPolicy?: Resolver<ResolversTypes['DetectionPolicy'], ParentType, ContextType, RequireFields<MutationSetDetectionPolicyArgs, 'input'>>;
+};
+
+export type OutageResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Outage'] = ResolversParentTypes['Outage']> = {
+  durationMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eligibleRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  end?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  failedRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastBadMinuteEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ongoing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  peakErrorRate?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  platform?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  platformsAffected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OutcomeMixResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OutcomeMix'] = ResolversParentTypes['OutcomeMix']> = {
+  clientError?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rateLimited?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timeout?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PolicyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
+  errorRateThreshold?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['PolicyKind'], ParentType, ContextType>;
+  minConsecutiveMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  minSamples?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  windowMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProjectionState'] = ResolversParentTypes['ProjectionState']> = {
+  caughtUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  eventsFolded?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lagEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  contracts?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType, Partial<QueryContractsArgs>>;
+  credits?: Resolver<ResolversTypes['CreditSummary'], ParentType, ContextType, RequireFields<QueryCreditsArgs, 'period'>>;
+  incidents?: Resolver<Array<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'from' | 'to'>>;
+  minuteSeries?: Resolver<Array<ResolversTypes['MinuteStat']>, ParentType, ContextType, RequireFields<QueryMinuteSeriesArgs, 'from' | 'provider' | 'to'>>;
+  outages?: Resolver<Array<ResolversTypes['Outage']>, ParentType, ContextType, RequireFields<QueryOutagesArgs, 'from' | 'to'>>;
+  projections?: Resolver<Array<ResolversTypes['ProjectionState']>, ParentType, ContextType>;
+  providerStatus?: Resolver<Array<ResolversTypes['ModelStatus']>, ParentType, ContextType, Partial<QueryProviderStatusArgs>>;
+  slaReport?: Resolver<ResolversTypes['SlaReport'], ParentType, ContextType, RequireFields<QuerySlaReportArgs, 'contractId' | 'period'>>;
+  slaReports?: Resolver<Array<ResolversTypes['SlaReport']>, ParentType, ContextType, RequireFields<QuerySlaReportsArgs, 'period'>>;
+  statements?: Resolver<Array<ResolversTypes['Statement']>, ParentType, ContextType, RequireFields<QueryStatementsArgs, 'contractId'>>;
+  vendorComparison?: Resolver<Array<ResolversTypes['VendorScore']>, ParentType, ContextType, RequireFields<QueryVendorComparisonArgs, 'from' | 'providerRows' | 'to'>>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type SlaReportResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['SlaReport'] = ResolversParentTypes['SlaReport']> = {
+  allowedDowntimeMinutes?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  amendedDuringPeriod?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  budgetBurn?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  budgetRemainingMinutes?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  claimDeadline?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  contract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType>;
+  contractVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  creditAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  differsFromStatement?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  downtimeMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  eligibleMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eventsAfterStatement?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  eventsCounted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  evidence?: Resolver<Array<ResolversTypes['DowntimeRun']>, ParentType, ContextType>;
+  excludedMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  statementVersion?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  targetPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  uptimePercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type StatementResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Statement'] = ResolversParentTypes['Statement']> = {
+  contractId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  creditAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  creditPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  eventsCounted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  issuedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  report?: Resolver<ResolversTypes['SlaReport'], ParentType, ContextType>;
+  uptimePercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  statusChanged?: SubscriptionResolver<ResolversTypes['ModelStatus'], "statusChanged", ParentType, ContextType, Partial<SubscriptionStatusChangedArgs>>;
+};
+
+export type VendorScoreResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['VendorScore'] = ResolversParentTypes['VendorScore']> = {
+  availabilityPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  eligibleRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  longestOutageMinutes?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mtbfMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  mttrMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  operationalMinutesPercent?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  outageMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outcomes?: Resolver<ResolversTypes['OutcomeMix'], ParentType, ContextType>;
+  p50LatencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p95LatencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  p99LatencyMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rank?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ttftP95Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  keyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  platform?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['Scope']>, ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GraphqlContext> = {
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  Contract?: ContractResolvers<ContextType>;
+  CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
+  CreditLine?: CreditLineResolvers<ContextType>;
+  CreditSummary?: CreditSummaryResolvers<ContextType>;
+  CreditTier?: CreditTierResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
+  DetectionPolicy?: DetectionPolicyResolvers<ContextType>;
+  DowntimeRun?: DowntimeRunResolvers<ContextType>;
+  Incident?: IncidentResolvers<ContextType>;
+  MaintenanceWindow?: MaintenanceWindowResolvers<ContextType>;
+  MinuteStat?: MinuteStatResolvers<ContextType>;
+  ModelStatus?: ModelStatusResolvers<ContextType>;
+  Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  Outage?: OutageResolvers<ContextType>;
+  OutcomeMix?: OutcomeMixResolvers<ContextType>;
+  Policy?: PolicyResolvers<ContextType>;
+  ProjectionState?: ProjectionStateResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  SlaReport?: SlaReportResolvers<ContextType>;
+  Statement?: StatementResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  VendorScore?: VendorScoreResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+};
+

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { sql, Transaction } from 'kysely';
+import type { DB } from '@ledger/database';
+import { OutcomeLogReader } from '@ledger/event-store';
+import { CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, TIMELINE_PROJECTION } from '@ledger/projections';
+import { SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
+import { WindowAccumulator } from './vendor-window';
+import { BLOCK, DAY, HOUR, SummarySpan } from './window-plan';
+
+export const VENDOR_SUMMARIES_PROJECTION = 'vendor-summaries';
+
+const DAY_MS = 86_400_000;
+const BLOCK_MS = BLOCK * 60_000;
+const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
+const floorBlock = (ms: number) => Math.floor(ms / BLOCK_MS) * BLOCK_MS;
+
+/**
+ * The vendor summaries (see their migration): the minute rollups pre-merged per hour, UTC day and
+ * ten-day block, so that a comparison over months reads thousands of rows, not millions. It
+ * follows the timeline: a batch of the log names the provider-hours whose rollups changed, and
+ * those hours are summarized again from the rollups (with the days and blocks that hold them, if
+ * they already have rows). Days get rows once they have ended (`settle`), blocks once their days
+ * have.
+ */
+@Injectable()
+export class VendorSummaryProjection implements Projection {
+  readonly name = VENDOR_SUMMARIES_PROJECTION;
+  readonly follows = TIMELINE_PROJECTION;
+  // Written with ON CONFLICT even by the rebuild: their keys exist from the start.
+  readonly tables = [{ name: 'vendor_summaries', bulkLoad: false }, { name: 'vendor_summary_state', bulkLoad: false }] as const;
+
+  constructor(
+    private readonly log: OutcomeLogReader,
+    private readonly summaries: VendorSummaryRepository,
+    private readonly checkpoints: CheckpointRepository,
+  ) {}
+
+  async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    const { events, hours } = await this.log.hoursTouched(trx, batch.after, batch.end);
+    for (const group of groupByDay(hours)) await this.summaries.summarize(trx, HOUR, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
+    // Days and blocks that already have rows and hold a touched hour are merged again.
+    const daysEnd = (await this.summaries.daysEnd(trx))?.getTime() ?? -Infinity;
+    const days = new Set(hours.map((h) => floorDay(h.start.getTime())).filter((day) => day < daysEnd));
+    for (const day of days) await this.merge(trx, HOUR, DAY, day);
+    const blocks = new Set([...days].map(floorBlock).filter((block) => block + BLOCK_MS <= daysEnd));
+    for (const block of blocks) await this.merge(trx, DAY, BLOCK, block);
+    return events;
+  }
+
+  /** Gives day rows to the days that ended since the last time (and block rows to the blocks that did). */
+  async settle(trx: Transaction<DB>, now: number): Promise<void> {
+    const today = floorDay(now);
+    const daysEnd = await this.summaries.daysEnd(trx);
+    if (daysEnd?.getTime() === today) return;
+    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+    const since = daysEnd?.getTime() ?? 0;
+    const days = await this.summaries.daysWithHours(trx, new Date(since), new Date(today));
+    for (const day of new Set(days.map((d) => d.start.getTime()))) await this.merge(trx, HOUR, DAY, day);
+    const firstBlock = daysEnd === null ? floorBlock(Math.min(today, ...days.map((d) => d.start.getTime()))) : floorBlock(since);
+    for (let block = firstBlock; block + BLOCK_MS <= today; block += BLOCK_MS) {
+      if (block + BLOCK_MS > since) await this.merge(trx, DAY, BLOCK, block);
+    }
+    await this.summaries.saveDaysEnd(trx, new Date(today));
+  }
+
+  /** Everything from the rebuilt rollups, a day of rollups per statement: hours of every day, then days and blocks. */
+  async rebuild(context: RebuildContext): Promise<RebuiltReadModels> {
+    return context.inAsideTransaction(async (trx) => {
+      context.report('summarizing');
+      await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+      const extent = await this.summaries.extent(trx);
+      if (extent !== null) {
+        for (let day = floorDay(extent.first.getTime()); day <= extent.last.getTime(); day += DAY_MS) {
+          await this.summaries.summarize(trx, HOUR, { from: new Date(day), to: new Date(day + DAY_MS) }, 'all');
+        }
+      }
+      await this.settle(trx, Date.now());
+      // It covers what the rebuilt timeline does, which is the log up to the rebuild's horizon.
+      return { events: (await this.checkpoints.get(trx, TIMELINE_PROJECTION)).eventsFolded };
+    });
+  }
+
+  /** The rows of one coarse span (a day, a block) starting at `start`, merged from its finer rows, for every series. */
+  private async merge(trx: Transaction<DB>, fine: SummarySpan, coarse: SummarySpan, start: number): Promise<void> {
+    const merged = new Map<string, { platform: string; acc: WindowAccumulator }>();
+    for (const row of await this.summaries.rowsOf(trx, fine, new Date(start), new Date(start + coarse * 60_000))) {
+      const key = `${row.platform}\u0000${row.provider}\u0000${row.model}`;
+      let entry = merged.get(key);
+      if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
+      entry.acc.addRow(row);
+    }
+    await this.summaries.write(trx, coarse, new Date(start), [...merged.values()].map(({ platform, acc }) => ({
+      platform, provider: acc.provider, model: acc.model!, successes: acc.counts.successes, errors: acc.counts.errors, timeouts: acc.counts.timeouts,
+      rate_limited: acc.counts.rateLimited, client_errors: acc.counts.clientErrors, latency_sketch: acc.latency.toBytes(), ttft_sketch: acc.ttft.toBytes(),
+      minute_mix: acc.mix.toBytes(),
+    })));
+  }
+}
+
+/** Units grouped by UTC day (each group is one statement scanning one day of rollups). */
+function groupByDay(units: readonly SummaryUnit[]): { day: Date; units: SummaryUnit[] }[] {
+  const groups = new Map<number, SummaryUnit[]>();
+  for (const u of units) {
+    const day = floorDay(u.start.getTime());
+    groups.set(day, [...(groups.get(day) ?? []), u]);
+  }
+  return [...groups].map(([day, list]) => ({ day: new Date(day), units: list }));
+}
+
+/** The projection wired by hand (the CLI and tests build a runner without Nest). */
+export function createVendorSummaryProjection(): VendorSummaryProjection {
+  return new VendorSummaryProjection(new OutcomeLogReader(), new VendorSummaryRepository(), new CheckpointRepository());
+}
