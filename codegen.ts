@@ -17,7 +17,7 @@ const config: CodegenConfig = {
         scalars: { DateTime: { input: 'Date', output: 'Date | string' }, Decimal: 'string' },
         enumsAsTypes: true,
         useTypeImports: true,
-        contextType: '../graphql-context#GraphqlContext',
+        contextType: '@ledger/graphql#GraphqlContext',
         // Parent types that differ from the GraphQL type: SlaReport.contract is resolved from contractId.
         mappers: { SlaReport: '@ledger/reporting#LiveSlaReport' },
       },

@@ -22,27 +22,33 @@ const shared = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper: aliases,
 };
+// One Postgres per run, with a migrated template database each spec file clones its own database from.
+const withPostgres = {
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+};
 
 module.exports = {
   // End-to-end specs start servers and Postgres databases; no spec asserts on elapsed time.
   testTimeout: 120_000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     {
       ...shared,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.mjs',
-      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'],
+      // Repository tests need Postgres: they are the int project's.
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],
     },
+    // Repository tests: each repository's SQL against real Postgres, in a database cloned from the template.
+    { ...shared, ...withPostgres, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int.spec.ts'] },
+    { ...shared, ...withPostgres, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     {
       // The load-and-fault suite (`npm run test:faults`): several service processes, restarts
       // of processes and of Postgres, floods. Loopback only; each spec bounded in count and time.
       ...shared,
       displayName: 'faults',
+      ...withPostgres,
       testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.mjs',
-      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
     },
   ],
 };

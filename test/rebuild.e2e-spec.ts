@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
-import { bucketOf } from '@ledger/event-store';
+import { latencyBucketSql } from '@ledger/codec';
 import { ProjectionRunner, SketchBuckets, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import { seedDayFile } from './support/seed-day';
@@ -101,7 +101,7 @@ describe('rebuild', () => {
     // Every bucket's first value and its neighbours, and random values over the whole int4 range.
     const values = [...SketchBuckets.candidates(), ...Array.from({ length: 20_000 }, (_, i) => (i < 10_000 ? i : Math.floor(Math.random() * 2_147_483_647)))];
     const { rows } = await sql<{ latency_ms: number; bucket: number }>`
-      SELECT latency_ms, ${bucketOf('latency_ms')} AS bucket FROM unnest(${values}::int4[]) AS v(latency_ms)`.execute(db);
+      SELECT latency_ms, ${latencyBucketSql(sql.ref('latency_ms'))} AS bucket FROM unnest(${values}::int4[]) AS v(latency_ms)`.execute(db);
     expect(rows).toHaveLength(values.length);
     const disagreeing = rows.filter((row) => table!.of(row.latency_ms) !== row.bucket);
     expect(disagreeing).toEqual([]);

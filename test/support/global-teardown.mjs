@@ -1,9 +1,7 @@
-import { rm } from 'node:fs/promises';
-
 export default async function globalTeardown() {
-  const started = globalThis.__ledgerPostgres;
-  if (!started) return;
-  globalThis.__ledgerPostgres = undefined; // each project calls teardown; stop once
-  await started.running.stop();
-  await rm(started.dataDir, { recursive: true, force: true });
+  const run = globalThis.__ledgerTestRun;
+  if (!run) return;
+  globalThis.__ledgerTestRun = undefined; // each project calls teardown; clean up once
+  // Stops the throwaway cluster (the template goes with it), or drops the template from DATABASE_URL's server.
+  await run.teardown();
 }

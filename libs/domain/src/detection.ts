@@ -51,7 +51,7 @@ export function failuresOf(c: OutcomeCounts): number {
 }
 
 export function eligibleOf(c: OutcomeCounts): number {
-  return c.successes + c.errors + c.timeouts;
+  return c.successes + failuresOf(c);
 }
 
 /** A policy with its thresholds parsed once, for classifying many minutes. */

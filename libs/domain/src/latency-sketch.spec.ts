@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { LatencySketch, SKETCH_RELATIVE_ACCURACY } from './latency-sketch';
+import { LatencySketch, latencyCounts, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, SKETCH_RELATIVE_ACCURACY, sketchBucket, sketchedBucket, ZERO_BUCKET } from './latency-sketch';
+import { OUTCOMES } from './outcome-event';
 
 /** The exact nearest-rank q-quantile. */
 function nearestRank(values: number[], q: number): number {
@@ -49,6 +50,24 @@ describe('LatencySketch', () => {
     expect(Buffer.from(bytes).toString('hex')).toBe('ffffffff00000001' + '000000e700000002');
     expect(LatencySketch.fromBytes(bytes).toPairs()).toEqual(sketch.toPairs());
     expect(LatencySketch.fromBytes(new Uint8Array(0)).count).toBe(0);
+  });
+
+  it('refuses to store a count its stored form cannot hold (int4), rather than wrap it', () => {
+    const sketch = new LatencySketch().addToBucket(5, 2 ** 31 - 1);
+    expect(LatencySketch.fromBytes(sketch.toBytes()).toPairs()).toEqual([5, 2 ** 31 - 1]);
+    expect(() => sketch.addToBucket(5, 1).toBytes()).toThrow(RangeError);
+  });
+
+  it('buckets latencies from the zero bucket up to that of the largest int4', () => {
+    expect([sketchBucket(0), sketchBucket(1), sketchBucket(2), sketchBucket(MAX_LATENCY_MS)]).toEqual([ZERO_BUCKET, 0, 35, MAX_SKETCH_BUCKET]);
+    expect(MAX_SKETCH_BUCKET).toBe(1_075);
+  });
+
+  it('sketches only successful requests\' latencies', () => {
+    expect(OUTCOMES.filter(latencyCounts)).toEqual(['success']);
+    expect(OUTCOMES.map((outcome) => sketchedBucket(outcome, 100))).toEqual([231, null, null, null, null]);
+    expect(sketchedBucket('success', null)).toBeNull();
+    expect(sketchedBucket('success', 0)).toBe(ZERO_BUCKET);
   });
 
   it('keeps the bound after merging minutes into longer periods and through the stored form', () => {

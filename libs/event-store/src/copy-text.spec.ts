@@ -1,11 +1,6 @@
-import { escapeCopy, outcomeEventsCopyChunks, outcomeEventsCopyText } from './copy-text';
+import { outcomeEventsCopyChunks, outcomeEventsCopyText } from './copy-text';
 
-describe('COPY text encoding', () => {
-  it('escapes the characters COPY text format gives meaning to', () => {
-    expect(escapeCopy('plain id')).toBe('plain id');
-    expect(escapeCopy('a\tb\nc\rd\\e')).toBe('a\\tb\\nc\\rd\\\\e');
-  });
-
+describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
   it('writes one line per event, \\N for nulls, instants in UTC', () => {
     const text = outcomeEventsCopyText('notion', [
       { id: 'x\t1', provider: 'anthropic', model: 'm', occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13, 512), occurredAtIso: '2026-06-07T09:02:13.512Z', outcome: 'error',

@@ -1,4 +1,5 @@
 import type { OutcomeEvent } from '@ledger/domain';
+import { COPY_TEXT_NULL as NULL, escapeCopy } from '@ledger/codec';
 
 /** Columns written by a COPY of outcome events, in the order `outcomeEventsCopyText` writes them. */
 export const OUTCOME_COPY_COLUMNS = [
@@ -17,24 +18,17 @@ export function* outcomeEventsCopyChunks(platform: string, events: readonly Outc
 }
 
 /**
- * Encodes events as Postgres COPY text format: tab-separated, `\N` for null, with
- * backslash, tab, newline and carriage return escaped in free-text values. Provider, model
- * and outcome are validated slugs/enums and need no escaping.
+ * Encodes events as Postgres COPY text format (@ledger/codec): tab-separated, `\N` for null,
+ * free-text values escaped. Provider, model and outcome are validated slugs/enums and need no
+ * escaping.
  */
 export function outcomeEventsCopyText(platform: string, events: readonly OutcomeEvent[]): string {
   let text = '';
   for (const e of events) {
     text +=
       `${platform}\t${escapeCopy(e.id)}\t${e.provider}\t${e.model}\t${e.occurredAtIso}\t${e.outcome}\t` +
-      `${e.httpStatus ?? '\\N'}\t${e.errorCode === null ? '\\N' : escapeCopy(e.errorCode)}\t` +
-      `${e.latencyMs ?? '\\N'}\t${e.ttftMs ?? '\\N'}\n`;
+      `${e.httpStatus ?? NULL}\t${e.errorCode === null ? NULL : escapeCopy(e.errorCode)}\t` +
+      `${e.latencyMs ?? NULL}\t${e.ttftMs ?? NULL}\n`;
   }
   return text;
-}
-
-const SPECIAL = /[\\\t\n\r]/;
-
-export function escapeCopy(value: string): string {
-  if (!SPECIAL.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }

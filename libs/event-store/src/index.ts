@@ -3,5 +3,5 @@ export { AdminEventRepository } from './admin-event.repository';
 export type { AdminEvent } from './admin-event.repository';
 export { IngestService } from './ingest.service';
 export { EventStoreModule } from './event-store.module';
-export { OutcomeLogReader, LOG_START, isAfter, bucketOf } from './outcome-log.reader';
+export { OutcomeLogReader, LOG_START, isAfter } from './outcome-log.reader';
 export type { LogPosition, BatchGroup, LogChange } from './outcome-log.reader';

@@ -8,6 +8,7 @@ import { Database, InjectDatabase, OutcomeEventRow, withRawClient } from '@ledge
 import { OUTCOME_COPY_COLUMNS, outcomeEventsCopyChunks } from './copy-text';
 
 const UNIQUE_VIOLATION = '23505';
+const DEADLOCK_DETECTED = '40P01';
 
 /** The only code that appends to the outcome event log (projections read it through outcome-log.reader.ts and their own scans). */
 @Injectable()
@@ -27,8 +28,11 @@ export class OutcomeEventRepository {
 
   /**
    * The fast path, for batches of events the log has not seen (the common case): one COPY,
-   * atomic on its own. If any (platform, id) is already stored, the COPY fails as a whole,
-   * stores nothing, and the caller falls back to `insertSkippingKnown`.
+   * atomic on its own, storing the events in the order posted. If any (platform, id) is already
+   * stored, the COPY fails as a whole, stores nothing, and the caller falls back to
+   * `insertSkippingKnown`. So it does when two batches sharing ids in different orders (a client
+   * retrying a reordered batch) deadlock on the unique index: Postgres aborts one of them, which
+   * then takes the id-ordered path and reports the other's events as duplicates.
    */
   private async copyAllNew(platform: string, events: readonly OutcomeEvent[]): Promise<boolean> {
     return withRawClient(this.db, async (client) => {
@@ -37,7 +41,8 @@ export class OutcomeEventRepository {
         await pipeline(Readable.from(outcomeEventsCopyChunks(platform, events)), copy);
         return true;
       } catch (error) {
-        if ((error as { code?: string }).code === UNIQUE_VIOLATION) return false;
+        const code = (error as { code?: string }).code;
+        if (code === UNIQUE_VIOLATION || code === DEADLOCK_DETECTED) return false;
         throw error;
       }
     });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, Transaction } from 'kysely';
-import { SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
+import { sketchedBucketSql, sqlText } from '@ledger/codec';
 import type { DB } from '@ledger/database';
 
 /** A place in the log's commit order: (transaction_id, global_position). */
@@ -16,17 +16,8 @@ export type BatchGroup =
   | { kind: 'outcome'; platform: string; provider: string; model: string; minute: Date; outcome: string; count: number }
   | { kind: 'latency' | 'ttft'; platform: string; provider: string; model: string; minute: Date; bucket: number; count: number };
 
-/**
- * The sketch bucket of a latency column, as SQL text (a COPY statement takes no parameters); the
- * same expression for incremental folds and replays (LatencySketch's bucketOf, in Postgres).
- */
-const bucketSql = (column: 'latency_ms' | 'ttft_ms') =>
-  `CASE WHEN ${column} = 0 THEN ${ZERO_BUCKET} ELSE ceil(ln(${column}::float8) / ${SKETCH_LN_GAMMA}::float8)::int END`;
-
-export const bucketOf = (column: 'latency_ms' | 'ttft_ms') => sql<number>`${sql.raw(bucketSql(column))}`;
-
-/** The bucket of a latency that counts: only successful requests' latencies go into sketches. */
-const successBucket = (column: 'latency_ms' | 'ttft_ms') => `CASE WHEN outcome = 'success' AND ${column} IS NOT NULL THEN ${bucketSql(column)} END`;
+/** The sketch bucket a request's latency (or TTFT) column goes to: only successes' latencies count (concepts §7). */
+const sketched = (column: 'latency_ms' | 'ttft_ms') => sketchedBucketSql(sql.ref('outcome'), sql.ref(column));
 
 /**
  * Reads the outcome log in commit-safe order for projections: only rows whose transaction is
@@ -73,7 +64,7 @@ export class OutcomeLogReader {
     }>`
       WITH batch AS (
         SELECT platform, provider, model, date_trunc('minute', occurred_at) AS minute, outcome::text AS outcome,
-          ${sql.raw(successBucket('latency_ms'))} AS latency_bucket, ${sql.raw(successBucket('ttft_ms'))} AS ttft_bucket
+          ${sketched('latency_ms')} AS latency_bucket, ${sketched('ttft_ms')} AS ttft_bucket
         FROM outcome_events
         WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
       )
@@ -156,7 +147,7 @@ export class OutcomeLogReader {
    * `bucketInPostgres`.
    */
   replayCopy(end: LogPosition, options: { outcomeCodes: readonly string[]; bucketInPostgres: boolean }): string {
-    const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? successBucket(column) : column);
+    const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? sqlText(sketched(column)) : column);
     const outcomeCode = `CASE outcome ${options.outcomeCodes.map((o, i) => `WHEN '${o.replaceAll("'", "''")}' THEN ${i}`).join(' ')} END::int2`;
     return `COPY (
       SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}

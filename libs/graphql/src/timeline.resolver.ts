@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
-import { MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
+import { eligibleOf, failuresOf, MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
 import { DetectionPolicyService, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
 import type { Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
@@ -100,8 +100,8 @@ export class TimelineResolver {
           return rows.map((m) => ({
             minute: minuteDate(m.minute),
             status: status(m.status),
-            eligible: m.counts.successes + m.counts.errors + m.counts.timeouts,
-            failures: m.counts.errors + m.counts.timeouts,
+            eligible: eligibleOf(m.counts),
+            failures: failuresOf(m.counts),
             ...m.counts,
             p95LatencyMs: m.p95LatencyMs,
           }));

@@ -12,7 +12,7 @@ interface PgConnection {
 }
 
 /**
- * `COPY … TO STDOUT` for a consumer that parses the rows itself (log-fold.ts): each socket chunk
+ * `COPY … TO STDOUT` for a consumer that parses the rows itself (log-rows.ts): each socket chunk
  * is handed over whole, its CopyData payloads moved together in place, without the message
  * headers. pg-copy-streams makes a Buffer (and a list entry) of every row, one per CopyData
  * message — that, and collecting them again, cost a replay a second of its five million rows.

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
-import { LatencySketch } from '@ledger/domain';
+import { LatencySketch, OUTCOMES, sketchBucket, sketchedBucket } from '@ledger/domain';
+import { BinaryCopyWriter } from '@ledger/codec';
 import { LogFolder, OUTCOME_CODES } from './log-fold';
+import { SketchBuckets } from './sketch-buckets';
 
 interface Row {
   platform: string;
@@ -15,35 +17,20 @@ interface Row {
 
 const PG_EPOCH_MS = 946_684_800_000;
 
-/** The binary COPY stream Postgres sends for the replay query's rows. */
+/** The binary COPY stream Postgres sends for the replay query's rows (written with the codec's writer, in one chunk). */
 function binaryCopy(rows: readonly Row[]): Buffer {
-  const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), int32(0), int32(0)];
+  const copy = new BinaryCopyWriter(64 + rows.length * 400);
   for (const r of rows) {
-    parts.push(int16(7));
-    for (const text of [r.platform, r.provider, r.model]) {
-      const bytes = Buffer.from(text, 'utf8');
-      parts.push(int32(bytes.length), bytes);
+    copy.row(7);
+    for (const text of [r.platform, r.provider, r.model]) copy.text(text);
+    copy.timestamp(r.at);
+    copy.int2(r.outcome);
+    for (const value of [r.latency, r.ttft]) {
+      if (value === null) copy.null();
+      else copy.int4(value);
     }
-    const micros = BigInt(r.at - PG_EPOCH_MS) * 1000n;
-    const timestamp = Buffer.alloc(8);
-    timestamp.writeBigInt64BE(micros);
-    parts.push(int32(8), timestamp, int32(2), int16(r.outcome));
-    for (const bucket of [r.latency, r.ttft]) parts.push(...(bucket === null ? [int32(-1)] : [int32(4), int32(bucket)]));
   }
-  parts.push(int16(-1));
-  return Buffer.concat(parts);
-}
-
-function int32(value: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(value);
-  return b;
-}
-
-function int16(value: number): Buffer {
-  const b = Buffer.alloc(2);
-  b.writeInt16BE(value);
-  return b;
+  return Buffer.concat(copy.end());
 }
 
 /** What folding must give, computed the plain way. */
@@ -171,5 +158,63 @@ describe('LogFolder', () => {
     const folder = new LogFolder();
     folder.push(stream.subarray(0, stream.length - 5));
     expect(() => folder.finish()).toThrow('the replay stream ended in the middle');
+    // The control: the whole stream folds.
+    const whole = new LogFolder();
+    whole.push(stream);
+    expect(whole.finish().events).toBe(1);
+  });
+
+  it('refuses what is not the replay stream: another format, rows of other fields, unknown outcome codes', () => {
+    expect(() => new LogFolder().push(Buffer.from('platform\tprovider\n'))).toThrow('not a binary COPY stream');
+    const other = new BinaryCopyWriter();
+    other.row(2);
+    other.int4(1);
+    other.int4(2);
+    expect(() => new LogFolder().push(Buffer.concat(other.end()))).toThrow('replay row with 2 fields, expected 7');
+    const row: Row = { platform: 'p', provider: 'q', model: 'm', at: 0, outcome: OUTCOME_CODES.length, latency: null, ttft: null };
+    expect(() => new LogFolder().push(binaryCopy([row]))).toThrow(`unknown outcome code ${OUTCOME_CODES.length}`);
   });
 });
+
+describe('LogFolder with raw latencies (bucketed in Node)', () => {
+  const buckets = SketchBuckets.fromAnswers(new Map(SketchBuckets.candidates().map((v) => [v, sketchBucket(v)])))!;
+
+  it('buckets only the latencies that count, as the domain does (sketchedBucket)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ outcome: fc.nat(OUTCOME_CODES.length - 1), latency: fc.option(fc.nat(2_147_483_647)), ttft: fc.option(fc.nat(70_000)) }), { maxLength: 200 }), (raw) => {
+        const rows: Row[] = raw.map((r) => ({ platform: 'p', provider: 'q', model: 'm', at: Date.UTC(2026, 5, 7, 9), ...r }));
+        const folder = new LogFolder(buckets);
+        folder.push(binaryCopy(rows));
+        const log = folder.finish();
+        const latency = new LatencySketch();
+        const ttft = new LatencySketch();
+        for (const r of rows) {
+          const l = sketchedBucket(OUTCOMES[r.outcome]!, r.latency);
+          const t = sketchedBucket(OUTCOMES[r.outcome]!, r.ttft);
+          if (l !== null) latency.addToBucket(l, 1);
+          if (t !== null) ttft.addToBucket(t, 1);
+        }
+        const rollup = log.rollupsOfSeries[0]?.[0];
+        expect(rollup === undefined ? [] : log.sketchPairs(rollup, 'latency')).toEqual(latency.toPairs());
+        expect(rollup === undefined ? [] : log.sketchPairs(rollup, 'ttft')).toEqual(ttft.toPairs());
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a negative latency', () => {
+    const folder = new LogFolder(buckets);
+    expect(() => folder.push(binaryCopy([{ platform: 'p', provider: 'q', model: 'm', at: 0, outcome: 0, latency: -3, ttft: null }]))).toThrow('a negative latency (-3 ms)');
+  });
+
+  it('tells failing rollups (errors or timeouts; rate-limited and client errors are not failures)', () => {
+    const rows: Row[] = [0, 1, 2, 3, 4].map((outcome) => ({ platform: 'p', provider: 'q', model: `m-${outcome}`, at: 0, outcome, latency: null, ttft: null }));
+    const folder = new LogFolder();
+    folder.push(binaryCopy(rows));
+    const log = folder.finish();
+    expect(log.series.map((s, i) => [s.model, log.failing(log.rollupsOfSeries[i]![0]!)])).toEqual([
+      ['m-0', false], ['m-1', true], ['m-2', true], ['m-3', false], ['m-4', false],
+    ]);
+  });
+});
+

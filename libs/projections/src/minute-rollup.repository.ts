@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { LatencySketch, MINUTE_MS, minuteOf, SeriesMinute } from '@ledger/domain';
 import type { DB, MinuteRollupRow } from '@ledger/database';
+import { failuresSql } from '@ledger/codec';
 import type { FoldedLog } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
 import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
@@ -77,7 +78,7 @@ export class MinuteRollupRepository {
         eb.fn.sum<string>('timeouts').as('timeouts'),
         eb.fn.sum<string>('rate_limited').as('rate_limited'),
         eb.fn.sum<string>('client_errors').as('client_errors'),
-        sql<string[]>`coalesce(array_agg(platform) FILTER (WHERE errors + timeouts > 0), '{}')`.as('failing'),
+        sql<string[]>`coalesce(array_agg(platform) FILTER (WHERE ${failuresSql(null)} > 0), '{}')`.as('failing'),
       ])
       .where('provider', '=', series.provider)
       .where('model', '=', series.model)

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
 import type { DB, OutageRow } from '@ledger/database';
-import { escapeCopy } from './copy-text';
+import { escapeCopy } from '@ledger/codec';
 import type { SeriesKey } from './minute-rollup.repository';
 
 /** A stored outage with the series it belongs to. */

@@ -31,12 +31,15 @@ export class ProjectorService implements OnApplicationShutdown {
       });
   }
 
-  /** Folds each projection until it is idle, another runner holds it, or the tick's budget is spent. */
+  /**
+   * Folds each projection until it is idle, another runner holds it, or its share of the tick's
+   * budget is spent — a share each, so that a busy timeline cannot starve the projections after it.
+   */
   async catchUp(budgetMs = TICK_BUDGET_MS): Promise<void> {
-    const deadline = Date.now() + budgetMs;
+    const share = budgetMs / this.runner.projections.length;
     for (const { name } of this.runner.projections) {
-      if (this.stopping || Date.now() >= deadline) return;
-      await this.runner.catchUp(name, { batchSize: BATCH_SIZE, budgetMs: deadline - Date.now(), stop: () => this.stopping });
+      if (this.stopping) return;
+      await this.runner.catchUp(name, { batchSize: BATCH_SIZE, budgetMs: share, stop: () => this.stopping });
     }
   }
 

@@ -1,66 +1,68 @@
 import { MINUTE_MS } from '@ledger/domain';
+import {
+  BINARY_COPY_HEADER_BYTES, binaryTextFields, writeBinaryCopyHeader, writeBinaryCopyTrailer, writeInt4Field, writeRowStart, writeSketchField,
+  writeTimestampField,
+} from '@ledger/codec';
 import { FoldedLog, newSketchScratch } from './log-fold';
+
+// The codec's field writers, bound here: an imported binding is a property load (a re-export
+// getter) on every use, and these run for every rollup of a rebuild.
+const rowStart = writeRowStart;
+const int4Field = writeInt4Field;
+const timestampField = writeTimestampField;
+const sketchField = writeSketchField;
 
 /** The columns `foldedRollupsCopy` writes, in its order. */
 export const ROLLUP_COPY_COLUMNS =
   'provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch';
-
-const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
-const PG_EPOCH_MS = 946_684_800_000;
+const FIELDS = 11;
 const CHUNK = 1 << 20;
 
 /**
  * A folded log's rollups as binary COPY (`COPY … FROM STDIN (FORMAT binary)`), in chunks of
  * about a megabyte, in primary-key order — (platform, provider, minute, model) — so that the key
  * is built from presorted rows. Binary spares Postgres parsing timestamps from text; sketches go
- * in as their stored bytes (big-endian int4 pairs, as `LatencySketch.toBytes` writes them).
+ * in as their stored bytes (@ledger/codec).
  */
 export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
   const order = keyOrder(log);
-  const names = log.series.map(seriesNames);
+  const names = log.series.map((s) => binaryTextFields(s.provider, s.model, s.platform));
   const latencyScratch = newSketchScratch();
   const ttftScratch = newSketchScratch();
   let chunk = newChunk(CHUNK);
-  let at = SIGNATURE.copy(chunk.buf, 0);
-  chunk.view.setInt32(at, 0); // flags
-  chunk.view.setInt32(at + 4, 0); // header extension length
-  at += 8;
+  let at = writeBinaryCopyHeader(chunk.view, 0);
   for (let i = 0; i < order.rollups.length; i++) {
     const r = order.rollups[i]!;
     const seriesNames = names[order.series[i]!]!;
     const latency = log.sketchInto(r, 'latency', latencyScratch);
     const ttft = log.sketchInto(r, 'ttft', ttftScratch);
-    const size = 2 + seriesNames.length + 12 + 5 * 8 + 4 + 4 * latency + 4 + 4 * ttft + 2;
+    const size = 2 + seriesNames.length + 12 + 5 * 8 + 4 + 4 * latency + 4 + 4 * ttft;
     if (at + size > chunk.buf.length) {
       yield chunk.buf.subarray(0, at);
       chunk = newChunk(Math.max(CHUNK, size));
       at = 0;
     }
     const view = chunk.view;
-    view.setInt16(at, 11);
-    chunk.buf.set(seriesNames, at + 2);
-    at += 2 + seriesNames.length;
-    const micros = (log.minute[r]! * MINUTE_MS - PG_EPOCH_MS) * 1000;
-    const high = Math.floor(micros / 4_294_967_296);
-    view.setInt32(at, 8);
-    view.setInt32(at + 4, high);
-    view.setUint32(at + 8, micros - high * 4_294_967_296);
-    at += 12;
-    for (let outcome = 0; outcome < 5; outcome++) {
-      view.setInt32(at, 4);
-      view.setInt32(at + 4, log.count(r, outcome));
-      at += 8;
-    }
-    at = writeSketchBytes(view, at, latencyScratch.pairs, latency);
-    at = writeSketchBytes(view, at, ttftScratch.pairs, ttft);
+    at = rowStart(view, at, FIELDS);
+    chunk.buf.set(seriesNames, at);
+    at += seriesNames.length;
+    at = timestampField(view, at, log.minute[r]! * MINUTE_MS);
+    for (let outcome = 0; outcome < 5; outcome++) at = int4Field(view, at, log.count(r, outcome));
+    at = sketchField(view, at, latencyScratch.pairs, latency);
+    at = sketchField(view, at, ttftScratch.pairs, ttft);
   }
   if (at + 2 > chunk.buf.length) {
     yield chunk.buf.subarray(0, at);
     chunk = newChunk(2);
     at = 0;
   }
-  chunk.view.setInt16(at, -1);
-  yield chunk.buf.subarray(0, at + 2);
+  yield chunk.buf.subarray(0, writeBinaryCopyTrailer(chunk.view, at));
+}
+
+/** A chunk (room for the header at least) and a big-endian view of it. */
+function newChunk(size: number): { buf: Buffer; view: DataView } {
+  const buf = Buffer.allocUnsafe(Math.max(size, BINARY_COPY_HEADER_BYTES));
+  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength) };
 }
 
 /**
@@ -85,30 +87,6 @@ function keyOrder(log: FoldedLog): { rollups: Int32Array; series: Int32Array } {
     g = end;
   }
   return { rollups, series };
-}
-
-/** A chunk and a big-endian view of it (DataView writes compile to single stores). */
-function newChunk(size: number): { buf: Buffer; view: DataView } {
-  const buf = Buffer.allocUnsafe(size);
-  return { buf, view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength) };
-}
-
-/** A sketch's n pair numbers as a bytea field: its length, then each as a big-endian int4. */
-function writeSketchBytes(view: DataView, at: number, pairs: Int32Array, n: number): number {
-  view.setInt32(at, 4 * n);
-  at += 4;
-  for (let i = 0; i < n; i++, at += 4) view.setInt32(at, pairs[i]!);
-  return at;
-}
-
-/** provider, model and platform as three binary COPY text fields. */
-function seriesNames(s: { provider: string; model: string; platform: string }): Buffer {
-  return Buffer.concat([s.provider, s.model, s.platform].map((name) => {
-    const bytes = Buffer.from(name, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeInt32BE(bytes.length);
-    return Buffer.concat([length, bytes]);
-  }));
 }
 
 const compareSeries = (a: { provider: string; model: string; platform: string }, b: { provider: string; model: string; platform: string }) =>

@@ -1,15 +1,13 @@
 import { sql } from 'kysely';
-import { SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
+import { MAX_LATENCY_MS as MAX_VALUE, MAX_SKETCH_BUCKET, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
+import { latencyBucketSql } from '@ledger/codec';
 import type { Database } from '@ledger/database';
-import { bucketOf } from '@ledger/event-store';
 
-/** Latencies are int4 columns: 0 … 2³¹ − 1. */
-const MAX_VALUE = 2_147_483_647;
 /** Values below this are looked up in a table; larger ones by binary search over the thresholds. */
 const TABLE_SIZE = 1 << 20;
 
 /**
- * Sketch buckets of latencies computed in Node exactly as Postgres computes them (`bucketOf`):
+ * Sketch buckets of latencies computed in Node exactly as Postgres computes them (`latencyBucketSql`):
  * evaluating ln() for every event is most of what a replay costs Postgres, while shipping the
  * raw int4 costs next to nothing. Exactness does not rest on Math.log agreeing with Postgres'
  * ln: the bucket never decreases as the value grows, so it is fixed by the first value of each
@@ -37,14 +35,14 @@ export class SketchBuckets {
   static async load(db: Database): Promise<SketchBuckets | null> {
     const values = SketchBuckets.candidates();
     const { rows } = await sql<{ latency_ms: number; bucket: number }>`
-      SELECT latency_ms, ${bucketOf('latency_ms')} AS bucket FROM unnest(${values}::int4[]) AS v(latency_ms)`.execute(db);
+      SELECT latency_ms, ${latencyBucketSql(sql.ref('latency_ms'))} AS bucket FROM unnest(${values}::int4[]) AS v(latency_ms)`.execute(db);
     return SketchBuckets.fromAnswers(new Map(rows.map((row) => [row.latency_ms, row.bucket])));
   }
 
   /** The values whose buckets pin the thresholds down: a few either side of where each must lie. */
   static candidates(): number[] {
     const values = new Set<number>([1, MAX_VALUE]);
-    for (let k = 1; k <= SketchBuckets.maxBucket(); k++) {
+    for (let k = 1; k <= MAX_SKETCH_BUCKET; k++) {
       // Bucket ⌈ln v / ln γ⌉ ≥ k exactly when v > γ^(k−1).
       const estimate = Math.floor(Math.exp((k - 1) * SKETCH_LN_GAMMA));
       for (let v = estimate - 2; v <= estimate + 3; v++) if (v >= 1 && v <= MAX_VALUE) values.add(v);
@@ -54,7 +52,7 @@ export class SketchBuckets {
 
   /** From Postgres' bucket of each candidate value; null unless every threshold is pinned down. */
   static fromAnswers(bucketOfValue: ReadonlyMap<number, number>): SketchBuckets | null {
-    const maxBucket = SketchBuckets.maxBucket();
+    const maxBucket = MAX_SKETCH_BUCKET;
     if (bucketOfValue.get(1) !== 0 || bucketOfValue.get(MAX_VALUE) !== maxBucket) return null;
     const values = [...bucketOfValue.keys()].sort((a, b) => a - b);
     const thresholds = new Int32Array(maxBucket + 1);
@@ -73,11 +71,7 @@ export class SketchBuckets {
     return table;
   }
 
-  private static maxBucket(): number {
-    return Math.ceil(Math.log(MAX_VALUE) / SKETCH_LN_GAMMA);
-  }
-
-  /** The bucket of a latency (an int4 ≥ 0), as `bucketOf` gives it. */
+  /** The bucket of a latency (an int4 ≥ 0), as `latencyBucketSql` gives it. */
   of(value: number): number {
     if (value < TABLE_SIZE) return this.table[value]!;
     let lo = 0;

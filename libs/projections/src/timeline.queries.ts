@@ -4,13 +4,12 @@ import {
   addCounts, classifier, eligibleOf, failuresOf, groupIncidents, Incident, isOngoing, LatencySketch, MINUTE_MS, minuteOf,
   MinuteStatus, NO_OUTCOMES, OutcomeCounts,
 } from '@ledger/domain';
+import { eligibleSql, failuresSql } from '@ledger/codec';
 import { Database, InjectDatabase } from '@ledger/database';
-import { OutcomeLogReader } from '@ledger/event-store';
-import { CheckpointRepository } from './checkpoint.repository';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageRepository, SeriesOutage } from './outage.repository';
-import { TIMELINE_PROJECTION } from './timeline.projection';
+import { ProjectionRunner } from './projection-runner';
 
 export interface OutageView extends SeriesOutage {
   ongoing: boolean;
@@ -58,8 +57,7 @@ export class TimelineQueries {
     private readonly rollups: MinuteRollupRepository,
     private readonly outages: OutageRepository,
     private readonly policies: DetectionPolicyRepository,
-    private readonly checkpoints: CheckpointRepository,
-    private readonly log: OutcomeLogReader,
+    private readonly runner: ProjectionRunner,
   ) {}
 
   async outagesIn(filter: { from: Date; to: Date; provider?: string; model?: string; platform?: string }, now = Date.now()): Promise<OutageView[]> {
@@ -136,9 +134,9 @@ export class TimelineQueries {
     const policies = await this.policies.load(this.db);
     const current = minuteOf(now);
     const lookbackStart = new Date((current - SINCE_LOOKBACK_MINUTES) * MINUTE_MS);
-    const { rows } = await sql<{ provider: string; model: string; m: number; successes: number; failures: number }>`
+    const { rows } = await sql<{ provider: string; model: string; m: number; failures: number; eligible: number }>`
       SELECT provider, model, (extract(epoch FROM minute) / 60)::int AS m,
-             sum(successes)::int AS successes, sum(errors + timeouts)::int AS failures
+             sum(${failuresSql(null)})::float8 AS failures, sum(${eligibleSql(null)})::float8 AS eligible
       FROM minute_rollups
       WHERE minute >= ${lookbackStart} AND minute <= ${new Date(current * MINUTE_MS)}
         ${filter.provider !== undefined ? sql`AND provider = ${filter.provider}` : sql``}
@@ -149,7 +147,7 @@ export class TimelineQueries {
       const key = `${r.provider}\u0000${r.model}`;
       let entry = byModel.get(key);
       if (entry === undefined) byModel.set(key, (entry = { provider: r.provider, model: r.model, minutes: new Map() }));
-      entry.minutes.set(r.m, { failures: r.failures, eligible: r.successes + r.failures });
+      entry.minutes.set(r.m, { failures: r.failures, eligible: r.eligible });
     }
     const statuses: ModelStatusView[] = [];
     for (const { provider, model, minutes } of byModel.values()) {
@@ -170,23 +168,16 @@ export class TimelineQueries {
     return statuses.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
   }
 
+  /** Every projection's checkpoint and lag (the runner's view). */
   async projections(): Promise<ProjectionStateView[]> {
-    const checkpoints = await this.checkpoints.all(this.db);
-    if (!checkpoints.some((c) => c.name === TIMELINE_PROJECTION)) {
-      checkpoints.push({ name: TIMELINE_PROJECTION, position: { transactionId: 0n, globalPosition: 0n }, eventsFolded: 0, updatedAt: new Date(0) });
-    }
-    return Promise.all(
-      checkpoints.map(async (c) => {
-        const lag = await this.log.countAfter(this.db, c.position);
-        return {
-          name: c.name,
-          position: `${c.position.transactionId}:${c.position.globalPosition}`,
-          eventsFolded: c.eventsFolded,
-          lagEvents: lag,
-          caughtUp: lag === 0,
-          updatedAt: c.updatedAt,
-        };
-      }),
-    );
+    return (await this.runner.states()).map((p) => ({
+      name: p.name,
+      position: `${p.position.transactionId}:${p.position.globalPosition}`,
+      eventsFolded: p.eventsFolded,
+      lagEvents: p.lagEvents,
+      caughtUp: p.lagEvents === 0,
+      updatedAt: p.updatedAt,
+    }));
   }
+
 }

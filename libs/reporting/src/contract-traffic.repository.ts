@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
+import { eligibleSql, failuresSql } from '@ledger/codec';
 import { ContractTerms, ContractTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, parseRatio, Period, Tally, tallyOf } from '@ledger/domain';
 import type { DB } from '@ledger/database';
 import { LogChange, LogPosition, OutcomeLogReader } from '@ledger/event-store';
@@ -47,7 +48,7 @@ export class ContractTrafficRepository {
 
   async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: ReadModelVersion; traffic: ScopedTraffic[] }> {
     const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
-    const failures = sql`(r.errors::int8 + r.timeouts + c.rl * r.rate_limited)`;
+    const failures = failuresSql('r', sql.ref('c.rl'));
     const sums = sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '));
     const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
     const { rows } = await sql<Row>`
@@ -144,19 +145,19 @@ export function scopeParams({ terms, period, excluded }: TrafficScope) {
 function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[]) {
   const single = params.length === 1 ? params[0]! : null;
   const p = single === null
-    ? { platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`, rl: sql`c.rl`, num: sql`c.num`, den: sql`c.den` }
+    ? { platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`, rl: sql<number>`c.rl`, num: sql`c.num`, den: sql`c.den` }
     : {
         platform: sql`${single.platform}::text`, provider: sql`${single.provider}::text`, models: sql`${single.models}::text[]`,
         from: sql`${single.from_at}::timestamptz`, to: sql`${single.to_at}::timestamptz`,
-        rl: sql`${single.rl}::int`, num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
+        rl: sql<number>`${single.rl}::int`, num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
       };
   // A row's failures and eligible requests under the contract, in int8: a threshold has at most
   // 9 decimals (num ≤ den ≤ 10⁹) and each count fits an int4, so the products fit in int8 too.
-  const failures = sql`(r.errors::int8 + r.timeouts + ${p.rl} * r.rate_limited)`;
-  const eligible = sql`(r.successes::int8 + r.errors + r.timeouts + ${p.rl} * r.rate_limited)`;
+  const failures = failuresSql('r', p.rl);
+  const eligible = eligibleSql('r', p.rl);
   const pass = sql`
     SELECT ${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))},
-           array_agg(r.minute) FILTER (WHERE r.errors + r.timeouts + ${p.rl} * r.rate_limited > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
+           array_agg(r.minute) FILTER (WHERE ${failures} > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
     FROM minute_rollups r
     WHERE r.platform = ${p.platform} AND r.provider = ${p.provider} AND (cardinality(${p.models}) = 0 OR r.model = ANY(${p.models}))
       AND r.minute >= ${p.from} AND r.minute < ${p.to}`;

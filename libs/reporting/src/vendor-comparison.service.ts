@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { classifier, MINUTE_MS, scoreVendors, VendorScore } from '@ledger/domain';
+import { classifier, eligibleOf, failuresOf, MINUTE_MS, scoreVendors, VendorScore } from '@ledger/domain';
 import { Database, InjectDatabase } from '@ledger/database';
 import { DetectionPolicyRepository } from '@ledger/projections';
 import { VendorSummaryRepository, SeriesFilter } from './vendor-summary.repository';
@@ -90,6 +90,9 @@ export class VendorComparisonService {
     const minuteSums = new Map<WindowAccumulator, Map<number, { f: number; e: number }>>();
     for (const row of read.edges) {
       const targets = [modelRow(row.provider, row.model), ...(series.providerRows ? [providerRow(row.provider)] : [])];
+      const counts = { successes: row.successes, errors: row.errors, timeouts: row.timeouts, rateLimited: row.rate_limited, clientErrors: row.client_errors };
+      const failures = failuresOf(counts);
+      const eligible = eligibleOf(counts);
       for (const acc of targets) {
         acc.addCounts(row);
         acc.latency.addBytes(row.latency_sketch);
@@ -98,8 +101,8 @@ export class VendorComparisonService {
         let perMinute = minuteSums.get(acc);
         if (perMinute === undefined) minuteSums.set(acc, (perMinute = new Map()));
         const sum = perMinute.get(row.minute) ?? { f: 0, e: 0 };
-        sum.f += row.errors + row.timeouts;
-        sum.e += row.successes + row.errors + row.timeouts;
+        sum.f += failures;
+        sum.e += eligible;
         perMinute.set(row.minute, sum);
       }
     }

@@ -9,6 +9,7 @@ import { BLOCK, DAY, HOUR, SummarySpan } from './window-plan';
 
 export const VENDOR_SUMMARIES_PROJECTION = 'vendor-summaries';
 
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const BLOCK_MS = BLOCK * 60_000;
 const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
@@ -38,7 +39,11 @@ export class VendorSummaryProjection implements Projection {
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
     await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
     const { events, hours } = await this.log.hoursTouched(trx, batch.after, batch.end);
-    for (const group of groupByDay(hours)) await this.summaries.summarize(trx, HOUR, { from: group.day, to: new Date(group.day.getTime() + DAY_MS) }, group.units);
+    for (const units of groupByDay(hours)) {
+      // The scan of minute_rollups spans the touched hours of the day only (usually the current one).
+      const starts = units.map((u) => u.start.getTime());
+      await this.summaries.summarize(trx, HOUR, { from: new Date(Math.min(...starts)), to: new Date(Math.max(...starts) + HOUR_MS) }, units);
+    }
     // Days and blocks that already have rows and hold a touched hour are merged again.
     const daysEnd = (await this.summaries.daysEnd(trx))?.getTime() ?? -Infinity;
     const days = new Set(hours.map((h) => floorDay(h.start.getTime())).filter((day) => day < daysEnd));
@@ -98,14 +103,14 @@ export class VendorSummaryProjection implements Projection {
   }
 }
 
-/** Units grouped by UTC day (each group is one statement scanning one day of rollups). */
-function groupByDay(units: readonly SummaryUnit[]): { day: Date; units: SummaryUnit[] }[] {
+/** Units grouped by UTC day (each group is one statement scanning at most one day of rollups). */
+function groupByDay(units: readonly SummaryUnit[]): SummaryUnit[][] {
   const groups = new Map<number, SummaryUnit[]>();
   for (const u of units) {
     const day = floorDay(u.start.getTime());
     groups.set(day, [...(groups.get(day) ?? []), u]);
   }
-  return [...groups].map(([day, list]) => ({ day: new Date(day), units: list }));
+  return [...groups.values()];
 }
 
 /** The projection wired by hand (the CLI and tests build a runner without Nest). */

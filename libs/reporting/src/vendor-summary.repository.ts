@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
+import { eligibleSql, failuresSql, minuteMixAggSql, sketchBytesAggSql, sketchPairRowsSql } from '@ledger/codec';
 import type { DB, MinuteRollupRow, VendorSummaryRow } from '@ledger/database';
 import { HOUR, MinuteRange } from './window-plan';
 
@@ -48,13 +49,6 @@ export interface SeriesFilter {
 const toDate = (minute: number) => new Date(minute * 60_000);
 
 /**
- * The big-endian int4 at byte `offset` (from 0) of a stored sketch (LatencySketch.toBytes), in SQL
- * that Postgres before 18 runs too (casting bytea to int4 came with 18).
- */
-const int4At = (bytes: string, offset: string) =>
-  sql.raw(`((get_byte(${bytes}, ${offset}) << 24) | (get_byte(${bytes}, ${offset} + 1) << 16) | (get_byte(${bytes}, ${offset} + 2) << 8) | get_byte(${bytes}, ${offset} + 3))`);
-
-/**
  * The vendor_summaries read model (see its migration): pre-merged hours and days of the minute
  * rollups per series, and the reads the vendor comparison makes. Summing stays in Postgres;
  * sketches and minute mixes travel as compact int4 bytes.
@@ -83,7 +77,7 @@ export class VendorSummaryRepository {
   async dailyModelTotals(db: Kysely<DB>, from: Date, to: Date): Promise<DailyModelTotals[]> {
     const { rows } = await sql<{ provider: string; model: string; day: number; successes: string; failures: string }>`
       SELECT provider, model, floor(extract(epoch FROM start_minute) / 86400)::int AS day,
-             sum(successes)::text AS successes, sum(errors + timeouts)::text AS failures
+             sum(successes)::text AS successes, sum(${failuresSql(null)})::text AS failures
       FROM vendor_summaries
       WHERE platform = '' AND span_minutes = ${HOUR} AND model <> '' AND start_minute >= ${from} AND start_minute < ${to}
       GROUP BY 1, 2, 3`.execute(db);
@@ -110,6 +104,7 @@ export class VendorSummaryRepository {
     const only = units === 'all' ? sql`` : sql`
       AND (m.provider, date_trunc(${unit}, m.minute, 'UTC')) IN (
         SELECT * FROM unnest(${units.map((u) => u.provider)}::text[], ${units.map((u) => u.start.toISOString())}::timestamptz[]))`;
+    const [kind, bucket, count] = [sql.ref('kind'), sql.ref('b'), sql.ref('c')];
     await sql`
       WITH r AS (
         SELECT m.*, date_trunc(${unit}, m.minute, 'UTC') AS start FROM minute_rollups m
@@ -117,32 +112,33 @@ export class VendorSummaryRepository {
       ),
       per_minute AS (
         SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start,
-               sum(successes) AS s, sum(errors) AS e, sum(timeouts) AS t, sum(rate_limited) AS rl, sum(client_errors) AS ce
+               sum(successes) AS successes, sum(errors) AS errors, sum(timeouts) AS timeouts, sum(rate_limited) AS rate_limited,
+               sum(client_errors) AS client_errors
         FROM r
         GROUP BY GROUPING SETS ((provider, start, minute, model, platform), (provider, start, minute, model), (provider, start, minute, platform), (provider, start, minute))
       ),
       mix AS (
-        SELECT provider, model, platform, start, sum(s) AS s, sum(e) AS e, sum(t) AS t, sum(rl) AS rl, sum(ce) AS ce,
-               coalesce(string_agg(int4send(f::int) || int4send(el::int) || int4send(n::int), ''::bytea ORDER BY f, el) FILTER (WHERE el > 0), ''::bytea) AS minute_mix
-        FROM (SELECT provider, model, platform, start, e + t AS f, s + e + t AS el, count(*) AS n, sum(s) AS s, sum(e) AS e, sum(t) AS t, sum(rl) AS rl, sum(ce) AS ce
-              FROM per_minute GROUP BY provider, model, platform, start, e + t, s + e + t) AS by_mix
+        SELECT provider, model, platform, start, sum(successes) AS s, sum(errors) AS e, sum(timeouts) AS t, sum(rate_limited) AS rl,
+               sum(client_errors) AS ce, ${minuteMixAggSql(sql.ref('f'), sql.ref('el'), sql.ref('n'))} AS minute_mix
+        FROM (SELECT provider, model, platform, start, ${failuresSql(null)} AS f, ${eligibleSql(null)} AS el, count(*) AS n,
+                     sum(successes) AS successes, sum(errors) AS errors, sum(timeouts) AS timeouts, sum(rate_limited) AS rate_limited,
+                     sum(client_errors) AS client_errors
+              FROM per_minute GROUP BY provider, model, platform, start, 5, 6) AS by_mix
         GROUP BY provider, model, platform, start
       ),
       buckets AS (
         SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start, kind, b, sum(c) AS c
         FROM r CROSS JOIN LATERAL (
-          SELECT 1 AS kind, ${int4At('r.latency_sketch', 'i')} AS b, ${int4At('r.latency_sketch', 'i + 4')} AS c
-          FROM generate_series(0, length(r.latency_sketch) - 8, 8) AS i
+          SELECT 1 AS kind, p.bucket AS b, p.count AS c FROM (${sketchPairRowsSql(sql.ref('r.latency_sketch'))}) AS p
           UNION ALL
-          SELECT 2, ${int4At('r.ttft_sketch', 'i')}, ${int4At('r.ttft_sketch', 'i + 4')}
-          FROM generate_series(0, length(r.ttft_sketch) - 8, 8) AS i
+          SELECT 2, p.bucket, p.count FROM (${sketchPairRowsSql(sql.ref('r.ttft_sketch'))}) AS p
         ) AS p
         GROUP BY GROUPING SETS ((provider, start, kind, b, model, platform), (provider, start, kind, b, model), (provider, start, kind, b, platform), (provider, start, kind, b))
       ),
       sketches AS (
         SELECT provider, model, platform, start,
-               coalesce(string_agg(int4send(b) || int4send(c::int), ''::bytea ORDER BY b) FILTER (WHERE kind = 1), ''::bytea) AS latency,
-               coalesce(string_agg(int4send(b) || int4send(c::int), ''::bytea ORDER BY b) FILTER (WHERE kind = 2), ''::bytea) AS ttft
+               ${sketchBytesAggSql(bucket, count, sql`${kind} = 1`)} AS latency,
+               ${sketchBytesAggSql(bucket, count, sql`${kind} = 2`)} AS ttft
         FROM buckets GROUP BY provider, model, platform, start
       )
       INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
@@ -214,7 +210,7 @@ export class VendorSummaryRepository {
   async providerMinuteMix(db: Kysely<DB>, filter: SeriesFilter, range: MinuteRange): Promise<{ provider: string; f: number; e: number; n: number }[]> {
     const { rows } = await sql<{ provider: string; f: number; e: number; n: number }>`
       SELECT provider, f::float8 AS f, e::float8 AS e, count(*)::int AS n
-      FROM (SELECT provider, sum(errors + timeouts) AS f, sum(successes + errors + timeouts) AS e
+      FROM (SELECT provider, sum(${failuresSql(null)}) AS f, sum(${eligibleSql(null)}) AS e
             FROM minute_rollups
             WHERE minute >= ${toDate(range[0])} AND minute < ${toDate(range[1])}
               ${filter.platform === '' ? sql`` : sql`AND platform = ${filter.platform}`} ${modelCondition(filter)}

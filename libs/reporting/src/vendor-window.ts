@@ -1,30 +1,32 @@
-import { Classifier, LatencySketch, OutcomeCounts, VendorWindow, ZERO_BUCKET } from '@ledger/domain';
+import { Classifier, LatencySketch, MAX_SKETCH_BUCKET, OutcomeCounts, VendorWindow, ZERO_BUCKET } from '@ledger/domain';
+import { encodeMinuteMix, encodeSketchPairs, forEachMinuteMix, forEachSketchPair } from '@ledger/codec';
 
 /**
  * Sketch buckets as a dense array while many pieces are merged (adding two numbers per pair
- * beats map look-ups when thousands of day and hour sketches meet). Latencies fit an int4, so
- * buckets run from the zero bucket to ⌈ln(2³¹) / ln γ⌉ ≈ 1,075.
+ * beats map look-ups when thousands of day and hour sketches meet): one slot per bucket from the
+ * zero bucket to the highest (about 1,075).
  */
 const BUCKET_OFFSET = -ZERO_BUCKET;
-const BUCKET_SLOTS = 1_200;
+const BUCKET_SLOTS = MAX_SKETCH_BUCKET + BUCKET_OFFSET + 1;
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 export class DenseSketch {
   private readonly counts = new Float64Array(BUCKET_SLOTS);
+  private readonly addPair = (bucket: number, count: number) => this.add(bucket, count);
 
-  /** The stored form of rollups and summaries: big-endian int4 pairs (bucket, count). */
+  /** The stored form of rollups and summaries (@ledger/codec). */
   addBytes(bytes: Buffer): void {
-    for (let i = 0; i + 8 <= bytes.length; i += 8) this.add(bytes.readInt32BE(i), bytes.readInt32BE(i + 4));
+    forEachSketchPair(bytes, this.addPair);
   }
 
-  /** The stored form, by bucket. */
+  /** The stored form. */
   toBytes(): Buffer {
     const pairs: number[] = [];
     this.counts.forEach((count, slot) => {
       if (count > 0) pairs.push(slot - BUCKET_OFFSET, count);
     });
-    const bytes = Buffer.alloc(pairs.length * 4);
-    pairs.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
-    return bytes;
+    return asBuffer(encodeSketchPairs(pairs));
   }
 
   toSketch(): LatencySketch {
@@ -54,18 +56,17 @@ export class MinuteMix {
     byFailures.set(failures, (byFailures.get(failures) ?? 0) + minutes);
   }
 
-  /** Stored summary form: big-endian int4 triples (failures, eligible, minutes). */
+  /** The stored summary form (@ledger/codec). */
   addBytes(bytes: Buffer): void {
-    for (let i = 0; i + 12 <= bytes.length; i += 12) this.add(bytes.readInt32BE(i), bytes.readInt32BE(i + 4), bytes.readInt32BE(i + 8));
+    forEachMinuteMix(bytes, (failures, eligible, minutes) => this.add(failures, eligible, minutes));
   }
 
-  /** The stored summary form. */
+  /** The stored summary form (by failures, then eligible: the same bytes for the same mix, however it was added up). */
   toBytes(): Buffer {
-    const triples: number[] = [];
-    for (const [eligible, byFailures] of this.byEligible) for (const [failures, minutes] of byFailures) triples.push(failures, eligible, minutes);
-    const bytes = Buffer.alloc(triples.length * 4);
-    triples.forEach((v, i) => bytes.writeInt32BE(v, i * 4));
-    return bytes;
+    const entries: [failures: number, eligible: number, minutes: number][] = [];
+    for (const [eligible, byFailures] of this.byEligible) for (const [failures, minutes] of byFailures) entries.push([failures, eligible, minutes]);
+    entries.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return asBuffer(encodeMinuteMix(entries.flat()));
   }
 
   /** Minutes with a status (not no_data) and, of those, operational ones. */

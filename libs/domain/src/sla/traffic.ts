@@ -1,4 +1,4 @@
-import { OutcomeCounts } from '../detection';
+import { failuresOf, OutcomeCounts } from '../detection';
 import { MINUTE_MS } from '../minute';
 import { parseRatio, rateAtLeast } from '../ratio';
 import { ContractTerms, SlaPolicy } from './contract';
@@ -93,7 +93,8 @@ export class ExcludedMinutes {
 
 /** The failures and eligible requests of a minute's counts under a contract. */
 export function tallyOf(terms: Pick<ContractTerms, 'countRateLimited'>, c: OutcomeCounts): Tally {
-  const failures = c.errors + c.timeouts + (terms.countRateLimited ? c.rateLimited : 0);
+  // Detection's failures, plus throttling when the contract counts it; eligible is successes + failures either way.
+  const failures = failuresOf(c) + (terms.countRateLimited ? c.rateLimited : 0);
   return { eligible: c.successes + failures, failures };
 }
 

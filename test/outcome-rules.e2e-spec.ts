@@ -1,0 +1,206 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  eligibleOf, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES, OutcomeCounts, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
+} from '@ledger/domain';
+import {
+  BinaryCopyWriter, decodeSketchPairs, eligibleSql, encodeMinuteMix, encodeSketchPairs, escapeCopy, failuresSql, latencyBucketSql,
+  minuteMixAggSql, sketchBytesAggSql, sketchedBucketSql, sketchPairRowsSql, sqlText,
+} from '@ledger/codec';
+import { createDatabase, Database, withRawClient } from '@ledger/database';
+import { SketchBuckets } from '@ledger/projections';
+import { seededRandom } from './support/random';
+import { createTestDatabase } from './support/test-database';
+
+/**
+ * The outcome rules' SQL (@ledger/codec) against the domain functions it mirrors, and the
+ * codec's bytes against Postgres' own reading of them: the same cases through both, evaluated
+ * over the real tables' columns and types, and the answers required equal.
+ */
+
+const INT4_MAX = 2_147_483_647;
+const COUNT_FIELDS = ['successes', 'errors', 'timeouts', 'rateLimited', 'clientErrors'] as const;
+const counts = (successes: number, errors: number, timeouts: number, rateLimited: number, clientErrors: number): OutcomeCounts =>
+  ({ successes, errors, timeouts, rateLimited, clientErrors });
+
+/** Generated counts (small, mixed, large) and the edge cases. */
+function countCases(): OutcomeCounts[] {
+  const rnd = seededRandom(20261127);
+  const scales = [3, 100, 60_000, INT4_MAX];
+  const generated = Array.from({ length: 400 }, () => {
+    const scale = scales[Math.floor(rnd() * scales.length)]!;
+    // Some outcomes absent, the rest up to the scale.
+    const one = () => (rnd() < 0.3 ? 0 : Math.floor(rnd() * (scale + 1)));
+    return counts(one(), one(), one(), one(), one());
+  });
+  const edges = [
+    counts(0, 0, 0, 0, 0), // all zeros
+    counts(0, 0, 0, 0, 17), // only client errors
+    counts(0, 0, 0, 9, 0), // only rate-limited: failures only when the contract counts them
+    counts(5, 0, 0, 9, 0),
+    counts(INT4_MAX, INT4_MAX, INT4_MAX, INT4_MAX, INT4_MAX), // int4 maxima: their sums need int8
+    ...COUNT_FIELDS.map((field) => ({ ...counts(0, 0, 0, 0, 0), [field]: INT4_MAX })),
+  ];
+  return [...edges, ...generated];
+}
+
+describe('outcome rules: SQL and TypeScript agree', () => {
+  let db: Database;
+
+  beforeAll(async () => {
+    db = createDatabase({ url: await createTestDatabase(), poolSize: 2 });
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it('failures and eligible requests, rate-limited counted or not, row by row and summed, over minute_rollups', async () => {
+    const cases = countCases();
+    const rl = cases.map((_, i) => i % 2); // the int-expression form: a contract column, 1 on every other row
+    await sql`
+      INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
+      SELECT 'p', 'm', 'x', to_timestamp(60 * i), s, e, t, rl, ce, ''::bytea, ''::bytea
+      FROM unnest(${cases.map((c) => c.successes)}::int4[], ${cases.map((c) => c.errors)}::int4[], ${cases.map((c) => c.timeouts)}::int4[],
+                  ${cases.map((c) => c.rateLimited)}::int4[], ${cases.map((c) => c.clientErrors)}::int4[]) WITH ORDINALITY AS u(s, e, t, rl, ce, i)`.execute(db);
+    const { rows } = await sql<{ i: number; f: bigint; e: bigint; f_rl: bigint; e_rl: bigint; f_col: bigint; e_col: bigint }>`
+      SELECT (extract(epoch FROM r.minute) / 60)::int - 1 AS i,
+             ${failuresSql('r')} AS f, ${eligibleSql('r')} AS e,
+             ${failuresSql('r', true)} AS f_rl, ${eligibleSql('r', true)} AS e_rl,
+             ${failuresSql('r', sql<number>`c.rl`)} AS f_col, ${eligibleSql('r', sql<number>`c.rl`)} AS e_col
+      FROM minute_rollups r JOIN unnest(${rl}::int4[]) WITH ORDINALITY AS c(rl, i) ON c.i = (extract(epoch FROM r.minute) / 60)::int
+      ORDER BY r.minute`.execute(db);
+    expect(rows).toHaveLength(cases.length);
+    const asNumbers = (row: (typeof rows)[number]) => [row.f, row.e, row.f_rl, row.e_rl, row.f_col, row.e_col].map(Number);
+    const sql_ = rows.map(asNumbers);
+    const ts = cases.map((c, i) => {
+      const counted = tallyOf({ countRateLimited: true }, c);
+      const byColumn = tallyOf({ countRateLimited: rl[i] === 1 }, c);
+      return [failuresOf(c), eligibleOf(c), counted.failures, counted.eligible, byColumn.failures, byColumn.eligible];
+    });
+    expect(sql_).toEqual(ts);
+    // The detection rule is the contract rule with rate-limited not counted.
+    expect(cases.map((c) => tallyOf({ countRateLimited: false }, c))).toEqual(cases.map((c) => ({ failures: failuresOf(c), eligible: eligibleOf(c) })));
+    // The edge cases say what they are meant to.
+    expect(ts.slice(0, 4)).toEqual([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [0, 0, 9, 9, 0, 0], [0, 5, 9, 14, 9, 14]]); // the column counts rate-limited on odd rows
+
+    // Summed over the rows (sums of int8 are numeric; exact as text).
+    const { rows: [sums] } = await sql<{ f: string; e: string; f_rl: string; e_rl: string }>`
+      SELECT sum(${failuresSql(null)})::text AS f, sum(${eligibleSql(null)})::text AS e,
+             sum(${failuresSql(null, true)})::text AS f_rl, sum(${eligibleSql(null, true)})::text AS e_rl
+      FROM minute_rollups`.execute(db);
+    const total = (f: (c: OutcomeCounts) => number) => cases.reduce((sum, c) => sum + BigInt(f(c)), 0n).toString();
+    expect(sums).toEqual({
+      f: total(failuresOf), e: total(eligibleOf),
+      f_rl: total((c) => tallyOf({ countRateLimited: true }, c).failures), e_rl: total((c) => tallyOf({ countRateLimited: true }, c).eligible),
+    });
+  });
+
+  it('the latency bucket of every value that pins a bucket down, of random ones and of the edges', async () => {
+    const rnd = seededRandom(7);
+    const values = [
+      ...new Set([
+        -(2 ** 31), -1, 0, 1, 2, 3, MAX_LATENCY_MS - 1, MAX_LATENCY_MS,
+        // Either side of every bucket's first value: where Postgres' ln and Math.log would disagree if they ever do.
+        ...SketchBuckets.candidates(),
+        ...Array.from({ length: 2_000 }, () => Math.floor(Math.exp(rnd() * Math.log(MAX_LATENCY_MS)))),
+      ]),
+    ];
+    const { rows } = await sql<{ v: number; bucket: number }>`
+      SELECT v, ${latencyBucketSql(sql.ref('v'))} AS bucket FROM unnest(${values}::int4[]) AS u(v)`.execute(db);
+    expect(new Map(rows.map((r) => [r.v, r.bucket]))).toEqual(new Map(values.map((v) => [v, sketchBucket(v)])));
+    expect(Math.max(...rows.map((r) => r.bucket))).toBe(MAX_SKETCH_BUCKET);
+    expect(rows.find((r) => r.v === 0)!.bucket).toBe(ZERO_BUCKET);
+  });
+
+  it('only successes\' latencies go into sketches, as parameters and as the text a COPY carries', async () => {
+    const latencies = [null, 0, 1, 100, 59_999, MAX_LATENCY_MS];
+    const cases = OUTCOMES.flatMap((outcome) => latencies.map((latency) => ({ outcome, latency })));
+    const outcomes = cases.map((c) => c.outcome);
+    const values = cases.map((c) => c.latency);
+    const expected = cases.map((c) => sketchedBucket(c.outcome as Outcome, c.latency));
+    expect(expected.filter((b) => b !== null)).toHaveLength(latencies.length - 1); // the successes with a latency
+    const bucket = sketchedBucketSql(sql.ref('outcome'), sql.ref('latency_ms'));
+    for (const expression of [bucket, sql.raw(sqlText(bucket))]) {
+      const { rows } = await sql<{ bucket: number | null }>`
+        SELECT ${expression} AS bucket FROM unnest(${outcomes}::outcome[], ${values}::int4[]) WITH ORDINALITY AS u(outcome, latency_ms, i) ORDER BY i`.execute(db);
+      expect(rows.map((r) => r.bucket)).toEqual(expected);
+    }
+  });
+
+  it('sketch bytes: Node writes what SQL reads, SQL writes what Node reads', async () => {
+    const rnd = seededRandom(11);
+    const sketches: number[][] = [
+      [],
+      [ZERO_BUCKET, 1],
+      [ZERO_BUCKET, INT4_MAX, 0, 1, MAX_SKETCH_BUCKET, INT4_MAX],
+      ...Array.from({ length: 60 }, () => {
+        const pairs: number[] = [];
+        for (let b = ZERO_BUCKET; b <= MAX_SKETCH_BUCKET; b++) if (rnd() < 0.05) pairs.push(b, 1 + Math.floor(rnd() * (rnd() < 0.1 ? INT4_MAX : 1_000)));
+        return pairs;
+      }),
+    ];
+    const bytes = sketches.map((pairs) => Buffer.from(encodeSketchPairs(pairs)));
+    const { rows } = await sql<{ i: number; bucket: number; count: number }>`
+      SELECT s.i::int AS i, p.bucket, p.count FROM unnest(${bytes}::bytea[]) WITH ORDINALITY AS s(sketch, i)
+      CROSS JOIN LATERAL (${sketchPairRowsSql(sql.ref('s.sketch'))}) AS p ORDER BY s.i, p.bucket`.execute(db);
+    const read = sketches.map((_, i) => rows.filter((r) => r.i === i + 1).flatMap((r) => [r.bucket, r.count]));
+    expect(read).toEqual(sketches);
+
+    // And back: the pairs as rows (scrambled), aggregated into bytes; one sketch filtered to its even buckets.
+    const { rows: built } = await sql<{ i: number; bytes: Buffer; even: Buffer }>`
+      SELECT p.i::int AS i, ${sketchBytesAggSql(sql.ref('p.bucket'), sql.ref('p.count'))} AS bytes,
+             ${sketchBytesAggSql(sql.ref('p.bucket'), sql.ref('p.count'), sql`p.bucket % 2 = 0`)} AS even
+      FROM (SELECT s.i, x.bucket, x.count FROM unnest(${bytes}::bytea[]) WITH ORDINALITY AS s(sketch, i)
+            CROSS JOIN LATERAL (${sketchPairRowsSql(sql.ref('s.sketch'))}) AS x ORDER BY random()) AS p
+      GROUP BY p.i ORDER BY p.i`.execute(db);
+    const nonEmpty = sketches.map((pairs, i) => [i + 1, pairs] as const).filter(([, pairs]) => pairs.length > 0);
+    expect(built.map((r) => [r.i, decodeSketchPairs(r.bytes)])).toEqual(nonEmpty);
+    expect(built.map((r) => Buffer.from(r.bytes))).toEqual(nonEmpty.map(([, pairs]) => Buffer.from(encodeSketchPairs(pairs))));
+    const evenOnly = (pairs: readonly number[]) => pairs.filter((_, j) => pairs[j - (j % 2)]! % 2 === 0);
+    expect(built.map((r) => decodeSketchPairs(r.even))).toEqual(nonEmpty.map(([, pairs]) => evenOnly(pairs)));
+    // No rows: the empty sketch, not NULL.
+    const { rows: [none] } = await sql<{ bytes: Buffer }>`
+      SELECT ${sketchBytesAggSql(sql.ref('b'), sql.ref('c'))} AS bytes FROM (SELECT 1 AS b, 1 AS c WHERE false) AS nothing`.execute(db);
+    expect(none!.bytes).toEqual(Buffer.alloc(0));
+  });
+
+  it('minute mix bytes: SQL writes what Node writes', async () => {
+    const triples = [[0, 5, 12], [1, 5, 2], [0, 0, 4], [3, 40, 1], [INT4_MAX, INT4_MAX, INT4_MAX]];
+    const { rows: [row] } = await sql<{ mix: Buffer }>`
+      SELECT ${minuteMixAggSql(sql.ref('f'), sql.ref('e'), sql.ref('n'))} AS mix
+      FROM unnest(${triples.map((t) => t[0])}::int4[], ${triples.map((t) => t[1])}::int4[], ${triples.map((t) => t[2])}::int4[]) AS u(f, e, n)`.execute(db);
+    // Minutes without eligible requests left out; by failures, then eligible: the bytes Node writes for the same mix.
+    expect(Buffer.from(row!.mix)).toEqual(Buffer.from(encodeMinuteMix([0, 5, 12, 1, 5, 2, 3, 40, 1, INT4_MAX, INT4_MAX, INT4_MAX])));
+  });
+
+  it('COPY: Postgres reads back what the codec writes, as text and as binary', async () => {
+    const texts = ['plain', 'tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', '', 'é ✓', '\\t literally'];
+    await sql`CREATE TABLE copy_check (i int4, s text, n int4, at timestamptz, sketch bytea)`.execute(db);
+    await withRawClient(db, async (client) => {
+      const text = texts.map((s, i) => `${i}\t${escapeCopy(s)}\t\\N\n`).join('');
+      await pipeline(Readable.from([text]), client.query(copyFrom('COPY copy_check (i, s, n) FROM STDIN')));
+      const copy = new BinaryCopyWriter(64); // small chunks: rows cross them
+      const chunks: Buffer[] = [];
+      texts.forEach((s, i) => {
+        const full = copy.reserve(2 + 8 + 4 + Buffer.byteLength(s) + 8 + 12 + 4 + 16);
+        if (full !== null) chunks.push(Buffer.from(full));
+        copy.row(5);
+        copy.int4(100 + i);
+        copy.text(s);
+        if (i % 2 === 0) copy.null();
+        else copy.int4(-i);
+        copy.timestamp(Date.UTC(1999, 11, 31, 23, 59, 59, 999) + i * 86_400_000 * 365);
+        copy.sketch([ZERO_BUCKET, i + 1, i, 3], 4);
+      });
+      chunks.push(...copy.end().map((c) => Buffer.from(c)));
+      await pipeline(Readable.from(chunks), client.query(copyFrom('COPY copy_check (i, s, n, at, sketch) FROM STDIN (FORMAT binary)')));
+    });
+    const { rows } = await sql<{ i: number; s: string; n: number | null; at: Date | null; sketch: Buffer | null }>`SELECT * FROM copy_check ORDER BY i`.execute(db);
+    expect(rows.filter((r) => r.i < 100)).toEqual(texts.map((s, i) => ({ i, s, n: null, at: null, sketch: null })));
+    expect(rows.filter((r) => r.i >= 100).map((r) => ({ ...r, sketch: r.sketch === null ? null : decodeSketchPairs(r.sketch) }))).toEqual(texts.map((s, i) => ({
+      i: 100 + i, s, n: i % 2 === 0 ? null : -i, at: new Date(Date.UTC(1999, 11, 31, 23, 59, 59, 999) + i * 86_400_000 * 365), sketch: [ZERO_BUCKET, i + 1, i, 3],
+    })));
+  });
+});
