@@ -28,24 +28,31 @@ describe('projection safety', () => {
     // T1 takes its transaction id and a log position first, and stays open.
     const t1 = new pg.Client({ connectionString: service.databaseUrl });
     await t1.connect();
-    await t1.query('BEGIN');
-    await t1.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome)
-                    VALUES ('notion', 't1-event', 'anthropic', 'claude-opus-4-7', '2026-06-07T09:02:30Z', 'error')`);
-    const { rows } = await t1.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
-    const t1Xid = BigInt(rows[0]!.xid);
+    // An open transaction holds back every database's commit horizon on this Postgres: end it whatever happens.
+    try {
+      await t1.query('BEGIN');
+      await t1.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome)
+                      VALUES ('notion', 't1-event', 'anthropic', 'claude-opus-4-7', '2026-06-07T09:02:30Z', 'error')`);
+      const { rows } = await t1.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+      const t1Xid = BigInt(rows[0]!.xid);
 
-    // T2 appends and commits.
-    expect((await service.client.postEvents(key, outcomeEvents('t2', 100))).body.accepted).toBe(100);
+      // T2 appends and commits.
+      expect((await service.client.postEvents(key, outcomeEvents('t2', 100))).body.accepted).toBe(100);
 
-    // The projector runs: it must wait for T1 rather than fold T2 past it.
-    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 10 })).status === 'folded');
-    const during = await db.transaction().execute((trx) => new CheckpointRepository().get(trx, TIMELINE_PROJECTION));
-    expect(during.position.transactionId < t1Xid).toBe(true);
-    const state = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents caughtUp } }');
-    expect(state.body.data.projections).toEqual([{ name: 'timeline', lagEvents: 100, caughtUp: false }]);
+      // The projector runs: it must wait for T1 rather than fold T2 past it.
+      while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 10 })).status === 'folded');
+      const during = await db.transaction().execute((trx) => new CheckpointRepository().get(trx, TIMELINE_PROJECTION));
+      expect(during.position.transactionId < t1Xid).toBe(true);
+      const state = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents caughtUp } }');
+      expect(state.body.data.projections).toEqual([
+        { name: 'timeline', lagEvents: 100, caughtUp: false },
+        { name: 'vendor-summaries', lagEvents: 100, caughtUp: false },
+      ]);
 
-    await t1.query('COMMIT');
-    await t1.end();
+      await t1.query('COMMIT');
+    } finally {
+      await t1.end();
+    }
     while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 10 })).status === 'folded');
     const { rollups, log } = await rollupsVersusLog(db);
     expect(rollups).toEqual(log);

@@ -8,6 +8,7 @@ import { ProjectionRunner, SketchBuckets, TIMELINE_PROJECTION } from '@ledger/pr
 import { createProjectionRunner } from '@ledger/runtime';
 import { seedDayFile } from './support/seed-day';
 import { outcomeEvents } from './support/events';
+import { createTestDatabase } from './support/test-database';
 import { startTestService, TestService } from './support/test-service';
 
 const run = promisify(execFile);
@@ -29,6 +30,13 @@ async function readModels(db: Database) {
 async function generations(db: Database) {
   const { rows } = await sql<{ name: string; generation: bigint }>`SELECT name, generation FROM projection_checkpoints ORDER BY name`.execute(db);
   return Object.fromEntries(rows.map((r) => [r.name, Number(r.generation)]));
+}
+
+/** The indexes (keys included) of the read models' tables. */
+async function indexNames(db: Database) {
+  const { rows } = await sql<{ indexname: string }>`
+    SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
+  return rows.map((r) => r.indexname);
 }
 
 /** Folds every projection until each is idle. */
@@ -77,9 +85,7 @@ describe('rebuild', () => {
     expect(await generations(db)).toEqual({ timeline: 2, 'vendor-summaries': 2 });
     const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'read_models_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
-    const indexes = await sql<{ indexname: string }>`
-      SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
-    expect(indexes.rows.map((r) => r.indexname)).toEqual([
+    expect(await indexNames(db)).toEqual([
       'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
     ]);
     // Nothing is left for the summaries to catch up on: the rebuild summarized everything before swapping.
@@ -93,6 +99,17 @@ describe('rebuild', () => {
     const { rows: summarized } = await sql<{ n: bigint }>`
       SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM vendor_summaries WHERE span_minutes = 60 AND platform = '' AND model = ''`.execute(db);
     expect(Number(summarized[0]!.n)).toBe(9_250);
+  });
+
+  it('rebuilds an empty log into read models with every key and index, a generation later', async () => {
+    const empty = createDatabase({ url: await createTestDatabase(), poolSize: 4 });
+    try {
+      await createProjectionRunner(empty).rebuild();
+      expect(await indexNames(empty)).toEqual(await indexNames(db));
+      expect(await generations(empty)).toEqual({ timeline: 2, 'vendor-summaries': 2 });
+    } finally {
+      await empty.destroy();
+    }
   });
 
   it('buckets latencies in Node exactly as Postgres does, so a replay can ship them raw', async () => {

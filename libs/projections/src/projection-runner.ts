@@ -169,12 +169,12 @@ export class ProjectionRunner {
     };
 
     for (const projection of this.projections) {
-      await this.createAsideTables(projection);
-      if (end !== null && projection.rebuild !== undefined) {
-        const context = this.rebuildContext(projection, end, report);
-        const rebuilt = await projection.rebuild(context);
+      const bulk = end !== null && projection.rebuild !== undefined;
+      await this.createAsideTables(projection, bulk);
+      if (bulk) {
+        const rebuilt = await projection.rebuild!(this.rebuildContext(projection, end, report));
         if (rebuilt.beforeSwap !== undefined) beforeSwap.set(projection.name, rebuilt.beforeSwap);
-        await this.indexAsideTables(projection.tables.filter((t) => isBulkLoaded(projection, t)), report);
+        await this.indexAsideTables(projection.tables.filter(isBulkLoaded), report);
         await this.inAside(async (trx) => {
           const start = await this.checkpoints.get(trx, projection.name);
           if (!(await this.checkpoints.advance(trx, projection.name, start.position, end, rebuilt.events))) {
@@ -273,18 +273,19 @@ export class ProjectionRunner {
   }
 
   /**
-   * Creates the aside twins of `tables`, bare. Tables a bulk rebuild loads by COPY get their keys
-   * and indexes after the load (bulk-loading then indexing beats updating indexes row by row);
-   * the others get them now. Autovacuum stays away from them until the swap: it would find
-   * millions of new rows and hold a lock the index builds wait for, while finding nothing to do.
+   * Creates the aside twins of a projection's tables, bare. For a bulk rebuild, tables it loads
+   * by COPY get their keys and indexes after the load (bulk-loading then indexing beats updating
+   * indexes row by row); all others get them now. Autovacuum stays away from them until the
+   * swap: it would find millions of new rows and hold a lock the index builds wait for, while
+   * finding nothing to do.
    */
-  private async createAsideTables(projection: Projection): Promise<void> {
+  private async createAsideTables(projection: Projection, bulk: boolean): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const { name } of projection.tables) {
         await sql`CREATE TABLE ${sql.id(ASIDE_SCHEMA, name)} (LIKE ${sql.id('public', name)} INCLUDING DEFAULTS) WITH (autovacuum_enabled = false)`.execute(trx);
       }
     });
-    await this.indexAsideTables(projection.tables.filter((t) => !isBulkLoaded(projection, t)), () => undefined);
+    await this.indexAsideTables(projection.tables.filter((table) => !(bulk && isBulkLoaded(table))), () => undefined);
   }
 
   /** Gives aside tables the keys and indexes of their public twins, under the same names; two builds at a time. */
@@ -320,8 +321,8 @@ export async function lockProjection(trx: Transaction<DB>, name: string): Promis
   await sql`SELECT pg_advisory_xact_lock(hashtext(${'projection:' + name}))`.execute(trx);
 }
 
-/** Tables a bulk rebuild fills by COPY: those of a projection with a rebuild, unless marked otherwise. */
-const isBulkLoaded = (projection: Projection, table: ReadModelTable) => projection.rebuild !== undefined && table.bulkLoad !== false;
+/** Tables a bulk rebuild fills by COPY, unless marked otherwise. */
+const isBulkLoaded = (table: ReadModelTable) => table.bulkLoad !== false;
 
 async function useAsideSchema(trx: Transaction<DB>): Promise<void> {
   // Read models (and checkpoints) resolve to the aside tables; the log and everything else stays in public.

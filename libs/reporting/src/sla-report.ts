@@ -1,8 +1,12 @@
 import { ContractTerms, MINUTE_MS, Money, Period, PolicyKind, SlaEvaluation } from '@ledger/domain';
 import type { ContractVersion } from './contract.repository';
 
+/** The evaluation's figures a report carries as they are (already plain JSON). */
+type EvaluatedFigures = Pick<SlaEvaluation, 'final' | 'uptimePercent' | 'met' | 'eligibleMinutes' | 'excludedMinutes' | 'downtimeMinutes' |
+  'allowedDowntimeMinutes' | 'budgetRemainingMinutes' | 'budgetBurn' | 'creditPercent'>;
+
 /** An SLA report as served and as frozen into statements: plain JSON, instants as RFC 3339. */
-export interface SlaReportView {
+export interface SlaReportView extends EvaluatedFigures {
   contractId: string;
   contractVersion: number;
   /** True when the terms changed during the period: the terms in force at its end apply to all of it. */
@@ -13,17 +17,7 @@ export interface SlaReportView {
   period: string;
   periodStart: string;
   periodEnd: string;
-  final: boolean;
-  uptimePercent: string;
   targetPercent: string;
-  met: boolean;
-  eligibleMinutes: number;
-  excludedMinutes: number;
-  downtimeMinutes: number | null;
-  allowedDowntimeMinutes: string | null;
-  budgetRemainingMinutes: string | null;
-  budgetBurn: string | null;
-  creditPercent: string;
   creditAmount: Money;
   claimDeadline: string;
   evidence: { start: string; end: string; minutes: number; eligibleRequests: number; failedRequests: number }[];
