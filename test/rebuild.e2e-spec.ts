@@ -9,7 +9,7 @@ import { createProjectionRunner } from '@ledger/runtime';
 import { seedDayFile } from './support/seed-day';
 import { outcomeEvents } from './support/events';
 import { createTestDatabase } from './support/test-database';
-import { startTestService, TestService } from './support/test-service';
+import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
 
 const run = promisify(execFile);
 const cli = join(__dirname, '../dist/apps/cli/src/main.js');
@@ -89,7 +89,11 @@ describe('rebuild', () => {
       'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
     ]);
     // Nothing is left for the summaries to catch up on: the rebuild summarized everything before swapping.
-    expect((await runner.states()).map((p) => [p.name, p.lagEvents])).toEqual([['timeline', 0], ['vendor-summaries', 0]]);
+    const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents generation } }');
+    expect(body.data.projections).toEqual([
+      { name: 'timeline', lagEvents: 0, generation: 2 },
+      { name: 'vendor-summaries', lagEvents: 0, generation: 2 },
+    ]);
 
     // The projections carry on from the rebuilt checkpoints: new events are folded once.
     await service.client.postEvents(notion, outcomeEvents('after-rebuild', 10));

@@ -76,6 +76,8 @@ export const timelineTypeDefs = /* GraphQL */ `
     eventsFolded: Float!
     lagEvents: Int!
     caughtUp: Boolean!
+    "1, plus one for each rebuild swapped in: figures read before a rebuild belong to an older generation"
+    generation: Int!
     updatedAt: DateTime!
   }
 

@@ -43,6 +43,7 @@ export interface ProjectionStateView {
   eventsFolded: number;
   lagEvents: number;
   caughtUp: boolean;
+  generation: number;
   updatedAt: Date;
 }
 
@@ -176,6 +177,7 @@ export class TimelineQueries {
       eventsFolded: p.eventsFolded,
       lagEvents: p.lagEvents,
       caughtUp: p.lagEvents === 0,
+      generation: Number(p.generation),
       updatedAt: p.updatedAt,
     }));
   }

@@ -341,6 +341,8 @@ export type ProjectionState = {
   __typename?: 'ProjectionState';
   caughtUp: Scalars['Boolean']['output'];
   eventsFolded: Scalars['Float']['output'];
+  /** 1, plus one for each rebuild swapped in: figures read before a rebuild belong to an older generation */
+  generation: Scalars['Int']['output'];
   lagEvents: Scalars['Int']['output'];
   name: Scalars['String']['output'];
   /** checkpoint in the log's commit order, transaction id:position */
@@ -893,6 +895,7 @@ export type PolicyResolvers<ContextType = GraphqlContext, ParentType extends Res
 export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProjectionState'] = ResolversParentTypes['ProjectionState']> = {
   caughtUp?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   eventsFolded?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  generation?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lagEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
