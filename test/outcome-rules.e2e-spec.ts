@@ -6,8 +6,7 @@ import {
   eligibleOf, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES, OutcomeCounts, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
 } from '@ledger/domain';
 import {
-  BinaryCopyWriter, decodeSketchPairs, eligibleSql, encodeMinuteMix, encodeSketchPairs, escapeCopy, failuresSql, latencyBucketSql,
-  minuteMixAggSql, sketchBytesAggSql, sketchedBucketSql, sketchPairRowsSql, sqlText,
+  BinaryCopyWriter, decodeSketchPairs, eligibleSql, escapeCopy, failuresSql, latencyBucketSql, sketchedBucketSql, sqlText,
 } from '@ledger/codec';
 import { createDatabase, Database, withRawClient } from '@ledger/database';
 import { SketchBuckets } from '@ledger/projections';
@@ -127,52 +126,6 @@ describe('outcome rules: SQL and TypeScript agree', () => {
         SELECT ${expression} AS bucket FROM unnest(${outcomes}::outcome[], ${values}::int4[]) WITH ORDINALITY AS u(outcome, latency_ms, i) ORDER BY i`.execute(db);
       expect(rows.map((r) => r.bucket)).toEqual(expected);
     }
-  });
-
-  it('sketch bytes: Node writes what SQL reads, SQL writes what Node reads', async () => {
-    const rnd = seededRandom(11);
-    const sketches: number[][] = [
-      [],
-      [ZERO_BUCKET, 1],
-      [ZERO_BUCKET, INT4_MAX, 0, 1, MAX_SKETCH_BUCKET, INT4_MAX],
-      ...Array.from({ length: 60 }, () => {
-        const pairs: number[] = [];
-        for (let b = ZERO_BUCKET; b <= MAX_SKETCH_BUCKET; b++) if (rnd() < 0.05) pairs.push(b, 1 + Math.floor(rnd() * (rnd() < 0.1 ? INT4_MAX : 1_000)));
-        return pairs;
-      }),
-    ];
-    const bytes = sketches.map((pairs) => Buffer.from(encodeSketchPairs(pairs)));
-    const { rows } = await sql<{ i: number; bucket: number; count: number }>`
-      SELECT s.i::int AS i, p.bucket, p.count FROM unnest(${bytes}::bytea[]) WITH ORDINALITY AS s(sketch, i)
-      CROSS JOIN LATERAL (${sketchPairRowsSql(sql.ref('s.sketch'))}) AS p ORDER BY s.i, p.bucket`.execute(db);
-    const read = sketches.map((_, i) => rows.filter((r) => r.i === i + 1).flatMap((r) => [r.bucket, r.count]));
-    expect(read).toEqual(sketches);
-
-    // And back: the pairs as rows (scrambled), aggregated into bytes; one sketch filtered to its even buckets.
-    const { rows: built } = await sql<{ i: number; bytes: Buffer; even: Buffer }>`
-      SELECT p.i::int AS i, ${sketchBytesAggSql(sql.ref('p.bucket'), sql.ref('p.count'))} AS bytes,
-             ${sketchBytesAggSql(sql.ref('p.bucket'), sql.ref('p.count'), sql`p.bucket % 2 = 0`)} AS even
-      FROM (SELECT s.i, x.bucket, x.count FROM unnest(${bytes}::bytea[]) WITH ORDINALITY AS s(sketch, i)
-            CROSS JOIN LATERAL (${sketchPairRowsSql(sql.ref('s.sketch'))}) AS x ORDER BY random()) AS p
-      GROUP BY p.i ORDER BY p.i`.execute(db);
-    const nonEmpty = sketches.map((pairs, i) => [i + 1, pairs] as const).filter(([, pairs]) => pairs.length > 0);
-    expect(built.map((r) => [r.i, decodeSketchPairs(r.bytes)])).toEqual(nonEmpty);
-    expect(built.map((r) => Buffer.from(r.bytes))).toEqual(nonEmpty.map(([, pairs]) => Buffer.from(encodeSketchPairs(pairs))));
-    const evenOnly = (pairs: readonly number[]) => pairs.filter((_, j) => pairs[j - (j % 2)]! % 2 === 0);
-    expect(built.map((r) => decodeSketchPairs(r.even))).toEqual(nonEmpty.map(([, pairs]) => evenOnly(pairs)));
-    // No rows: the empty sketch, not NULL.
-    const { rows: [none] } = await sql<{ bytes: Buffer }>`
-      SELECT ${sketchBytesAggSql(sql.ref('b'), sql.ref('c'))} AS bytes FROM (SELECT 1 AS b, 1 AS c WHERE false) AS nothing`.execute(db);
-    expect(none!.bytes).toEqual(Buffer.alloc(0));
-  });
-
-  it('minute mix bytes: SQL writes what Node writes', async () => {
-    const triples = [[0, 5, 12], [1, 5, 2], [0, 0, 4], [3, 40, 1], [INT4_MAX, INT4_MAX, INT4_MAX]];
-    const { rows: [row] } = await sql<{ mix: Buffer }>`
-      SELECT ${minuteMixAggSql(sql.ref('f'), sql.ref('e'), sql.ref('n'))} AS mix
-      FROM unnest(${triples.map((t) => t[0])}::int4[], ${triples.map((t) => t[1])}::int4[], ${triples.map((t) => t[2])}::int4[]) AS u(f, e, n)`.execute(db);
-    // Minutes without eligible requests left out; by failures, then eligible: the bytes Node writes for the same mix.
-    expect(Buffer.from(row!.mix)).toEqual(Buffer.from(encodeMinuteMix([0, 5, 12, 1, 5, 2, 3, 40, 1, INT4_MAX, INT4_MAX, INT4_MAX])));
   });
 
   it('COPY: Postgres reads back what the codec writes, as text and as binary', async () => {

@@ -6,8 +6,7 @@
  */
 // The sketch's stored form is defined with LatencySketch, which needs it (domain imports no lib).
 export { SKETCH_PAIR_BYTES, encodeSketchPairs, writeSketchPairs, forEachSketchPair, decodeSketchPairs } from '@ledger/domain';
-export { int4AtSql, sketchPairRowsSql, sketchBytesAggSql } from './sketch-bytes.sql';
-export { MINUTE_MIX_TRIPLE_BYTES, encodeMinuteMix, forEachMinuteMix, minuteMixAggSql } from './minute-mix';
+export { MINUTE_MIX_TRIPLE_BYTES, encodeMinuteMix, forEachMinuteMix } from './minute-mix';
 export {
   BINARY_COPY_SIGNATURE, BINARY_COPY_HEADER_BYTES, BINARY_COPY_TRAILER, BINARY_COPY_NULL, PG_EPOCH_MS, PG_EPOCH_US,
   binaryCopyRowsStart, readInt8, writeInt8, pgMicrosToEpochMs, epochMsToPgMicros, binaryTextFields,

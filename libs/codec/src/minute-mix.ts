@@ -1,10 +1,8 @@
-import { Expression, RawBuilder, sql } from 'kysely';
-
 /**
  * The stored form of a minute mix (vendor_summaries.minute_mix): how many minutes had each
  * (failures, eligible), as triples (failures, eligible, minutes) of big-endian int4s, by
- * failures and then eligible — one form, whoever writes it (SQL's `minuteMixAggSql` or Node), so
- * that equal mixes are equal bytes; only minutes with eligible requests. Twelve bytes a triple.
+ * failures and then eligible — one form, so that equal mixes are equal bytes; only minutes with
+ * eligible requests. Twelve bytes a triple.
  */
 export const MINUTE_MIX_TRIPLE_BYTES = 12;
 
@@ -33,10 +31,4 @@ export function forEachMinuteMix(bytes: Uint8Array, visit: (failures: number, el
   if (bytes.byteLength % MINUTE_MIX_TRIPLE_BYTES !== 0) throw new RangeError(`a stored minute mix of ${bytes.byteLength} bytes is not whole triples`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = 0; at < bytes.byteLength; at += MINUTE_MIX_TRIPLE_BYTES) visit(view.getInt32(at), view.getInt32(at + 4), view.getInt32(at + 8));
-}
-
-/** The aggregate that builds a minute mix from rows of (failures, eligible, minutes), one row a pair; rows without eligible requests left out. */
-export function minuteMixAggSql(failures: Expression<unknown>, eligible: Expression<unknown>, minutes: Expression<unknown>): RawBuilder<Uint8Array> {
-  return sql<Uint8Array>`coalesce(string_agg(int4send(${failures}::int4) || int4send(${eligible}::int4) || int4send(${minutes}::int4), ''::bytea
-    ORDER BY ${failures}, ${eligible}) FILTER (WHERE ${eligible} > 0), ''::bytea)`;
 }

@@ -41,8 +41,7 @@ export function sketchedBucket(outcome: Outcome, valueMs: number | null): number
 /**
  * The stored form of a sketch, wherever it is kept or sent (minute_rollups, vendor_summaries,
  * binary COPY): its (bucket, count) pairs by ascending bucket, every number a big-endian int4 —
- * what Postgres' int4send writes, so that SQL takes it apart and builds it too (`sketchPairRowsSql`
- * and `sketchBytesAggSql` of @ledger/codec). Counts are at least 1. Eight bytes a pair.
+ * what Postgres' int4send writes. Counts are at least 1. Eight bytes a pair.
  */
 export const SKETCH_PAIR_BYTES = 8;
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { sql, Transaction } from 'kysely';
 import { Database, DB, InjectDatabase, withRawClient } from '@ledger/database';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
@@ -64,7 +64,6 @@ const REBUILD_LOCK = 'rebuild:read-models';
  */
 @Injectable()
 export class ProjectionRunner {
-  private readonly logger = new Logger(ProjectionRunner.name);
   private readonly byName: ReadonlyMap<string, Projection>;
 
   constructor(
@@ -208,7 +207,6 @@ export class ProjectionRunner {
       const columns = table.analyze === undefined ? sql`` : sql`(${sql.join(table.analyze.map((c) => sql.id(c)))})`;
       await sql`ANALYZE ${sql.id(table.name)} ${columns}`.execute(this.db);
     }
-    this.logger.log(`rebuilt ${this.projections.map((p) => p.name).join(', ')} from ${progress.folded} events`);
     const done = { ...progress, total: progress.folded, phase: 'swapped' };
     options.onProgress?.(done);
     return done;

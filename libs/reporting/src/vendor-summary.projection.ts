@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { sql, Transaction } from 'kysely';
+import { Transaction } from 'kysely';
 import type { DB } from '@ledger/database';
 import { OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, TIMELINE_PROJECTION } from '@ledger/projections';
+import { summarizeHours } from './summary-hours';
 import { SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
 import { WindowAccumulator } from './vendor-window';
 import { BLOCK, DAY, HOUR, SummarySpan } from './window-plan';
@@ -19,8 +20,8 @@ const floorBlock = (ms: number) => Math.floor(ms / BLOCK_MS) * BLOCK_MS;
  * The vendor summaries (see their migration): the minute rollups pre-merged per hour, UTC day and
  * ten-day block, so that a comparison over months reads thousands of rows, not millions. It
  * follows the timeline: a batch of the log names the provider-hours whose rollups changed, and
- * those hours are summarized again from the rollups (with the days and blocks that hold them, if
- * they already have rows). Days get rows once they have ended (`settle`), blocks once their days
+ * those hours are summarized again from the rollups, in Node (summary-hours.ts), with the days
+ * and blocks that hold them if they already have rows. Days get rows once they have ended (`settle`), blocks once their days
  * have.
  */
 @Injectable()
@@ -28,7 +29,11 @@ export class VendorSummaryProjection implements Projection {
   readonly name = VENDOR_SUMMARIES_PROJECTION;
   readonly follows = TIMELINE_PROJECTION;
   // Written with ON CONFLICT even by the rebuild: their keys exist from the start.
-  readonly tables = [{ name: 'vendor_summaries', bulkLoad: false }, { name: 'vendor_summary_state', bulkLoad: false }] as const;
+  // Queries filter the summaries on their key; the sketches and minute mixes would cost most of the sampling.
+  readonly tables = [
+    { name: 'vendor_summaries', bulkLoad: false, analyze: ['platform', 'span_minutes', 'start_minute', 'provider', 'model'] },
+    { name: 'vendor_summary_state', bulkLoad: false },
+  ] as const;
 
   constructor(
     private readonly log: OutcomeLogReader,
@@ -37,12 +42,11 @@ export class VendorSummaryProjection implements Projection {
   ) {}
 
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
-    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
     const { events, hours } = await this.log.hoursTouched(trx, batch.after, batch.end);
     for (const units of groupByDay(hours)) {
       // The scan of minute_rollups spans the touched hours of the day only (usually the current one).
       const starts = units.map((u) => u.start.getTime());
-      await this.summaries.summarize(trx, HOUR, { from: new Date(Math.min(...starts)), to: new Date(Math.max(...starts) + HOUR_MS) }, units);
+      await this.summarizeHours(trx, { from: new Date(Math.min(...starts)), to: new Date(Math.max(...starts) + HOUR_MS) }, units);
     }
     // Days and blocks that already have rows and hold a touched hour are merged again.
     const daysEnd = (await this.summaries.daysEnd(trx))?.getTime() ?? -Infinity;
@@ -58,7 +62,6 @@ export class VendorSummaryProjection implements Projection {
     const today = floorDay(now);
     const daysEnd = await this.summaries.daysEnd(trx);
     if (daysEnd?.getTime() === today) return;
-    await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
     const since = daysEnd?.getTime() ?? 0;
     const days = await this.summaries.daysWithHours(trx, new Date(since), new Date(today));
     for (const day of new Set(days.map((d) => d.start.getTime()))) await this.merge(trx, HOUR, DAY, day);
@@ -73,17 +76,23 @@ export class VendorSummaryProjection implements Projection {
   async rebuild(context: RebuildContext): Promise<RebuiltReadModels> {
     return context.inAsideTransaction(async (trx) => {
       context.report('summarizing');
-      await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
       const extent = await this.summaries.extent(trx);
       if (extent !== null) {
         for (let day = floorDay(extent.first.getTime()); day <= extent.last.getTime(); day += DAY_MS) {
-          await this.summaries.summarize(trx, HOUR, { from: new Date(day), to: new Date(day + DAY_MS) }, 'all');
+          await this.summarizeHours(trx, { from: new Date(day), to: new Date(day + DAY_MS) }, 'all');
         }
       }
       await this.settle(trx, Date.now());
       // It covers what the rebuilt timeline does, which is the log up to the rebuild's horizon.
       return { events: (await this.checkpoints.get(trx, TIMELINE_PROJECTION)).eventsFolded };
     });
+  }
+
+  /** (Re)writes the hour rows of the provider-hours given (or of every one) in [from, to), from their rollups. */
+  private async summarizeHours(trx: Transaction<DB>, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
+    for (const hour of summarizeHours(await this.summaries.rollupsToSummarize(trx, range, units))) {
+      await this.summaries.write(trx, HOUR, new Date(hour.start), hour.rows);
+    }
   }
 
   /** The rows of one coarse span (a day, a block) starting at `start`, merged from its finer rows, for every series. */

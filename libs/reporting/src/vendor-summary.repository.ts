@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { eligibleSql, failuresSql, minuteMixAggSql, sketchBytesAggSql, sketchPairRowsSql } from '@ledger/codec';
+import { eligibleSql, failuresSql } from '@ledger/codec';
 import type { DB, MinuteRollupRow, VendorSummaryRow } from '@ledger/database';
 import { HOUR, MinuteRange } from './window-plan';
 
@@ -14,11 +14,14 @@ export interface SummaryUnit {
 export type SummaryRow = Pick<VendorSummaryRow, 'provider' | 'model' | 'latency_sketch' | 'ttft_sketch' | 'minute_mix'> &
   Record<'successes' | 'errors' | 'timeouts' | 'rate_limited' | 'client_errors', number>;
 
-/** A minute rollup read for a window's ragged edges (or a provider row over chosen models). */
-export type EdgeRow = Omit<MinuteRollupRow, 'platform' | 'minute'> & {
+/** A minute rollup as the summaries read it: the stored row, its minute as an index since the epoch. */
+export type RollupRow = Omit<MinuteRollupRow, 'minute'> & {
   /** Minute index since the epoch. */
   minute: number;
 };
+
+/** A minute rollup read for a window's ragged edges (or a provider row over chosen models). */
+export type EdgeRow = Omit<RollupRow, 'platform'>;
 
 export interface OutageTotals {
   provider: string;
@@ -93,63 +96,19 @@ export class VendorSummaryRepository {
   }
 
   /**
-   * (Re)computes the summary rows of one span (hours or days) in [from, to) from minute_rollups
-   * — of every provider, or only of these units — for every series: each model on each platform
-   * and over all platforms, and the provider's models together on each platform and over all
-   * platforms. Minutes are summed per series first, so each minute's (failures, eligible) is that
-   * series' own. Callers keep [from, to) short: it bounds the scan of minute_rollups.
+   * The minute rollups in [from, to) — of every provider, or only of these provider-hours — to
+   * summarize (summary-hours.ts). Callers keep [from, to) short: it bounds the scan.
    */
-  async summarize(db: Kysely<DB>, spanMinutes: 60 | 1440, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
-    const unit = spanMinutes === HOUR ? 'hour' : 'day';
+  async rollupsToSummarize(db: Kysely<DB>, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<RollupRow[]> {
     const only = units === 'all' ? sql`` : sql`
-      AND (m.provider, date_trunc(${unit}, m.minute, 'UTC')) IN (
+      AND (provider, date_trunc('hour', minute, 'UTC')) IN (
         SELECT * FROM unnest(${units.map((u) => u.provider)}::text[], ${units.map((u) => u.start.toISOString())}::timestamptz[]))`;
-    const [kind, bucket, count] = [sql.ref('kind'), sql.ref('b'), sql.ref('c')];
-    await sql`
-      WITH r AS (
-        SELECT m.*, date_trunc(${unit}, m.minute, 'UTC') AS start FROM minute_rollups m
-        WHERE m.minute >= ${range.from} AND m.minute < ${range.to} ${only}
-      ),
-      per_minute AS (
-        SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start,
-               sum(successes) AS successes, sum(errors) AS errors, sum(timeouts) AS timeouts, sum(rate_limited) AS rate_limited,
-               sum(client_errors) AS client_errors
-        FROM r
-        GROUP BY GROUPING SETS ((provider, start, minute, model, platform), (provider, start, minute, model), (provider, start, minute, platform), (provider, start, minute))
-      ),
-      mix AS (
-        SELECT provider, model, platform, start, sum(successes) AS s, sum(errors) AS e, sum(timeouts) AS t, sum(rate_limited) AS rl,
-               sum(client_errors) AS ce, ${minuteMixAggSql(sql.ref('f'), sql.ref('el'), sql.ref('n'))} AS minute_mix
-        FROM (SELECT provider, model, platform, start, ${failuresSql(null)} AS f, ${eligibleSql(null)} AS el, count(*) AS n,
-                     sum(successes) AS successes, sum(errors) AS errors, sum(timeouts) AS timeouts, sum(rate_limited) AS rate_limited,
-                     sum(client_errors) AS client_errors
-              FROM per_minute GROUP BY provider, model, platform, start, 5, 6) AS by_mix
-        GROUP BY provider, model, platform, start
-      ),
-      buckets AS (
-        SELECT provider, coalesce(model, '') AS model, coalesce(platform, '') AS platform, start, kind, b, sum(c) AS c
-        FROM r CROSS JOIN LATERAL (
-          SELECT 1 AS kind, p.bucket AS b, p.count AS c FROM (${sketchPairRowsSql(sql.ref('r.latency_sketch'))}) AS p
-          UNION ALL
-          SELECT 2, p.bucket, p.count FROM (${sketchPairRowsSql(sql.ref('r.ttft_sketch'))}) AS p
-        ) AS p
-        GROUP BY GROUPING SETS ((provider, start, kind, b, model, platform), (provider, start, kind, b, model), (provider, start, kind, b, platform), (provider, start, kind, b))
-      ),
-      sketches AS (
-        SELECT provider, model, platform, start,
-               ${sketchBytesAggSql(bucket, count, sql`${kind} = 1`)} AS latency,
-               ${sketchBytesAggSql(bucket, count, sql`${kind} = 2`)} AS ttft
-        FROM buckets GROUP BY provider, model, platform, start
-      )
-      INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
-                                    latency_sketch, ttft_sketch, minute_mix)
-      SELECT mix.platform, ${spanMinutes}::int, mix.start, mix.provider, mix.model, mix.s, mix.e, mix.t, mix.rl, mix.ce,
-             coalesce(sk.latency, ''::bytea), coalesce(sk.ttft, ''::bytea), mix.minute_mix
-      FROM mix LEFT JOIN sketches sk USING (provider, model, platform, start)
-      ON CONFLICT (platform, span_minutes, start_minute, provider, model) DO UPDATE SET
-        successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, rate_limited = EXCLUDED.rate_limited,
-        client_errors = EXCLUDED.client_errors, latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch,
-        minute_mix = EXCLUDED.minute_mix`.execute(db);
+    const { rows } = await sql<RollupRow>`
+      SELECT platform, provider, model, (extract(epoch FROM minute) / 60)::int AS minute, successes, errors, timeouts, rate_limited, client_errors,
+             latency_sketch, ttft_sketch
+      FROM minute_rollups
+      WHERE minute >= ${range.from} AND minute < ${range.to} ${only}`.execute(db);
+    return rows;
   }
 
   /** Summary rows of the chosen series for these spans (each a list of minute ranges of whole spans). */
