@@ -3,14 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
-  eligibleOf, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES, OutcomeCounts, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
+  eligibleOf, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES, OutcomeCounts, seededRandom, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
 } from '@ledger/domain';
 import {
   BinaryCopyWriter, decodeSketchPairs, eligibleSql, escapeCopy, failuresSql, latencyBucketSql, sketchedBucketSql, sqlText,
 } from '@ledger/codec';
 import { createDatabase, Database, withRawClient } from '@ledger/database';
 import { SketchBuckets } from '@ledger/projections';
-import { seededRandom } from './support/random';
 import { createTestDatabase } from './support/test-database';
 
 /**

@@ -1,11 +1,10 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { contractTerms, ContractInput, evaluateSla, evaluateTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, periodOf } from '@ledger/domain';
+import { contractTerms, ContractInput, evaluateSla, evaluateTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, periodOf, seededRandom } from '@ledger/domain';
 import { OutcomeLogReader } from '@ledger/event-store';
 import { createDatabase, Database } from '@ledger/database';
 import { ContractTrafficRepository } from '@ledger/reporting';
 import { createTestDatabase } from './support/test-database';
-import { seededRandom } from './support/random';
 
 /**
  * The SQL summary of a contract's traffic (ContractTrafficRepository) against the engine's

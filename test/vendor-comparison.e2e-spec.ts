@@ -1,7 +1,7 @@
 import { bruteForceOutages } from './support/brute-force';
+import { seededRandom } from '@ledger/domain';
 import { BrutePolicy, bruteForceComparison, ComparisonQuery, ExpectedScore, VendorEvent } from './support/brute-force-vendor';
 import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
-import { seededRandom } from './support/random';
 
 /**
  * vendorComparison (concepts §7) against a brute-force reading of the raw events of a generated

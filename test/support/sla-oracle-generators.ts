@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
+import { seededRandom } from '@ledger/domain';
 import type { HistoryStep, MaintenanceInput, Outcome, PolicyInput, PostedEvent, TermsInput } from './sla-oracle';
-import { seededRandom } from './random';
 
 /**
  * Random SLA worlds for the oracle test (test/sla-oracle.e2e-spec.ts): groups of contracts on

@@ -1,3 +1,5 @@
+import { seededRandom } from '@ledger/domain';
+
 /**
  * A synthetic month of outcome events for the demo: several platforms, providers and models
  * with daily traffic curves, background noise (client errors, throttling), a few short
@@ -31,21 +33,9 @@ const DAYS = 30;
 const SEED_INCIDENT = { start: Date.UTC(2026, 5, 7, 9, 1), end: Date.UTC(2026, 5, 7, 9, 31) };
 const NOTION_DISABLED = { start: Date.UTC(2026, 5, 7, 9, 30), end: Date.UTC(2026, 5, 7, 21, 40) };
 
-/** Mulberry32: a small, well-known seeded generator. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** Yields the month's events in time order, minute by minute. */
 export function* demoEvents(): Generator<DemoEvent> {
-  const rand = random(20260607);
+  const rand = seededRandom(20260607);
   // Short degradations elsewhere in the month: [provider, model, start, minutes, failure share].
   const blips: [string, string, number, number, number][] = [
     ['openai', 'gpt-5', Date.UTC(2026, 5, 12, 14, 20), 8, 0.4],

@@ -12,3 +12,4 @@ export * from './incidents';
 export * from './latency-sketch';
 export * from './sla';
 export * from './vendor-score';
+export { seededRandom } from './seeded-random';

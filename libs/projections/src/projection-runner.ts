@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, Transaction } from 'kysely';
 import { Database, DB, InjectDatabase, withRawClient } from '@ledger/database';
-import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
+import { LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
 import { Projection, RebuildContext, ReadModelTable } from './projection';
 
@@ -117,7 +117,7 @@ export class ProjectionRunner {
   async states(): Promise<ProjectionState[]> {
     const stored = new Map((await this.checkpoints.all(this.db)).map((c) => [c.name, c]));
     return Promise.all(this.projections.map(async ({ name }) => {
-      const checkpoint = stored.get(name) ?? { name, position: { transactionId: 0n, globalPosition: 0n }, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) };
+      const checkpoint = stored.get(name) ?? { name, position: LOG_START, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) };
       return { ...checkpoint, lagEvents: await this.log.countAfter(this.db, checkpoint.position) };
     }));
   }

@@ -60,12 +60,7 @@ export function summarizeHours(rollups: Iterable<RollupRow>): SummaryHour[] {
     start,
     rows: [...series.values()].map(({ platform, acc, minutes }) => {
       for (const [failures, eligible] of minutes.values()) acc.mix.add(failures, eligible, 1);
-      return {
-        platform, provider: acc.provider, model: acc.model!,
-        successes: acc.counts.successes, errors: acc.counts.errors, timeouts: acc.counts.timeouts,
-        rate_limited: acc.counts.rateLimited, client_errors: acc.counts.clientErrors,
-        latency_sketch: acc.latency.toBytes(), ttft_sketch: acc.ttft.toBytes(), minute_mix: acc.mix.toBytes(),
-      };
+      return acc.toSummaryRow(platform);
     }),
   }));
 }

@@ -104,11 +104,7 @@ export class VendorSummaryProjection implements Projection {
       if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
       entry.acc.addRow(row);
     }
-    await this.summaries.write(trx, coarse, new Date(start), [...merged.values()].map(({ platform, acc }) => ({
-      platform, provider: acc.provider, model: acc.model!, successes: acc.counts.successes, errors: acc.counts.errors, timeouts: acc.counts.timeouts,
-      rate_limited: acc.counts.rateLimited, client_errors: acc.counts.clientErrors, latency_sketch: acc.latency.toBytes(), ttft_sketch: acc.ttft.toBytes(),
-      minute_mix: acc.mix.toBytes(),
-    })));
+    await this.summaries.write(trx, coarse, new Date(start), [...merged.values()].map(({ platform, acc }) => acc.toSummaryRow(platform)));
   }
 }
 
@@ -117,7 +113,9 @@ function groupByDay(units: readonly SummaryUnit[]): SummaryUnit[][] {
   const groups = new Map<number, SummaryUnit[]>();
   for (const u of units) {
     const day = floorDay(u.start.getTime());
-    groups.set(day, [...(groups.get(day) ?? []), u]);
+    const group = groups.get(day);
+    if (group === undefined) groups.set(day, [u]);
+    else group.push(u);
   }
   return [...groups.values()];
 }

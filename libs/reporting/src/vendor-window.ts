@@ -1,5 +1,6 @@
 import { Classifier, LatencySketch, MAX_SKETCH_BUCKET, OutcomeCounts, VendorWindow, ZERO_BUCKET } from '@ledger/domain';
 import { encodeMinuteMix, encodeSketchPairs, forEachMinuteMix, forEachSketchPair } from '@ledger/codec';
+import type { SummaryRow } from './vendor-summary.repository';
 
 /**
  * Sketch buckets as a dense array while many pieces are merged (adding two numbers per pair
@@ -112,6 +113,16 @@ export class WindowAccumulator {
     this.latency.addBytes(row.latency_sketch);
     this.ttft.addBytes(row.ttft_sketch);
     this.mix.addBytes(row.minute_mix);
+  }
+
+  /** What it holds as a stored summary row of `platform` ('' for all); a model row, or a provider row with model ''. */
+  toSummaryRow(platform: string): SummaryRow & { platform: string } {
+    return {
+      platform, provider: this.provider, model: this.model ?? '',
+      successes: this.counts.successes, errors: this.counts.errors, timeouts: this.counts.timeouts,
+      rate_limited: this.counts.rateLimited, client_errors: this.counts.clientErrors,
+      latency_sketch: this.latency.toBytes(), ttft_sketch: this.ttft.toBytes(), minute_mix: this.mix.toBytes(),
+    };
   }
 
   addOutages(o: { count: number; minutes: number; longest: number }): void {

@@ -1,4 +1,7 @@
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so that a failure can be reproduced from its seed. */
+/**
+ * Deterministic pseudo-random numbers in [0, 1) (mulberry32, a small, well-known generator): the
+ * demo data and the tests' generated cases are reproducible from their seed.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
