@@ -9,6 +9,8 @@ import { OUTCOME_COPY_COLUMNS, outcomeEventsCopyChunks } from './copy-text';
 
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK_DETECTED = '40P01';
+/** How often the id-ordered path is retried after Postgres aborted it to break a deadlock. */
+const DEADLOCK_RETRIES = 5;
 
 /** The only code that appends to the outcome event log (projections read it through outcome-log.reader.ts and their own scans). */
 @Injectable()
@@ -23,7 +25,13 @@ export class OutcomeEventRepository {
   async append(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
     if (events.length === 0) return new Map();
     if (await this.copyAllNew(platform, events)) return new Map();
-    return this.insertSkippingKnown(platform, events);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.insertSkippingKnown(platform, events);
+      } catch (error) {
+        if ((error as { code?: string }).code !== DEADLOCK_DETECTED || attempt > DEADLOCK_RETRIES) throw error;
+      }
+    }
   }
 
   /**
@@ -32,7 +40,9 @@ export class OutcomeEventRepository {
    * stored, the COPY fails as a whole, stores nothing, and the caller falls back to
    * `insertSkippingKnown`. So it does when two batches sharing ids in different orders (a client
    * retrying a reordered batch) deadlock on the unique index: Postgres aborts one of them, which
-   * then takes the id-ordered path and reports the other's events as duplicates.
+   * then takes the id-ordered path and reports the other's events as duplicates. That path can
+   * deadlock once more with a COPY still running in another order; its transaction has then
+   * stored nothing, so `append` runs it again, and by then it waits for the other batch's commit.
    */
   private async copyAllNew(platform: string, events: readonly OutcomeEvent[]): Promise<boolean> {
     return withRawClient(this.db, async (client) => {
