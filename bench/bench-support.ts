@@ -204,6 +204,27 @@ export async function startThrowawayPostgres(name: string, firstPort: number, lo
   }
 }
 
+/** The Postgres settings the benchmarks print. */
+export const SETTING_NAMES = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'max_wal_size'];
+
+export interface PostgresFacts {
+  version: string;
+  settings: Record<string, string>;
+  /** Null when Postgres is not a local process: then its CPU time is not measured. */
+  postmaster: number | null;
+}
+
+export async function describePostgres(admin: pg.Client, log: (line: string) => void): Promise<PostgresFacts> {
+  const version = (await admin.query<{ version: string }>('SELECT version()')).rows[0]?.version ?? 'unknown';
+  const { rows } = await admin.query<{ name: string; setting: string }>(
+    'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
+    [SETTING_NAMES],
+  );
+  const postmaster = await postmasterPid(admin);
+  if (postmaster === null) log('Postgres is not a local process: its CPU time will not be reported');
+  return { version: version.split(',')[0] ?? version, settings: Object.fromEntries(rows.map((r) => [r.name, r.setting])), postmaster };
+}
+
 /** Each projection's lag right now: committed events after its checkpoint, by name. */
 export async function projectionLags(client: pg.Client): Promise<Record<string, number>> {
   const { rows } = await client.query<{ name: string; lag: string }>(`

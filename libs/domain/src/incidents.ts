@@ -18,26 +18,37 @@ export interface Incident {
   outages: number;
 }
 
+/** An incident with the model outages it was grouped from, in start order. */
+export type GroupedIncident<T extends ModelOutage> = Incident & { members: T[] };
+
 /** Groups one provider's model outages into incidents. */
-export function groupIncidents(outages: readonly ModelOutage[], mergeGapMinutes: number): Incident[] {
+export function groupIncidents<T extends ModelOutage>(outages: readonly T[], mergeGapMinutes: number): GroupedIncident<T>[] {
   const sorted = [...outages].sort((a, b) => a.start - b.start || a.end - b.end || a.model.localeCompare(b.model));
-  const incidents: Incident[] = [];
-  let current: { start: number; end: number; severity: MinuteStatus; models: Set<string>; outages: number } | null = null;
+  const incidents: GroupedIncident<T>[] = [];
+  let current: Open<T> | null = null;
   for (const o of sorted) {
     if (current !== null && o.start - current.end <= mergeGapMinutes) {
       current.end = Math.max(current.end, o.end);
       current.severity = worse(current.severity, o.severity);
       current.models.add(o.model);
-      current.outages += 1;
+      current.members.push(o);
       continue;
     }
     if (current !== null) incidents.push(finish(current));
-    current = { start: o.start, end: o.end, severity: o.severity, models: new Set([o.model]), outages: 1 };
+    current = { start: o.start, end: o.end, severity: o.severity, models: new Set([o.model]), members: [o] };
   }
   if (current !== null) incidents.push(finish(current));
   return incidents;
 }
 
-function finish(c: { start: number; end: number; severity: MinuteStatus; models: Set<string>; outages: number }): Incident {
-  return { start: c.start, end: c.end, severity: c.severity, models: [...c.models].sort(), outages: c.outages };
+interface Open<T> {
+  start: number;
+  end: number;
+  severity: MinuteStatus;
+  models: Set<string>;
+  members: T[];
+}
+
+function finish<T extends ModelOutage>(c: Open<T>): GroupedIncident<T> {
+  return { start: c.start, end: c.end, severity: c.severity, models: [...c.models].sort(), outages: c.members.length, members: c.members };
 }

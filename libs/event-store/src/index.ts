@@ -4,4 +4,4 @@ export type { AdminEvent } from './admin-event.repository';
 export { IngestService } from './ingest.service';
 export { EventStoreModule } from './event-store.module';
 export { OutcomeLogReader, LOG_START, isAfter } from './outcome-log.reader';
-export type { LogPosition, BatchGroup, LogChange } from './outcome-log.reader';
+export type { LogPosition, LogChange, RowsCopyOptions } from './outcome-log.reader';

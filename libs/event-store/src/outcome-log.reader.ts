@@ -11,11 +11,6 @@ export interface LogPosition {
 
 export const LOG_START: LogPosition = { transactionId: 0n, globalPosition: 0n };
 
-/** One group of a batch, pre-aggregated by Postgres (see `aggregate`). */
-export type BatchGroup =
-  | { kind: 'outcome'; platform: string; provider: string; model: string; minute: Date; outcome: string; count: number }
-  | { kind: 'latency' | 'ttft'; platform: string; provider: string; model: string; minute: Date; bucket: number; count: number };
-
 /** The sketch bucket a request's latency (or TTFT) column goes to: only successes' latencies count (concepts §7). */
 const sketched = (column: 'latency_ms' | 'ttft_ms') => sketchedBucketSql(sql.ref('outcome'), sql.ref(column));
 
@@ -35,60 +30,30 @@ export class OutcomeLogReader {
   async nextBatchEnd(trx: Transaction<DB>, after: LogPosition, limit: number, upTo?: LogPosition): Promise<LogPosition | null> {
     const visible = sql<boolean>`${afterPosition(after)} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       ${upTo === undefined ? sql`` : sql`AND ${atOrBefore(upTo)}`}`;
-    const pick = (offset: number, direction: 'asc' | 'desc') =>
-      trx
-        .selectFrom('outcome_events')
-        .select(['transaction_id', 'global_position'])
-        .where(visible)
-        .orderBy('transaction_id', direction)
-        .orderBy('global_position', direction)
-        .offset(offset)
-        .limit(1)
-        .executeTakeFirst();
-    // The limit-th visible event, or the last one when fewer are visible. The horizon is read
-    // once per statement; a later horizon can only reveal more events, which the next batch takes.
-    const row = (await pick(limit - 1, 'asc')) ?? (await pick(0, 'desc'));
+    // The last of the first `limit` visible events: one statement, so one horizon — the batch
+    // then holds at most `limit` events (a later horizon only reveals more, for the next batch).
+    const first = trx
+      .selectFrom('outcome_events')
+      .select(['transaction_id', 'global_position'])
+      .where(visible)
+      .orderBy('transaction_id')
+      .orderBy('global_position')
+      .limit(limit)
+      .as('first');
+    const row = await trx
+      .selectFrom(first)
+      .select(['transaction_id', 'global_position'])
+      .orderBy('transaction_id', 'desc')
+      .orderBy('global_position', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (row === undefined) return null;
     if (!isAfter({ transactionId: row.transaction_id, globalPosition: row.global_position }, after)) return null;
     return { transactionId: row.transaction_id, globalPosition: row.global_position };
   }
 
-  /**
-   * The events in (after, end], grouped by series and minute: counts per outcome, and sketch
-   * buckets of successful requests' latency and time to first token — one scan, GROUPING SETS.
-   */
-  async aggregate(trx: Transaction<DB>, after: LogPosition, end: LogPosition): Promise<BatchGroup[]> {
-    const { rows } = await sql<{
-      set: number; platform: string; provider: string; model: string; minute: Date;
-      outcome: string | null; latency_bucket: number | null; ttft_bucket: number | null; n: number;
-    }>`
-      WITH batch AS (
-        SELECT platform, provider, model, date_trunc('minute', occurred_at) AS minute, outcome::text AS outcome,
-          ${sketched('latency_ms')} AS latency_bucket, ${sketched('ttft_ms')} AS ttft_bucket
-        FROM outcome_events
-        WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
-      )
-      SELECT GROUPING(outcome, latency_bucket, ttft_bucket) AS set, platform, provider, model, minute,
-             outcome, latency_bucket, ttft_bucket, count(*)::int AS n
-      FROM batch
-      GROUP BY GROUPING SETS (
-        (platform, provider, model, minute, outcome),
-        (platform, provider, model, minute, latency_bucket),
-        (platform, provider, model, minute, ttft_bucket)
-      )`.execute(trx);
-    const groups: BatchGroup[] = [];
-    for (const r of rows) {
-      const base = { platform: r.platform, provider: r.provider, model: r.model, minute: r.minute, count: r.n };
-      // GROUPING() has a bit set for each column not grouped by: 0b011 → by outcome, 0b101 → latency, 0b110 → ttft.
-      if (r.set === 0b011) groups.push({ ...base, kind: 'outcome', outcome: r.outcome! });
-      else if (r.set === 0b101 && r.latency_bucket !== null) groups.push({ ...base, kind: 'latency', bucket: r.latency_bucket });
-      else if (r.set === 0b110 && r.ttft_bucket !== null) groups.push({ ...base, kind: 'ttft', bucket: r.ttft_bucket });
-    }
-    return groups;
-  }
-
   /** The last visible event of the log (commit-safe), or null when none is. */
-  async lastVisible(trx: Transaction<DB>): Promise<LogPosition | null> {
+  async lastVisible(trx: Kysely<DB>): Promise<LogPosition | null> {
     const row = await trx
       .selectFrom('outcome_events')
       .select(['transaction_id', 'global_position'])
@@ -100,23 +65,40 @@ export class OutcomeLogReader {
     return row === undefined ? null : { transactionId: row.transaction_id, globalPosition: row.global_position };
   }
 
-  /** Visible events after `after` not yet read: how far a projection lags. */
-  async countAfter(db: Kysely<DB>, after: LogPosition): Promise<number> {
-    const row = await db
-      .selectFrom('outcome_events')
-      .select((eb) => eb.fn.countAll<bigint>().as('n'))
-      .where(afterPosition(after))
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
+  /**
+   * Committed events after `after`: how far a projection lags. Counted exactly up to `exactUpTo`
+   * (a walk of the commit-order index that long); beyond, estimated from the log's positions, so
+   * that asking costs the same however far behind a projection is.
+   */
+  async countAfter(db: Kysely<DB>, after: LogPosition, exactUpTo: number): Promise<{ events: number; exact: boolean }> {
+    const { rows } = await sql<{ n: string }>`
+      SELECT count(*)::text AS n FROM (
+        SELECT 1 FROM outcome_events WHERE ${afterPosition(after)}
+        ORDER BY transaction_id, global_position LIMIT ${exactUpTo + 1}
+      ) AS lag`.execute(db);
+    const counted = Number(rows[0]!.n);
+    if (counted <= exactUpTo) return { events: counted, exact: true };
+    const last = await this.lastVisible(db);
+    const estimate = last === null ? 0 : Number(last.globalPosition - after.globalPosition);
+    return { events: Math.max(counted, estimate), exact: false };
   }
 
-  /** How many events lie in (after, end], and the provider-hours (UTC) they fall into, by hour. */
-  async hoursTouched(db: Kysely<DB>, after: LogPosition, end: LogPosition): Promise<{ events: number; hours: { provider: string; start: Date }[] }> {
+  /**
+   * How many events lie in (after, end] — at most `maxEvents`, as the runner's batches — and the
+   * provider-hours (UTC) they fall into, by hour.
+   */
+  async hoursTouched(db: Kysely<DB>, after: LogPosition, end: LogPosition, maxEvents: number): Promise<{ events: number; hours: { provider: string; start: Date }[] }> {
     const { rows } = await sql<{ provider: string; start: Date; n: string }>`
-      SELECT provider, date_trunc('hour', occurred_at, 'UTC') AS start, count(*)::text AS n FROM outcome_events
-      WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
+      SELECT provider, date_trunc('hour', occurred_at, 'UTC') AS start, count(*)::text AS n FROM (
+        -- In commit order with the batch's limit, so that Postgres walks the commit-order index (see batchCopy).
+        SELECT provider, occurred_at FROM outcome_events
+        WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
+        ORDER BY transaction_id, global_position LIMIT ${maxEvents + 1}
+      ) AS batch
       GROUP BY 2, 1 ORDER BY 2, 1`.execute(db);
-    return { events: rows.reduce((sum, r) => sum + Number(r.n), 0), hours: rows.map(({ provider, start }) => ({ provider, start })) };
+    const events = rows.reduce((sum, r) => sum + Number(r.n), 0);
+    if (events > maxEvents) throw new Error(`more than ${maxEvents} events lie in the batch (${positionText(after)}, ${positionText(end)}]`);
+    return { events, hours: rows.map(({ provider, start }) => ({ provider, start })) };
   }
 
   /**
@@ -146,15 +128,37 @@ export class OutcomeLogReader {
    * milliseconds, or bucketed by Postgres (only successes' latencies, as `aggregate` does) when
    * `bucketInPostgres`.
    */
-  replayCopy(end: LogPosition, options: { outcomeCodes: readonly string[]; bucketInPostgres: boolean }): string {
-    const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? sqlText(sketched(column)) : column);
-    const outcomeCode = `CASE outcome ${options.outcomeCodes.map((o, i) => `WHEN '${o.replaceAll("'", "''")}' THEN ${i}`).join(' ')} END::int2`;
-    return `COPY (
-      SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}
-      FROM outcome_events
-      WHERE (transaction_id, global_position) <= ('${BigInt(end.transactionId)}'::xid8, ${BigInt(end.globalPosition)}::bigint)
-    ) TO STDOUT (FORMAT binary)`;
+  replayCopy(end: LogPosition, options: RowsCopyOptions): string {
+    return rowsCopy(`(transaction_id, global_position) <= ${positionLiteral(end)}`, '', options);
   }
+
+  /**
+   * The same rows for the events in (after, end] — a projection's batch, of at most `maxEvents`
+   * events. Read in commit order with a limit, so that Postgres walks the commit-order index for
+   * them: it cannot estimate how few rows a range of (xid8, bigint) holds, and would plan a scan
+   * of the whole log. A stream of more than `maxEvents` rows means the batch was not what the
+   * caller thought: check, and fail rather than fold part of it.
+   */
+  batchCopy(after: LogPosition, end: LogPosition, maxEvents: number, options: RowsCopyOptions): string {
+    const where = `(transaction_id, global_position) > ${positionLiteral(after)} AND (transaction_id, global_position) <= ${positionLiteral(end)}`;
+    // One more than the batch may hold, so that a fold can tell a batch cut short from a full one.
+    return rowsCopy(where, `ORDER BY transaction_id, global_position LIMIT ${Math.floor(maxEvents) + 1}`, options);
+  }
+}
+
+export interface RowsCopyOptions {
+  outcomeCodes: readonly string[];
+  bucketInPostgres: boolean;
+}
+
+function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions): string {
+  const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? sqlText(sketched(column)) : column);
+  const outcomeCode = `CASE outcome ${options.outcomeCodes.map((o, i) => `WHEN '${o.replaceAll("'", "''")}' THEN ${i}`).join(' ')} END::int2`;
+  return `COPY (
+    SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}
+    FROM outcome_events
+    WHERE ${where} ${orderAndLimit}
+  ) TO STDOUT (FORMAT binary)`;
 }
 
 /** Events folded after some position, grouped by platform and provider (see `changesBetween`). */
@@ -173,6 +177,11 @@ const afterPosition = (position: LogPosition) =>
 /** Events at or before `position`. */
 const atOrBefore = (position: LogPosition) =>
   sql<boolean>`(transaction_id, global_position) <= (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
+
+const positionText = (position: LogPosition) => `${position.transactionId}:${position.globalPosition}`;
+
+/** A position as SQL text (for COPY, which takes no parameters); BigInt() admits digits only. */
+const positionLiteral = (position: LogPosition) => `('${BigInt(position.transactionId)}'::xid8, ${BigInt(position.globalPosition)}::bigint)`;
 
 export function isAfter(a: LogPosition, b: LogPosition): boolean {
   return a.transactionId > b.transactionId || (a.transactionId === b.transactionId && a.globalPosition > b.globalPosition);

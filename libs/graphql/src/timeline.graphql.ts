@@ -74,7 +74,10 @@ export const timelineTypeDefs = /* GraphQL */ `
     "checkpoint in the log's commit order, transaction id:position"
     position: String!
     eventsFolded: Float!
+    "committed events not folded yet: counted exactly up to 100,000, estimated from log positions beyond (see lagExact)"
     lagEvents: Int!
+    "false when lagEvents is an estimate"
+    lagExact: Boolean!
     caughtUp: Boolean!
     "1, plus one for each rebuild swapped in: figures read before a rebuild belong to an older generation"
     generation: Int!

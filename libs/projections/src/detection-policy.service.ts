@@ -43,11 +43,8 @@ export class DetectionPolicyService {
       await this.adminEvents.append(trx, { type: 'DetectionPolicySet', data: { ...override, setAt: now.toISOString() }, actor });
       await this.policies.save(trx, override, now);
       const updated = await this.policies.load(trx);
-      for (const series of await this.rollups.allSeries(trx)) {
-        if (series.provider === provider && (model === null || series.model === model)) {
-          await this.deriver.rederiveAll(trx, series, updated);
-        }
-      }
+      const affected = (await this.rollups.allSeries(trx)).filter((s) => s.provider === provider && (model === null || s.model === model));
+      await this.deriver.rederiveAll(trx, affected, updated);
       return override;
     });
   }

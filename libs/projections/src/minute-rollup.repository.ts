@@ -10,6 +10,7 @@ import { failuresSql } from '@ledger/codec';
 import type { FoldedLog } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
 import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
+import { ALL_PLATFORMS, SeriesWindow, windowsTable } from './series-window';
 
 /** A series: one model over all platforms (platform null), or one platform's traffic to it. */
 export interface SeriesKey {
@@ -23,28 +24,32 @@ const toDate = (minute: number) => new Date(minute * MINUTE_MS);
 /** The minute_rollups read model. */
 @Injectable()
 export class MinuteRollupRepository {
-  /** The stored rollups for these keys (absent keys are simply missing from the result). */
-  async load(db: Kysely<DB>, keys: readonly MinuteRollup[]): Promise<MinuteRollup[]> {
-    if (keys.length === 0) return [];
+  /** The stored rollups of each window's series (a platform's own: `platform` set) in its minutes. */
+  async loadInWindows(db: Kysely<DB>, windows: readonly SeriesWindow[]): Promise<MinuteRollup[]> {
+    if (windows.length === 0) return [];
     const { rows } = await sql<MinuteRollupRow>`
-      SELECT r.* FROM minute_rollups r
-      JOIN unnest(${keys.map((k) => k.provider)}::text[], ${keys.map((k) => k.model)}::text[],
-                  ${keys.map((k) => k.platform)}::text[], ${keys.map((k) => toDate(k.minute).toISOString())}::timestamptz[])
-        AS k(provider, model, platform, minute)
-        ON r.provider = k.provider AND r.model = k.model AND r.platform = k.platform AND r.minute = k.minute`.execute(db);
+      SELECT r.* FROM ${windowsTable(windows)}
+      -- A range of the key per window (OFFSET 0: see windowMinutes).
+      CROSS JOIN LATERAL (
+        SELECT * FROM minute_rollups r
+        WHERE r.platform = w.platform AND r.provider = w.provider AND r.model = w.model
+          AND r.minute >= w.from_minute AND r.minute < w.to_minute
+        OFFSET 0
+      ) AS r`.execute(db);
     return rows.map(fromRow);
   }
 
   /**
-   * Writes a folded log's rollups, in key order, into the minute_rollups that `client`'s
-   * search_path finds — a rebuild's aside table, emptied in the client's transaction (COPY FREEZE).
+   * Writes a folded log's rollups (those `only` admits, when given), in key order, into the
+   * minute_rollups that `client`'s search_path finds, as new rows. With `freeze`, the table must
+   * have been created or emptied in the client's transaction (a rebuild's aside table).
    */
-  async copyFolded(client: pg.ClientBase, log: FoldedLog): Promise<void> {
-    const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary, FREEZE)`));
-    await pipeline(Readable.from(foldedRollupsCopy(log)), copy);
+  async copyFolded(client: pg.ClientBase, log: FoldedLog, options: { freeze: boolean; only?: (rollup: number) => boolean }): Promise<void> {
+    const copy = client.query(copyFrom(`COPY minute_rollups (${ROLLUP_COPY_COLUMNS}) FROM STDIN (FORMAT binary${options.freeze ? ', FREEZE' : ''})`));
+    await pipeline(Readable.from(foldedRollupsCopy(log, options.only)), copy);
   }
 
-  /** Writes whole rollups (already merged with what was stored). */
+  /** Writes whole rollups (already merged with what was stored), new or not. */
   async upsert(db: Kysely<DB>, rollups: readonly MinuteRollup[]): Promise<void> {
     for (let start = 0; start < rollups.length; start += 5_000) {
       const chunk = rollups.slice(start, start + 5_000);
@@ -69,36 +74,44 @@ export class MinuteRollupRepository {
 
   /** A series' minutes with events in [from, to), for outage derivation: counts summed over platforms. */
   async seriesMinutes(db: Kysely<DB>, series: SeriesKey, from: number, to: number): Promise<SeriesMinute[]> {
-    let query = db
-      .selectFrom('minute_rollups')
-      .select((eb) => [
-        'minute',
-        eb.fn.sum<string>('successes').as('successes'),
-        eb.fn.sum<string>('errors').as('errors'),
-        eb.fn.sum<string>('timeouts').as('timeouts'),
-        eb.fn.sum<string>('rate_limited').as('rate_limited'),
-        eb.fn.sum<string>('client_errors').as('client_errors'),
-        sql<string[]>`coalesce(array_agg(platform) FILTER (WHERE ${failuresSql(null)} > 0), '{}')`.as('failing'),
-      ])
-      .where('provider', '=', series.provider)
-      .where('model', '=', series.model)
-      .where('minute', '>=', toDate(from))
-      .where('minute', '<', toDate(to))
-      .groupBy('minute')
-      .orderBy('minute');
-    if (series.platform !== null) query = query.where('platform', '=', series.platform);
-    const rows = await query.execute();
-    return rows.map((r) => ({
-      minute: minuteOf(r.minute.getTime()),
-      counts: {
-        successes: Number(r.successes),
-        errors: Number(r.errors),
-        timeouts: Number(r.timeouts),
-        rateLimited: Number(r.rate_limited),
-        clientErrors: Number(r.client_errors),
-      },
-      failingPlatforms: r.failing,
-    }));
+    return (await this.windowMinutes(db, [{ series, from, to }]))[0]!;
+  }
+
+  /** `seriesMinutes` of each window, in one statement for them all. */
+  async windowMinutes(db: Kysely<DB>, windows: readonly SeriesWindow[]): Promise<SeriesMinute[][]> {
+    const found: SeriesMinute[][] = windows.map(() => []);
+    if (windows.length === 0) return found;
+    const { rows } = await sql<{
+      window_no: string; minute: Date; successes: string; errors: string; timeouts: string; rate_limited: string; client_errors: string; failing: string[];
+    }>`
+      SELECT w.window_no, r.minute, sum(r.successes) AS successes, sum(r.errors) AS errors, sum(r.timeouts) AS timeouts,
+             sum(r.rate_limited) AS rate_limited, sum(r.client_errors) AS client_errors,
+             coalesce(array_agg(r.platform) FILTER (WHERE ${failuresSql('r')} > 0), '{}') AS failing
+      FROM ${windowsTable(windows)}
+      -- A lookup of the key per window: joined plainly, Postgres cannot know how narrow the windows
+      -- are and hashes the whole table (OFFSET 0 keeps the subquery from being flattened into a join).
+      CROSS JOIN LATERAL (
+        SELECT minute, platform, successes, errors, timeouts, rate_limited, client_errors FROM minute_rollups r
+        WHERE r.provider = w.provider AND r.model = w.model AND (w.platform = ${ALL_PLATFORMS} OR r.platform = w.platform)
+          AND r.minute >= w.from_minute AND r.minute < w.to_minute
+        OFFSET 0
+      ) AS r
+      GROUP BY w.window_no, r.minute
+      ORDER BY w.window_no, r.minute`.execute(db);
+    for (const r of rows) {
+      found[Number(r.window_no) - 1]!.push({
+        minute: minuteOf(r.minute.getTime()),
+        counts: {
+          successes: Number(r.successes),
+          errors: Number(r.errors),
+          timeouts: Number(r.timeouts),
+          rateLimited: Number(r.rate_limited),
+          clientErrors: Number(r.client_errors),
+        },
+        failingPlatforms: r.failing,
+      });
+    }
+    return found;
   }
 
   /** Every series that has rollups: each model over all platforms, and each platform's traffic to it. */

@@ -1,5 +1,5 @@
-import { addCounts, LatencySketch, minuteOf, NO_OUTCOMES, OutcomeCounts } from '@ledger/domain';
-import type { BatchGroup } from '@ledger/event-store';
+import { addCounts, LatencySketch, OutcomeCounts } from '@ledger/domain';
+import type { FoldedLog } from './log-fold';
 
 /** One (provider, model, platform, minute) of the rollup read model. */
 export interface MinuteRollup {
@@ -16,30 +16,13 @@ export interface MinuteRollup {
 export const rollupKey = (r: { provider: string; model: string; platform: string; minute: number }) =>
   `${r.provider}\u0000${r.model}\u0000${r.platform}\u0000${r.minute}`;
 
-const OUTCOME_FIELD: Record<string, keyof OutcomeCounts> = {
-  success: 'successes',
-  error: 'errors',
-  timeout: 'timeouts',
-  rate_limited: 'rateLimited',
-  client_error: 'clientErrors',
-};
-
-/** Folds a batch's pre-aggregated groups into one rollup delta per (series, minute). */
-export function foldBatch(groups: readonly BatchGroup[]): Map<string, MinuteRollup> {
-  const deltas = new Map<string, MinuteRollup>();
-  for (const g of groups) {
-    const minute = minuteOf(g.minute.getTime());
-    const key = rollupKey({ ...g, minute });
-    let delta = deltas.get(key);
-    if (delta === undefined) {
-      delta = { provider: g.provider, model: g.model, platform: g.platform, minute, counts: { ...NO_OUTCOMES }, latency: new LatencySketch(), ttft: new LatencySketch() };
-      deltas.set(key, delta);
-    }
-    if (g.kind === 'outcome') delta.counts[OUTCOME_FIELD[g.outcome]!] += g.count;
-    else if (g.kind === 'latency') delta.latency.addToBucket(g.bucket, g.count);
-    else delta.ttft.addToBucket(g.bucket, g.count);
-  }
-  return deltas;
+/** One rollup of a folded log (a batch's) as an object. */
+export function foldedRollup(log: FoldedLog, series: number, rollup: number): MinuteRollup {
+  const { provider, model, platform } = log.series[series]!;
+  return {
+    provider, model, platform, minute: log.minute[rollup]!, counts: log.countsOf(rollup),
+    latency: LatencySketch.fromPairs(log.sketchPairs(rollup, 'latency')), ttft: LatencySketch.fromPairs(log.sketchPairs(rollup, 'ttft')),
+  };
 }
 
 /** Adds a delta to what the read model already holds for the same key. */
@@ -51,8 +34,4 @@ export function mergeRollups(existing: MinuteRollup | undefined, delta: MinuteRo
     latency: LatencySketch.fromPairs(existing.latency.toPairs()).merge(delta.latency),
     ttft: LatencySketch.fromPairs(existing.ttft.toPairs()).merge(delta.ttft),
   };
-}
-
-export function eventCount(c: OutcomeCounts): number {
-  return c.successes + c.errors + c.timeouts + c.rateLimited + c.clientErrors;
 }

@@ -8,6 +8,7 @@ import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
 import type { DB, OutageRow } from '@ledger/database';
 import { escapeCopy } from '@ledger/codec';
 import type { SeriesKey } from './minute-rollup.repository';
+import { ALL_PLATFORMS, SeriesWindow, windowsTable } from './series-window';
 
 /** A stored outage with the series it belongs to. */
 export interface SeriesOutage extends Outage {
@@ -17,7 +18,6 @@ export interface SeriesOutage extends Outage {
   platform: string | null;
 }
 
-const ALL_PLATFORMS = '';
 const toDate = (minute: number) => new Date(minute * MINUTE_MS);
 
 /** The outages read model. */
@@ -25,49 +25,54 @@ const toDate = (minute: number) => new Date(minute * MINUTE_MS);
 export class OutageRepository {
   /** Outages of a series overlapping [from, to) (minute indexes). */
   async overlapping(db: Kysely<DB>, series: SeriesKey, from: number, to: number): Promise<SeriesOutage[]> {
-    const rows = await db
-      .selectFrom('outages')
-      .selectAll()
-      .where('provider', '=', series.provider)
-      .where('model', '=', series.model)
-      .where('platform', '=', series.platform ?? ALL_PLATFORMS)
-      .where('end_minute', '>', toDate(from))
-      .where('start_minute', '<', toDate(to))
-      .orderBy('start_minute')
-      .execute();
-    return rows.map(fromRow);
+    return (await this.overlappingWindows(db, [{ series, from, to }]))[0]!;
+  }
+
+  /** For each window, the outages of its series overlapping it, in start order: one statement for them all. */
+  async overlappingWindows(db: Kysely<DB>, windows: readonly SeriesWindow[]): Promise<SeriesOutage[][]> {
+    const found: SeriesOutage[][] = windows.map(() => []);
+    if (windows.length === 0) return found;
+    const { rows } = await sql<OutageRow & { window_no: string }>`
+      SELECT w.window_no, o.* FROM ${windowsTable(windows)}
+      JOIN outages o ON o.provider = w.provider AND o.model = w.model AND o.platform = w.platform
+                    AND o.end_minute > w.from_minute AND o.start_minute < w.to_minute
+      ORDER BY w.window_no, o.start_minute`.execute(db);
+    for (const row of rows) found[Number(row.window_no) - 1]!.push(fromRow(row));
+    return found;
   }
 
   /** Replaces a series' outages that start in [from, to) with `outages`. */
   async replace(db: Kysely<DB>, series: SeriesKey, from: number, to: number, outages: readonly Outage[]): Promise<void> {
-    const platform = series.platform ?? ALL_PLATFORMS;
-    await db
-      .deleteFrom('outages')
-      .where('provider', '=', series.provider)
-      .where('model', '=', series.model)
-      .where('platform', '=', platform)
-      .where('start_minute', '>=', toDate(from))
-      .where('start_minute', '<', toDate(to))
-      .execute();
-    if (outages.length === 0) return;
-    await db
-      .insertInto('outages')
-      .values(
-        outages.map((o) => ({
-          provider: series.provider,
-          model: series.model,
-          platform,
-          start_minute: toDate(o.start),
-          end_minute: toDate(o.end),
-          severity: o.severity,
-          peak_failures: o.peakFailures,
-          peak_eligible: o.peakEligible,
-          eligible_requests: o.eligibleRequests,
-          failed_requests: o.failedRequests,
-          platforms_affected: o.platformsAffected,
-        })),
-      )
-      .execute();
+    await this.replaceInWindows(db, [{ series, from, to }], outages.map((o) => ({ ...o, ...series })));
+  }
+
+  /** Replaces the outages that start in each window of their series with `outages` (which must lie in those windows). */
+  async replaceInWindows(db: Kysely<DB>, windows: readonly SeriesWindow[], outages: readonly SeriesOutage[]): Promise<void> {
+    if (windows.length === 0) return;
+    await sql`
+      DELETE FROM outages o USING ${windowsTable(windows)}
+      WHERE o.provider = w.provider AND o.model = w.model AND o.platform = w.platform
+        AND o.start_minute >= w.from_minute AND o.start_minute < w.to_minute`.execute(db);
+    for (let start = 0; start < outages.length; start += 2_000) {
+      await db
+        .insertInto('outages')
+        .values(
+          outages.slice(start, start + 2_000).map((o) => ({
+            provider: o.provider,
+            model: o.model,
+            platform: o.platform ?? ALL_PLATFORMS,
+            start_minute: toDate(o.start),
+            end_minute: toDate(o.end),
+            severity: o.severity,
+            peak_failures: o.peakFailures,
+            peak_eligible: o.peakEligible,
+            eligible_requests: o.eligibleRequests,
+            failed_requests: o.failedRequests,
+            platforms_affected: o.platformsAffected,
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Writes outages into the outages table `client`'s search_path finds, created in its current transaction (COPY FREEZE; rebuilds). */

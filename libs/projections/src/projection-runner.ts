@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { sql, Transaction } from 'kysely';
-import { Database, DB, InjectDatabase, withRawClient } from '@ledger/database';
+import type pg from 'pg';
+import { Database, DB, InjectDatabase, transactionWithClient, withRawClient } from '@ledger/database';
 import { LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
 import { Projection, RebuildContext, ReadModelTable } from './projection';
@@ -15,8 +16,9 @@ export interface ProjectionState {
   position: LogPosition;
   eventsFolded: number;
   generation: bigint;
-  /** Committed events it has not folded yet. */
+  /** Committed events it has not folded yet: exact up to `EXACT_LAG_UP_TO`, estimated beyond. */
   lagEvents: number;
+  lagExact: boolean;
   updatedAt: Date;
 }
 
@@ -34,7 +36,14 @@ export interface RebuildOptions {
 }
 
 export interface CatchUpOptions {
+  /** Events in the first batch, and in every batch while the projection keeps up. */
   batchSize: number;
+  /**
+   * While batches come back full (a backlog), each next one is twice as large, up to this — from
+   * one call to the next too: a batch's fixed costs (a round of statements, re-deriving each
+   * series it touched) are then spread over more events. `batchSize` when omitted.
+   */
+  maxBatchSize?: number;
   /** How long to keep folding; unbounded when omitted. */
   budgetMs?: number;
   /** Wait for the projection's lock rather than give up when another runner holds it. */
@@ -44,6 +53,9 @@ export interface CatchUpOptions {
   /** Asked before each batch: true stops (a graceful shutdown). */
   stop?: () => boolean;
 }
+
+/** Lag is counted event by event up to this many; beyond, estimated from log positions (a count of millions would take seconds). */
+export const EXACT_LAG_UP_TO = 100_000;
 
 const ASIDE_SCHEMA = 'read_models_rebuild';
 const REBUILD_LOCK = 'rebuild:read-models';
@@ -65,6 +77,8 @@ const REBUILD_LOCK = 'rebuild:read-models';
 @Injectable()
 export class ProjectionRunner {
   private readonly byName: ReadonlyMap<string, Projection>;
+  /** Per projection, the batch size a backlog has grown to (see `CatchUpOptions.maxBatchSize`). */
+  private readonly grownBatchSizes = new Map<string, number>();
 
   constructor(
     @InjectDatabase() private readonly db: Database,
@@ -86,10 +100,10 @@ export class ProjectionRunner {
   /** Folds the next batch of one projection; with `wait`, waits for its lock rather than answering busy. */
   async step(name: string, options: { batchSize: number; wait?: boolean }): Promise<StepResult> {
     const projection = this.projection(name);
-    return this.db.transaction().execute(async (trx) => {
+    return transactionWithClient(this.db, async (trx, client) => {
       if (options.wait === true) await lockProjection(trx, name);
       else if (!(await tryLockProjection(trx, name))) return { status: 'busy' } as const;
-      return this.stepLocked(trx, projection, options.batchSize);
+      return this.stepLocked(trx, client, projection, options.batchSize);
     });
   }
 
@@ -100,17 +114,25 @@ export class ProjectionRunner {
   async catchUp(name: string, options: CatchUpOptions): Promise<number> {
     const projection = this.projection(name);
     const deadline = Date.now() + (options.budgetMs ?? Infinity);
+    const maxBatchSize = Math.max(options.batchSize, options.maxBatchSize ?? options.batchSize);
+    let batchSize = Math.min(maxBatchSize, Math.max(options.batchSize, this.grownBatchSizes.get(name) ?? 0));
     let folded = 0;
-    while (Date.now() < deadline && options.stop?.() !== true) {
-      const result = await this.step(name, options);
-      if (result.status === 'busy') return folded;
-      if (result.status === 'idle') {
-        if (projection.settle !== undefined) await this.settle(projection, options.now ?? Date.now(), options.wait === true);
-        return folded;
+    try {
+      while (Date.now() < deadline && options.stop?.() !== true) {
+        const result = await this.step(name, { batchSize, wait: options.wait });
+        if (result.status === 'busy') return folded;
+        if (result.status === 'idle') {
+          batchSize = options.batchSize;
+          if (projection.settle !== undefined) await this.settle(projection, options.now ?? Date.now(), options.wait === true);
+          return folded;
+        }
+        folded += result.events;
+        batchSize = result.events >= batchSize ? Math.min(2 * batchSize, maxBatchSize) : options.batchSize;
       }
-      folded += result.events;
+      return folded;
+    } finally {
+      this.grownBatchSizes.set(name, batchSize);
     }
-    return folded;
   }
 
   /** Every projection's checkpoint and lag, in registration order. */
@@ -118,7 +140,8 @@ export class ProjectionRunner {
     const stored = new Map((await this.checkpoints.all(this.db)).map((c) => [c.name, c]));
     return Promise.all(this.projections.map(async ({ name }) => {
       const checkpoint = stored.get(name) ?? { name, position: LOG_START, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) };
-      return { ...checkpoint, lagEvents: await this.log.countAfter(this.db, checkpoint.position) };
+      const lag = await this.log.countAfter(this.db, checkpoint.position, EXACT_LAG_UP_TO);
+      return { ...checkpoint, lagEvents: lag.events, lagExact: lag.exact };
     }));
   }
 
@@ -181,17 +204,17 @@ export class ProjectionRunner {
           }
         });
       } else {
-        while ((await this.inAside((trx) => this.stepLocked(trx, projection, batchSize))).status === 'folded');
+        while ((await this.inAside((trx, client) => this.stepLocked(trx, client, projection, batchSize))).status === 'folded');
       }
     }
 
     report('catching-up');
-    await this.db.transaction().execute(async (trx) => {
+    await transactionWithClient(this.db, async (trx, client) => {
       for (const { name } of this.projections) await lockProjection(trx, name);
       await useAsideSchema(trx);
       for (const projection of this.projections) {
         for (;;) {
-          const result = await this.stepLocked(trx, projection, batchSize);
+          const result = await this.stepLocked(trx, client, projection, batchSize);
           if (result.status !== 'folded') break;
           if (projection === this.projections[0]) progress.folded += result.events;
         }
@@ -213,12 +236,12 @@ export class ProjectionRunner {
   }
 
   /** One step inside a transaction that holds the projection's lock (and, in a rebuild, finds the aside tables). */
-  private async stepLocked(trx: Transaction<DB>, projection: Projection, batchSize: number): Promise<StepResult> {
+  private async stepLocked(trx: Transaction<DB>, client: pg.ClientBase, projection: Projection, batchSize: number): Promise<StepResult> {
     const checkpoint = await this.checkpoints.get(trx, projection.name);
     const upTo = projection.follows === undefined ? undefined : (await this.checkpoints.get(trx, projection.follows)).position;
     const end = await this.log.nextBatchEnd(trx, checkpoint.position, batchSize, upTo);
     if (end === null) return { status: 'idle' };
-    const events = await projection.fold(trx, { after: checkpoint.position, end });
+    const events = await projection.fold(trx, { after: checkpoint.position, end, maxEvents: batchSize, client });
     if (!(await this.checkpoints.advance(trx, projection.name, checkpoint.position, end, events))) {
       throw new Error(`the checkpoint of ${projection.name} moved under this runner; its transaction is rolled back`);
     }
@@ -244,7 +267,7 @@ export class ProjectionRunner {
       db: this.db,
       end,
       report,
-      inAsideTransaction: (work) => this.inAside(work),
+      inAsideTransaction: (work) => this.inAside((trx) => work(trx)),
       intoAsideTables: (work) => withRawClient(this.db, async (client) => {
         await client.query('BEGIN');
         try {
@@ -263,10 +286,10 @@ export class ProjectionRunner {
     };
   }
 
-  private inAside<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(async (trx) => {
+  private inAside<T>(work: (trx: Transaction<DB>, client: pg.ClientBase) => Promise<T>): Promise<T> {
+    return transactionWithClient(this.db, async (trx, client) => {
       await useAsideSchema(trx);
-      return work(trx);
+      return work(trx, client);
     });
   }
 

@@ -19,6 +19,10 @@ export interface ReadModelTable {
 export interface LogBatch {
   after: LogPosition;
   end: LogPosition;
+  /** At most this many events lie in the batch. */
+  maxEvents: number;
+  /** The raw connection the fold's transaction runs on, for COPY (what Kysely cannot say). */
+  client: pg.ClientBase;
 }
 
 /** What a projection's bulk rebuild is given: empty aside tables of its own to fill, up to `end`. */

@@ -6,6 +6,8 @@ import { ProjectionRunner } from './projection-runner';
 const TICK_MS = 200;
 const TICK_BUDGET_MS = 2_000;
 const BATCH_SIZE = 20_000;
+/** Batches grow to this while a projection works off a backlog (a batch is held in memory while it folds). */
+const MAX_BATCH_SIZE = 320_000;
 
 /**
  * Drives every registered projection in the worker role (ROLE=worker or all), in registration
@@ -39,7 +41,7 @@ export class ProjectorService implements OnApplicationShutdown {
     const share = budgetMs / this.runner.projections.length;
     for (const { name } of this.runner.projections) {
       if (this.stopping) return;
-      await this.runner.catchUp(name, { batchSize: BATCH_SIZE, budgetMs: share, stop: () => this.stopping });
+      await this.runner.catchUp(name, { batchSize: BATCH_SIZE, maxBatchSize: MAX_BATCH_SIZE, budgetMs: share, stop: () => this.stopping });
     }
   }
 

@@ -19,12 +19,12 @@ const FIELDS = 11;
 const CHUNK = 1 << 20;
 
 /**
- * A folded log's rollups as binary COPY (`COPY … FROM STDIN (FORMAT binary)`), in chunks of
+ * A folded log's rollups (those `only` admits, when given) as binary COPY (`COPY … FROM STDIN (FORMAT binary)`), in chunks of
  * about a megabyte, in primary-key order — (platform, provider, minute, model) — so that the key
  * is built from presorted rows. Binary spares Postgres parsing timestamps from text; sketches go
  * in as their stored bytes (@ledger/codec).
  */
-export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
+export function* foldedRollupsCopy(log: FoldedLog, only?: (rollup: number) => boolean): Generator<Buffer> {
   const order = keyOrder(log);
   const names = log.series.map((s) => binaryTextFields(s.provider, s.model, s.platform));
   const latencyScratch = newSketchScratch();
@@ -33,6 +33,7 @@ export function* foldedRollupsCopy(log: FoldedLog): Generator<Buffer> {
   let at = writeBinaryCopyHeader(chunk.view, 0);
   for (let i = 0; i < order.rollups.length; i++) {
     const r = order.rollups[i]!;
+    if (only !== undefined && !only(r)) continue;
     const seriesNames = names[order.series[i]!]!;
     const latency = log.sketchInto(r, 'latency', latencyScratch);
     const ttft = log.sketchInto(r, 'ttft', ttftScratch);

@@ -1,24 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
+import type pg from 'pg';
 import { Database, DB, withRawClient } from '@ledger/database';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
-import { eventCount, foldBatch, mergeRollups, MinuteRollup, rollupKey } from './minute-rollup';
+import { foldedRollup, mergeRollups, MinuteRollup, rollupKey } from './minute-rollup';
 import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
-import { OutageDeriver } from './outage-deriver';
+import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
 import { deriveFoldedOutagesInTurns } from './replay-outages';
+import { SeriesWindow } from './series-window';
 import { SketchBuckets } from './sketch-buckets';
 
 export const TIMELINE_PROJECTION = 'timeline';
 
 /**
  * The timeline: minute rollups per (provider, model, platform, minute), and the outages derived
- * from them (concepts §3). A batch is pre-aggregated by Postgres, merged into the stored rollups,
- * and the outages of every series it touched are derived again around the minutes it changed.
+ * from them (concepts §3). A batch is folded in Node by the code that folds the whole log in a
+ * rebuild (streamed out by binary COPY), merged into the stored rollups, and the outages of every
+ * series it touched are derived again around the minutes it changed.
  */
 @Injectable()
 export class TimelineProjection implements Projection {
@@ -34,19 +37,33 @@ export class TimelineProjection implements Projection {
     private readonly policies: DetectionPolicyRepository,
   ) {}
 
+  /** The latency buckets' table, asked of Postgres once (it depends on the code, not the data). */
+  private buckets: Promise<SketchBuckets | null> | undefined;
+
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
-    const deltas = foldBatch(await this.log.aggregate(trx, batch.after, batch.end));
-    const existing = new Map((await this.rollups.load(trx, [...deltas.values()])).map((r) => [rollupKey(r), r]));
+    const buckets = await (this.buckets ??= SketchBuckets.load(trx).catch((error: unknown) => {
+      this.buckets = undefined;
+      throw error;
+    }));
+    const query = this.log.batchCopy(batch.after, batch.end, batch.maxEvents, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
+    const folded = await foldCopy(batch.client, query, buckets, batch.maxEvents);
+    if (folded.events > batch.maxEvents) throw new Error(`the batch after ${batch.after.globalPosition} holds more than ${batch.maxEvents} events`);
+    // The batch's rollups whose keys are stored get their counts added; the others are new rows,
+    // copied in as they were folded (in a log in time order, nearly all of them).
+    const stored = new Map((await this.rollups.loadInWindows(trx, windowsAround(folded))).map((r) => [rollupKey(r), r]));
     const merged: MinuteRollup[] = [];
-    let events = 0;
-    for (const [key, delta] of deltas) {
-      merged.push(mergeRollups(existing.get(key), delta));
-      events += eventCount(delta.counts);
-    }
+    const isNew = new Uint8Array(folded.minute.length);
+    folded.series.forEach((series, index) => {
+      for (const r of folded.rollupsOfSeries[index]!) {
+        const existing = stored.get(rollupKey({ ...series, minute: folded.minute[r]! }));
+        if (existing === undefined) isNew[r] = 1;
+        else merged.push(mergeRollups(existing, foldedRollup(folded, index, r)));
+      }
+    });
+    await this.rollups.copyFolded(batch.client, folded, { freeze: false, only: (r) => isNew[r] === 1 });
     await this.rollups.upsert(trx, merged);
-    const policies = await this.policies.load(trx);
-    for (const { series, minutes } of touchedSeries(merged)) await this.deriver.rederive(trx, series, minutes, policies);
-    return events;
+    await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
+    return folded.events;
   }
 
   /**
@@ -61,7 +78,7 @@ export class TimelineProjection implements Projection {
     context.report('writing', log.events);
     await context.intoAsideTables(async (client) => {
       // Postgres loads the rollups while Node derives the outages from them between chunks.
-      const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log)]);
+      const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log, { freeze: true })]);
       await this.outages.copyIn(client, derived);
     });
     return {
@@ -70,7 +87,7 @@ export class TimelineProjection implements Projection {
       beforeSwap: async (trx) => {
         const current = await this.policies.load(trx);
         if (current.sameAs(policies)) return;
-        for (const series of await this.rollups.allSeries(trx)) await this.deriver.rederiveAll(trx, series, current);
+        await this.deriver.rederiveAll(trx, await this.rollups.allSeries(trx), current);
       },
     };
   }
@@ -86,33 +103,54 @@ export class TimelineProjection implements Projection {
 async function foldWholeLog(db: Database, reader: OutcomeLogReader, end: LogPosition, onProgress: (events: number) => void): Promise<FoldedLog> {
   const buckets = await SketchBuckets.load(db);
   const query = reader.replayCopy(end, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
-  return withRawClient(db, async (client) => {
-    const folder = new LogFolder(buckets, Number(end.globalPosition));
-    let chunks = 0;
-    const copy = new CopyOutChunks(query, (payload) => {
-      folder.push(payload);
-      if (++chunks % 1024 === 0) onProgress(folder.eventCount);
-    });
-    client.query(copy as CopyOutSubmittable);
-    await copy.done;
-    return folder.finish();
-  });
+  return withRawClient(db, (client) => foldCopy(client, query, buckets, Number(end.globalPosition), onProgress));
 }
 
-/** The series whose minutes a batch changed: each model over all platforms, and each platform's own. */
-function touchedSeries(rollups: readonly MinuteRollup[]): { series: SeriesKey; minutes: number[] }[] {
-  const bySeries = new Map<string, { series: SeriesKey; minutes: number[] }>();
-  const touch = (series: SeriesKey, minute: number) => {
-    const key = `${series.provider}\u0000${series.model}\u0000${series.platform ?? ''}`;
-    let entry = bySeries.get(key);
-    if (entry === undefined) bySeries.set(key, (entry = { series, minutes: [] }));
-    entry.minutes.push(minute);
-  };
-  for (const r of rollups) {
-    touch({ provider: r.provider, model: r.model, platform: null }, r.minute);
-    touch({ provider: r.provider, model: r.model, platform: r.platform }, r.minute);
-  }
-  return [...bySeries.values()];
+/** Folds the rows a COPY of the log streams (`OutcomeLogReader.replayCopy`, `batchCopy`), `expectedEvents` or so of them. */
+async function foldCopy(
+  client: pg.ClientBase, query: string, buckets: SketchBuckets | null, expectedEvents: number, onProgress?: (events: number) => void,
+): Promise<FoldedLog> {
+  const folder = new LogFolder(buckets, expectedEvents);
+  let chunks = 0;
+  const copy = new CopyOutChunks(query, (payload) => {
+    folder.push(payload);
+    if (onProgress !== undefined && ++chunks % 1024 === 0) onProgress(folder.eventCount);
+  });
+  client.query(copy as CopyOutSubmittable);
+  await copy.done;
+  return folder.finish();
+}
+
+/** The series whose minutes a folded batch changed: each model over all platforms, and each platform's own. */
+function changedSeries(folded: FoldedLog): ChangedSeries[] {
+  const ofModel = new Map<string, { series: SeriesKey; minutes: number[] }>();
+  const ofPlatform = folded.series.map(({ provider, model, platform }, index) => {
+    const minutes = Array.from(folded.rollupsOfSeries[index]!, (r) => folded.minute[r]!);
+    const key = `${provider}\u0000${model}`;
+    const modelSeries = ofModel.get(key);
+    if (modelSeries === undefined) ofModel.set(key, { series: { provider, model, platform: null }, minutes: [...minutes] });
+    else modelSeries.minutes.push(...minutes);
+    return { series: { provider, model, platform }, minutes };
+  });
+  return [...ofModel.values(), ...ofPlatform];
+}
+
+/** Minutes of a series this far apart or more are looked up in separate windows (a late event far behind the rest). */
+const LOOKUP_GAP_MINUTES = 60;
+
+/** Windows covering every rollup of a folded batch, per series, split where its minutes lie far apart. */
+function windowsAround(folded: FoldedLog): SeriesWindow[] {
+  const windows: SeriesWindow[] = [];
+  folded.series.forEach(({ provider, model, platform }, index) => {
+    const series = { provider, model, platform };
+    let window: SeriesWindow | undefined;
+    for (const r of folded.rollupsOfSeries[index]!) {
+      const minute = folded.minute[r]!;
+      if (window !== undefined && minute - window.to < LOOKUP_GAP_MINUTES) window.to = minute + 1;
+      else windows.push((window = { series, from: minute, to: minute + 1 }));
+    }
+  });
+  return windows;
 }
 
 /** The timeline wired by hand (the CLI and tests build a runner without Nest). */

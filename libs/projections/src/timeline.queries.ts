@@ -42,6 +42,7 @@ export interface ProjectionStateView {
   position: string;
   eventsFolded: number;
   lagEvents: number;
+  lagExact: boolean;
   caughtUp: boolean;
   generation: number;
   updatedAt: Date;
@@ -88,18 +89,20 @@ export class TimelineQueries {
       outages = await load();
     }
     const byProvider = new Map<string, SeriesOutage[]>();
-    for (const o of outages) byProvider.set(o.provider, [...(byProvider.get(o.provider) ?? []), o]);
+    for (const o of outages) {
+      const list = byProvider.get(o.provider);
+      if (list === undefined) byProvider.set(o.provider, [o]);
+      else list.push(o);
+    }
     const from = minuteOf(filter.from.getTime());
     const to = filter.to.getTime() / MINUTE_MS;
     const incidents: IncidentView[] = [];
     for (const [provider, list] of byProvider) {
       const gap = policies.forProvider(provider).mergeGapMinutes;
-      for (const incident of groupIncidents(list, gap)) {
+      for (const { members, ...incident } of groupIncidents(list, gap)) {
         if (incident.end <= from || incident.start >= to) continue;
-        const members = list
-          .filter((o) => o.start < incident.end && o.end > incident.start && incident.models.includes(o.model))
-          .map((o) => ({ ...o, ongoing: isOngoing(o, policies.forModel(provider, o.model).mergeGapMinutes, now) }));
-        incidents.push({ ...incident, provider, ongoing: members.some((m) => m.ongoing), modelOutages: members });
+        const modelOutages = members.map((o) => ({ ...o, ongoing: isOngoing(o, policies.forModel(provider, o.model).mergeGapMinutes, now) }));
+        incidents.push({ ...incident, provider, ongoing: modelOutages.some((m) => m.ongoing), modelOutages });
       }
     }
     return incidents.sort((a, b) => a.start - b.start || a.provider.localeCompare(b.provider));
@@ -176,6 +179,7 @@ export class TimelineQueries {
       position: `${p.position.transactionId}:${p.position.globalPosition}`,
       eventsFolded: p.eventsFolded,
       lagEvents: p.lagEvents,
+      lagExact: p.lagExact,
       caughtUp: p.lagEvents === 0,
       generation: Number(p.generation),
       updatedAt: p.updatedAt,

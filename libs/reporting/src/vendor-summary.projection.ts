@@ -42,7 +42,7 @@ export class VendorSummaryProjection implements Projection {
   ) {}
 
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
-    const { events, hours } = await this.log.hoursTouched(trx, batch.after, batch.end);
+    const { events, hours } = await this.log.hoursTouched(trx, batch.after, batch.end, batch.maxEvents);
     for (const units of groupByDay(hours)) {
       // The scan of minute_rollups spans the touched hours of the day only (usually the current one).
       const starts = units.map((u) => u.start.getTime());

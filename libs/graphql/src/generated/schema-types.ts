@@ -343,7 +343,10 @@ export type ProjectionState = {
   eventsFolded: Scalars['Float']['output'];
   /** 1, plus one for each rebuild swapped in: figures read before a rebuild belong to an older generation */
   generation: Scalars['Int']['output'];
+  /** committed events not folded yet: counted exactly up to 100,000, estimated from log positions beyond (see lagExact) */
   lagEvents: Scalars['Int']['output'];
+  /** false when lagEvents is an estimate */
+  lagExact: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   /** checkpoint in the log's commit order, transaction id:position */
   position: Scalars['String']['output'];
@@ -897,6 +900,7 @@ export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType ex
   eventsFolded?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   generation?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lagEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lagExact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -1,0 +1,75 @@
+import type { Transaction } from 'kysely';
+import type { OutcomeEvent } from '@ledger/domain';
+import type { Database, DB } from '@ledger/database';
+import { OutcomeEventRepository, OutcomeLogReader } from '@ledger/event-store';
+import { openTestDatabase } from '../../../test/support/int-database';
+import { CheckpointRepository } from './checkpoint.repository';
+import type { LogBatch, Projection } from './projection';
+import { ProjectionRunner } from './projection-runner';
+
+const event = (id: string): OutcomeEvent => ({
+  id, provider: 'anthropic', model: 'claude-opus-4-7', outcome: 'success', httpStatus: 200, errorCode: null,
+  latencyMs: 900, ttftMs: null, occurredAt: Date.parse('2026-06-07T09:00:00Z'), occurredAtIso: '2026-06-07T09:00:00.000Z',
+});
+
+/** A projection that only counts its batches' events and remembers each batch's limit and size. */
+class BatchRecorder implements Projection {
+  readonly tables = [] as const;
+  readonly batches: { limit: number; events: number }[] = [];
+  private readonly reader = new OutcomeLogReader();
+
+  constructor(readonly name: string) {}
+
+  async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
+    const { events } = await this.reader.hoursTouched(trx, batch.after, batch.end, batch.maxEvents);
+    this.batches.push({ limit: batch.maxEvents, events });
+    return events;
+  }
+}
+
+describe('ProjectionRunner.catchUp against Postgres', () => {
+  let db: Database;
+  let log: OutcomeEventRepository;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    log = new OutcomeEventRepository(db);
+  });
+  afterAll(() => db.destroy());
+
+  const append = async (prefix: string, count: number) => {
+    for (let i = 0; i < count; i += 10) await log.append('runner', Array.from({ length: 10 }, (_, j) => event(`${prefix}-${i + j}`)));
+  };
+
+  it('doubles its batches while they come back full, up to the maximum, and starts small again once caught up', async () => {
+    const recorder = new BatchRecorder('growing');
+    const runner = new ProjectionRunner(db, new OutcomeLogReader(), new CheckpointRepository(), [recorder]);
+    await append('grow', 70);
+
+    expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true })).toBe(70);
+    expect(recorder.batches).toEqual([
+      { limit: 5, events: 5 }, { limit: 10, events: 10 }, { limit: 20, events: 20 }, { limit: 20, events: 20 }, { limit: 20, events: 15 },
+    ]);
+
+    // Interrupted mid-backlog, the next call goes on at the size reached; idle, it starts small.
+    await append('more', 40);
+    let batches = 0;
+    recorder.batches.length = 0;
+    expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true, stop: () => batches++ === 2 })).toBe(15);
+    expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true })).toBe(25);
+    expect(recorder.batches.map((b) => b.limit)).toEqual([5, 10, 20, 20]);
+
+    await append('after', 10);
+    recorder.batches.length = 0;
+    expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true })).toBe(10);
+    expect(recorder.batches.map((b) => b.limit)).toEqual([5, 10]);
+  });
+
+  it('keeps a fixed batch size without a maximum', async () => {
+    const recorder = new BatchRecorder('fixed');
+    const runner = new ProjectionRunner(db, new OutcomeLogReader(), new CheckpointRepository(), [recorder]);
+
+    await runner.catchUp(recorder.name, { batchSize: 40, wait: true });
+
+    expect(new Set(recorder.batches.map((b) => b.limit))).toEqual(new Set([40]));
+  });
+});
