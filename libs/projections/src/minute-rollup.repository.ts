@@ -72,12 +72,10 @@ export class MinuteRollupRepository {
     }
   }
 
-  /** A series' minutes with events in [from, to), for outage derivation: counts summed over platforms. */
-  async seriesMinutes(db: Kysely<DB>, series: SeriesKey, from: number, to: number): Promise<SeriesMinute[]> {
-    return (await this.windowMinutes(db, [{ series, from, to }]))[0]!;
-  }
-
-  /** `seriesMinutes` of each window, in one statement for them all. */
+  /**
+   * The minutes with events of each window's series, for outage derivation — counts summed over
+   * platforms for a model's series — in one statement for all the windows.
+   */
   async windowMinutes(db: Kysely<DB>, windows: readonly SeriesWindow[]): Promise<SeriesMinute[][]> {
     const found: SeriesMinute[][] = windows.map(() => []);
     if (windows.length === 0) return found;

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { minuteOf, Outage } from '@ledger/domain';
-import { Database, withRawClient } from '@ledger/database';
+import { Database, DB, withRawClient } from '@ledger/database';
 import { openTestDatabase } from '../../../test/support/int-database';
 import type { SeriesKey } from './minute-rollup.repository';
 import { OutageRepository, SeriesOutage } from './outage.repository';
@@ -23,11 +23,20 @@ function outage(start: number, end: number, overrides: Partial<Outage> = {}): Ou
 }
 
 const inSeries = (series: SeriesKey, o: Outage): SeriesOutage => ({ ...series, ...o });
+
+const repository = new OutageRepository();
+/** One window's worth of the repository's windowed reads and writes. */
+const outages = {
+  overlapping: async (db: Kysely<DB>, series: SeriesKey, from: number, to: number) => (await repository.overlappingWindows(db, [{ series, from, to }]))[0]!,
+  replace: (db: Kysely<DB>, series: SeriesKey, from: number, to: number, list: readonly Outage[]) =>
+    repository.replaceInWindows(db, [{ series, from, to }], list.map((o) => inSeries(series, o))),
+  search: repository.search.bind(repository),
+  copyIn: repository.copyIn.bind(repository),
+};
 const starts = (outages: readonly Outage[]) => outages.map((o) => o.start - DAY);
 
 describe('OutageRepository against Postgres', () => {
   let db: Database;
-  const outages = new OutageRepository();
   beforeAll(async () => (db = await openTestDatabase()));
   afterAll(() => db.destroy());
 

@@ -7,7 +7,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
 import type { DB, OutageRow } from '@ledger/database';
 import { escapeCopy } from '@ledger/codec';
-import type { SeriesKey } from './minute-rollup.repository';
 import { ALL_PLATFORMS, SeriesWindow, windowsTable } from './series-window';
 
 /** A stored outage with the series it belongs to. */
@@ -23,11 +22,6 @@ const toDate = (minute: number) => new Date(minute * MINUTE_MS);
 /** The outages read model. */
 @Injectable()
 export class OutageRepository {
-  /** Outages of a series overlapping [from, to) (minute indexes). */
-  async overlapping(db: Kysely<DB>, series: SeriesKey, from: number, to: number): Promise<SeriesOutage[]> {
-    return (await this.overlappingWindows(db, [{ series, from, to }]))[0]!;
-  }
-
   /** For each window, the outages of its series overlapping it, in start order: one statement for them all. */
   async overlappingWindows(db: Kysely<DB>, windows: readonly SeriesWindow[]): Promise<SeriesOutage[][]> {
     const found: SeriesOutage[][] = windows.map(() => []);
@@ -39,11 +33,6 @@ export class OutageRepository {
       ORDER BY w.window_no, o.start_minute`.execute(db);
     for (const row of rows) found[Number(row.window_no) - 1]!.push(fromRow(row));
     return found;
-  }
-
-  /** Replaces a series' outages that start in [from, to) with `outages`. */
-  async replace(db: Kysely<DB>, series: SeriesKey, from: number, to: number, outages: readonly Outage[]): Promise<void> {
-    await this.replaceInWindows(db, [{ series, from, to }], outages.map((o) => ({ ...o, ...series })));
   }
 
   /** Replaces the outages that start in each window of their series with `outages` (which must lie in those windows). */

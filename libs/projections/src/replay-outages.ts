@@ -6,7 +6,7 @@ import type { SeriesOutage } from './outage.repository';
 /**
  * Every outage of a folded log, in one pass over its rollups (rebuilds): each (platform, model)
  * series from its own rollups, each model series from its platforms' rollups summed per minute
- * — the minutes `MinuteRollupRepository.seriesMinutes` would read, without reading them back.
+ * — the minutes `MinuteRollupRepository.windowMinutes` would read, without reading them back.
  * A series at a time, yielding to the event loop in between: a rebuild derives while the
  * rollups' COPY drains, so Node derives while Postgres loads.
  */

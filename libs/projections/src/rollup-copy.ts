@@ -19,9 +19,9 @@ const FIELDS = 11;
 const CHUNK = 1 << 20;
 
 /**
- * A folded log's rollups (those `only` admits, when given) as binary COPY (`COPY … FROM STDIN (FORMAT binary)`), in chunks of
- * about a megabyte, in primary-key order — (platform, provider, minute, model) — so that the key
- * is built from presorted rows. Binary spares Postgres parsing timestamps from text; sketches go
+ * A folded log's rollups (those `only` admits, when given) as binary COPY (`COPY … FROM STDIN
+ * (FORMAT binary)`), in chunks of about a megabyte, in primary-key order — (platform, provider,
+ * minute, model) — so that the key is built from presorted rows. Binary spares Postgres parsing timestamps from text; sketches go
  * in as their stored bytes (@ledger/codec).
  */
 export function* foldedRollupsCopy(log: FoldedLog, only?: (rollup: number) => boolean): Generator<Buffer> {
