@@ -125,7 +125,7 @@ export class OutcomeLogReader {
    * A COPY statement streaming, as binary rows, every event at or before `end` in commit order's
    * horizon — (platform, provider, model, occurred_at, outcome code, latency, ttft) — for replays.
    * Outcomes are coded by their index in `outcomeCodes`; latencies are passed through as
-   * milliseconds, or bucketed by Postgres (only successes' latencies, as `aggregate` does) when
+   * milliseconds, or bucketed by Postgres (only successes' latencies count: `sketchedBucketSql`) when
    * `bucketInPostgres`.
    */
   replayCopy(end: LogPosition, options: RowsCopyOptions): string {

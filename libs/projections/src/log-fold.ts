@@ -4,13 +4,12 @@ import { FoldedSeries, grow, NONE, SeriesTable, SeriesTables } from './series-ta
 import type { SketchBuckets } from './sketch-buckets';
 
 /**
- * Folding the whole log in memory, for rebuilds: `LogFolder` takes the replay stream's rows as
- * they are decoded (log-rows.ts) into one rollup per (series, minute) in a `SeriesTable`
- * (series-table.ts); `FoldedLog` gives the result out — counts, sketches sorted into [bucket,
- * count, …] pairs only when written, and series merged by minute. Latencies come raw and are
- * bucketed with a `SketchBuckets` table that agrees with the expression the incremental path uses
- * in Postgres; without one, Postgres sends the buckets instead. Either way both paths bucket every
- * value identically.
+ * Folding the log in memory, for rebuilds (the whole log) and for the timeline's batches alike:
+ * `LogFolder` takes the COPY stream's rows as they are decoded (log-rows.ts) into one rollup per
+ * (series, minute) in a `SeriesTable` (series-table.ts); `FoldedLog` gives the result out —
+ * counts, sketches sorted into [bucket, count, …] pairs only when written, and series merged by
+ * minute. Latencies come raw and are bucketed with a `SketchBuckets` table that agrees with the
+ * SQL expression that defines the buckets; without one, Postgres sends the buckets instead.
  */
 
 export { OUTCOME_CODES } from './log-rows';
@@ -143,7 +142,7 @@ export interface SketchScratch {
 
 export const newSketchScratch = (): SketchScratch => ({ buckets: new Int32Array(64), pairs: new Int32Array(128) });
 
-/** Folds the binary COPY stream of the replay query (`OutcomeLogReader.replayCopy`); feed it chunks, then call `finish`. */
+/** Folds the binary COPY stream of `OutcomeLogReader.replayCopy` or `batchCopy`; feed it chunks, then call `finish`. */
 export class LogFolder implements LogRowSink {
   private readonly decoder = new LogRowDecoder(this);
   private readonly table: SeriesTable;

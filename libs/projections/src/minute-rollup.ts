@@ -26,8 +26,7 @@ export function foldedRollup(log: FoldedLog, series: number, rollup: number): Mi
 }
 
 /** Adds a delta to what the read model already holds for the same key. */
-export function mergeRollups(existing: MinuteRollup | undefined, delta: MinuteRollup): MinuteRollup {
-  if (existing === undefined) return delta;
+export function mergeRollups(existing: MinuteRollup, delta: MinuteRollup): MinuteRollup {
   return {
     ...existing,
     counts: addCounts(existing.counts, delta.counts),

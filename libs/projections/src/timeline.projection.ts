@@ -17,6 +17,9 @@ import { SketchBuckets } from './sketch-buckets';
 
 export const TIMELINE_PROJECTION = 'timeline';
 
+/** Events a batch's fold arrays start with room for. */
+const FIRST_BATCH_ARRAYS = 32_768;
+
 /**
  * The timeline: minute rollups per (provider, model, platform, minute), and the outages derived
  * from them (concepts §3). A batch is folded in Node by the code that folds the whole log in a
@@ -46,7 +49,8 @@ export class TimelineProjection implements Projection {
       throw error;
     }));
     const query = this.log.batchCopy(batch.after, batch.end, batch.maxEvents, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
-    const folded = await foldCopy(batch.client, query, buckets, batch.maxEvents);
+    // Sized for a tick's batch: a batch grown for a backlog grows its arrays as it goes.
+    const folded = await foldCopy(batch.client, query, buckets, Math.min(batch.maxEvents, FIRST_BATCH_ARRAYS));
     if (folded.events > batch.maxEvents) throw new Error(`the batch after ${batch.after.globalPosition} holds more than ${batch.maxEvents} events`);
     // The batch's rollups whose keys are stored get their counts added; the others are new rows,
     // copied in as they were folded (in a log in time order, nearly all of them).
@@ -60,7 +64,7 @@ export class TimelineProjection implements Projection {
         else merged.push(mergeRollups(existing, foldedRollup(folded, index, r)));
       }
     });
-    await this.rollups.copyFolded(batch.client, folded, { freeze: false, only: (r) => isNew[r] === 1 });
+    if (isNew.includes(1)) await this.rollups.copyFolded(batch.client, folded, { freeze: false, only: (r) => isNew[r] === 1 });
     await this.rollups.upsert(trx, merged);
     await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
     return folded.events;
@@ -96,9 +100,9 @@ export class TimelineProjection implements Projection {
 /**
  * Folds the log up to `end` (inclusive, in commit order) into rollups in memory: one scan,
  * streamed as binary COPY (log-fold.ts). Latencies are bucketed in Node with a table that agrees
- * with the expression the incremental path uses in Postgres (sketch-buckets.ts), or by Postgres
- * with that expression when no such table could be made. Rows at or before a commit-safe
- * position are fixed, so the result depends on `end` alone.
+ * with the SQL expression of the buckets (sketch-buckets.ts), or by Postgres with that expression
+ * when no such table could be made. Rows at or before a commit-safe position are fixed, so the
+ * result depends on `end` alone.
  */
 async function foldWholeLog(db: Database, reader: OutcomeLogReader, end: LogPosition, onProgress: (events: number) => void): Promise<FoldedLog> {
   const buckets = await SketchBuckets.load(db);
@@ -129,7 +133,7 @@ function changedSeries(folded: FoldedLog): ChangedSeries[] {
     const key = `${provider}\u0000${model}`;
     const modelSeries = ofModel.get(key);
     if (modelSeries === undefined) ofModel.set(key, { series: { provider, model, platform: null }, minutes: [...minutes] });
-    else modelSeries.minutes.push(...minutes);
+    else for (const minute of minutes) modelSeries.minutes.push(minute);
     return { series: { provider, model, platform }, minutes };
   });
   return [...ofModel.values(), ...ofPlatform];
