@@ -53,8 +53,8 @@ export class OutcomeLogReader {
   }
 
   /** The last visible event of the log (commit-safe), or null when none is. */
-  async lastVisible(trx: Kysely<DB>): Promise<LogPosition | null> {
-    const row = await trx
+  async lastVisible(db: Kysely<DB>): Promise<LogPosition | null> {
+    const row = await db
       .selectFrom('outcome_events')
       .select(['transaction_id', 'global_position'])
       .where(sql<boolean>`transaction_id < pg_snapshot_xmin(pg_current_snapshot())`)
