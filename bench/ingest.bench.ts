@@ -9,8 +9,8 @@
  *    The service's RSS is sampled every 100 ms and its VmHWM read at the end.
  * 4. Measures the raw ceiling: COPY of the same kind of rows, 5,000 rows per COPY statement
  *    (one transaction each, like the service's one transaction per batch), into a table with
- *    the same columns, defaults, identity, constraints and indexes as outcome_events, over one
- *    and over two parallel connections. The ceiling is the better of the two.
+ *    the same columns, defaults, constraints and indexes as outcome_events, partitioned by day
+ *    like it, over one and over two parallel connections. The ceiling is the better of the two.
  * 5. Prints a summary (ratio end-to-end / ceiling, peak RSS, where the CPU went) and one JSON line.
  *
  * Environment: BENCH_CLIENTS (4), BENCH_SECONDS (20), BENCH_COPY_SECONDS (= BENCH_SECONDS),
@@ -106,7 +106,7 @@ interface Batch {
 }
 
 const COPY_COLUMNS =
-  'platform, event_id, provider, model, occurred_at, outcome, http_status, error_code, latency_ms, ttft_ms';
+  'platform, event_id, provider, model, occurred_at, occurred_on, outcome, http_status, error_code, latency_ms, ttft_ms';
 
 function nullable(value: string | number | null): string {
   return value === null ? '\\N' : String(value);
@@ -129,7 +129,7 @@ function serialiseBatch(events: GeneratedEvent[]): Batch {
     const e = events[i]!;
     copyIds[i] = text.length + PLATFORM.length + 1; // ASCII only: chars == bytes
     text +=
-      `${PLATFORM}\t${e.id}\t${e.provider}\t${e.model}\t${e.occurredAt}\t${e.outcome}\t` +
+      `${PLATFORM}\t${e.id}\t${e.provider}\t${e.model}\t${e.occurredAt}\t${e.occurredAt.slice(0, 10)}\t${e.outcome}\t` +
       `${nullable(e.httpStatus)}\t${nullable(e.errorCode)}\t${nullable(e.latencyMs)}\t${nullable(e.ttftMs)}\n`;
   }
   return { json, jsonIds, copy: Buffer.from(text, 'ascii'), copyIds };
@@ -295,10 +295,18 @@ async function copyCeiling(databaseUrl: string, admin: pg.Client, pool: BatchPoo
   return { one, two };
 }
 
-/** COPY_TABLE, created LIKE outcome_events and checked to match it (columns, defaults, identity, indexes, constraints). */
+/**
+ * COPY_TABLE, created LIKE outcome_events and checked to match it (columns, defaults, indexes,
+ * constraints), partitioned by day like it, with the partitions of the pool's days (its events
+ * occurred within the day before it was generated).
+ */
 async function createCopyTable(admin: pg.Client): Promise<void> {
   await admin.query(`DROP TABLE IF EXISTS ${COPY_TABLE}`);
-  await admin.query(`CREATE TABLE ${COPY_TABLE} (LIKE outcome_events INCLUDING ALL)`);
+  await admin.query(`CREATE TABLE ${COPY_TABLE} (LIKE outcome_events INCLUDING ALL) PARTITION BY RANGE (occurred_on)`);
+  await admin.query(`DO $$ DECLARE day date; BEGIN
+    FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date - 2, (now() AT TIME ZONE 'UTC')::date + 1, interval '1 day')::date LOOP
+      EXECUTE format('CREATE TABLE %I PARTITION OF ${COPY_TABLE} FOR VALUES FROM (%L) TO (%L)', '${COPY_TABLE}_' || to_char(day, 'YYYYMMDD'), day, day + 1);
+    END LOOP; END $$`);
   const [wanted, got] = [await describeTable(admin, 'outcome_events'), await describeTable(admin, COPY_TABLE)];
   // LIKE names constraints differently: compare with their names stripped.
   const strip = (s: string) => s.replace(/\b\w+_(pkey|key)\b/g, '').replaceAll('outcome_events', COPY_TABLE);
@@ -308,7 +316,7 @@ async function createCopyTable(admin: pg.Client): Promise<void> {
   log(`${COPY_TABLE} matches outcome_events:\n  ${got.split('\n').join('\n  ')}`);
 }
 
-/** A normalised description of a table: columns (type, nullability, default, identity) and indexes. */
+/** A normalised description of a table: columns (type, nullability, default, identity), indexes and constraints. */
 async function describeTable(client: pg.Client, table: string): Promise<string> {
   const columns = await client.query<{ d: string }>(
     `SELECT format('%s %s%s%s%s', a.attname, format_type(a.atttypid, a.atttypmod),

@@ -23,8 +23,8 @@ const BURST_PER_1024 = 10; // ≈1% of a model's hours are an error burst (50% f
 const uniform = (seed: number) => `((hashint8extended(i, ${seed}) & 4503599627370495)::float8 / 4503599627370496)`;
 /** One chunk of the synthetic log, computed by Postgres from the row number alone (deterministic). */
 const GENERATE_SQL = `
-INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome, http_status, error_code, latency_ms, ttft_ms)
-SELECT platform, 'e' || i, provider, model, ts, oc::outcome,
+INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, occurred_on, outcome, http_status, error_code, latency_ms, ttft_ms)
+SELECT platform, 'e' || i, provider, model, ts, (ts AT TIME ZONE 'UTC')::date, oc::outcome,
   CASE oc WHEN 'success' THEN 200 WHEN 'error' THEN (ARRAY[500, 502, 503, 529])[1 + floor(u4 * 4)::int]
           WHEN 'rate_limited' THEN 429 WHEN 'client_error' THEN 400 END,
   CASE oc WHEN 'error' THEN 'api_error' WHEN 'timeout' THEN 'timeout' WHEN 'rate_limited' THEN 'rate_limit_error'
@@ -61,6 +61,8 @@ export async function generateLog(
   options: { events: number; start: Date; end: Date; chunk: number; onChunk?: (written: number) => void },
 ): Promise<void> {
   const step = (options.end.getTime() - options.start.getTime()) / options.events;
+  // The log's day partitions for the span (ingest creates them as it sees new days).
+  await client.query(`SELECT ensure_outcome_event_days(array_agg(d::date)) FROM generate_series(($1::timestamptz AT TIME ZONE 'UTC')::date, ($2::timestamptz AT TIME ZONE 'UTC')::date, interval '1 day') AS d`, [options.start, options.end]);
   for (let lo = 1; lo <= options.events; lo += options.chunk) {
     const hi = Math.min(options.events, lo + options.chunk - 1);
     await client.query(GENERATE_SQL, [options.start, step, lo, MODEL_SLOTS, RANKED.map((m) => m.provider), RANKED.map((m) => m.model), PLATFORM_SLOTS, hi]);

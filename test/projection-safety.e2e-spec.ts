@@ -30,9 +30,10 @@ describe('projection safety', () => {
     await t1.connect();
     // An open transaction holds back every database's commit horizon on this Postgres: end it whatever happens.
     try {
+      await t1.query(`SELECT ensure_outcome_event_days(ARRAY['2026-06-07']::date[])`); // the day's partition, as ingest makes it
       await t1.query('BEGIN');
-      await t1.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome)
-                      VALUES ('notion', 't1-event', 'anthropic', 'claude-opus-4-7', '2026-06-07T09:02:30Z', 'error')`);
+      await t1.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, occurred_on, outcome)
+                      VALUES ('notion', 't1-event', 'anthropic', 'claude-opus-4-7', '2026-06-07T09:02:30Z', '2026-06-07', 'error')`);
       const { rows } = await t1.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
       const t1Xid = BigInt(rows[0]!.xid);
 

@@ -46,10 +46,11 @@ describe('a transaction held open by another session', () => {
     await early.connect();
     await holder.connect();
     const insert = (client: pg.Client, id: string) =>
-      client.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, outcome)
-                    VALUES ('notion', $1, 'anthropic', 'claude-opus-4-7', '2026-06-07T09:00:30Z', 'error')`, [id]);
+      client.query(`INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, occurred_on, outcome)
+                    VALUES ('notion', $1, 'anthropic', 'claude-opus-4-7', '2026-06-07T09:00:30Z', '2026-06-07', 'error')`, [id]);
     const xidOf = async (client: pg.Client) => BigInt((await client.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid')).rows[0]!.xid);
     try {
+      await early.query(`SELECT ensure_outcome_event_days(ARRAY['2026-06-07']::date[])`); // the day's partition, as ingest makes it
       // `early` takes its transaction id first, then `holder` takes a later one and stays open.
       await early.query('BEGIN');
       for (const id of ['early-1', 'early-2', 'early-3']) await insert(early, id);

@@ -3,13 +3,15 @@ import type { Outcome } from '@ledger/domain';
 
 /** Column types: int8 and xid8 arrive as `bigint`, timestamptz as `Date` (see type-parsers.ts). */
 export interface OutcomeEventTable {
-  global_position: GeneratedAlways<bigint>;
+  global_position: Generated<bigint>;
   transaction_id: Generated<bigint>;
   platform: string;
   event_id: string;
   provider: string;
   model: string;
   occurred_at: ColumnType<Date, Date | string, never>;
+  /** The UTC day of occurred_at (`YYYY-MM-DD`): the partition key. */
+  occurred_on: ColumnType<string, string, never>;
   outcome: Outcome;
   http_status: number | null;
   error_code: string | null;

@@ -1,7 +1,7 @@
 import { outcomeEventsCopyChunks, outcomeEventsCopyText } from './copy-text';
 
 describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
-  it('writes one line per event, \\N for nulls, instants in UTC', () => {
+  it('writes one line per event, \\N for nulls, instants and their day in UTC', () => {
     const text = outcomeEventsCopyText('notion', [
       { id: 'x\t1', provider: 'anthropic', model: 'm', occurredAt: Date.UTC(2026, 5, 7, 9, 2, 13, 512), occurredAtIso: '2026-06-07T09:02:13.512Z', outcome: 'error',
         httpStatus: 529, errorCode: 'overloaded_error', latencyMs: 812, ttftMs: null },
@@ -9,8 +9,8 @@ describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
         httpStatus: null, errorCode: null, latencyMs: null, ttftMs: 0 },
     ]);
     expect(text).toBe(
-      'notion\tx\\t1\tanthropic\tm\t2026-06-07T09:02:13.512Z\terror\t529\toverloaded_error\t812\t\\N\n' +
-        'notion\tx2\topenai\tgpt-5\t1970-01-01T00:00:00.000Z\tsuccess\t\\N\t\\N\t\\N\t0\n',
+      'notion\tx\\t1\tanthropic\tm\t2026-06-07T09:02:13.512Z\t2026-06-07\terror\t529\toverloaded_error\t812\t\\N\n' +
+        'notion\tx2\topenai\tgpt-5\t1970-01-01T00:00:00.000Z\t1970-01-01\tsuccess\t\\N\t\\N\t\\N\t0\n',
     );
   });
 

@@ -3,7 +3,7 @@ import { COPY_TEXT_NULL as NULL, escapeCopy } from '@ledger/codec';
 
 /** Columns written by a COPY of outcome events, in the order `outcomeEventsCopyText` writes them. */
 export const OUTCOME_COPY_COLUMNS = [
-  'platform', 'event_id', 'provider', 'model', 'occurred_at', 'outcome',
+  'platform', 'event_id', 'provider', 'model', 'occurred_at', 'occurred_on', 'outcome',
   'http_status', 'error_code', 'latency_ms', 'ttft_ms',
 ] as const;
 
@@ -26,9 +26,14 @@ export function outcomeEventsCopyText(platform: string, events: readonly Outcome
   let text = '';
   for (const e of events) {
     text +=
-      `${platform}\t${escapeCopy(e.id)}\t${e.provider}\t${e.model}\t${e.occurredAtIso}\t${e.outcome}\t` +
+      `${platform}\t${escapeCopy(e.id)}\t${e.provider}\t${e.model}\t${e.occurredAtIso}\t${occurredOn(e)}\t${e.outcome}\t` +
       `${e.httpStatus ?? NULL}\t${e.errorCode === null ? NULL : escapeCopy(e.errorCode)}\t` +
       `${e.latencyMs ?? NULL}\t${e.ttftMs ?? NULL}\n`;
   }
   return text;
+}
+
+/** The UTC day an event occurred on, `YYYY-MM-DD`: the log's partition key. `occurredAtIso` is canonical UTC. */
+export function occurredOn(event: OutcomeEvent): string {
+  return event.occurredAtIso.slice(0, event.occurredAtIso.indexOf('T'));
 }

@@ -1,4 +1,5 @@
 import type { OutcomeEvent } from '@ledger/domain';
+import { sql } from 'kysely';
 import type { Database, OutcomeEventRow } from '@ledger/database';
 import { openTestDatabase } from '../../../test/support/int-database';
 import { OutcomeEventRepository, toOutcomeEvent } from './outcome-event.repository';
@@ -140,5 +141,63 @@ describe('OutcomeEventRepository against Postgres', () => {
 
     expect(await log.count('reordered')).toBe(2_000);
     expect(knownToFirst.size + knownToSecond.size).toBe(2_000);
+  });
+
+  describe('across the log\'s day partitions (one per UTC day of occurredAt)', () => {
+    const at = (iso: string) => Date.parse(iso);
+    const partitionOf = async (platform: string, id: string): Promise<string[]> => {
+      const { rows } = await sql<{ partition: string }>`
+        SELECT tableoid::regclass::text AS partition FROM outcome_events WHERE platform = ${platform} AND event_id = ${id} ORDER BY 1`.execute(db);
+      return rows.map((r) => r.partition);
+    };
+
+    it('stores events either side of midnight UTC in their own days\' partitions, creating those on first sight', async () => {
+      const lastOfDay = event('before-midnight', { occurredAt: at('2031-03-04T23:59:59.999Z') });
+      const firstOfNext = event('after-midnight', { occurredAt: at('2031-03-05T00:00:00.000Z') });
+      // A +01:00 offset: 00:30 local is still the 4th in UTC.
+      const offset = event('offset', { occurredAt: at('2031-03-05T00:30:00+01:00') });
+
+      expect(await log.append('midnight', [lastOfDay, firstOfNext, offset])).toEqual(new Map());
+
+      expect(await partitionOf('midnight', 'before-midnight')).toEqual(['outcome_events_20310304']);
+      expect(await partitionOf('midnight', 'after-midnight')).toEqual(['outcome_events_20310305']);
+      expect(await partitionOf('midnight', 'offset')).toEqual(['outcome_events_20310304']);
+    });
+
+    it('finds a retry on the same day as a duplicate, and the same id with other content that day as a conflict', async () => {
+      const original = event('day-id', { occurredAt: at('2031-04-01T23:59:59.000Z'), outcome: 'success' });
+      await log.append('same-day', [original]);
+
+      expect(await log.append('same-day', [original])).toEqual(new Map([['day-id', original]]));
+      const changed = event('day-id', { occurredAt: at('2031-04-01T00:00:01.000Z'), outcome: 'error' });
+      expect(await log.append('same-day', [changed])).toEqual(new Map([['day-id', original]]));
+      expect(await log.count('same-day')).toBe(1);
+    });
+
+    it('stores the same id with an occurredAt on another UTC day as another event (ids are unique per platform and day)', async () => {
+      await log.append('other-day', [event('reused', { occurredAt: at('2031-05-01T23:59:59.999Z') })]);
+
+      expect(await log.append('other-day', [event('reused', { occurredAt: at('2031-05-02T00:00:00.000Z') })])).toEqual(new Map());
+
+      expect(await partitionOf('other-day', 'reused')).toEqual(['outcome_events_20310501', 'outcome_events_20310502']);
+    });
+
+    it('writes a day\'s partition again when it was dropped after this process had seen it', async () => {
+      const fresh = new OutcomeEventRepository(db);
+      await fresh.append('dropped', [event('first', { occurredAt: at('2031-06-01T12:00:00Z') })]);
+      await sql`DROP TABLE outcome_events_20310601`.execute(db);
+
+      expect(await fresh.append('dropped', [event('second', { occurredAt: at('2031-06-01T13:00:00Z') })])).toEqual(new Map());
+
+      expect(await partitionOf('dropped', 'second')).toEqual(['outcome_events_20310601']);
+    });
+
+    it('creates a new day\'s partition once when batches for it arrive together', async () => {
+      const day = (i: number) => Array.from({ length: 50 }, (_, j) => event(`together-${i}-${j}`, { occurredAt: at('2031-07-01T08:00:00Z') + j }));
+
+      await Promise.all([0, 1, 2, 3].map((i) => new OutcomeEventRepository(db).append('together', day(i))));
+
+      expect(await log.count('together')).toBe(200);
+    });
   });
 });

@@ -5,25 +5,43 @@ import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { OutcomeEvent } from '@ledger/domain';
 import { Database, InjectDatabase, OutcomeEventRow, withRawClient } from '@ledger/database';
-import { OUTCOME_COPY_COLUMNS, outcomeEventsCopyChunks } from './copy-text';
+import { OUTCOME_COPY_COLUMNS, occurredOn, outcomeEventsCopyChunks } from './copy-text';
+import { OutcomeLogDays } from './outcome-log-days';
 
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK_DETECTED = '40P01';
+/** A row for which no partition exists (its day was archived and dropped by another process since we saw it). */
+const NO_PARTITION = '23514';
 /** How often the id-ordered path is retried after Postgres aborted it to break a deadlock. */
 const DEADLOCK_RETRIES = 5;
 
 /** The only code that appends to the outcome event log (projections read it through outcome-log.reader.ts and their own scans). */
 @Injectable()
 export class OutcomeEventRepository {
-  constructor(@InjectDatabase() private readonly db: Database) {}
+  private readonly days: OutcomeLogDays;
+
+  constructor(@InjectDatabase() private readonly db: Database) {
+    this.days = new OutcomeLogDays(db);
+  }
 
   /**
    * Appends the events of one platform in one transaction and returns, for every event whose
-   * (platform, id) the log already held, the event as it was first recorded. Resolves only
-   * after the transaction has committed.
+   * (platform, id) the log already held on the same UTC day of occurredAt, the event as it was
+   * first recorded. Resolves only after the transaction has committed.
    */
   async append(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
     if (events.length === 0) return new Map();
+    try {
+      return await this.appendToKnownDays(platform, events);
+    } catch (error) {
+      if ((error as { code?: string }).code !== NO_PARTITION) throw error;
+      this.days.forget();
+      return this.appendToKnownDays(platform, events);
+    }
+  }
+
+  private async appendToKnownDays(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
+    await this.days.ensure(events.map(occurredOn));
     if (await this.copyAllNew(platform, events)) return new Map();
     for (let attempt = 1; ; attempt++) {
       try {
@@ -36,7 +54,7 @@ export class OutcomeEventRepository {
 
   /**
    * The fast path, for batches of events the log has not seen (the common case): one COPY,
-   * atomic on its own, storing the events in the order posted. If any (platform, id) is already
+   * atomic on its own, storing the events in the order posted. If any (platform, id, day) is already
    * stored, the COPY fails as a whole, stores nothing, and the caller falls back to
    * `insertSkippingKnown`. So it does when two batches sharing ids in different orders (a client
    * retrying a reordered batch) deadlock on the unique index: Postgres aborts one of them, which
@@ -67,7 +85,7 @@ export class OutcomeEventRepository {
       const inserted = await trx
         .insertInto('outcome_events')
         .columns([
-          'platform', 'event_id', 'provider', 'model', 'occurred_at', 'outcome',
+          'platform', 'event_id', 'provider', 'model', 'occurred_at', 'occurred_on', 'outcome',
           'http_status', 'error_code', 'latency_ms', 'ttft_ms',
         ])
         .expression(
@@ -76,6 +94,7 @@ export class OutcomeEventRepository {
             ${sorted.map((e) => e.provider)}::text[],
             ${sorted.map((e) => e.model)}::text[],
             ${sorted.map((e) => e.occurredAtIso)}::timestamptz[],
+            ${sorted.map(occurredOn)}::date[],
             ${sorted.map((e) => e.outcome)}::outcome[],
             ${sorted.map((e) => e.httpStatus)}::smallint[],
             ${sorted.map((e) => e.errorCode)}::text[],
@@ -83,17 +102,19 @@ export class OutcomeEventRepository {
             ${sorted.map((e) => e.ttftMs)}::integer[]
           ) AS t`,
         )
-        .onConflict((oc) => oc.columns(['platform', 'event_id']).doNothing())
+        .onConflict((oc) => oc.columns(['platform', 'event_id', 'occurred_on']).doNothing())
         .returning('event_id')
         .execute();
       if (inserted.length === sorted.length) return new Map();
       const fresh = new Set(inserted.map((row) => row.event_id));
-      const known = sorted.filter((e) => !fresh.has(e.id)).map((e) => e.id);
+      const known = sorted.filter((e) => !fresh.has(e.id));
       const rows = await trx
         .selectFrom('outcome_events')
         .selectAll()
         .where('platform', '=', platform)
-        .where(sql<boolean>`event_id = any(${known}::text[])`)
+        .where(sql<boolean>`(event_id, occurred_on) IN (SELECT * FROM unnest(${known.map((e) => e.id)}::text[], ${known.map(occurredOn)}::date[]))`)
+        // The days again as a plain condition, so that Postgres reads only their partitions.
+        .where(sql<boolean>`occurred_on = any(${[...new Set(known.map(occurredOn))]}::date[])`)
         .execute();
       return new Map(rows.map((row) => [row.event_id, toOutcomeEvent(row)]));
     });
