@@ -326,7 +326,9 @@ async function describeTable(client: pg.Client, table: string): Promise<string> 
                 || COALESCE(' cache ' || s.seqcache, '')) AS d
        FROM pg_attribute a
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-       LEFT JOIN pg_sequence s ON s.seqrelid = pg_get_serial_sequence($1::text, a.attname)::regclass
+       -- The sequence a default draws from (the twin shares the log's, which only the log owns).
+       LEFT JOIN pg_depend dep ON dep.classid = 'pg_attrdef'::regclass AND dep.objid = d.oid AND dep.refclassid = 'pg_class'::regclass
+       LEFT JOIN pg_sequence s ON s.seqrelid = dep.refobjid
        WHERE a.attrelid = $1::text::regclass AND a.attnum > 0 AND NOT a.attisdropped
        ORDER BY a.attnum`,
     [table],

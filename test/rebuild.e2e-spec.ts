@@ -21,6 +21,7 @@ async function readModels(db: Database) {
   return {
     rollups: await rows('minute_rollups', 'provider, model, platform, minute'),
     outages: await rows('outages', 'provider, model, platform, start_minute'),
+    incidents: await rows('incidents', 'provider, start_minute'),
     vendorSummaries: await rows('vendor_summaries', 'platform, span_minutes, start_minute, provider, model'),
     vendorSummaryState: await rows('vendor_summary_state', 'singleton'),
   };
@@ -35,7 +36,7 @@ async function generations(db: Database) {
 /** The indexes (keys included) of the read models' tables. */
 async function indexNames(db: Database) {
   const { rows } = await sql<{ indexname: string }>`
-    SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
+    SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages', 'incidents', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
   return rows.map((r) => r.indexname);
 }
 
@@ -72,6 +73,7 @@ describe('rebuild', () => {
     await projectAll(runner);
     const incremental = await readModels(db);
     expect(incremental.outages.length).toBeGreaterThan(10);
+    expect(incremental.incidents.length).toBeGreaterThan(0);
     // Hour, day and ten-day-block rows of the vendor summaries, and where their days end.
     expect(new Set(incremental.vendorSummaries.map((row) => JSON.parse(row).span_minutes))).toEqual(new Set([60, 1440, 14400]));
     expect(incremental.vendorSummaryState).toHaveLength(1);
@@ -86,7 +88,7 @@ describe('rebuild', () => {
     const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'read_models_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
     expect(await indexNames(db)).toEqual([
-      'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
+      'incidents_pkey', 'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
     ]);
     // Nothing is left for the summaries to catch up on: the rebuild summarized everything before swapping.
     const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents generation } }');

@@ -147,6 +147,33 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
     }
   });
 
+  it('gives each incident its model outages, asked for directly or through a fragment, and the same incident either way', async () => {
+    const INCIDENT_FIELDS = 'provider start end ongoing durationMinutes severity models outages';
+    const byStart = (a: any, b: any) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end) || a.model.localeCompare(b.model);
+    for (const [provider] of expectedEntries('incidents')) {
+      const ask = async (query: string) => (await service.client.graphql(ADMIN_KEY, query, { ...day, provider })).body.data.incidents;
+      const plain = await ask(`query($from: DateTime!, $to: DateTime!, $provider: String) { incidents(from: $from, to: $to, provider: $provider) { ${INCIDENT_FIELDS} } }`);
+      const direct = await ask(`query($from: DateTime!, $to: DateTime!, $provider: String) {
+        incidents(from: $from, to: $to, provider: $provider) { ${INCIDENT_FIELDS} modelOutages { model ${OUTAGE_FIELDS} } } }`);
+      const throughFragment = await ask(`fragment Members on Incident { ... on Incident { modelOutages { model ${OUTAGE_FIELDS} } } }
+        query($from: DateTime!, $to: DateTime!, $provider: String) { incidents(from: $from, to: $to, provider: $provider) { ${INCIDENT_FIELDS} ...Members } }`);
+      expect(plain.length).toBeGreaterThan(0);
+      expect(throughFragment).toEqual(direct);
+      expect(direct.map(({ modelOutages: _, ...incident }: any) => incident)).toEqual(plain);
+      // Each incident's model outages are the provider's outages (over all platforms) within it, in start order.
+      const { body } = await service.client.graphql(
+        ADMIN_KEY,
+        `query($from: DateTime!, $to: DateTime!, $provider: String) { outages(from: $from, to: $to, provider: $provider) { model ${OUTAGE_FIELDS} } }`,
+        { ...day, provider },
+      );
+      for (const incident of direct) {
+        const within = body.data.outages.filter((o: any) => o.start >= incident.start && o.start < incident.end);
+        expect(incident.modelOutages).toEqual([...within].sort(byStart));
+        expect(incident.modelOutages).toHaveLength(incident.outages);
+      }
+    }
+  });
+
   it('compares vendors as the worked example day expects (percentiles within 2 %)', async () => {
     const { from, to, rows } = expected.vendorComparison;
     expect(rows.length).toBeGreaterThan(0);

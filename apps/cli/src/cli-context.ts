@@ -1,9 +1,10 @@
 import pino from 'pino';
-import { loadConfig } from '@ledger/config';
+import { AppConfig, loadConfig } from '@ledger/config';
 import { createDatabase, Database, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 
 export interface CliContext {
   db: Database;
+  config: AppConfig;
   close(): Promise<void>;
 }
 
@@ -29,6 +30,7 @@ export async function openCliContext({ migrate = true } = {}): Promise<CliContex
   if (migrate) await migrateToLatest(db);
   return {
     db,
+    config,
     close: async () => {
       await db.destroy();
       await embedded?.stop();

@@ -6,6 +6,7 @@ import { MAX_EVENTS_PER_BATCH, InputError, Scope } from '@ledger/domain';
 import { migrateToLatest } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
+import { archiveCommand } from './archive';
 import { createProjectionRunner } from '@ledger/runtime';
 import { CliContext, openCliContext } from './cli-context';
 import { runDemo } from './demo';
@@ -112,8 +113,8 @@ program
   .option('--batch-size <n>', 'events per transaction', batchSize, 5_000)
   .option('--show <n>', 'how many rejections to list', (v) => Number(v), 50)
   .action((file: string, options: { platform: string; batchSize: number; show: number }) =>
-    withContext(async ({ db }) => {
-      const ingest = new IngestService(new OutcomeEventRepository(db));
+    withContext(async ({ db, config }) => {
+      const ingest = new IngestService(new OutcomeEventRepository(db), { days: config.rawEventsRetentionDays, archiveDir: config.archiveDir });
       const bar = new SingleBar(
         { format: 'importing [{bar}] {percentage}% | {accepted} accepted, {duplicates} duplicates, {rejected} rejected', hideCursor: true },
         Presets.shades_classic,
@@ -142,13 +143,15 @@ program
   .command('rebuild')
   .description('replay the whole log into fresh read models (rollups, outages, vendor summaries), built aside and swapped in at once')
   .option('--batch-size <n>', 'events per transaction when folding what arrived during the rebuild', (v) => Number(v), 250_000)
-  .action((options: { batchSize: number }) =>
+  .option('--without-archived-days', 'rebuild although archived days are not restored (their rollups and outages are lost)')
+  .action((options: { batchSize: number; withoutArchivedDays?: boolean }) =>
     withContext(async ({ db }) => {
       const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {phase}', hideCursor: true }, Presets.shades_classic);
       const started = Date.now();
       bar.start(1, 0, { phase: 'folding' });
       const result = await createProjectionRunner(db).rebuild({
         batchSize: options.batchSize,
+        withoutArchivedDays: options.withoutArchivedDays === true,
         onProgress: ({ folded, total, phase }) => {
           bar.setTotal(Math.max(total, 1));
           bar.update(folded, { phase });
@@ -159,6 +162,8 @@ program
       console.log(`Rebuilt every read model from ${result.folded} events in ${seconds.toFixed(1)} s (${Math.round(result.folded / Math.max(seconds, 0.001))} events/s) and swapped them in.`);
     }),
   );
+
+program.addCommand(archiveCommand(withContext));
 
 program
   .command('demo')

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Which parts of the service a process runs (operations.md § Configuration). */
@@ -7,6 +7,7 @@ export type Role = (typeof ROLES)[number];
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
+  DATABASE_READ_URL: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   ADMIN_API_KEY: z
@@ -22,12 +23,19 @@ const envSchema = z.object({
   RATE_LIMIT_QUERIES_PER_SECOND: z.coerce.number().positive().default(100),
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
   STATUS_PAGE: z.enum(['key', 'public', 'off']).default('key'),
+  RAW_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  ARCHIVE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export interface AppConfig {
   /** Unset → the service starts an embedded Postgres under `dataDir`. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica of the primary for the API's reads (GraphQL queries, status pages, CSV
+   * exports); unset → every read goes to the primary (operations.md § Read replica).
+   */
+  databaseReadUrl: string | undefined;
   port: number;
   host: string;
   adminApiKey: string | undefined;
@@ -41,6 +49,13 @@ export interface AppConfig {
   /** The worker issues statements of ended periods after the grace delay (concepts §6). */
   autoIssueStatements: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /**
+   * Raw-event retention: whole UTC days of the outcome log kept besides today (older days are
+   * archived to `archiveDir` and dropped); unset → keep everything.
+   */
+  rawEventsRetentionDays: number | undefined;
+  /** Where archived days of the log are written (default `<dataDir>/archive`). */
+  archiveDir: string;
   /** Who may see /status (see libs/status-page): a read key, anyone, or nobody. */
   statusPage: 'key' | 'public' | 'off';
 }
@@ -58,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const e = parsed.data;
   return {
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     port: e.PORT,
     host: e.HOST,
     adminApiKey: e.ADMIN_API_KEY,
@@ -70,5 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },
     logLevel: e.LOG_LEVEL,
     statusPage: e.STATUS_PAGE,
+    rawEventsRetentionDays: e.RAW_EVENTS_RETENTION_DAYS,
+    archiveDir: resolve(e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive')),
   };
 }

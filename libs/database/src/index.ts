@@ -5,4 +5,4 @@ export { installTypeParsers } from './type-parsers';
 export { migrateTo, migrateToLatest, pendingMigrations, migrationsFolder } from './migrator';
 export { machineSettings, startEmbeddedPostgres, postgresAnswers } from './embedded-postgres';
 export type { EmbeddedPostgresOptions, RunningPostgres } from './embedded-postgres';
-export { DatabaseModule, DATABASE, InjectDatabase } from './database.module';
+export { DatabaseModule, DATABASE, InjectDatabase, READ_DATABASE, InjectReadDatabase, readsFromReplica } from './database.module';

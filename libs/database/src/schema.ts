@@ -20,6 +20,17 @@ export interface OutcomeEventTable {
   recorded_at: Generated<Date>;
 }
 export type OutcomeEventRow = Selectable<OutcomeEventTable>;
+
+/** A day of the outcome log archived to files and dropped (see the archive in libs/event-store). */
+export interface OutcomeArchiveTable {
+  /** `YYYY-MM-DD`. */
+  day: string;
+  events: bigint;
+  sha256: string;
+  first_position: string | null;
+  last_position: string | null;
+  archived_at: Generated<Date>;
+}
 export type NewOutcomeEventRow = Insertable<OutcomeEventTable>;
 
 export interface AdminEventTable {
@@ -85,6 +96,18 @@ export interface OutageTable {
   platforms_affected: number;
 }
 export type OutageRow = Selectable<OutageTable>;
+
+/** A provider's outages (of its models' all-platform series) grouped (concepts §5); ongoing is decided when read. */
+export interface IncidentTable {
+  provider: string;
+  start_minute: ColumnType<Date, Date | string, Date | string>;
+  end_minute: ColumnType<Date, Date | string, Date | string>;
+  severity: string;
+  /** Sorted by code point. */
+  models: string[];
+  outage_count: number;
+}
+export type IncidentRow = Selectable<IncidentTable>;
 
 export interface DetectionPolicyTable {
   provider: string;
@@ -174,11 +197,13 @@ export interface DB {
   maintenance_windows: MaintenanceWindowTable;
   statements: StatementTable;
   outcome_events: OutcomeEventTable;
+  outcome_archives: OutcomeArchiveTable;
   admin_events: AdminEventTable;
   api_keys: ApiKeyTable;
   projection_checkpoints: ProjectionCheckpointTable;
   minute_rollups: MinuteRollupTable;
   outages: OutageTable;
+  incidents: IncidentTable;
   detection_policies: DetectionPolicyTable;
   vendor_summaries: VendorSummaryTable;
   vendor_summary_state: VendorSummaryStateTable;
@@ -187,8 +212,8 @@ export interface DB {
 
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
 export const DB_TABLES = [
-  'contracts', 'maintenance_windows', 'statements', 'outcome_events', 'admin_events', 'api_keys', 'projection_checkpoints',
-  'minute_rollups', 'outages', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
+  'contracts', 'maintenance_windows', 'statements', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
+  'minute_rollups', 'outages', 'incidents', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

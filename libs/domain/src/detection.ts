@@ -84,12 +84,15 @@ export function worse(a: MinuteStatus, b: MinuteStatus): MinuteStatus {
   return MINUTE_STATUSES.indexOf(a) >= MINUTE_STATUSES.indexOf(b) ? a : b;
 }
 
+/** The largest merge gap a policy may set: how far back a later outage can still join an incident. */
+export const MAX_MERGE_GAP_MINUTES = 60;
+
 /** Checks a policy's values; returns the problems (empty when valid). */
 export function detectionPolicyProblems(p: DetectionPolicy): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(p.minSamples) || p.minSamples < 1) problems.push('minSamples must be a whole number ≥ 1');
-  if (!Number.isInteger(p.mergeGapMinutes) || p.mergeGapMinutes < 0 || p.mergeGapMinutes > 60) {
-    problems.push('mergeGapMinutes must be a whole number from 0 to 60');
+  if (!Number.isInteger(p.mergeGapMinutes) || p.mergeGapMinutes < 0 || p.mergeGapMinutes > MAX_MERGE_GAP_MINUTES) {
+    problems.push(`mergeGapMinutes must be a whole number from 0 to ${MAX_MERGE_GAP_MINUTES}`);
   }
   if (!Number.isInteger(p.liveWindowMinutes) || p.liveWindowMinutes < 1 || p.liveWindowMinutes > 60) {
     problems.push('liveWindowMinutes must be a whole number from 1 to 60');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { MINUTE_STATUSES } from './detection';
-import { groupIncidents, ModelOutage } from './incidents';
+import { groupIncidents, joinSpans, ModelOutage } from './incidents';
 
 describe('groupIncidents (concepts §5)', () => {
   it('groups overlapping outages and those within the merge gap, across models', () => {
@@ -55,6 +55,52 @@ describe('groupIncidents (concepts §5)', () => {
         expect(actual.map((i) => ({ ...i, members: inOrder(i.members) }))).toEqual(expected);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('joinSpans', () => {
+  it('joins a provider\'s spans that overlap or lie within its merge gap, and no others', () => {
+    const gaps: Record<string, number> = { a: 2, b: 0 };
+    const joined = joinSpans(
+      [
+        { provider: 'a', from: 20, to: 30 },
+        { provider: 'b', from: 10, to: 12 },
+        { provider: 'a', from: 0, to: 10 },
+        { provider: 'a', from: 12, to: 14 }, // 2 after 10: within the gap
+        { provider: 'a', from: 33, to: 40 }, // 3 after 30: apart
+        { provider: 'b', from: 12, to: 13 }, // touching: gap 0 still joins
+        { provider: 'b', from: 14, to: 15 },
+        { provider: 'a', from: 35, to: 36 }, // inside
+      ],
+      (p) => gaps[p]!,
+    );
+    expect(joined).toEqual([
+      { provider: 'a', from: 0, to: 14 },
+      { provider: 'a', from: 20, to: 30 },
+      { provider: 'a', from: 33, to: 40 },
+      { provider: 'b', from: 10, to: 13 },
+      { provider: 'b', from: 14, to: 15 },
+    ]);
+  });
+
+  it('leaves no two outages that could chain in different spans', () => {
+    const spanArb = fc.record({ provider: fc.constantFrom('a', 'b'), from: fc.integer({ min: 0, max: 100 }), length: fc.integer({ min: 1, max: 15 }) });
+    fc.assert(
+      fc.property(fc.array(spanArb, { maxLength: 12 }), fc.integer({ min: 0, max: 5 }), (raw, gap) => {
+        const spans = raw.map(({ length, ...s }) => ({ ...s, to: s.from + length }));
+        const joined = joinSpans(spans, () => gap);
+        // Every span lies within one joined span; joined spans of a provider lie more than the gap apart.
+        for (const s of spans) expect(joined.filter((j) => j.provider === s.provider && j.from <= s.from && s.to <= j.to)).toHaveLength(1);
+        for (const [i, j] of joined.entries()) {
+          const next = joined[i + 1];
+          if (next?.provider === j.provider) expect(next.from - j.to).toBeGreaterThan(gap);
+        }
+        // And each joined span is covered by the spans (nothing is invented in between beyond the gap).
+        const minutes = joined.reduce((n, j) => n + j.to - j.from, 0);
+        expect(minutes).toBeLessThanOrEqual(spans.reduce((n, s) => n + s.to - s.from, 0) + gap * spans.length);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MAX_FUTURE_SKEW_MS, OUTCOMES, validateOutcomeEvent } from './outcome-event';
+import { MAX_FUTURE_SKEW_MS, OUTCOMES, retentionStart, validateOutcomeEvent } from './outcome-event';
 
 const now = Date.UTC(2026, 5, 7, 12, 0, 0);
 const context = { now, platform: 'notion' };
@@ -89,6 +89,16 @@ describe('validateOutcomeEvent (concepts §2)', () => {
     });
     it('accepts any past time (backfill)', () => {
       expect(errorsFor({ occurredAt: '1970-01-01T00:00:00Z' })).toEqual([]);
+    });
+    it('with raw-event retention, accepts the retained whole UTC days and refuses older ones', () => {
+      const at = Date.parse('2026-06-10T08:00:00Z');
+      const withRetention = (occurredAt: string) =>
+        validateOutcomeEvent({ ...valid, occurredAt }, { now: at, platform: 'notion', retentionDays: 3 });
+      expect(withRetention('2026-06-07T00:00:00.000Z').ok).toBe(true);
+      expect(withRetention('2026-06-06T23:59:59.999Z')).toEqual({
+        ok: false, id: valid.id, errors: ['occurredAt 2026-06-06T23:59:59.999Z is before 2026-06-07: raw events are kept 3 days, older days are archived'],
+      });
+      expect(retentionStart(at, 0)).toBe(Date.parse('2026-06-10T00:00:00Z'));
     });
   });
 

@@ -80,7 +80,18 @@ export interface ValidationContext {
   now: number;
   /** The platform of the API key that posted the event. */
   platform: string;
+  /**
+   * With raw-event retention: how many whole UTC days before today the log still accepts
+   * (older days are archived). Unset → any past time (backfill).
+   */
+  retentionDays?: number;
 }
+
+/** The first UTC day (epoch ms of its midnight) the log accepts events of, with `retentionDays` of retention at `now`. */
+export function retentionStart(now: number, retentionDays: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS - retentionDays * DAY_MS;
+}
+const DAY_MS = 86_400_000;
 
 /** Validates one raw event against every rule of concepts §2; all problems are reported, not just the first. */
 export function validateOutcomeEvent(raw: unknown, context: ValidationContext): EventValidation {
@@ -108,6 +119,9 @@ export function validateOutcomeEvent(raw: unknown, context: ValidationContext): 
     errors.push(
       `occurredAt ${fields.occurredAt} is more than 5 minutes ahead of server time ${new Date(context.now).toISOString()}`,
     );
+  } else if (context.retentionDays !== undefined && occurredAt < retentionStart(context.now, context.retentionDays)) {
+    const start = new Date(retentionStart(context.now, context.retentionDays)).toISOString().slice(0, 10);
+    errors.push(`occurredAt ${fields.occurredAt} is before ${start}: raw events are kept ${context.retentionDays} days, older days are archived`);
   }
   if (errors.length > 0 || occurredAt === null) return { ok: false, id, errors };
   return {

@@ -5,3 +5,8 @@ export { IngestService } from './ingest.service';
 export { EventStoreModule } from './event-store.module';
 export { OutcomeLogReader, LOG_START, isAfter } from './outcome-log.reader';
 export type { LogPosition, LogChange, RowsCopyOptions } from './outcome-log.reader';
+export { OutcomeLogArchiver } from './archive/outcome-log-archiver';
+export type { LogDay } from './archive/outcome-log-archiver';
+export type { ArchiveManifest, Verification } from './archive/archive-files';
+export { RAW_EVENT_RETENTION } from './raw-event-retention';
+export type { RawEventRetention } from './raw-event-retention';

@@ -65,6 +65,17 @@ export class OutcomeLogReader {
     return row === undefined ? null : { transactionId: row.transaction_id, globalPosition: row.global_position };
   }
 
+  /** Days archived and dropped from the log (retention) and not restored since, in order. */
+  async archivedDaysOutOfLog(db: Kysely<DB>): Promise<string[]> {
+    const rows = await db
+      .selectFrom('outcome_archives')
+      .select('day')
+      .where(sql<boolean>`to_regclass(outcome_event_day_table(day)) IS NULL`)
+      .orderBy('day')
+      .execute();
+    return rows.map((r) => r.day);
+  }
+
   /**
    * Committed events after `after`: how far a projection lags. Counted exactly up to `exactUpTo`
    * (a walk of the commit-order index that long); beyond, estimated from the log's positions, so

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 import { eligibleOf, failuresOf, MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
-import { DetectionPolicyService, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
+import { DetectionPolicyService, IncidentSummaryView, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
 import type { Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
+import { ProjectionStates } from './projection-states';
 import { StatusFeed } from './status-feed';
 
 const DAY_MS = 86_400_000;
@@ -55,7 +56,8 @@ function presentStatus(s: ModelStatusView) {
   return { ...s, status: status(s.status), since: minuteDate(s.since) };
 }
 
-function presentIncident(i: IncidentView) {
+/** An incident; without its model outages when the query does not ask for them (`selects`). */
+function presentIncident(i: IncidentSummaryView | IncidentView) {
   return {
     provider: i.provider,
     start: minuteDate(i.start),
@@ -65,8 +67,19 @@ function presentIncident(i: IncidentView) {
     severity: status(i.severity),
     models: i.models,
     outages: i.outages,
-    modelOutages: i.modelOutages.map(presentOutage),
+    modelOutages: 'modelOutages' in i ? i.modelOutages.map(presentOutage) : [],
   };
+}
+
+/** Whether the field being resolved selects `name` (through fragments too; under @skip or @include, counted as selected). */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const inSet = (set: SelectionSetNode | undefined): boolean =>
+    set?.selections.some((s) => {
+      if (s.kind === Kind.FIELD) return s.name.value === name;
+      if (s.kind === Kind.INLINE_FRAGMENT) return inSet(s.selectionSet);
+      return inSet(info.fragments[s.name.value]?.selectionSet);
+    }) ?? false;
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
 
 /** Outages, incidents, minute series, live status and projection state (api.md § GraphQL). */
@@ -76,6 +89,7 @@ export class TimelineResolver {
     private readonly queries: TimelineQueries,
     private readonly policies: DetectionPolicyService,
     private readonly feed: StatusFeed,
+    private readonly projectionStates: ProjectionStates,
   ) {}
 
   resolvers(): Resolvers {
@@ -88,9 +102,12 @@ export class TimelineResolver {
           });
           return rows.map(presentOutage);
         },
-        incidents: async (_, a, context) => {
+        incidents: async (_, a, context, info) => {
           requireScope(context, 'read');
-          return (await this.queries.incidentsIn({ ...window(a.from, a.to, 400), provider: opt(a.provider) })).map(presentIncident);
+          const filter = { ...window(a.from, a.to, 400), provider: opt(a.provider) };
+          // Model outages are read only when asked for: a month's incidents can hold thousands.
+          const incidents = selects(info, 'modelOutages') ? await this.queries.incidentsIn(filter) : await this.queries.incidentSummariesIn(filter);
+          return incidents.map(presentIncident);
         },
         minuteSeries: async (_, a, context) => {
           const principal = requireScope(context, 'read');
@@ -113,7 +130,8 @@ export class TimelineResolver {
         },
         projections: async (_, __, context) => {
           requireScope(context, 'read');
-          return this.queries.projections();
+          // From the read database: with a replica, the position every other answer reflects.
+          return this.projectionStates.list();
         },
       },
       Subscription: {

@@ -6,11 +6,12 @@ import { HealthController } from './health.controller';
 import { IngestController } from './ingest.controller';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { ReplicaLag } from './replica-lag';
 import { ReportsController } from './reports.controller';
 
 /** This process's Prometheus metrics, recorded by the REST and GraphQL adapters alike. */
 @Global()
-@Module({ imports: [ProjectionsModule], providers: [Metrics], exports: [Metrics] })
+@Module({ imports: [ProjectionsModule], providers: [Metrics, ReplicaLag], exports: [Metrics, ReplicaLag] })
 export class MetricsModule {}
 
 /** The REST surface: ingest, exports, metrics and health. */
@@ -21,5 +22,5 @@ export class MetricsModule {}
 export class HttpModule {}
 
 /** Health endpoints alone, for processes that serve no API (ROLE=worker). */
-@Module({ controllers: [HealthController] })
+@Module({ controllers: [HealthController], providers: [ReplicaLag] })
 export class HealthModule {}

@@ -3,3 +3,5 @@ export { createFastifyAdapter, MAX_BODY_BYTES } from './fastify-adapter';
 export { entriesFromBody, entriesFromNdjson, NDJSON } from './event-body';
 export { Metrics, rejectionReason } from './metrics';
 export { DatabaseUnavailableFilter, isDatabaseUnavailable, DATABASE_UNAVAILABLE_BODY } from './database-unavailable';
+export { ReplicaLag } from './replica-lag';
+export type { ReplicaLagView } from './replica-lag';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestResult } from '@ledger/domain';
 import { TimelineQueries } from '@ledger/projections';
+import { ReplicaLag, ReplicaLagView } from './replica-lag';
 
 /** A rejection reason as a metric label: the field it concerns, or its kind. */
 export function rejectionReason(message: string): string {
@@ -36,7 +37,7 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
 
-  constructor(queries: TimelineQueries) {
+  constructor(queries: TimelineQueries, replica: ReplicaLag) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
     new Gauge({
       name: 'ledger_projection_lag_events',
@@ -47,6 +48,25 @@ export class Metrics {
         for (const p of await queries.projections()) this.set({ projection: p.name }, p.lagEvents);
       },
     });
+    if (replica.configured) this.replicaGauges(replica);
+  }
+
+  /** With a read replica: its lag, measured at scrape time (operations.md § Read replica). */
+  private replicaGauges(replica: ReplicaLag): void {
+    // One measurement per scrape, shared by the three gauges: the registry collects them all at once.
+    let measuring: Promise<ReplicaLagView | null> | null = null;
+    const measure = () => (measuring ??= replica.measure().catch(() => null).finally(() => (measuring = null)));
+    const gauge = (name: string, help: string, value: (lag: ReplicaLagView | null) => number | null) =>
+      new Gauge({
+        name, help, registers: [this.registry],
+        async collect() {
+          // Unknown (the replica unreachable, or not replaying): NaN rather than a reassuring 0.
+          this.set(value(await measure()) ?? Number.NaN);
+        },
+      });
+    gauge('ledger_replica_up', 'The read replica answers and replays the primary\'s WAL (1) or not (0)', (lag) => (lag?.inRecovery === true ? 1 : 0));
+    gauge('ledger_replica_lag_seconds', 'How far the read replica is behind the primary, in seconds (0 once it has replayed all WAL)', (lag) => lag?.lagSeconds ?? null);
+    gauge('ledger_replica_lag_bytes', 'WAL the primary has written and the read replica has not replayed, in bytes', (lag) => lag?.lagBytes ?? null);
   }
 
   recordIngest(result: IngestResult): void {

@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { MINUTE_MS, minuteOf, MinuteStatus, Outage } from '@ledger/domain';
+import { MINUTE_MS, minuteOf, MinuteStatus, Outage, ProviderSpan } from '@ledger/domain';
 import type { DB, OutageRow } from '@ledger/database';
 import { escapeCopy } from '@ledger/codec';
 import { ALL_PLATFORMS, SeriesWindow, windowsTable } from './series-window';
@@ -73,6 +73,29 @@ export class OutageRepository {
     await pipeline(Readable.from(outagesCopyText(outages)), copy);
   }
 
+  /**
+   * For each span, the outages of its provider's all-platform model series that lie within it
+   * (what incidents group), in (start, end, model) order: one statement for them all. Found on
+   * `outages_by_end` by their ends alone, so a span costs the outages it holds.
+   */
+  async modelOutagesWithin(db: Kysely<DB>, spans: readonly ProviderSpan[]): Promise<SeriesOutage[][]> {
+    const found: SeriesOutage[][] = spans.map(() => []);
+    if (spans.length === 0) return found;
+    const { rows } = await sql<OutageQueryRow & { span_no: string }>`
+      SELECT w.span_no, ${OUTAGE_QUERY_COLUMNS}
+      FROM unnest(${spans.map((s) => s.provider)}::text[], ${spans.map((s) => toDate(s.from).toISOString())}::timestamptz[],
+                  ${spans.map((s) => toDate(s.to).toISOString())}::timestamptz[]) WITH ORDINALITY AS w(provider, from_minute, to_minute, span_no)
+      CROSS JOIN LATERAL (
+        SELECT * FROM outages o
+        WHERE o.provider = w.provider AND o.platform = ${ALL_PLATFORMS}
+          AND o.end_minute > w.from_minute AND o.end_minute <= w.to_minute AND o.start_minute >= w.from_minute
+        OFFSET 0
+      ) AS o
+      ORDER BY w.span_no, o.start_minute, o.end_minute, o.model COLLATE "C"`.execute(db);
+    for (const row of rows) found[Number(row.span_no) - 1]!.push(fromQueryRow(row));
+    return found;
+  }
+
   /** Outages overlapping [from, to) for queries; `platform` undefined → the all-platform series only. */
   async search(
     db: Kysely<DB>,
@@ -95,20 +118,43 @@ export class OutageRepository {
     if (filter.model !== undefined) query = query.where('model', '=', filter.model);
     if (filter.platforms !== 'all') query = query.where('platform', '=', filter.platform ?? ALL_PLATFORMS);
     const rows = await query.orderBy('start_minute').orderBy('provider').orderBy('model').orderBy('platform').execute();
-    return rows.map((row) => ({
-      provider: row.provider,
-      model: row.model,
-      platform: row.platform === ALL_PLATFORMS ? null : row.platform,
-      start: row.start_m,
-      end: row.end_m,
-      severity: row.severity as MinuteStatus,
-      peakFailures: row.peak_failures,
-      peakEligible: row.peak_eligible,
-      eligibleRequests: Number(row.eligible),
-      failedRequests: Number(row.failed),
-      platformsAffected: row.platforms_affected,
-    }));
+    return rows.map(fromQueryRow);
   }
+}
+
+/** An outage as queries read it (`search`, `modelOutagesWithin`). */
+interface OutageQueryRow {
+  provider: string;
+  model: string;
+  platform: string;
+  severity: string;
+  peak_failures: number;
+  peak_eligible: number;
+  platforms_affected: number;
+  start_m: number;
+  end_m: number;
+  eligible: string;
+  failed: string;
+}
+
+const OUTAGE_QUERY_COLUMNS = sql`o.provider, o.model, o.platform, o.severity, o.peak_failures, o.peak_eligible, o.platforms_affected,
+  (extract(epoch FROM o.start_minute) / 60)::int AS start_m, (extract(epoch FROM o.end_minute) / 60)::int AS end_m,
+  o.eligible_requests::text AS eligible, o.failed_requests::text AS failed`;
+
+function fromQueryRow(row: OutageQueryRow): SeriesOutage {
+  return {
+    provider: row.provider,
+    model: row.model,
+    platform: row.platform === ALL_PLATFORMS ? null : row.platform,
+    start: row.start_m,
+    end: row.end_m,
+    severity: row.severity as MinuteStatus,
+    peakFailures: row.peak_failures,
+    peakEligible: row.peak_eligible,
+    eligibleRequests: Number(row.eligible),
+    failedRequests: Number(row.failed),
+    platformsAffected: row.platforms_affected,
+  };
 }
 
 function fromRow(row: OutageRow): SeriesOutage {

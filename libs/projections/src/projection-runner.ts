@@ -33,6 +33,11 @@ export interface RebuildProgress {
 export interface RebuildOptions {
   batchSize?: number;
   onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * Rebuild although days of the log are archived and not restored: their read models (rollups,
+   * outages) are then lost. Without it, such a rebuild is refused.
+   */
+  withoutArchivedDays?: boolean;
 }
 
 export interface CatchUpOptions {
@@ -175,6 +180,13 @@ export class ProjectionRunner {
   }
 
   private async rebuildLocked(options: RebuildOptions): Promise<RebuildProgress> {
+    const archived = await this.log.archivedDaysOutOfLog(this.db);
+    if (archived.length > 0 && options.withoutArchivedDays !== true) {
+      throw new Error(
+        `${archived.length} archived day${archived.length === 1 ? ' is' : 's are'} not in the log (${archived[0]}${archived.length > 1 ? ` … ${archived.at(-1)}` : ''}): ` +
+          'a rebuild would lose their rollups and outages. Restore them first (archive restore), or rebuild without them on purpose.',
+      );
+    }
     const batchSize = options.batchSize ?? 250_000;
     const beforeSwap = new Map<string, (trx: Transaction<DB>) => Promise<void>>();
     await this.db.transaction().execute(async (trx) => {

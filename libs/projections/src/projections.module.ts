@@ -3,6 +3,7 @@ import { EventStoreModule } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { DetectionPolicyService } from './detection-policy.service';
+import { IncidentRepository } from './incident.repository';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
@@ -14,6 +15,7 @@ const providers = [
   DetectionPolicyRepository,
   MinuteRollupRepository,
   OutageRepository,
+  IncidentRepository,
   OutageDeriver,
   TimelineProjection,
   TimelineQueries,

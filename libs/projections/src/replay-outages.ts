@@ -1,5 +1,6 @@
-import { classifier, deriveOutages, OutcomeCounts, SeriesMinute } from '@ledger/domain';
+import { classifier, deriveOutages, groupIncidents, OutcomeCounts, SeriesMinute } from '@ledger/domain';
 import type { DetectionPolicies } from './detection-policy.repository';
+import type { ProviderIncident } from './incident.repository';
 import type { FoldedLog } from './log-fold';
 import type { SeriesOutage } from './outage.repository';
 
@@ -17,6 +18,24 @@ export async function deriveFoldedOutagesInTurns(log: FoldedLog, policies: Detec
     await new Promise((resolve) => setImmediate(resolve));
   }
   return outages;
+}
+
+/**
+ * Every incident of a set of outages: each provider's outages of its models' all-platform series,
+ * grouped with the provider's merge gap — what the incidents table holds when those are all the
+ * outages stored (rebuilds; tests compare the incremental incidents with it).
+ */
+export function incidentsOfOutages(outages: readonly SeriesOutage[], policies: DetectionPolicies): ProviderIncident[] {
+  const byProvider = new Map<string, SeriesOutage[]>();
+  for (const o of outages) {
+    if (o.platform !== null) continue;
+    const list = byProvider.get(o.provider);
+    if (list === undefined) byProvider.set(o.provider, [o]);
+    else list.push(o);
+  }
+  return [...byProvider].flatMap(([provider, list]) =>
+    groupIncidents(list, policies.forProvider(provider).mergeGapMinutes).map(({ members: _members, ...incident }) => ({ ...incident, provider })),
+  );
 }
 
 function* foldedOutagesBySeries(log: FoldedLog, policies: DetectionPolicies): Generator<SeriesOutage[]> {

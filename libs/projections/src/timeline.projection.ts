@@ -5,13 +5,14 @@ import { Database, DB, withRawClient } from '@ledger/database';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicyRepository } from './detection-policy.repository';
+import { IncidentRepository } from './incident.repository';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
 import { foldedRollup, mergeRollups, MinuteRollup, rollupKey } from './minute-rollup';
 import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
 import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
-import { deriveFoldedOutagesInTurns } from './replay-outages';
+import { deriveFoldedOutagesInTurns, incidentsOfOutages } from './replay-outages';
 import { SeriesWindow } from './series-window';
 import { SketchBuckets } from './sketch-buckets';
 
@@ -21,21 +22,23 @@ export const TIMELINE_PROJECTION = 'timeline';
 const FIRST_BATCH_ARRAYS = 32_768;
 
 /**
- * The timeline: minute rollups per (provider, model, platform, minute), and the outages derived
- * from them (concepts §3). A batch is folded in Node by the code that folds the whole log in a
- * rebuild (streamed out by binary COPY), merged into the stored rollups, and the outages of every
- * series it touched are derived again around the minutes it changed.
+ * The timeline: minute rollups per (provider, model, platform, minute), the outages derived
+ * from them (concepts §3) and the incidents those group into (concepts §5). A batch is folded in
+ * Node by the code that folds the whole log in a rebuild (streamed out by binary COPY), merged
+ * into the stored rollups, the outages of every series it touched are derived again around the
+ * minutes it changed, and the incidents around those outages grouped again (outage-deriver.ts).
  */
 @Injectable()
 export class TimelineProjection implements Projection {
   readonly name = TIMELINE_PROJECTION;
   // Queries filter the rollups on their key columns only; the sketches would cost most of the sampling.
-  readonly tables = [{ name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'outages' }] as const;
+  readonly tables = [{ name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'outages' }, { name: 'incidents' }] as const;
 
   constructor(
     private readonly log: OutcomeLogReader,
     private readonly rollups: MinuteRollupRepository,
     private readonly outages: OutageRepository,
+    private readonly incidents: IncidentRepository,
     private readonly deriver: OutageDeriver,
     private readonly policies: DetectionPolicyRepository,
   ) {}
@@ -73,7 +76,7 @@ export class TimelineProjection implements Projection {
   /**
    * One scan of the log up to the horizon, streamed as binary COPY and folded in memory
    * (log-fold.ts); the rollups COPY'd in key order while Node derives every outage from them
-   * (replay-outages.ts); then the outages.
+   * (replay-outages.ts); then the outages, and the incidents grouped from them.
    */
   async rebuild(context: RebuildContext): Promise<RebuiltReadModels> {
     context.report('folding', 0);
@@ -84,10 +87,11 @@ export class TimelineProjection implements Projection {
       // Postgres loads the rollups while Node derives the outages from them between chunks.
       const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log, { freeze: true })]);
       await this.outages.copyIn(client, derived);
+      await this.incidents.copyIn(client, incidentsOfOutages(derived, policies));
     });
     return {
       events: log.events,
-      // A policy set while the log was folding re-derived the public outages, not these: derive them again.
+      // A policy set while the log was folding re-derived the public outages (and incidents), not these: derive them again.
       beforeSwap: async (trx) => {
         const current = await this.policies.load(trx);
         if (current.sameAs(policies)) return;
@@ -161,5 +165,8 @@ function windowsAround(folded: FoldedLog): SeriesWindow[] {
 export function createTimelineProjection(): TimelineProjection {
   const rollups = new MinuteRollupRepository();
   const outages = new OutageRepository();
-  return new TimelineProjection(new OutcomeLogReader(), rollups, outages, new OutageDeriver(rollups, outages), new DetectionPolicyRepository());
+  const incidents = new IncidentRepository();
+  return new TimelineProjection(
+    new OutcomeLogReader(), rollups, outages, incidents, new OutageDeriver(rollups, outages, incidents), new DetectionPolicyRepository(),
+  );
 }

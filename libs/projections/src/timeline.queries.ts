@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import {
-  addCounts, classifier, eligibleOf, failuresOf, groupIncidents, Incident, isOngoing, LatencySketch, MINUTE_MS, minuteOf,
-  MinuteStatus, NO_OUTCOMES, OutcomeCounts,
+  addCounts, byStartEndModel, classifier, eligibleOf, failuresOf, Incident, isOngoing, LatencySketch, MAX_MERGE_GAP_MINUTES, MINUTE_MS, minuteOf,
+  MinuteStatus, NO_OUTCOMES, OutcomeCounts, ProviderSpan,
 } from '@ledger/domain';
 import { eligibleSql, failuresSql } from '@ledger/codec';
-import { Database, InjectDatabase } from '@ledger/database';
+import { Database, InjectReadDatabase } from '@ledger/database';
 import { DetectionPolicyRepository } from './detection-policy.repository';
+import { IncidentRepository } from './incident.repository';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageRepository, SeriesOutage } from './outage.repository';
 import { ProjectionRunner } from './projection-runner';
@@ -15,9 +16,12 @@ export interface OutageView extends SeriesOutage {
   ongoing: boolean;
 }
 
-export interface IncidentView extends Incident {
+export interface IncidentSummaryView extends Incident {
   provider: string;
   ongoing: boolean;
+}
+
+export interface IncidentView extends IncidentSummaryView {
   modelOutages: OutageView[];
 }
 
@@ -51,13 +55,14 @@ export interface ProjectionStateView {
 /** How far back `since` of a live status is traced (minutes): beyond it, `since` says "at least this long". */
 const SINCE_LOOKBACK_MINUTES = 120;
 
-/** Read-side queries over the timeline read models (rollups, outages, checkpoints). */
+/** Read-side queries over the timeline read models (rollups, outages, incidents, checkpoints). */
 @Injectable()
 export class TimelineQueries {
   constructor(
-    @InjectDatabase() private readonly db: Database,
+    @InjectReadDatabase() private readonly db: Database,
     private readonly rollups: MinuteRollupRepository,
     private readonly outages: OutageRepository,
+    private readonly incidents: IncidentRepository,
     private readonly policies: DetectionPolicyRepository,
     private readonly runner: ProjectionRunner,
   ) {}
@@ -70,42 +75,61 @@ export class TimelineQueries {
     return views;
   }
 
-  /** Incidents overlapping [from, to), whole: outages chained to them outside the window are followed. */
-  async incidentsIn(filter: { from: Date; to: Date; provider?: string }, now = Date.now()): Promise<IncidentView[]> {
-    const policies = await this.policies.load(this.db);
-    let lo = minuteOf(filter.from.getTime());
-    let hi = Math.ceil(filter.to.getTime() / MINUTE_MS);
-    // Follow chains of outages across the window's edges until the set stops growing.
-    const pad = 61; // the largest merge gap a policy may set, plus one
-    const load = () =>
-      this.outages.search(this.db, { from: new Date((lo - pad) * MINUTE_MS), to: new Date((hi + pad) * MINUTE_MS), provider: filter.provider });
-    let outages = await load();
-    for (;;) {
-      const min = Math.min(lo, ...outages.map((o) => o.start));
-      const max = Math.max(hi, ...outages.map((o) => o.end));
-      if (min === lo && max === hi) break;
-      lo = min;
-      hi = max;
-      outages = await load();
-    }
-    const byProvider = new Map<string, SeriesOutage[]>();
-    for (const o of outages) {
-      const list = byProvider.get(o.provider);
-      if (list === undefined) byProvider.set(o.provider, [o]);
-      else list.push(o);
-    }
-    const from = minuteOf(filter.from.getTime());
-    const to = filter.to.getTime() / MINUTE_MS;
-    const incidents: IncidentView[] = [];
-    for (const [provider, list] of byProvider) {
-      const gap = policies.forProvider(provider).mergeGapMinutes;
-      for (const { members, ...incident } of groupIncidents(list, gap)) {
-        if (incident.end <= from || incident.start >= to) continue;
-        const modelOutages = members.map((o) => ({ ...o, ongoing: isOngoing(o, policies.forModel(provider, o.model).mergeGapMinutes, now) }));
-        incidents.push({ ...incident, provider, ongoing: modelOutages.some((m) => m.ongoing), modelOutages });
+  /**
+   * Incidents overlapping [from, to), whole, read from the incidents the timeline projection
+   * keeps, with their member outages (one statement over each provider's incidents' span).
+   * Whether an incident is ongoing depends on now: it is while one of its outages is.
+   */
+  incidentsIn(filter: { from: Date; to: Date; provider?: string }, now = Date.now()): Promise<IncidentView[]> {
+    return this.readIncidents(filter, now, true);
+  }
+
+  /**
+   * The incidents of `incidentsIn` without their member outages, for answers that do not show
+   * them: only the incidents recent enough to be ongoing have their outages read, to tell.
+   */
+  incidentSummariesIn(filter: { from: Date; to: Date; provider?: string }, now = Date.now()): Promise<IncidentSummaryView[]> {
+    return this.readIncidents(filter, now, false);
+  }
+
+  private async readIncidents(filter: { from: Date; to: Date; provider?: string }, now: number, withMembers: true): Promise<IncidentView[]>;
+  private async readIncidents(filter: { from: Date; to: Date; provider?: string }, now: number, withMembers: false): Promise<IncidentSummaryView[]>;
+  private async readIncidents(filter: { from: Date; to: Date; provider?: string }, now: number, withMembers: boolean): Promise<IncidentSummaryView[]> {
+    // One snapshot: a batch committed between the statements could regroup the incidents under them.
+    return this.db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute(async (trx) => {
+      const policies = await this.policies.load(trx);
+      const stored = await this.incidents.overlapping(trx, filter);
+      // An outage is ongoing only within its model's merge gap (at most MAX_MERGE_GAP_MINUTES) of
+      // now, so an incident ending earlier is not: without members, only later ones are read.
+      const recentEnd = minuteOf(now) - MAX_MERGE_GAP_MINUTES;
+      const readsMembers = (i: Incident) => withMembers || i.end > recentEnd;
+      const spans = new Map<string, ProviderSpan>();
+      for (const i of stored.filter(readsMembers)) {
+        const span = spans.get(i.provider);
+        if (span === undefined) spans.set(i.provider, { provider: i.provider, from: i.start, to: i.end });
+        else span.to = Math.max(span.to, i.end);
       }
-    }
-    return incidents.sort((a, b) => a.start - b.start || a.provider.localeCompare(b.provider));
+      const members = await this.outages.modelOutagesWithin(trx, [...spans.values()]);
+      const membersOf = new Map([...spans.keys()].map((provider, k) => [provider, members[k]!]));
+      const next = new Map<string, number>();
+      const incidents: (IncidentSummaryView | IncidentView)[] = stored.map((incident) => {
+        if (!readsMembers(incident)) return { ...incident, ongoing: false };
+        const list = membersOf.get(incident.provider)!;
+        // A provider's incidents and outages both in start order: each outage lies within the incident that holds it.
+        let k = next.get(incident.provider) ?? 0;
+        while (k < list.length && list[k]!.start < incident.start) k++;
+        const modelOutages: OutageView[] = [];
+        for (; k < list.length && list[k]!.start < incident.end; k++) {
+          const o = list[k]! as OutageView;
+          o.ongoing = isOngoing(o, policies.forModel(o.provider, o.model).mergeGapMinutes, now);
+          modelOutages.push(o);
+        }
+        next.set(incident.provider, k);
+        const ongoing = modelOutages.some((m) => m.ongoing);
+        return withMembers ? { ...incident, ongoing, modelOutages: modelOutages.sort(byStartEndModel) } : { ...incident, ongoing };
+      });
+      return incidents.sort((a, b) => a.start - b.start || a.provider.localeCompare(b.provider));
+    });
   }
 
   /** Minutes with events of a series (summed over platforms unless one is named), with their status. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { contractTerms, ContractInput, ContractTerms, InputError, isSlug, MODEL_PATTERN, parseRfc3339 } from '@ledger/domain';
-import { Database, InjectDatabase } from '@ledger/database';
+import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository } from '@ledger/event-store';
 import { ContractRepository, ContractVersion } from './contract.repository';
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
@@ -14,15 +14,25 @@ export interface MaintenanceInput {
   reason: string;
 }
 
-/** Contracts and maintenance windows: each change an admin event plus its read-model row, in one transaction. */
+/**
+ * Contracts and maintenance windows: each change an admin event plus its read-model row, in one
+ * transaction, on the primary. The `contracts` query's reads (`list`, `versions`) go to the read
+ * database (a replica when DATABASE_READ_URL is set); a change reads what it amends from the primary.
+ */
 @Injectable()
 export class ContractService {
+  private readonly read: Database;
+
   constructor(
     @InjectDatabase() private readonly db: Database,
     private readonly contracts: ContractRepository,
     private readonly maintenance: MaintenanceRepository,
     private readonly adminEvents: AdminEventRepository,
-  ) {}
+    /** Where queries read; the primary when omitted. */
+    @Optional() @InjectReadDatabase() readDb?: Database,
+  ) {
+    this.read = readDb ?? db;
+  }
 
   async define(input: ContractInput, actor: string | null, now = new Date()): Promise<ContractVersion> {
     const terms = contractTerms(input);
@@ -78,19 +88,21 @@ export class ContractService {
     return window;
   }
 
-  /** The latest version of every contract matching the filter. */
+  /** The latest version of every contract matching the filter (from the read database). */
   async list(filter: { platform?: string | undefined; provider?: string | undefined }): Promise<ContractVersion[]> {
-    return [...(await this.contracts.list(this.db, filter)).values()].map((versions) => versions.at(-1)!);
+    return [...(await this.contracts.list(this.read, filter)).values()].map((versions) => versions.at(-1)!);
   }
 
-  async versions(id: string): Promise<ContractVersion[]> {
-    const versions = await this.contracts.versions(this.db, id);
+  /** Every version of a contract (from the read database, unless `db` says otherwise). */
+  async versions(id: string, db: Database = this.read): Promise<ContractVersion[]> {
+    const versions = await this.contracts.versions(db, id);
     if (versions.length === 0) throw new InputError(`no contract ${id}`);
     return versions;
   }
 
+  /** The version a change builds on: from the primary, never from a replica that may lag. */
   private async latest(id: string): Promise<ContractVersion> {
-    return (await this.versions(id)).at(-1)!;
+    return (await this.versions(id, this.db)).at(-1)!;
   }
 
   private async record(type: string, version: ContractVersion, actor: string | null): Promise<void> {

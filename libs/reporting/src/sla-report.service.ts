@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, periodOf, totalsByCurrency } from '@ledger/domain';
-import { Database, InjectDatabase } from '@ledger/database';
+import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { ContractTrafficRepository, ScopedTraffic, scopeParams, TrafficScope } from './contract-traffic.repository';
 import { ContractRepository, ContractVersion, versionInForce } from './contract.repository';
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
@@ -38,9 +38,19 @@ export interface CreditSummary {
   lines: CreditLine[];
 }
 
-/** SLA reports and credits, computed from the read models (minute rollups, contracts, maintenance), never from raw events. */
+/**
+ * SLA reports and credits, computed from the read models (minute rollups, contracts, maintenance), never from raw events.
+ *
+ * Live reports (GraphQL, CSV exports) are read from the read database — a replica when
+ * DATABASE_READ_URL is set — and reflect its projection checkpoint; `compute`, which statements
+ * freeze, reads the primary. Both feed one traffic cache: its entries are keyed on the
+ * checkpoint they were read at, and one read at a position the other database has not reached
+ * is simply not served there (see TrafficCache.take). Nothing here writes to the database.
+ */
 @Injectable()
 export class SlaReportService {
+  private readonly read: Database;
+
   constructor(
     @InjectDatabase() private readonly db: Database,
     private readonly contracts: ContractRepository,
@@ -48,11 +58,15 @@ export class SlaReportService {
     private readonly traffic: ContractTrafficRepository,
     private readonly cache: TrafficCache,
     private readonly statements: StatementRepository,
-  ) {}
+    /** Where live reports are read; the primary when omitted. */
+    @Optional() @InjectReadDatabase() readDb?: Database,
+  ) {
+    this.read = readDb ?? db;
+  }
 
   /** `visibleTo`: a platform key sees only its own contracts (null = staff: all). */
   async report(contractId: string, label: string, visibleTo: string | null, now = Date.now()): Promise<LiveSlaReport> {
-    const versions = await this.contracts.versions(this.db, contractId);
+    const versions = await this.contracts.versions(this.read, contractId);
     if (versions.length === 0 || (visibleTo !== null && versions[0]!.terms.platform !== visibleTo)) {
       throw new InputError(`no contract ${contractId}`);
     }
@@ -60,16 +74,16 @@ export class SlaReportService {
   }
 
   async reports(label: string, filter: { platform?: string; provider?: string }, now = Date.now()): Promise<LiveSlaReport[]> {
-    const all = [...(await this.contracts.list(this.db, filter)).values()];
-    const latestStatements = await this.statements.latestForPeriod(this.db, label);
+    const all = [...(await this.contracts.list(this.read, filter)).values()];
+    const latestStatements = await this.statements.latestForPeriod(this.read, label);
     // Maintenance windows are per provider: fetched once per provider (and time zone's month) for all contracts.
     const maintenance = new Map<string, Promise<MaintenanceWindow[]>>();
     for (const versions of all) {
       const period = periodOf(label, versions.at(-1)!.terms.timeZone);
       const key = versions.at(-1)!.terms.provider;
-      if (!maintenance.has(key)) maintenance.set(key, this.maintenance.overlapping(this.db, key, new Date(period.start - 86_400_000), new Date(period.end + 86_400_000)));
+      if (!maintenance.has(key)) maintenance.set(key, this.maintenance.overlapping(this.read, key, new Date(period.start - 86_400_000), new Date(period.end + 86_400_000)));
     }
-    const reports = await this.computeAll(all, label, now, maintenance);
+    const reports = await this.computeAll(this.read, all, label, now, maintenance);
     return reports.map((report) => withStatement(report, latestStatements.get(report.contractId)));
   }
 
@@ -82,13 +96,17 @@ export class SlaReportService {
     return { period: label, lines, totals: totalsByCurrency(lines.map((l) => l.creditAmount)) };
   }
 
-  /** The report of one contract version set for a period, without comparing with statements. */
-  async compute(versions: readonly ContractVersion[], label: string, now: number): Promise<SlaReportView> {
-    return (await this.computeAll([versions], label, now))[0]!;
+  /**
+   * The report of one contract version set for a period, without comparing with statements —
+   * from the primary (what a statement freezes) unless `db` says otherwise.
+   */
+  async compute(versions: readonly ContractVersion[], label: string, now: number, db: Database = this.db): Promise<SlaReportView> {
+    return (await this.computeAll(db, [versions], label, now))[0]!;
   }
 
   /** Reports of many contracts: their traffic is summarised a batch of contracts per statement. */
   private async computeAll(
+    db: Database,
     all: readonly (readonly ContractVersion[])[],
     label: string,
     now: number,
@@ -100,14 +118,14 @@ export class SlaReportService {
         const contract = versionInForce(versions, provisional.end);
         const terms = contract.terms;
         const period = periodOf(label, terms.timeZone);
-        const windows = await (maintenance?.get(terms.provider) ?? this.maintenance.overlapping(this.db, terms.provider, new Date(period.start), new Date(period.end)));
+        const windows = await (maintenance?.get(terms.provider) ?? this.maintenance.overlapping(db, terms.provider, new Date(period.start), new Date(period.end)));
         const ranges = windows
           .filter((w) => maintenanceApplies(w.models, terms.models))
           .map((w) => [Math.floor(w.start.getTime() / MINUTE_MS), Math.ceil(w.end.getTime() / MINUTE_MS)] as const);
         return { versions, contract, terms, period, excluded: new ExcludedMinutes(terms, period, ranges) };
       }),
     );
-    const traffic = await this.summarise(scopes);
+    const traffic = await this.summarise(db, scopes);
     return scopes.map(({ versions, contract, terms, period, excluded }, i) => {
       const result = evaluateTraffic({ terms, period, traffic: traffic[i]!.traffic, excluded, now });
       return reportView(contract, versions, terms, period, result, traffic[i]!.events);
@@ -115,14 +133,14 @@ export class SlaReportService {
   }
 
   /** The scopes' traffic summaries: those cached and still exact, and the others read a batch of contracts per statement. */
-  private async summarise(scopes: readonly TrafficScope[]): Promise<ScopedTraffic[]> {
+  private async summarise(db: Database, scopes: readonly TrafficScope[]): Promise<ScopedTraffic[]> {
     const keyed = scopes.map((scope) => ({
       key: JSON.stringify(scopeParams(scope)), platform: scope.terms.platform, provider: scope.terms.provider, from: scope.period.start, to: scope.period.end,
     }));
     const summaries: (ScopedTraffic | undefined)[] = new Array(scopes.length);
     const since = this.cache.oldestPosition(keyed);
     if (since !== null) {
-      const { state, changes } = await this.traffic.changesSince(this.db, since, CHANGES_CHECKED);
+      const { state, changes } = await this.traffic.changesSince(db, since, CHANGES_CHECKED);
       this.cache.take(keyed, since, state, changes).forEach((cached, i) => (summaries[i] = cached));
     }
     const missing = scopes.map((_, i) => i).filter((i) => summaries[i] === undefined);
@@ -133,7 +151,7 @@ export class SlaReportService {
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const { state, traffic } = await this.traffic.summarise(this.db, batch.map((i) => scopes[i]!));
+        const { state, traffic } = await this.traffic.summarise(db, batch.map((i) => scopes[i]!));
         batch.forEach((i, j) => {
           summaries[i] = traffic[j]!;
           this.cache.put(keyed[i]!, traffic[j]!, state);
@@ -145,7 +163,7 @@ export class SlaReportService {
   }
 
   private async live(versions: readonly ContractVersion[], label: string, now: number): Promise<LiveSlaReport> {
-    const [report, statements] = await Promise.all([this.compute(versions, label, now), this.statements.list(this.db, versions[0]!.id, label)]);
+    const [report, statements] = await Promise.all([this.compute(versions, label, now, this.read), this.statements.list(this.read, versions[0]!.id, label)]);
     return withStatement(report, statements.at(-1));
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { sql } from 'kysely';
 import { InputError, periodLabelAt, periodOf, previousPeriod } from '@ledger/domain';
-import { Database, InjectDatabase } from '@ledger/database';
+import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository } from '@ledger/event-store';
 import { ContractRepository, ContractVersion } from './contract.repository';
 import { SlaReportService } from './sla-report.service';
@@ -30,6 +30,8 @@ export class StatementService {
     private readonly reports: SlaReportService,
     private readonly adminEvents: AdminEventRepository,
     @Optional() @Inject(AUTO_ISSUE_STATEMENTS) private readonly autoIssue: boolean = true,
+    /** Where the `statements` query reads; the primary when omitted. Issuing reads and writes the primary. */
+    @Optional() @InjectReadDatabase() private readonly readDb?: Database,
   ) {}
 
   async issue(contractId: string, label: string, actor: string | null, now = Date.now()): Promise<Statement> {
@@ -38,8 +40,9 @@ export class StatementService {
     return this.issueFor(versions, label, actor, now);
   }
 
+  /** The statements issued for a contract (from the read database). */
   async list(contractId: string): Promise<Statement[]> {
-    return this.statements.list(this.db, contractId);
+    return this.statements.list(this.readDb ?? this.db, contractId);
   }
 
   /** Issues the statements of ended periods whose grace delay has passed and that have none yet. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { classifier, eligibleOf, failuresOf, MINUTE_MS, scoreVendors, VendorScore } from '@ledger/domain';
-import { Database, InjectDatabase } from '@ledger/database';
+import { Database, InjectReadDatabase } from '@ledger/database';
 import { DetectionPolicyRepository } from '@ledger/projections';
 import { VendorSummaryRepository, SeriesFilter } from './vendor-summary.repository';
 import { VendorSummaryService } from './vendor-summary.service';
@@ -23,14 +23,16 @@ const ALL = '';
 /**
  * Vendor reliability comparison (concepts §7). The window is taken in whole minutes: those whose
  * start lies in [from, to). Its whole ten-day blocks, days and hours are read from the
- * pre-merged vendor_summaries (brought up to the projection's checkpoint first), the minutes at
- * its ragged edges from minute_rollups, and outage totals from the outages read model; Node
- * merges the sketches and judges each minute mix under the detection policy in force.
+ * pre-merged vendor_summaries (brought up to the projection's checkpoint first, unless reads go
+ * to a replica: see VendorSummaryService), the minutes at its ragged edges from minute_rollups,
+ * and outage totals from the outages read model; Node merges the sketches and judges each minute
+ * mix under the detection policy in force. Everything is read from the read database.
  */
 @Injectable()
 export class VendorComparisonService {
   constructor(
-    @InjectDatabase() private readonly db: Database,
+    /** The read database: a replica when DATABASE_READ_URL is set, the primary otherwise. */
+    @InjectReadDatabase() private readonly db: Database,
     private readonly summaries: VendorSummaryRepository,
     private readonly summarizer: VendorSummaryService,
     private readonly policies: DetectionPolicyRepository,

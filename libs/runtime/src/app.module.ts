@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@ledger/config';
 import { AuthModule } from '@ledger/auth';
 import { Database, DatabaseModule } from '@ledger/database';
+import { RAW_EVENT_RETENTION, RawEventRetention } from '@ledger/event-store';
 import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule } from '@ledger/http';
 import { AUTO_ISSUE_STATEMENTS } from '@ledger/reporting';
@@ -12,16 +13,20 @@ import { WorkerModule } from './worker.module';
 /** Composes the process from its role: the API (ingest, GraphQL), the worker, or both. */
 @Module({})
 export class AppModule {
-  static forRole(config: AppConfig, db: Database): DynamicModule {
+  /** `readDb`: where the API's reads go (a replica of `db`, or `db` itself). */
+  static forRole(config: AppConfig, db: Database, readDb: Database = db): DynamicModule {
     const servesApi = config.role === 'all' || config.role === 'api';
     const runsWorker = config.role === 'all' || config.role === 'worker';
     return {
       module: AppModule,
       global: true,
-      providers: [{ provide: AUTO_ISSUE_STATEMENTS, useValue: config.autoIssueStatements }],
-      exports: [AUTO_ISSUE_STATEMENTS],
+      providers: [
+        { provide: AUTO_ISSUE_STATEMENTS, useValue: config.autoIssueStatements },
+        { provide: RAW_EVENT_RETENTION, useValue: { days: config.rawEventsRetentionDays, archiveDir: config.archiveDir } satisfies RawEventRetention },
+      ],
+      exports: [AUTO_ISSUE_STATEMENTS, RAW_EVENT_RETENTION],
       imports: [
-        DatabaseModule.forRoot(db),
+        DatabaseModule.forRoot(db, readDb),
         ProjectionRunnerModule,
         AuthModule.forRoot({ adminApiKey: config.adminApiKey, rateLimits: config.rateLimits }),
         ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production })] : [HealthModule]),

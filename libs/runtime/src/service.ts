@@ -51,8 +51,15 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
     await embedded?.stop();
     throw error;
   }
+  // The API's reads go to the replica when one is configured; a worker reads nothing from it.
+  // Its own pool, as large as the primary's; it is never migrated (it replays the primary's WAL).
+  const servesApi = config.role !== 'worker';
+  const readDb = servesApi && config.databaseReadUrl !== undefined
+    ? createDatabase({ url: config.databaseReadUrl, poolSize: config.dbPoolSize, applicationName: `sla-ledger-${config.role}-read` })
+    : db;
+  if (readDb !== db) logger.info('DATABASE_READ_URL is set: queries, status pages and exports read from the replica');
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db), createFastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db, readDb), createFastifyAdapter(), {
     logger: new PinoNestLogger(logger),
     // From the start of a shutdown, new requests get 503 (retry elsewhere) while those in
     // flight are answered.

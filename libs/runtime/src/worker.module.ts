@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { ProjectionsModule, ProjectorService } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
+import { RetentionJob } from './retention.job';
 
 /**
  * Lets the projector finish the batch it is folding (its transaction commits the rollups and
@@ -11,17 +12,22 @@ import { ReportingModule } from '@ledger/reporting';
  */
 @Injectable()
 export class ProjectorDrain implements BeforeApplicationShutdown {
-  constructor(private readonly projector: ProjectorService) {}
+  constructor(
+    private readonly projector: ProjectorService,
+    private readonly retention: RetentionJob,
+  ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.projector.onApplicationShutdown();
+    await this.retention.drain();
   }
 }
 
 /**
  * The worker role: projectors and periodic jobs on @nestjs/schedule — every projection of
  * LEDGER_PROJECTIONS (./projections.ts) folded as events arrive, statements issued after the
- * grace delay — in processes started with ROLE=worker or ROLE=all.
+ * grace delay, expired days of the log archived (RAW_EVENTS_RETENTION_DAYS) — in processes started
+ * with ROLE=worker or ROLE=all.
  */
-@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule], providers: [ProjectorService, ProjectorDrain] })
+@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule], providers: [ProjectorService, RetentionJob, ProjectorDrain] })
 export class WorkerModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, InjectDatabase } from '@ledger/database';
+import { Database, InjectReadDatabase } from '@ledger/database';
 import { TimelineQueries } from '@ledger/projections';
 import { VendorComparisonService, VendorSummaryRepository, VendorSummaryService } from '@ledger/reporting';
 import type { VendorScore } from '@ledger/domain';
@@ -23,7 +23,8 @@ export class StatusPageService {
   private readonly cache = new Map<string, { at: number; value: Promise<unknown> }>();
 
   constructor(
-    @InjectDatabase() private readonly db: Database,
+    /** The read database: a replica when DATABASE_READ_URL is set, the primary otherwise. */
+    @InjectReadDatabase() private readonly db: Database,
     private readonly summaries: VendorSummaryRepository,
     private readonly summarizer: VendorSummaryService,
     private readonly timeline: TimelineQueries,
