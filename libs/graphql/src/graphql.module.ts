@@ -12,7 +12,6 @@ import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledg
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { ApiKeyResolver } from './api-key.resolver';
-import { ProjectionStates } from './projection-states';
 import { StatusFeed } from './status-feed';
 import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
@@ -33,7 +32,7 @@ export interface GraphqlOptions {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, VendorResolver, StatusFeed, ProjectionStates] })
+@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, VendorResolver, StatusFeed] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

@@ -4,7 +4,6 @@ import { eligibleOf, failuresOf, MINUTE_MS, MinuteStatus, Principal } from '@led
 import { DetectionPolicyService, IncidentSummaryView, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
 import type { Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
-import { ProjectionStates } from './projection-states';
 import { StatusFeed } from './status-feed';
 
 const DAY_MS = 86_400_000;
@@ -89,7 +88,6 @@ export class TimelineResolver {
     private readonly queries: TimelineQueries,
     private readonly policies: DetectionPolicyService,
     private readonly feed: StatusFeed,
-    private readonly projectionStates: ProjectionStates,
   ) {}
 
   resolvers(): Resolvers {
@@ -130,8 +128,7 @@ export class TimelineResolver {
         },
         projections: async (_, __, context) => {
           requireScope(context, 'read');
-          // From the read database: with a replica, the position every other answer reflects.
-          return this.projectionStates.list();
+          return this.queries.projections();
         },
       },
       Subscription: {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestResult } from '@ledger/domain';
-import { TimelineQueries } from '@ledger/projections';
+import { ProjectionRunner } from '@ledger/projections';
 import { ReplicaLag, ReplicaLagView } from './replica-lag';
 
 /** A rejection reason as a metric label: the field it concerns, or its kind. */
@@ -37,15 +37,15 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
 
-  constructor(queries: TimelineQueries, replica: ReplicaLag) {
+  constructor(runner: ProjectionRunner, replica: ReplicaLag) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
     new Gauge({
       name: 'ledger_projection_lag_events',
-      help: 'Committed events a projection has not folded yet',
+      help: 'Committed events a projection has not folded yet (on the primary)',
       labelNames: ['projection'],
       registers: [this.registry],
       async collect() {
-        for (const p of await queries.projections()) this.set({ projection: p.name }, p.lagEvents);
+        for (const p of await runner.states()) this.set({ projection: p.name }, p.lagEvents);
       },
     });
     if (replica.configured) this.replicaGauges(replica);

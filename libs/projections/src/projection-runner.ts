@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { sql, Transaction } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import type pg from 'pg';
 import { Database, DB, InjectDatabase, transactionWithClient, withRawClient } from '@ledger/database';
 import { LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
@@ -140,12 +140,15 @@ export class ProjectionRunner {
     }
   }
 
-  /** Every projection's checkpoint and lag, in registration order. */
-  async states(): Promise<ProjectionState[]> {
-    const stored = new Map((await this.checkpoints.all(this.db)).map((c) => [c.name, c]));
+  /**
+   * Every projection's checkpoint and lag, in registration order, as `db` has them: the primary,
+   * or a replica (whose checkpoints and log are as far as it has replayed).
+   */
+  async states(db: Kysely<DB> = this.db): Promise<ProjectionState[]> {
+    const stored = new Map((await this.checkpoints.all(db)).map((c) => [c.name, c]));
     return Promise.all(this.projections.map(async ({ name }) => {
       const checkpoint = stored.get(name) ?? { name, position: LOG_START, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) };
-      const lag = await this.log.countAfter(this.db, checkpoint.position, EXACT_LAG_UP_TO);
+      const lag = await this.log.countAfter(db, checkpoint.position, EXACT_LAG_UP_TO);
       return { ...checkpoint, lagEvents: lag.events, lagExact: lag.exact };
     }));
   }

@@ -197,8 +197,9 @@ export class TimelineQueries {
   }
 
   /** Every projection's checkpoint and lag (the runner's view). */
+  /** Every projection's checkpoint and lag as the read database has them: with a replica, the position every other answer reflects. */
   async projections(): Promise<ProjectionStateView[]> {
-    return (await this.runner.states()).map((p) => ({
+    return (await this.runner.states(this.db)).map((p) => ({
       name: p.name,
       position: `${p.position.transactionId}:${p.position.globalPosition}`,
       eventsFolded: p.eventsFolded,
