@@ -23,6 +23,7 @@ const envSchema = z.object({
   RATE_LIMIT_QUERIES_PER_SECOND: z.coerce.number().positive().default(100),
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
   STATUS_PAGE: z.enum(['key', 'public', 'off']).default('key'),
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   RAW_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   ARCHIVE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -49,6 +50,8 @@ export interface AppConfig {
   /** The worker issues statements of ended periods after the grace delay (concepts §6). */
   autoIssueStatements: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  /** Ingest batches a process appends at once; more wait their turn, up to four per slot (then 503). */
+  ingestConcurrency: number;
   /**
    * Raw-event retention: whole UTC days of the outcome log kept besides today (older days are
    * archived to `archiveDir` and dropped); unset → keep everything.
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },
     logLevel: e.LOG_LEVEL,
     statusPage: e.STATUS_PAGE,
+    ingestConcurrency: e.INGEST_CONCURRENCY,
     rawEventsRetentionDays: e.RAW_EVENTS_RETENTION_DAYS,
     archiveDir: resolve(e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive')),
   };

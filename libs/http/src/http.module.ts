@@ -4,6 +4,7 @@ import { EventStoreModule } from '@ledger/event-store';
 import { ReportingModule } from '@ledger/reporting';
 import { HealthController } from './health.controller';
 import { IngestController } from './ingest.controller';
+import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
 import { ReplicaLag } from './replica-lag';
@@ -18,6 +19,7 @@ export class MetricsModule {}
 @Module({
   imports: [EventStoreModule, ReportingModule, MetricsModule],
   controllers: [IngestController, ReportsController, MetricsController, HealthController],
+  providers: [IngestGate],
 })
 export class HttpModule {}
 

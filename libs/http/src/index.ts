@@ -5,3 +5,4 @@ export { Metrics, rejectionReason } from './metrics';
 export { DatabaseUnavailableFilter, isDatabaseUnavailable, DATABASE_UNAVAILABLE_BODY } from './database-unavailable';
 export { ReplicaLag } from './replica-lag';
 export type { ReplicaLagView } from './replica-lag';
+export { INGEST_CONCURRENCY } from './ingest-gate';

@@ -7,6 +7,7 @@ import { IngestResult, MAX_EVENTS_PER_BATCH } from '@ledger/domain';
 import { AuthenticatedRequest, RateLimiter, RequireScope, ScopeGuard } from '@ledger/auth';
 import { IngestService } from '@ledger/event-store';
 import { entriesFromBody, NDJSON } from './event-body';
+import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 
 /** `POST /v1/events` (api.md § Ingest): answers only after every accepted event is committed. */
@@ -17,6 +18,7 @@ export class IngestController {
     private readonly ingest: IngestService,
     private readonly metrics: Metrics,
     private readonly limiter: RateLimiter,
+    private readonly gate: IngestGate,
   ) {}
 
   @Post()
@@ -52,7 +54,16 @@ export class IngestController {
       );
     }
     const stop = this.metrics.ingestSeconds.startTimer();
-    const result = await this.ingest.ingest(platform, entries);
+    const appended = this.gate.tryRun(() => this.ingest.ingest(platform, entries));
+    if (appended === null) {
+      stop();
+      reply.header('retry-after', '1');
+      throw new HttpException(
+        `ingest is busy: this process has as many batches waiting as it queues (INGEST_CONCURRENCY); retry in 1 s. Nothing was stored.`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+      );
+    }
+    const result = await appended;
     stop();
     this.metrics.recordIngest(result);
     return result;

@@ -85,6 +85,8 @@ describe('OutcomeLogArchiver against Postgres and files', () => {
       { day: '2030-01-02', state: 'in-log', events: null, sha256: null },
     ]));
     expect(await archiver.daysOutOfLog()).toContain('2030-01-01');
+    // An event of an archived day never starts a new partition (which would be archived over the first).
+    await expect(log().append('notion', [event('late', '2030-01-01T05:00:00Z')])).rejects.toThrow('the outcome events of 2030-01-01 are archived');
 
     expect(await archiver.restore(['2030-01-01'])).toBe(4);
 

@@ -143,7 +143,7 @@ export class OutcomeLogArchiver {
       const check = await verifyDayArchive(this.root, day);
       if (check.problems.length > 0) throw new Error(`the archive of ${day} does not verify: ${check.problems.join('; ')}`);
       if ((await this.partitionDays()).some((p) => p.day === day)) throw new Error(`${day} is in the log already`);
-      await sql`SELECT ensure_outcome_event_days(${[day]}::date[])`.execute(this.db);
+      await sql`SELECT ensure_outcome_event_days(${[day]}::date[], restoring => true)`.execute(this.db);
       const events = await withRawClient(this.db, async (client) => {
         await client.query('BEGIN');
         try {
@@ -167,14 +167,17 @@ export class OutcomeLogArchiver {
   async verify(days?: readonly string[]): Promise<Verification[]> {
     const catalog = new Map((await this.db.selectFrom('outcome_archives').selectAll().execute()).map((row) => [row.day, row]));
     const wanted = days ?? [...new Set([...(await archivedDayFolders(this.root)), ...catalog.keys()])].sort();
-    return Promise.all(wanted.map(async (day) => {
+    const results: Verification[] = [];
+    // One day at a time: each is a file read end to end.
+    for (const day of wanted) {
       const result = await verifyDayArchive(this.root, day);
       const row = catalog.get(day);
       if (row !== undefined && result.manifest !== null && (Number(row.events) !== result.manifest.events || row.sha256 !== result.manifest.sha256)) {
         result.problems.push(`the catalog records ${row.events} events, SHA-256 ${row.sha256}`);
       }
-      return result;
-    }));
+      results.push(result);
+    }
+    return results;
   }
 
   /** The days of the log and of the archive, in order. */
