@@ -151,9 +151,13 @@ export interface BenchService extends ServiceChild {
   output: string[];
 }
 
+/** The service's V8 heap bound, as `npm start` and the Dockerfile run it (package.json's start script). */
+export const SERVICE_HEAP_FLAGS: readonly string[] =
+  /--max-old-space-size=\d+/.exec((JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.slice(0, 1) ?? [];
+
 export function spawnBenchService(options: {
   databaseUrl: string; port: number; adminKey: string; role: 'all' | 'api' | 'worker'; log: (line: string) => void;
-  /** Flags for the service's node, e.g. `--cpu-prof`. */
+  /** Flags for the service's node, e.g. `--cpu-prof`, after the heap bound `npm start` and the Docker image give it. */
   nodeArgs?: readonly string[];
 }): BenchService {
   const main = join(__dirname, '../apps/api/src/main.js');
@@ -163,7 +167,7 @@ export function spawnBenchService(options: {
   Object.assign(env, {
     DATABASE_URL: options.databaseUrl, PORT: String(options.port), HOST: '127.0.0.1', ADMIN_API_KEY: options.adminKey, ROLE: options.role, LOG_LEVEL: 'warn',
   });
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_HEAP_FLAGS, ...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not spawn the service');
   const output: string[] = [];
   const collect = (chunk: Buffer) => {
