@@ -47,7 +47,7 @@ export function archiveCommand(withContext: WithContext): Command {
       withContext(async (context) => {
         const results = (await archiverOf(context).verify()).filter((r) => within(r.day, range));
         for (const r of results) {
-          console.log(r.problems.length === 0 ? `${r.day}  ok  ${r.manifest!.events} events, sha256 ${r.manifest!.sha256}` : `${r.day}  BAD ${r.problems.join('; ')}`);
+          console.log(r.problems.length === 0 ? `${r.day}  ok   ${r.manifest!.events.toLocaleString('en-US')} events, sha256 ${r.manifest!.sha256}` : `${r.day}  BAD ${r.problems.join('; ')}`);
         }
         const bad = results.filter((r) => r.problems.length > 0).length;
         console.log(`${results.length} archived day${results.length === 1 ? '' : 's'} checked, ${bad} with problems.`);

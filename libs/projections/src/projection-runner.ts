@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql, Transaction } from 'kysely';
 import type pg from 'pg';
 import { Database, DB, InjectDatabase, transactionWithClient, withRawClient } from '@ledger/database';
+import { InputError } from '@ledger/domain';
 import { LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
 import { Projection, RebuildContext, ReadModelTable } from './projection';
@@ -185,9 +186,9 @@ export class ProjectionRunner {
   private async rebuildLocked(options: RebuildOptions): Promise<RebuildProgress> {
     const archived = await this.log.archivedDaysOutOfLog(this.db);
     if (archived.length > 0 && options.withoutArchivedDays !== true) {
-      throw new Error(
+      throw new InputError(
         `${archived.length} archived day${archived.length === 1 ? ' is' : 's are'} not in the log (${archived[0]}${archived.length > 1 ? ` … ${archived.at(-1)}` : ''}): ` +
-          'a rebuild would lose their rollups and outages. Restore them first (archive restore), or rebuild without them on purpose.',
+          'a rebuild would lose their rollups and outages. Restore them first (cli archive restore), or rebuild without them on purpose (cli rebuild --without-archived-days).',
       );
     }
     const batchSize = options.batchSize ?? 250_000;
