@@ -4,9 +4,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
-import { RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { migrationsFolder, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
 
 /** Whether nothing listens on a loopback port now. */
 export function portIsFree(port: number): Promise<boolean> {
@@ -151,9 +151,9 @@ export interface BenchService extends ServiceChild {
   output: string[];
 }
 
-/** The service's V8 heap bound, as `npm start` and the Dockerfile run it (package.json's start script). */
+/** The service's V8 heap bound, as `npm start` and the Dockerfile run it (the start script in the project's package.json, beside migrations/). */
 export const SERVICE_HEAP_FLAGS: readonly string[] =
-  /--max-old-space-size=\d+/.exec((JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.slice(0, 1) ?? [];
+  /--max-old-space-size=\d+/.exec((JSON.parse(readFileSync(join(dirname(migrationsFolder()), 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.slice(0, 1) ?? [];
 
 export function spawnBenchService(options: {
   databaseUrl: string; port: number; adminKey: string; role: 'all' | 'api' | 'worker'; log: (line: string) => void;
