@@ -119,7 +119,7 @@ async function verifyFolder(folder: string, day: string): Promise<Verification> 
     source.on('data', (chunk) => hash.update(chunk));
     for await (const event of parseLines(source.pipe(createGunzip()))) {
       events++;
-      if (!event.occurredAt.startsWith(day) && utcDay(event.occurredAt) !== day) {
+      if (utcDay(event.occurredAt) !== day) {
         problems.push(`event ${event.platform}/${event.id} occurred on ${utcDay(event.occurredAt)}`);
         break;
       }

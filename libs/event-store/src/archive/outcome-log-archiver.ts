@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { COPY_TEXT_NULL as NULL, escapeCopy } from '@ledger/codec';
+import { retentionStart } from '@ledger/domain';
 import { Database, withRawClient } from '@ledger/database';
 import {
   archivedDayFolders, ArchiveManifest, readDayArchive, removePartialArchives, Verification, verifyDayArchive, writeDayArchive,
@@ -41,7 +42,8 @@ export class OutcomeLogArchiver {
    */
   async applyRetention(retentionDays: number, now = Date.now()): Promise<ArchiveManifest[]> {
     await this.recover();
-    const before = shiftDay(utcDay(now), -retentionDays - 1);
+    // Ingest's own horizon (retentionStart), a day further back.
+    const before = new Date(retentionStart(now, retentionDays + 1)).toISOString().slice(0, 10);
     const expired = (await this.partitionDays()).filter((p) => p.attached && p.day < before);
     const archived: ArchiveManifest[] = [];
     for (const { day } of expired) {
@@ -193,11 +195,6 @@ export class OutcomeLogArchiver {
     });
   }
 
-  /** Archived days whose events are not in the log now: a rebuild would lose their read models. */
-  async daysOutOfLog(): Promise<string[]> {
-    return (await this.list()).filter((d) => d.state === 'archived').map((d) => d.day);
-  }
-
   private async partitionDays(): Promise<{ day: string; attached: boolean; detachPending: boolean }[]> {
     const { rows } = await sql<{ name: string; attached: boolean; detach_pending: boolean }>`
       SELECT c.relname AS name, i.inhrelid IS NOT NULL AS attached, coalesce(i.inhdetachpending, false) AS detach_pending
@@ -240,10 +237,6 @@ const attachSql = (day: string) => `ALTER TABLE outcome_events ATTACH PARTITION 
 const dayTable = (day: string) => `outcome_events_${day.replaceAll('-', '')}`;
 /** Day tables are named from validated days (digits only): quoting is for form. */
 const quoted = (table: string) => `"${table}"`;
-
-function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}
 
 function shiftDay(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
