@@ -54,16 +54,17 @@ FROM (
 
 /**
  * Writes events 1..`events` spread evenly over [start, end), in time order, `chunk` rows per
- * statement; `onChunk` hears how many are written so far.
+ * statement; `onChunk` hears how many are written so far. With `first`, only events
+ * `first`..`events` (the rest of a log whose head was written before).
  */
 export async function generateLog(
   client: pg.Client,
-  options: { events: number; start: Date; end: Date; chunk: number; onChunk?: (written: number) => void },
+  options: { events: number; start: Date; end: Date; chunk: number; first?: number; onChunk?: (written: number) => void },
 ): Promise<void> {
   const step = (options.end.getTime() - options.start.getTime()) / options.events;
   // The log's day partitions for the span (ingest creates them as it sees new days).
   await client.query(`SELECT ensure_outcome_event_days(array_agg(d::date)) FROM generate_series(($1::timestamptz AT TIME ZONE 'UTC')::date, ($2::timestamptz AT TIME ZONE 'UTC')::date, interval '1 day') AS d`, [options.start, options.end]);
-  for (let lo = 1; lo <= options.events; lo += options.chunk) {
+  for (let lo = options.first ?? 1; lo <= options.events; lo += options.chunk) {
     const hi = Math.min(options.events, lo + options.chunk - 1);
     await client.query(GENERATE_SQL, [options.start, step, lo, MODEL_SLOTS, RANKED.map((m) => m.provider), RANKED.map((m) => m.model), PLATFORM_SLOTS, hi]);
     options.onChunk?.(hi);
