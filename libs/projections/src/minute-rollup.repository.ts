@@ -9,7 +9,7 @@ import type { DB, MinuteRollupRow } from '@ledger/database';
 import type { FoldedLog } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
 import { foldedRollupsCopy, ROLLUP_COPY_COLUMNS } from './rollup-copy';
-import { ALL_PLATFORMS, SeriesWindow, windowsTable } from './series-window';
+import { SeriesWindow, windowsTable } from './series-window';
 
 /** A series: one model over all platforms (platform null), or one platform's traffic to it. */
 export interface SeriesKey {
