@@ -28,7 +28,7 @@ const REQUIRED = [
   'maintenance partly overlapping the period', 'maintenance windows overlapping each other', 'maintenance over bad minutes',
   'starts mid-period', 'ends mid-period',
   'amended mid-period: target', 'amended mid-period: policy', 'amended mid-period: models', 'amended mid-period: tiers', 'amended mid-period: zone',
-  'late events after a statement', 'uptime below several credit tiers',
+  'late events after a statement', 'uptime below several credit tiers', 'outside the term: refused',
 ];
 
 type Expected = OracleReport & { statementVersion: number | null; eventsAfterStatement: number | null; differsFromStatement: boolean | null };
@@ -134,13 +134,25 @@ describe('SLA reports agree with an independent oracle', () => {
       const { slaReports } = await gql(`query($period: String!, $provider: String!) { slaReports(period: $period, provider: $provider) { ${REPORT_FIELDS} } }`, { period: g.label, provider: g.provider });
       for (const r of slaReports) listed.set(r.contract.id, r);
     });
+    const refusals = new Map<string, string>();
     await pool(placed, 4, async (p) => {
-      single.set(p.id, (await gql(`query($id: ID!, $period: String!) { slaReport(contractId: $id, period: $period) { ${REPORT_FIELDS} } }`, { id: p.id, period: p.group.label })).slaReport);
+      const { body } = await service.client.graphql(ADMIN_KEY, `query($id: ID!, $period: String!) { slaReport(contractId: $id, period: $period) { ${REPORT_FIELDS} } }`, { id: p.id, period: p.group.label });
+      if (body.errors) refusals.set(p.id, body.errors[0].message);
+      else single.set(p.id, body.data.slaReport);
     });
     const now = Date.now();
     const problems: string[] = [];
     for (const p of placed) {
       const { report, facts } = oracleReport(p.contract.history, p.group.label, events, p.group.maintenance, now);
+      // A month outside the contract's term has no report: refused alone, left out of the list.
+      if (facts.outsideTerm) {
+        if (listed.has(p.id) || !refusals.get(p.id)?.includes(`${p.group.label} lies outside its term`)) {
+          problems.push(`${phase}: expected no report (outside the term), got ${JSON.stringify(listed.get(p.id) ?? single.get(p.id) ?? refusals.get(p.id))} for ${describeCase(p)}`);
+        }
+        if (final) counts.set('outside the term: refused', (counts.get('outside the term: refused') ?? 0) + 1);
+        continue;
+      }
+      if (refusals.has(p.id)) problems.push(`${phase} slaReport refused: ${refusals.get(p.id)} for ${describeCase(p)}`);
       const expected: Expected = {
         ...report,
         statementVersion: p.statement ? 1 : null,
@@ -196,7 +208,10 @@ describe('SLA reports agree with an independent oracle', () => {
 
     // Statements for the late contracts (of ended periods), then late events.
     const now = Date.now();
-    const late = placed.filter((p) => p.contract.late && oracleReport(p.contract.history, p.group.label, before, p.group.maintenance, now).report.final);
+    const late = placed.filter((p) => {
+      const { report, facts } = oracleReport(p.contract.history, p.group.label, before, p.group.maintenance, now);
+      return p.contract.late && report.final && !facts.outsideTerm;
+    });
     await pool(late, 4, async (p) => {
       const { issueStatement } = await gql(`mutation($id: ID!, $period: String!) { issueStatement(contractId: $id, period: $period) { version eventsCounted report { ${REPORT_FIELDS} } } }`, { id: p.id, period: p.group.label });
       p.statement = { at: oracleReport(p.contract.history, p.group.label, before, p.group.maintenance, Date.now()).report, issued: issueStatement };

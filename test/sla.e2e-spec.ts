@@ -163,11 +163,11 @@ describe('SLA contracts, reports, credits and statements', () => {
     });
     expect(evidence).toHaveLength(446); // the bad hour, and the 445 throttling minutes (2 of 4 requests fail)
 
-    const CREDITS = '{ credits(period: "2026-09") { period totals { currency amount } lines { contract platform provider uptimePercent creditPercent creditAmount { amount currency } claimDeadline final } } }';
+    const CREDITS = '{ credits(period: "2026-09") { period totals { currency amount } lines { contract platform provider uptimePercent creditPercent creditAmount { amount currency } claimDeadline claimDeadlineLocal final } } }';
     const { credits } = await gql(service, CREDITS);
     const line = (id: string, uptimePercent: string, creditPercent: string, amount: string, currency: string) => ({
       contract: id, platform: 'docsco', provider: 'vendor', uptimePercent, creditPercent, creditAmount: { amount, currency },
-      claimDeadline: '2026-10-31T00:00:00.000Z', final: true,
+      claimDeadline: '2026-10-31T00:00:00.000Z', claimDeadlineLocal: '2026-10-31T00:00:00.000Z', final: true,
     });
     const docscoLines = [
       line(all.id, '99.8609', '10.00', '100.00', 'EUR'),
@@ -198,11 +198,13 @@ describe('SLA contracts, reports, credits and statements', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const creditsCsv = csvObjects(await csv.text());
-    expect(creditsCsv.header).toEqual(['contract', 'platform', 'provider', 'period', 'uptime_percent', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'final']);
+    expect(creditsCsv.header).toEqual(['contract', 'platform', 'provider', 'period', 'uptime_percent', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline',
+      'claim_deadline_local', 'final']);
     expect(creditsCsv.rows.sort((a, b) => a.contract!.localeCompare(b.contract!))).toEqual(
       [...own.lines].sort(byContract).map((l: any) => ({
         contract: l.contract, platform: l.platform, provider: l.provider, period: own.period, uptime_percent: l.uptimePercent,
-        credit_percent: l.creditPercent, credit_amount: l.creditAmount.amount, currency: l.creditAmount.currency, claim_deadline: l.claimDeadline, final: String(l.final),
+        credit_percent: l.creditPercent, credit_amount: l.creditAmount.amount, currency: l.creditAmount.currency, claim_deadline: l.claimDeadline,
+        claim_deadline_local: l.claimDeadlineLocal, final: String(l.final),
       })),
     );
     const sla = await fetch(`${service.url}/v1/reports/sla.csv?period=2026-09`, { headers: { authorization: `Bearer ${docsco}` } });
@@ -210,9 +212,11 @@ describe('SLA contracts, reports, credits and statements', () => {
     expect(sla.headers.get('content-type')).toContain('text/csv');
     const slaCsv = csvObjects(await sla.text());
     expect(slaCsv.header).toEqual(['contract', 'platform', 'provider', 'period', 'period_start', 'period_end', 'policy', 'target_percent', 'uptime_percent', 'met',
-      'eligible_minutes', 'excluded_minutes', 'downtime_minutes', 'allowed_downtime_minutes', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'final']);
+      'eligible_minutes', 'excluded_minutes', 'downtime_minutes', 'allowed_downtime_minutes', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline',
+      'claim_deadline_local', 'has_traffic', 'final']);
     const { slaReports } = await gql(service, `{ slaReports(period: "2026-09") { contract { id platform provider policy { kind } } period periodStart periodEnd
-      targetPercent uptimePercent met eligibleMinutes excludedMinutes downtimeMinutes allowedDowntimeMinutes creditPercent creditAmount { amount currency } claimDeadline final } }`, {}, docsco);
+      targetPercent uptimePercent met eligibleMinutes excludedMinutes downtimeMinutes allowedDowntimeMinutes creditPercent creditAmount { amount currency } claimDeadline
+      claimDeadlineLocal hasTraffic final } }`, {}, docsco);
     expect(slaReports.map((r: any) => r.contract.id).sort()).toEqual([all.id, betaOnly.id, ratio.id].sort());
     expect(slaCsv.rows.sort((a, b) => a.contract!.localeCompare(b.contract!))).toEqual(
       [...slaReports].sort((a: any, b: any) => a.contract.id.localeCompare(b.contract.id)).map((r: any) => ({
@@ -220,7 +224,7 @@ describe('SLA contracts, reports, credits and statements', () => {
         policy: r.contract.policy.kind, target_percent: r.targetPercent, uptime_percent: r.uptimePercent, met: String(r.met),
         eligible_minutes: String(r.eligibleMinutes), excluded_minutes: String(r.excludedMinutes), downtime_minutes: r.downtimeMinutes === null ? '' : String(r.downtimeMinutes),
         allowed_downtime_minutes: r.allowedDowntimeMinutes ?? '', credit_percent: r.creditPercent, credit_amount: r.creditAmount.amount, currency: r.creditAmount.currency,
-        claim_deadline: r.claimDeadline, final: String(r.final),
+        claim_deadline: r.claimDeadline, claim_deadline_local: r.claimDeadlineLocal, has_traffic: String(r.hasTraffic), final: String(r.final),
       })),
     );
     // And those GraphQL figures are the ones checked above.
@@ -300,5 +304,49 @@ describe('SLA contracts, reports, credits and statements', () => {
     expect(unknownPlatform.body.errors[0].message).toContain('no API key belongs to platform "nobody"');
     const notAdmin = await service.client.graphql(notion, DEFINE, { input: seedDayExpected().contract });
     expect(notAdmin.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  // Last in the file: issueDue issues statements for every contract defined above.
+  it('gives no report, credit or statement for a month outside a contract\'s term, says when a month had no traffic, and issues every ended month of the term', async () => {
+    await service.client.createKey('termco', ['INGEST']);
+    const termco = (await service.client.createKey('termco', ['READ'])).secret;
+    const { defineContract } = await gql(service, DEFINE, {
+      input: {
+        platform: 'termco', provider: 'vendor', timeZone: 'Europe/Berlin', targetPercent: '99.9', policy: { kind: 'DOWNTIME_MINUTES' },
+        monthlyFee: { amount: '100.00', currency: 'EUR' }, effectiveFrom: '2026-05-14T22:00:00Z', // 15 May, local midnight
+      },
+    });
+    const id = defineContract.id;
+    await gql(service, `mutation { endContract(id: "${id}", effectiveTo: "2026-08-09T22:00:00Z") { version } }`);
+
+    const before = await service.client.graphql(ADMIN_KEY, `{ slaReport(contractId: "${id}", period: "2025-01") { uptimePercent met } }`);
+    expect(before.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(before.body.errors[0].message).toBe(`contract ${id} is in force from 15 May 2026 until 10 Aug 2026 (Europe/Berlin): 2025-01 lies outside its term, so it has no SLA report`);
+    const after = await service.client.graphql(ADMIN_KEY, `{ slaReport(contractId: "${id}", period: "2026-09") { uptimePercent } }`);
+    expect(after.body.errors[0].message).toContain('2026-09 lies outside its term');
+
+    // June is in the term but the platform sent nothing: the report says so, and dates its deadline in Berlin.
+    const june = (await gql(service, `{ slaReport(contractId: "${id}", period: "2026-06") { hasTraffic eventsCounted claimDeadline claimDeadlineLocal } }`)).slaReport;
+    expect(june).toEqual({ hasTraffic: false, eventsCounted: 0, claimDeadline: '2026-07-30T22:00:00.000Z', claimDeadlineLocal: '2026-07-31T00:00:00.000+02:00' });
+
+    const credits = async (period: string) => (await gql(service, `{ credits(period: "${period}") { lines { contract } } }`, {}, termco)).credits.lines;
+    expect(await credits('2025-01')).toEqual([]);
+    expect(await credits('2026-07')).toEqual([{ contract: id }]);
+    const csv = await fetch(`${service.url}/v1/reports/credits.csv?period=2025-01`, { headers: { authorization: `Bearer ${termco}` } });
+    expect(csvObjects(await csv.text()).rows).toEqual([]);
+    const slaCsv = await fetch(`${service.url}/v1/reports/sla.csv?period=2026-06`, { headers: { authorization: `Bearer ${termco}` } });
+    expect(csvObjects(await slaCsv.text()).rows.map((r) => [r.contract, r.has_traffic])).toEqual([[id, 'false']]);
+
+    // A malformed month says what was wrong with it.
+    const malformed = await fetch(`${service.url}/v1/reports/credits.csv?period=2026-6`, { headers: { authorization: `Bearer ${termco}` } });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json()).message).toBe('period must be a month written YYYY-MM with a two-digit month (e.g. 2026-06), not "2026-6"');
+
+    // Months later, every ended month of the term has a statement, and no month outside it has one.
+    await service.app.get(StatementService).issueDue(Date.parse('2026-12-03T00:00:00Z'));
+    const stated = (await gql(service, `{ statements(contractId: "${id}") { period version report { hasTraffic } } }`)).statements;
+    expect(stated).toEqual(['2026-05', '2026-06', '2026-07', '2026-08'].map((period) => ({ period, version: 1, report: { hasTraffic: false } })));
+    const outside = await service.client.graphql(ADMIN_KEY, `mutation { issueStatement(contractId: "${id}", period: "2026-10") { version } }`);
+    expect(outside.body.errors[0].message).toContain('2026-10 lies outside its term');
   });
 });

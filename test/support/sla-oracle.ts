@@ -288,6 +288,8 @@ export interface OracleFacts {
   partialValidityMinutes: number;
   /** Credit tiers whose bound the exact uptime is strictly below. */
   tiersBelow: number;
+  /** No minute of the period lies in [effectiveFrom, effectiveTo) of the terms that apply: the service refuses the report. */
+  outsideTerm: boolean;
 }
 
 interface Version {
@@ -527,6 +529,7 @@ export function oracleReport(
     maintenanceOverBadMinutes,
     partialValidityMinutes,
     tiersBelow: (terms.creditTiers ?? []).filter((t) => uptime.cmp(Rational.parse(t.uptimeBelow)) < 0).length,
+    outsideTerm: end <= effectiveFrom || start >= effectiveTo,
   };
   return { report, facts };
 }

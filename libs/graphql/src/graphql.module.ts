@@ -60,7 +60,11 @@ export class GraphqlModule implements OnModuleInit {
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({
       schema,
       graphqlEndpoint: '/graphql',
-      graphiql: !this.options.production,
+      graphiql: !this.options.production && { title: 'SLA Ledger GraphiQL' },
+      // GraphiQL from the service itself (the default page loads its files from a CDN: blank
+      // offline or behind a proxy). The page inlines the editor (~9 MB), so it is loaded on
+      // first use, not by every process at start.
+      renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
       landingPage: false,
       maskedErrors: {
         // A lost database is the client's cue to retry, not a bug: say so, as REST does (503).

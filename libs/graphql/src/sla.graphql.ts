@@ -107,30 +107,49 @@ export const slaTypeDefs = /* GraphQL */ `
     failedRequests: Int!
   }
 
-  "A contract's compliance for one calendar month (concepts §6)."
+  "A contract's compliance for one calendar month of its term, in the contract's time zone."
   type SlaReport {
     contract: Contract!
     "the contract version whose terms apply (those in force at the period's end)"
     contractVersion: Int!
+    "true when the terms changed during the period (the terms at its end apply to all of it)"
     amendedDuringPeriod: Boolean!
+    "the month, YYYY-MM"
     period: String!
+    "the month's first instant in the contract's time zone"
     periodStart: DateTime!
+    "the next month's first instant in the contract's time zone (exclusive)"
     periodEnd: DateTime!
     "true once the period has ended"
     final: Boolean!
+    "false when the contract had no events in the period: its figures then rest on no evidence (uptime reads 100 % by definition)"
+    hasTraffic: Boolean!
+    "the policy's uptime, a percentage rounded half-up to 4 places (compared with the target unrounded)"
     uptimePercent: Decimal!
+    "the uptime the contract promises, a percentage"
     targetPercent: Decimal!
+    "whether the exact uptime is at least the target"
     met: Boolean!
+    "minutes of the period that count: within the contract's term and outside maintenance"
     eligibleMinutes: Int!
+    "minutes of the period outside the term or in declared maintenance"
     excludedMinutes: Int!
-    "DOWNTIME_MINUTES only"
+    "DOWNTIME_MINUTES only: eligible minutes that were down"
     downtimeMinutes: Int
+    "DOWNTIME_MINUTES only: the error budget in minutes, (1 − target/100) × eligible minutes"
     allowedDowntimeMinutes: Decimal
+    "DOWNTIME_MINUTES only: budget minutes left (negative once overspent)"
     budgetRemainingMinutes: Decimal
+    "DOWNTIME_MINUTES only: a ratio, not a percentage — the share of the budget used divided by the share of the period elapsed; 1 spends the budget exactly by the period's end, above 1 runs out before it"
     budgetBurn: Decimal
+    "the credit tier reached, a percentage of the monthly fee (0 when none)"
     creditPercent: Decimal!
+    "the monthly fee × creditPercent / 100, rounded half-up to the currency's minor unit"
     creditAmount: Money!
+    "the last moment to claim the credit: local midnight claimWindowDays after the period ends, as a UTC instant"
     claimDeadline: DateTime!
+    "claimDeadline in the contract's time zone, RFC 3339 with its offset (e.g. 2026-07-31T00:00:00.000+02:00)"
+    claimDeadlineLocal: String!
     evidence: [DowntimeRun!]!
     "the contract's events in the period"
     eventsCounted: Int!
@@ -142,6 +161,7 @@ export const slaTypeDefs = /* GraphQL */ `
     differsFromStatement: Boolean
   }
 
+  "One contract's credit for a month."
   type CreditLine {
     contract: ID!
     platform: String!
@@ -150,6 +170,9 @@ export const slaTypeDefs = /* GraphQL */ `
     creditPercent: Decimal!
     creditAmount: Money!
     claimDeadline: DateTime!
+    "claimDeadline in the contract's time zone, with its offset"
+    claimDeadlineLocal: String!
+    "true once the period has ended"
     final: Boolean!
   }
 
@@ -161,25 +184,36 @@ export const slaTypeDefs = /* GraphQL */ `
 
   "A frozen report: issued once, never changed; re-issuing adds a version."
   type Statement {
+    "the contract the statement is of"
     contractId: ID!
+    "the month, YYYY-MM"
     period: String!
+    "1 for the first statement of the period, then one more per re-issue"
     version: Int!
+    "when it was issued"
     issuedAt: DateTime!
+    "the frozen report's uptime, a percentage"
     uptimePercent: Decimal!
+    "whether the frozen report met the target"
     met: Boolean!
+    "the frozen report's credit, a percentage of the monthly fee"
     creditPercent: Decimal!
+    "the frozen report's credit"
     creditAmount: Money!
+    "the contract's events in the period when it was issued"
     eventsCounted: Int!
+    "the whole report as issued"
     report: SlaReport!
   }
 
   extend type Query {
     "Contracts (a platform key sees its own)."
     contracts(platform: String, provider: String): [Contract!]!
-    "One contract's report for a month YYYY-MM."
+    "One contract's report for a month YYYY-MM of its term (a month outside the term is refused)."
     slaReport(contractId: ID!, period: String!): SlaReport!
+    "The reports of every contract in force during the month YYYY-MM."
     slaReports(period: String!, platform: String, provider: String): [SlaReport!]!
-    "Credits owed per contract for a month, with totals per currency (finance)."
+    "Credits owed per contract in force during a month, with totals per currency (finance)."
     credits(period: String!): CreditSummary!
     "Every statement version of a contract."
     statements(contractId: ID!): [Statement!]!

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import type { ContractInput as DomainContractInput, Principal } from '@ledger/domain';
-import { ContractService, ContractVersion, SlaReportService, Statement, StatementService } from '@ledger/reporting';
+import { ContractService, ContractVersion, localInstant, SlaReportService, Statement, StatementService } from '@ledger/reporting';
 import type { ContractInput, Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
 
@@ -60,6 +60,10 @@ export class SlaResolver {
     return {
       SlaReport: {
         contract: async (report) => presentContract((await this.contracts.versions(report.contractId)).at(-1)!),
+        hasTraffic: (report) => report.eventsCounted > 0,
+        // Statements issued before the field existed lack it: their contract's zone gives it.
+        claimDeadlineLocal: async (report) =>
+          report.claimDeadlineLocal ?? localInstant(Date.parse(report.claimDeadline), (await this.contracts.versions(report.contractId)).at(-1)!.terms.timeZone),
       },
       Query: {
         contracts: async (_, a, context) => {

@@ -23,8 +23,14 @@ export class ReportsController {
   async credits(@Req() request: AuthenticatedRequest, @Query('period') period: string | undefined): Promise<string> {
     const summary = await this.run(() => this.reports.credits(requirePeriod(period), { platform: request.principal?.platform ?? undefined }));
     return stringify(
-      summary.lines.map((l) => [l.contractId, l.platform, l.provider, summary.period, l.uptimePercent, l.creditPercent, l.creditAmount.amount, l.creditAmount.currency, l.claimDeadline, l.final]),
-      { ...CSV_OPTIONS, columns: ['contract', 'platform', 'provider', 'period', 'uptime_percent', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'final'] },
+      summary.lines.map((l) => [
+        l.contractId, l.platform, l.provider, summary.period, l.uptimePercent, l.creditPercent, l.creditAmount.amount, l.creditAmount.currency, l.claimDeadline,
+        l.claimDeadlineLocal, l.final,
+      ]),
+      {
+        ...CSV_OPTIONS,
+        columns: ['contract', 'platform', 'provider', 'period', 'uptime_percent', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'claim_deadline_local', 'final'],
+      },
     );
   }
 
@@ -38,12 +44,12 @@ export class ReportsController {
       reports.map((r) => [
         r.contractId, r.platform, r.provider, r.period, r.periodStart, r.periodEnd, r.policy, r.targetPercent, r.uptimePercent, r.met,
         r.eligibleMinutes, r.excludedMinutes, r.downtimeMinutes ?? '', r.allowedDowntimeMinutes ?? '', r.creditPercent,
-        r.creditAmount.amount, r.creditAmount.currency, r.claimDeadline, r.final,
+        r.creditAmount.amount, r.creditAmount.currency, r.claimDeadline, r.claimDeadlineLocal ?? '', r.eventsCounted > 0, r.final,
       ]),
       {
         ...CSV_OPTIONS,
         columns: ['contract', 'platform', 'provider', 'period', 'period_start', 'period_end', 'policy', 'target_percent', 'uptime_percent', 'met',
-          'eligible_minutes', 'excluded_minutes', 'downtime_minutes', 'allowed_downtime_minutes', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'final'],
+          'eligible_minutes', 'excluded_minutes', 'downtime_minutes', 'allowed_downtime_minutes', 'credit_percent', 'credit_amount', 'currency', 'claim_deadline', 'claim_deadline_local', 'has_traffic', 'final'],
       },
     );
   }
@@ -58,7 +64,11 @@ export class ReportsController {
   }
 }
 
+/** The month asked for; the error says what was wrong with it (missing, or not a month written YYYY-MM). */
 function requirePeriod(period: string | undefined): string {
-  if (period === undefined || !/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new BadRequestException('period=YYYY-MM is required');
+  if (period === undefined || period === '') throw new BadRequestException('the query parameter period=YYYY-MM (a month, e.g. 2026-06) is required');
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) {
+    throw new BadRequestException(`period must be a month written YYYY-MM with a two-digit month (e.g. 2026-06), not "${period}"`);
+  }
   return period;
 }

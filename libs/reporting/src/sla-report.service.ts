@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, periodOf, totalsByCurrency } from '@ledger/domain';
+import { evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, Period, periodInTerm, periodOf, termWords, totalsByCurrency } from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { ContractTrafficRepository, ScopedTraffic, scopeParams, TrafficScope } from './contract-traffic.repository';
 import { ContractRepository, ContractVersion, versionInForce } from './contract.repository';
@@ -29,6 +29,7 @@ export interface CreditLine {
   creditPercent: string;
   creditAmount: Money;
   claimDeadline: string;
+  claimDeadlineLocal: string;
   final: boolean;
 }
 
@@ -70,11 +71,13 @@ export class SlaReportService {
     if (versions.length === 0 || (visibleTo !== null && versions[0]!.terms.platform !== visibleTo)) {
       throw new InputError(`no contract ${contractId}`);
     }
+    requireInTerm(versions, label);
     return this.live(versions, label, now);
   }
 
+  /** Reports of the contracts in force during the period (a contract's months outside its term have none). */
   async reports(label: string, filter: { platform?: string; provider?: string }, now = Date.now()): Promise<LiveSlaReport[]> {
-    const all = [...(await this.contracts.list(this.read, filter)).values()];
+    const all = [...(await this.contracts.list(this.read, filter)).values()].filter((versions) => inTerm(versions, label));
     const latestStatements = await this.statements.latestForPeriod(this.read, label);
     // Maintenance windows are per provider: fetched once per provider (and time zone's month) for all contracts.
     const maintenance = new Map<string, Promise<MaintenanceWindow[]>>();
@@ -91,7 +94,7 @@ export class SlaReportService {
     const reports = await this.reports(label, filter, now);
     const lines = reports.map((r) => ({
       contractId: r.contractId, platform: r.platform, provider: r.provider, uptimePercent: r.uptimePercent,
-      creditPercent: r.creditPercent, creditAmount: r.creditAmount, claimDeadline: r.claimDeadline, final: r.final,
+      creditPercent: r.creditPercent, creditAmount: r.creditAmount, claimDeadline: r.claimDeadline, claimDeadlineLocal: r.claimDeadlineLocal!, final: r.final,
     }));
     return { period: label, lines, totals: totalsByCurrency(lines.map((l) => l.creditAmount)) };
   }
@@ -114,10 +117,8 @@ export class SlaReportService {
   ): Promise<SlaReportView[]> {
     const scopes = await Promise.all(
       all.map(async (versions) => {
-        const provisional = periodOf(label, versions.at(-1)!.terms.timeZone);
-        const contract = versionInForce(versions, provisional.end);
+        const { contract, period } = periodTerms(versions, label);
         const terms = contract.terms;
-        const period = periodOf(label, terms.timeZone);
         const windows = await (maintenance?.get(terms.provider) ?? this.maintenance.overlapping(db, terms.provider, new Date(period.start), new Date(period.end)));
         const ranges = windows
           .filter((w) => maintenanceApplies(w.models, terms.models))
@@ -166,6 +167,31 @@ export class SlaReportService {
     const [report, statements] = await Promise.all([this.compute(versions, label, now, this.read), this.statements.list(this.read, versions[0]!.id, label)]);
     return withStatement(report, statements.at(-1));
   }
+}
+
+/**
+ * The contract version whose terms apply to the month `label` — those in force at its end — and
+ * the month in those terms' time zone.
+ */
+export function periodTerms(versions: readonly ContractVersion[], label: string): { contract: ContractVersion; period: Period } {
+  const provisional = periodOf(label, versions.at(-1)!.terms.timeZone);
+  const contract = versionInForce(versions, provisional.end);
+  return { contract, period: periodOf(label, contract.terms.timeZone) };
+}
+
+/** Whether any of the month `label` lies within the term [effectiveFrom, effectiveTo) of the terms that apply to it. */
+export function inTerm(versions: readonly ContractVersion[], label: string): boolean {
+  const { contract, period } = periodTerms(versions, label);
+  return periodInTerm(period, contract.terms);
+}
+
+/** Refuses a month outside the contract's term: a report of it would read as a month of perfect uptime. */
+export function requireInTerm(versions: readonly ContractVersion[], label: string): void {
+  if (inTerm(versions, label)) return;
+  // The whole term, as its versions set it: from the first start to the end the latest one sets.
+  const { timeZone, effectiveTo } = versions.at(-1)!.terms;
+  const term = { effectiveFrom: Math.min(...versions.map((v) => v.terms.effectiveFrom)), effectiveTo };
+  throw new InputError(`contract ${versions[0]!.id} is in force ${termWords(term, timeZone)}: ${label} lies outside its term, so it has no SLA report`);
 }
 
 /** A live report, compared with the latest statement issued for its period (if any). */

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { ContractTerms, MINUTE_MS, Money, Period, PolicyKind, SlaEvaluation } from '@ledger/domain';
 import type { ContractVersion } from './contract.repository';
 
@@ -20,12 +21,20 @@ export interface SlaReportView extends EvaluatedFigures {
   targetPercent: string;
   creditAmount: Money;
   claimDeadline: string;
+  /**
+   * The same instant in the contract's time zone, with its offset ("2026-07-31T00:00:00.000+02:00"):
+   * the local midnight finance reads as the deadline's date. Absent from statements issued before it existed.
+   */
+  claimDeadlineLocal?: string;
   evidence: { start: string; end: string; minutes: number; eligibleRequests: number; failedRequests: number }[];
   /** The contract's events in the period (all outcomes), when the report was computed. */
   eventsCounted: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/** An instant as RFC 3339 in a time zone, with that zone's offset. */
+export const localInstant = (ms: number, timeZone: string) => DateTime.fromMillis(ms, { zone: timeZone }).toISO()!;
 
 export function reportView(
   contract: ContractVersion,
@@ -58,6 +67,7 @@ export function reportView(
     creditPercent: result.creditPercent,
     creditAmount: result.credit,
     claimDeadline: iso(result.claimDeadline),
+    claimDeadlineLocal: localInstant(result.claimDeadline, terms.timeZone),
     evidence: result.evidence.map((r) => ({
       start: iso(r.start * MINUTE_MS),
       end: iso(r.end * MINUTE_MS),

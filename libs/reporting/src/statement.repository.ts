@@ -36,6 +36,12 @@ export class StatementRepository {
     return new Map(rows.map((r) => [r.contract_id, toStatement(r)]));
   }
 
+  /** The periods of a contract that have a statement (without reading the reports). */
+  async periodsStated(db: Kysely<DB>, contractId: string): Promise<Set<string>> {
+    const rows = await db.selectFrom('statements').select('period').distinct().where('contract_id', '=', contractId).execute();
+    return new Set(rows.map((r) => r.period));
+  }
+
   async list(db: Kysely<DB>, contractId: string, period?: string): Promise<Statement[]> {
     let query = db.selectFrom('statements').selectAll().where('contract_id', '=', contractId);
     if (period !== undefined) query = query.where('period', '=', period);

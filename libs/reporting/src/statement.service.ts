@@ -1,16 +1,15 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { sql } from 'kysely';
-import { InputError, periodLabelAt, periodOf, previousPeriod } from '@ledger/domain';
+import { InputError, nextPeriod, periodLabelAt, periodOf, previousPeriod } from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository } from '@ledger/event-store';
 import { ContractRepository, ContractVersion } from './contract.repository';
-import { SlaReportService } from './sla-report.service';
+import { inTerm, requireInTerm, SlaReportService } from './sla-report.service';
 import { Statement, StatementRepository } from './statement.repository';
 
-/** How long after a period ends the scheduler issues its statement (concepts §6: 48 h), and how many ended periods it looks back. */
+/** How long after a period ends the scheduler issues its statement (concepts §6: 48 h). */
 export const STATEMENT_GRACE_MS = 48 * 3_600_000;
-const LOOKBACK_PERIODS = 3;
 
 /** Injection token: whether the scheduler issues statements by itself (AUTO_ISSUE_STATEMENTS). */
 export const AUTO_ISSUE_STATEMENTS = Symbol('AUTO_ISSUE_STATEMENTS');
@@ -37,6 +36,7 @@ export class StatementService {
   async issue(contractId: string, label: string, actor: string | null, now = Date.now()): Promise<Statement> {
     const versions = await this.contracts.versions(this.db, contractId);
     if (versions.length === 0) throw new InputError(`no contract ${contractId}`);
+    requireInTerm(versions, label);
     return this.issueFor(versions, label, actor, now);
   }
 
@@ -45,15 +45,21 @@ export class StatementService {
     return this.statements.list(this.readDb ?? this.db, contractId);
   }
 
-  /** Issues the statements of ended periods whose grace delay has passed and that have none yet. */
+  /**
+   * Issues a statement for every month of a contract's term that has ended, whose grace delay has
+   * passed, and that has none yet — however long ago it ended (a service that was down, or a
+   * contract defined after the fact, misses none) — and for no month outside the term.
+   */
   async issueDue(now = Date.now()): Promise<number> {
     let issued = 0;
     for (const versions of (await this.contracts.list(this.db, {})).values()) {
-      const terms = versions.at(-1)!.terms;
-      let period = previousPeriod(periodOf(periodLabelAt(now, terms.timeZone), terms.timeZone));
-      for (let i = 0; i < LOOKBACK_PERIODS; i++, period = previousPeriod(period)) {
-        if (period.end + STATEMENT_GRACE_MS > now || period.end <= terms.effectiveFrom) continue;
-        if ((await this.statements.list(this.db, versions[0]!.id, period.label)).length > 0) continue;
+      const { timeZone, effectiveTo } = versions.at(-1)!.terms;
+      const first = Math.min(...versions.map((v) => v.terms.effectiveFrom));
+      const stated = await this.statements.periodsStated(this.db, versions[0]!.id);
+      // From the month before the start's: in another version's time zone, that month may reach into the term.
+      for (let period = previousPeriod(periodOf(periodLabelAt(first, timeZone), timeZone)); period.end + STATEMENT_GRACE_MS <= now; period = nextPeriod(period)) {
+        if (effectiveTo !== null && period.start >= effectiveTo) break;
+        if (stated.has(period.label) || !inTerm(versions, period.label)) continue;
         await this.issueFor(versions, period.label, null, now, { onlyIfNone: true });
         issued++;
       }

@@ -1,5 +1,6 @@
 import type { ModelStatusView } from '@ledger/projections';
 import { buildOverview, DAY_MS, HISTORY_DAYS, ModelOutageSpan } from './overview';
+import { coverageWords, uptimeWords } from './render/overview.page';
 
 const JUNE_7 = Date.UTC(2026, 5, 7) / DAY_MS;
 const asOf = (JUNE_7 + 23) * DAY_MS; // end of 29 June
@@ -45,6 +46,37 @@ describe('buildOverview', () => {
     expect(byLabel['24 h']).toMatchObject({ outageMinutes: 0, hasData: false });
     expect(byLabel['30 d']).toMatchObject({ windowMinutes: 30 * 1440, outageMinutes: 30 + 6, hasData: true });
     expect(byLabel['90 d']!.outageMinutes).toBe(36);
+  });
+
+  it('counts only the days with traffic: a longer window with no more data reads the same, not better, and says how much it rests on', () => {
+    const byLabel = Object.fromEntries(opus.uptime.map((u) => [u.label, u]));
+    // Traffic on 7 and 8 June only: both windows rest on those two days and their 36 outage minutes.
+    expect(byLabel['30 d']!.measuredMinutes).toBe(2 * 1440);
+    expect(byLabel['90 d']!.measuredMinutes).toBe(2 * 1440);
+    expect(uptimeWords(byLabel['30 d']!)).toBe('98.750 %');
+    expect(uptimeWords(byLabel['90 d']!)).toBe('98.750 %');
+    expect(coverageWords(byLabel['90 d']!)).toContain('· 2 of 90 days with traffic');
+    expect(uptimeWords(byLabel['24 h']!)).toBe('—');
+    expect(coverageWords(byLabel['24 h']!)).toBe('');
+  });
+
+  it('gives a model with minutes of traffic a figure for those days only, never a whole window of uptime', () => {
+    const sonnet = overview.providers[0]!.models.find((m) => m.model === 'sonnet')!;
+    const ninety = sonnet.uptime.find((u) => u.label === '90 d')!;
+    expect(ninety).toMatchObject({ measuredMinutes: 1440, outageMinutes: 0, hasData: true });
+    expect(coverageWords(ninety)).toContain('1 of 90 days with traffic');
+  });
+
+  it('measures the ragged first day of a live window for the part inside it', () => {
+    const midDay = (JUNE_7 + 1) * DAY_MS + 12 * 3_600_000; // 8 June, 12:00
+    const live24 = buildOverview({
+      asOf: midDay,
+      days: [{ provider: 'anthropic', model: 'opus', day: JUNE_7, successes: 10, failures: 0 }],
+      outages: [], live: [], incidents: [],
+    }).providers[0]!.models[0]!.uptime.find((u) => u.label === '24 h')!;
+    // 7 June 12:00–24:00 lies in the window; 8 June had no requests.
+    expect(live24).toMatchObject({ measuredMinutes: 720, hasData: true });
+    expect(coverageWords(live24)).toContain('12 h of 24 h with traffic');
   });
 
   it('groups models by provider, leaves out traffic older than the strips, and takes the worst live status', () => {

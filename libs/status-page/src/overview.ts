@@ -25,12 +25,19 @@ export interface DayBar {
 }
 
 /**
- * Uptime over a window: the share of its minutes outside the model's outages (over all
- * platforms). `hasData` is false when the model had no requests in the window's days.
+ * Uptime over a window, counting only time with data: of the window's minutes that lie in UTC
+ * days on which the model had requests (`measuredMinutes`), the share outside its outages (over
+ * all platforms). A day without a request says nothing about the model, so it counts neither
+ * for nor against it; `measuredMinutes` of `windowMinutes` says how much of the window was
+ * measured. `hasData` is false when no day of the window had requests (the page shows "—").
  */
 export interface UptimeFigure {
   label: string;
   windowMinutes: number;
+  /** Whole days the window spans (1 for 24 h). */
+  windowDays: number;
+  /** The window's minutes within days with requests. */
+  measuredMinutes: number;
   outageMinutes: number;
   hasData: boolean;
 }
@@ -108,12 +115,17 @@ export function buildOverview(input: OverviewInput): StatusOverview {
       for (const o of m.outages) if (o.start < hi && o.end > lo) status = worse(status, o.severity);
       days.push({ day, status, successes: sums?.successes ?? 0, eligible });
     }
-    const uptime = UPTIME_WINDOWS.map(({ label, minutes }) => {
+    const uptime = UPTIME_WINDOWS.map(({ label, minutes }): UptimeFigure => {
       const lo = asOfMinute - minutes;
-      const outageMinutes = m.outages.reduce((sum, o) => sum + Math.max(0, Math.min(o.end, asOfMinute) - Math.max(o.start, lo)), 0);
-      const windowFirstDay = Math.floor((lo * MINUTE_MS) / DAY_MS);
-      const hasData = days.some((d) => d.day >= windowFirstDay && d.eligible > 0);
-      return { label, windowMinutes: minutes, outageMinutes, hasData };
+      const overlap = (from: number, to: number) => Math.max(0, Math.min(to, asOfMinute) - Math.max(from, lo));
+      const outageMinutes = m.outages.reduce((sum, o) => sum + overlap(o.start, o.end), 0);
+      const measured = days.filter((d) => d.eligible > 0 && overlap(d.day * MINUTES_PER_DAY, (d.day + 1) * MINUTES_PER_DAY) > 0);
+      const windowDays = minutes / MINUTES_PER_DAY;
+      return {
+        label, windowMinutes: minutes, windowDays, outageMinutes,
+        measuredMinutes: measured.reduce((sum, d) => sum + overlap(d.day * MINUTES_PER_DAY, (d.day + 1) * MINUTES_PER_DAY), 0),
+        hasData: measured.length > 0,
+      };
     });
     return { provider: m.provider, model: m.model, live: m.live, days, uptime };
   });

@@ -33,6 +33,28 @@ export function previousPeriod(period: Period): Period {
   return periodOf(DateTime.fromMillis(period.start, { zone: period.timeZone }).minus({ months: 1 }).toFormat('yyyy-MM'), period.timeZone);
 }
 
+/** The period after `period`. */
+export function nextPeriod(period: Period): Period {
+  return periodOf(DateTime.fromMillis(period.start, { zone: period.timeZone }).plus({ months: 1 }).toFormat('yyyy-MM'), period.timeZone);
+}
+
+/** A contract's term: from `effectiveFrom` on, until `effectiveTo` when it was ended (epoch ms). */
+export interface ContractTerm {
+  effectiveFrom: number;
+  effectiveTo: number | null;
+}
+
+/** Whether any of the period lies within the term: a report or statement of it means something. */
+export function periodInTerm(period: Period, term: ContractTerm): boolean {
+  return period.end > term.effectiveFrom && (term.effectiveTo === null || period.start < term.effectiveTo);
+}
+
+/** "from 15 May 2026 (Europe/Berlin) until 1 Jan 2027": the term in the contract's own calendar. */
+export function termWords(term: ContractTerm, timeZone: string): string {
+  const day = (ms: number) => DateTime.fromMillis(ms, { zone: timeZone }).toFormat('d LLL yyyy');
+  return `from ${day(term.effectiveFrom)}${term.effectiveTo === null ? '' : ` until ${day(term.effectiveTo)}`} (${timeZone})`;
+}
+
 export function periodMinutes(period: Period): number {
   return (period.end - period.start) / MINUTE_MS;
 }

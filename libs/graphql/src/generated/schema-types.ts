@@ -80,12 +80,16 @@ export type CreatedApiKey = {
   secret: Scalars['String']['output'];
 };
 
+/** One contract's credit for a month. */
 export type CreditLine = {
   __typename?: 'CreditLine';
   claimDeadline: Scalars['DateTime']['output'];
+  /** claimDeadline in the contract's time zone, with its offset */
+  claimDeadlineLocal: Scalars['String']['output'];
   contract: Scalars['ID']['output'];
   creditAmount: Money;
   creditPercent: Scalars['Decimal']['output'];
+  /** true once the period has ended */
   final: Scalars['Boolean']['output'];
   platform: Scalars['String']['output'];
   provider: Scalars['String']['output'];
@@ -359,7 +363,7 @@ export type Query = {
   apiKeys: Array<ApiKey>;
   /** Contracts (a platform key sees its own). */
   contracts: Array<Contract>;
-  /** Credits owed per contract for a month, with totals per currency (finance). */
+  /** Credits owed per contract in force during a month, with totals per currency (finance). */
   credits: CreditSummary;
   /** Incidents overlapping [from, to), whole. */
   incidents: Array<Incident>;
@@ -371,8 +375,9 @@ export type Query = {
   projections: Array<ProjectionState>;
   /** Live status per model. */
   providerStatus: Array<ModelStatus>;
-  /** One contract's report for a month YYYY-MM. */
+  /** One contract's report for a month YYYY-MM of its term (a month outside the term is refused). */
   slaReport: SlaReport;
+  /** The reports of every contract in force during the month YYYY-MM. */
   slaReports: Array<SlaReport>;
   /** Every statement version of a contract. */
   statements: Array<Statement>;
@@ -459,54 +464,83 @@ export type Scope =
   /** queries: a platform key reads its own contracts and traffic plus provider-wide figures */
   | 'READ';
 
-/** A contract's compliance for one calendar month (concepts §6). */
+/** A contract's compliance for one calendar month of its term, in the contract's time zone. */
 export type SlaReport = {
   __typename?: 'SlaReport';
+  /** DOWNTIME_MINUTES only: the error budget in minutes, (1 − target/100) × eligible minutes */
   allowedDowntimeMinutes?: Maybe<Scalars['Decimal']['output']>;
+  /** true when the terms changed during the period (the terms at its end apply to all of it) */
   amendedDuringPeriod: Scalars['Boolean']['output'];
+  /** DOWNTIME_MINUTES only: a ratio, not a percentage — the share of the budget used divided by the share of the period elapsed; 1 spends the budget exactly by the period's end, above 1 runs out before it */
   budgetBurn?: Maybe<Scalars['Decimal']['output']>;
+  /** DOWNTIME_MINUTES only: budget minutes left (negative once overspent) */
   budgetRemainingMinutes?: Maybe<Scalars['Decimal']['output']>;
+  /** the last moment to claim the credit: local midnight claimWindowDays after the period ends, as a UTC instant */
   claimDeadline: Scalars['DateTime']['output'];
+  /** claimDeadline in the contract's time zone, RFC 3339 with its offset (e.g. 2026-07-31T00:00:00.000+02:00) */
+  claimDeadlineLocal: Scalars['String']['output'];
   contract: Contract;
   /** the contract version whose terms apply (those in force at the period's end) */
   contractVersion: Scalars['Int']['output'];
+  /** the monthly fee × creditPercent / 100, rounded half-up to the currency's minor unit */
   creditAmount: Money;
+  /** the credit tier reached, a percentage of the monthly fee (0 when none) */
   creditPercent: Scalars['Decimal']['output'];
   /** whether the live figures now differ from that statement */
   differsFromStatement?: Maybe<Scalars['Boolean']['output']>;
-  /** DOWNTIME_MINUTES only */
+  /** DOWNTIME_MINUTES only: eligible minutes that were down */
   downtimeMinutes?: Maybe<Scalars['Int']['output']>;
+  /** minutes of the period that count: within the contract's term and outside maintenance */
   eligibleMinutes: Scalars['Int']['output'];
   /** events that arrived after that statement */
   eventsAfterStatement?: Maybe<Scalars['Int']['output']>;
   /** the contract's events in the period */
   eventsCounted: Scalars['Int']['output'];
   evidence: Array<DowntimeRun>;
+  /** minutes of the period outside the term or in declared maintenance */
   excludedMinutes: Scalars['Int']['output'];
   /** true once the period has ended */
   final: Scalars['Boolean']['output'];
+  /** false when the contract had no events in the period: its figures then rest on no evidence (uptime reads 100 % by definition) */
+  hasTraffic: Scalars['Boolean']['output'];
+  /** whether the exact uptime is at least the target */
   met: Scalars['Boolean']['output'];
+  /** the month, YYYY-MM */
   period: Scalars['String']['output'];
+  /** the next month's first instant in the contract's time zone (exclusive) */
   periodEnd: Scalars['DateTime']['output'];
+  /** the month's first instant in the contract's time zone */
   periodStart: Scalars['DateTime']['output'];
   /** latest statement issued for the period, if any */
   statementVersion?: Maybe<Scalars['Int']['output']>;
+  /** the uptime the contract promises, a percentage */
   targetPercent: Scalars['Decimal']['output'];
+  /** the policy's uptime, a percentage rounded half-up to 4 places (compared with the target unrounded) */
   uptimePercent: Scalars['Decimal']['output'];
 };
 
 /** A frozen report: issued once, never changed; re-issuing adds a version. */
 export type Statement = {
   __typename?: 'Statement';
+  /** the contract the statement is of */
   contractId: Scalars['ID']['output'];
+  /** the frozen report's credit */
   creditAmount: Money;
+  /** the frozen report's credit, a percentage of the monthly fee */
   creditPercent: Scalars['Decimal']['output'];
+  /** the contract's events in the period when it was issued */
   eventsCounted: Scalars['Int']['output'];
+  /** when it was issued */
   issuedAt: Scalars['DateTime']['output'];
+  /** whether the frozen report met the target */
   met: Scalars['Boolean']['output'];
+  /** the month, YYYY-MM */
   period: Scalars['String']['output'];
+  /** the whole report as issued */
   report: SlaReport;
+  /** the frozen report's uptime, a percentage */
   uptimePercent: Scalars['Decimal']['output'];
+  /** 1 for the first statement of the period, then one more per re-issue */
   version: Scalars['Int']['output'];
 };
 
@@ -757,6 +791,7 @@ export type CreatedApiKeyResolvers<ContextType = GraphqlContext, ParentType exte
 
 export type CreditLineResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreditLine'] = ResolversParentTypes['CreditLine']> = {
   claimDeadline?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  claimDeadlineLocal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contract?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   creditAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   creditPercent?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -928,6 +963,7 @@ export type SlaReportResolvers<ContextType = GraphqlContext, ParentType extends 
   budgetBurn?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   budgetRemainingMinutes?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   claimDeadline?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  claimDeadlineLocal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   contract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType>;
   contractVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   creditAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -940,6 +976,7 @@ export type SlaReportResolvers<ContextType = GraphqlContext, ParentType extends 
   evidence?: Resolver<Array<ResolversTypes['DowntimeRun']>, ParentType, ContextType>;
   excludedMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   final?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasTraffic?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   met?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   periodEnd?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -7,10 +7,13 @@ import { escape } from 'html-escaper';
 const STYLE = `
 :root { color-scheme: light dark;
   --bg: #f7f8fa; --card: #ffffff; --text: #1b1f24; --muted: #57606a; --line: #d8dee4;
-  --ok: #1a7f37; --degraded: #b08800; --partial: #d1570f; --major: #cf222e; --none: #c4cbd3; --accent: #0969da; }
+  --ok: #1a7f37; --degraded: #b08800; --partial: #d1570f; --major: #cf222e; --none: #c4cbd3; --accent: #0969da;
+  /* Words in a status colour need 4.5:1 on the page and cards (WCAG AA); the bars keep the brighter fills. */
+  --degraded-text: #8a5a00; --partial-text: #b34700; }
 @media (prefers-color-scheme: dark) { :root {
   --bg: #0d1117; --card: #161b22; --text: #e6edf3; --muted: #9da7b3; --line: #30363d;
-  --ok: #3fb950; --degraded: #d29922; --partial: #f0883e; --major: #f85149; --none: #3b434c; --accent: #58a6ff; } }
+  --ok: #3fb950; --degraded: #d29922; --partial: #f0883e; --major: #f85149; --none: #3b434c; --accent: #58a6ff;
+  --degraded-text: var(--degraded); --partial-text: var(--partial); } }
 * { box-sizing: border-box; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; background: var(--bg); color: var(--text); }
 main { max-width: 980px; margin: 0 auto; padding: 16px; }
@@ -23,7 +26,7 @@ nav a { margin-right: 14px; color: var(--accent); } nav a[aria-current="page"] {
 .banner.bad { border-left-color: var(--major); } .banner.warn { border-left-color: var(--degraded); }
 .badge { display: inline-flex; align-items: center; gap: 6px; font-size: .85rem; font-weight: 600; white-space: nowrap; }
 .badge::before { content: ""; width: 10px; height: 10px; border-radius: 50%; background: currentColor; }
-.t-operational { color: var(--ok); } .t-degraded { color: var(--degraded); } .t-partial_outage { color: var(--partial); }
+.t-operational { color: var(--ok); } .t-degraded { color: var(--degraded-text); } .t-partial_outage { color: var(--partial-text); }
 .t-major_outage { color: var(--major); } .t-no_data { color: var(--muted); }
 .s-operational { fill: var(--ok); background: var(--ok); } .s-degraded { fill: var(--degraded); background: var(--degraded); }
 .s-partial_outage { fill: var(--partial); background: var(--partial); } .s-major_outage { fill: var(--major); background: var(--major); }

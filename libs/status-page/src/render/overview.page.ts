@@ -2,7 +2,7 @@ import { escape } from 'html-escaper';
 import { isBad, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
 import type { ModelStatusView } from '@ledger/projections';
 import type { IncidentView } from '@ledger/projections';
-import { HISTORY_DAYS, lastDayOf, ModelOverview, ProviderOverview, StatusOverview } from '../overview';
+import { HISTORY_DAYS, lastDayOf, ModelOverview, ProviderOverview, StatusOverview, UptimeFigure } from '../overview';
 import { dayStrip } from './charts';
 import { formatCount, formatDay, formatDuration, formatInstant, formatMinute, percentFloor, STATUS_LABEL } from './format';
 import { page } from './layout';
@@ -51,20 +51,33 @@ function modelRow(model: ModelOverview, historical: boolean): string {
     : historical
       ? `<span class="muted small">at the end of the day:</span> ${badge(live.status)} <span class="muted small">${escape(errorRateWords(live))}</span>`
       : `${badge(live.status)} <span class="muted small">${escape([`since ${formatMinute(live.since)}`, errorRateWords(live)].filter(Boolean).join(', '))}</span>`;
-  const uptime = model.uptime
-    .map((u) => `<li>${escape(u.label)} <b>${u.hasData ? `${escape(percentFloor(u.windowMinutes - u.outageMinutes, u.windowMinutes, 3))} %` : '—'}</b></li>`)
-    .join('');
+  const uptime = model.uptime.map((u) => `<li>${escape(u.label)} <b>${escape(uptimeWords(u))}</b>${coverageWords(u)}</li>`).join('');
   const first = model.days[0]!.day;
   const last = model.days[model.days.length - 1]!.day;
   const strip = dayStrip(model.days, `${model.provider} ${model.model}, daily status from ${formatDay(first)} to ${formatDay(last)}`)
     .replace('<svg ', `<svg data-detail-for="${escape(detailId)}" `);
   return `<article class="model" aria-label="${escape(`${model.provider} ${model.model}`)}">
 <div class="model-head"><h3>${escape(model.model)}</h3><span>${liveWords}</span></div>
-<ul class="uptime" aria-label="Uptime (minutes outside outages)">${uptime}</ul>
+<ul class="uptime" aria-label="Uptime (minutes outside outages, of the time with traffic)">${uptime}</ul>
 ${strip}
 <div class="strip-axis" aria-hidden="true"><span>${escape(formatDay(first))}</span><span>${escape(formatDay(last))}</span></div>
 <p class="detail" id="${escape(detailId)}" aria-live="polite"></p>
 </article>`;
+}
+
+/** Minutes outside outages of the minutes measured (days with traffic); "—" when nothing was measured. */
+export function uptimeWords(u: UptimeFigure): string {
+  if (!u.hasData) return '—';
+  return `${percentFloor(u.measuredMinutes - Math.min(u.outageMinutes, u.measuredMinutes), u.measuredMinutes, 3)} %`;
+}
+
+/** How much of the window the figure rests on, when not all of it: " · 31 of 90 days with traffic". */
+export function coverageWords(u: UptimeFigure): string {
+  if (!u.hasData || u.measuredMinutes >= u.windowMinutes) return '';
+  // Days to a tenth, rounded down: a window's ragged first day counts for the part inside it.
+  const days = Math.floor((u.measuredMinutes * 10) / 1440) / 10;
+  const words = u.windowDays >= 7 ? `${days} of ${u.windowDays} days with traffic` : `${formatDuration(u.measuredMinutes)} of ${u.label} with traffic`;
+  return ` <span class="muted">· ${escape(words)}</span>`;
 }
 
 /** ", error rate 2.4 % of 1,234 requests" over the live window (failures recovered exactly from the rate). */
