@@ -62,7 +62,7 @@ describe('status pages over HTTP, on the seed day', () => {
     const page = await get(`${service.url}/status/compare?from=2026-06-01&to=2026-06-30`, { authorization: `Bearer ${ADMIN_KEY}` });
     expect(page.status).toBe(200);
     expect(page.html).toContain('Providers (all their models)');
-    expect(page.html).toMatch(/<th scope="row">anthropic claude-opus-4-7<\/th>/);
+    expect(page.html).toMatch(/<th scope="row">anthropic <span class="model-name">claude-opus-4-7<\/span><\/th>/);
     expect(page.html).toMatch(/role="img" aria-label="Availability, axis from/);
     expect(page.html).toMatch(/aria-label="Latency of successful requests: [^"]*p95/);
   });

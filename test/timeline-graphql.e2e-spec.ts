@@ -268,6 +268,27 @@ describe('timeline queries on the seed day (the spec\'s conformance example)', (
     ]);
   });
 
+  it('dates a model in an outage from the outage start, however its minutes vary in severity', async () => {
+    // 10 requests a minute: four good minutes, one minute of all errors (major), then 30 % errors (partial) up to now.
+    const current = Math.floor(Date.now() / 60_000);
+    const events = [];
+    for (let m = current - 12; m <= current; m++) {
+      const errors = m < current - 8 ? 0 : m === current - 8 ? 10 : 3;
+      for (let i = 0; i < 10; i++) {
+        events.push(outcomeEvent(`since-${m}-${i}`, { provider: 'sinceco', model: 'slide', occurredAt: new Date(m * 60_000 + i * 1_000).toISOString(), outcome: i < errors ? 'error' : 'success' }));
+      }
+    }
+    expect((await service.client.postEvents(notion, events)).status).toBe(200);
+    await waitForProjections(service.client);
+    const from = new Date((current - 60) * 60_000).toISOString();
+    const to = new Date((current + 2) * 60_000).toISOString();
+    const { body } = await service.client.graphql(notion, `{ outages(from: "${from}", to: "${to}", provider: "sinceco") { start severity }
+      providerStatus(provider: "sinceco") { model status since } }`);
+    expect(body.data.outages).toEqual([{ start: new Date((current - 8) * 60_000).toISOString(), severity: 'MAJOR_OUTAGE' }]);
+    // The live window (the last 5 minutes) is partial; it has been an outage since the major minute began it.
+    expect(body.data.providerStatus).toEqual([{ model: 'slide', status: 'PARTIAL_OUTAGE', since: body.data.outages[0].start }]);
+  });
+
   it('streams statusChanged over server-sent events when a model\'s live status changes', async () => {
     const abort = new AbortController();
     const response = await fetch(`${service.url}/graphql`, {

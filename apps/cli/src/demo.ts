@@ -5,7 +5,7 @@ import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
 import { createProjectionRunner } from '@ledger/runtime';
 import { ContractRepository, ContractService, MaintenanceRepository } from '@ledger/reporting';
-import { DEMO_PLATFORMS, demoEvents } from './demo-data';
+import { DEMO_MONTH_START, DEMO_PLATFORMS, demoEvents } from './demo-data';
 
 const CONTRACTS: ContractInput[] = [
   {
@@ -28,50 +28,18 @@ const CONTRACTS: ContractInput[] = [
 
 /**
  * The demo: a synthetic June 2026 ingested through the normal path (validation, idempotent
- * append), the timeline projected, example contracts defined. Safe to run again.
+ * append), the read models projected, example contracts defined. Safe to run again. `baseUrl`
+ * is where the service answers (its PORT), for the links printed at the end.
  */
-export async function runDemo(db: Database, print: (line: string) => void): Promise<void> {
+export async function runDemo(db: Database, print: (line: string) => void, baseUrl: string): Promise<void> {
   const keys = new ApiKeyService(db, new ApiKeyRepository(db), new AdminEventRepository());
   const existing = new Set((await keys.list()).filter((k) => k.revokedAt === null).map((k) => k.platform));
   for (const platform of DEMO_PLATFORMS) {
     if (!existing.has(platform)) await keys.create({ platform, scopes: ['ingest', 'read'], name: `${platform} (demo)` }, null);
   }
 
-  const ingest = new IngestService(new OutcomeEventRepository(db));
-  const bar = new SingleBar({ format: 'ingesting  [{bar}] {value} events | {accepted} new, {duplicates} already stored', hideCursor: true }, Presets.shades_classic);
-  bar.start(1, 0, { accepted: 0, duplicates: 0 });
-  const buffers = new Map<string, unknown[]>();
-  let total = 0;
-  let accepted = 0;
-  let duplicates = 0;
-  const flush = async (platform: string) => {
-    const batch = buffers.get(platform) ?? [];
-    if (batch.length === 0) return;
-    const result = await ingest.ingest(platform, batch);
-    if (result.rejected.length > 0) throw new Error(`demo events were rejected: ${JSON.stringify(result.rejected[0])}`);
-    accepted += result.accepted;
-    duplicates += result.duplicates;
-    buffers.set(platform, []);
-  };
-  for (const { platform, event } of demoEvents()) {
-    const batch = buffers.get(platform) ?? [];
-    batch.push(event);
-    buffers.set(platform, batch);
-    total++;
-    if (batch.length >= 10_000) {
-      await flush(platform);
-      bar.setTotal(total);
-      bar.update(total, { accepted, duplicates });
-    }
-  }
-  for (const platform of DEMO_PLATFORMS) await flush(platform);
-  bar.setTotal(total);
-  bar.update(total, { accepted, duplicates });
-  bar.stop();
-
-  // Fold what was ingested (a running worker may be doing it too: each projection's lock lets one at a time).
-  const runner = createProjectionRunner(db);
-  for (const { name } of runner.projections) await runner.catchUp(name, { batchSize: 50_000, wait: true });
+  const { total, accepted } = await ingestMonth(db);
+  await project(db);
 
   const contracts = new ContractService(db, new ContractRepository(), new MaintenanceRepository(), new AdminEventRepository());
   const defined = await contracts.list({});
@@ -81,18 +49,89 @@ export async function runDemo(db: Database, print: (line: string) => void): Prom
     ids.push(found?.id ?? (await contracts.define(input, null)).id);
   }
 
-  print(`Loaded ${total.toLocaleString('en-US')} events for June 2026 (${accepted.toLocaleString('en-US')} new) and projected them.`);
-  print(`Contracts: ${ids.join(', ')}`);
+  print('');
+  print(`Loaded ${count(total)} events for June 2026 (${count(accepted)} new) and projected them.`);
+  print('');
+  print('Contracts:');
+  CONTRACTS.forEach((c, i) => {
+    print(`  ${ids[i]}  ${c.platform} → ${c.provider}, target ${c.targetPercent} %, ${c.policy.kind}, ${c.timeZone ?? 'UTC'}, fee ${c.monthlyFee.amount} ${c.monthlyFee.currency}`);
+  });
   print('');
   print('Status pages (sign in with a key that has the read scope, or start the service with STATUS_PAGE=public):');
-  print('  http://localhost:3000/status?at=2026-06-30                               June as it ended: strips, uptime, incidents');
-  print('  http://localhost:3000/status/compare?from=2026-06-01&to=2026-06-30       the vendors compared over June');
+  print(`  ${baseUrl}/status?at=2026-06-30                               June as it ended: strips, uptime, incidents`);
+  print(`  ${baseUrl}/status/compare?from=2026-06-01&to=2026-06-30       the vendors compared over June`);
   print('');
-  print('Where to look (GraphiQL at http://localhost:3000/graphql with an admin key as "Authorization: Bearer …";');
+  print(`Where to look (GraphiQL at ${baseUrl}/graphql with an admin key as "Authorization: Bearer …";`);
   print('create one with: npm run cli -- keys create --scopes admin):');
   print('  { incidents(from: "2026-06-07T00:00:00Z", to: "2026-06-08T00:00:00Z", provider: "anthropic") { start end severity models outages } }');
   print('  { vendorComparison(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { rank provider model availabilityPercent outages mttrMinutes p95LatencyMs } }');
   print('  { credits(period: "2026-06") { totals { currency amount } lines { contract platform provider uptimePercent creditAmount { amount currency } } } }');
   print(`  { slaReport(contractId: "${ids[0]}", period: "2026-06") { uptimePercent met downtimeMinutes creditAmount { amount currency } evidence { start end minutes } } }`);
-  print('  CSV for finance: curl -H "Authorization: Bearer $KEY" "http://localhost:3000/v1/reports/credits.csv?period=2026-06"');
+  print(`  CSV for finance: curl -H "Authorization: Bearer $KEY" "${baseUrl}/v1/reports/credits.csv?period=2026-06"`);
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const DAY_MS = 86_400_000;
+
+/** The month's events through the ingest path, a batch per platform at a time; progress in days of June, with an ETA. */
+async function ingestMonth(db: Database): Promise<{ total: number; accepted: number }> {
+  const ingest = new IngestService(new OutcomeEventRepository(db));
+  const bar = progressBar('ingesting  [{bar}] day {value} of {total} | {events} events, {accepted} new, {duplicates} already stored | ETA {eta_formatted}');
+  bar.start(30, 0, { events: '0', accepted: '0', duplicates: '0' });
+  const buffers = new Map<string, unknown[]>();
+  let total = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let day = 0;
+  const flush = async (platform: string) => {
+    const batch = buffers.get(platform) ?? [];
+    if (batch.length === 0) return;
+    const result = await ingest.ingest(platform, batch);
+    if (result.rejected.length > 0) throw new Error(`demo events were rejected: ${JSON.stringify(result.rejected[0])}`);
+    accepted += result.accepted;
+    duplicates += result.duplicates;
+    buffers.set(platform, []);
+    bar.update(day, { events: count(total), accepted: count(accepted), duplicates: count(duplicates) });
+  };
+  for (const { platform, event } of demoEvents()) {
+    const batch = buffers.get(platform) ?? [];
+    batch.push(event);
+    buffers.set(platform, batch);
+    total++;
+    day = Math.floor((Date.parse(event.occurredAt) - DEMO_MONTH_START) / DAY_MS);
+    if (batch.length >= 10_000) await flush(platform);
+  }
+  day = 30;
+  for (const platform of DEMO_PLATFORMS) await flush(platform);
+  bar.stop();
+  return { total, accepted };
+}
+
+/** Folds what was ingested into every read model (a running worker may be doing it too: each projection's lock lets one at a time). */
+async function project(db: Database): Promise<void> {
+  const runner = createProjectionRunner(db);
+  for (const { name } of runner.projections) {
+    const behind = (await runner.states()).find((p) => p.name === name)!.lagEvents;
+    const bar = progressBar(`projecting ${name.padEnd(16)} [{bar}] {value} of {total} events | ETA {eta_formatted}`);
+    bar.start(Math.max(1, behind), 0);
+    let folded = 0;
+    // A second at a time, so that the bar moves; until the projection has nothing left to fold.
+    for (;;) {
+      const step = await runner.catchUp(name, { batchSize: 50_000, wait: true, budgetMs: 1_000 });
+      folded += step;
+      bar.update(Math.min(folded, behind));
+      if (step === 0 || folded >= behind) break;
+    }
+    bar.update(Math.max(1, behind));
+    bar.stop();
+  }
+}
+
+function progressBar(format: string): SingleBar {
+  // Redrawn in place on a terminal; elsewhere (a log, CI) a line now and then, and nothing left behind.
+  return new SingleBar({
+    format, hideCursor: true, clearOnComplete: false, stopOnComplete: false, etaBuffer: 20, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 5_000,
+    // Counts with thousands separators, as everywhere else.
+    formatValue: (value, _options, type) => (type === 'value' || type === 'total' ? count(Number(value)) : String(value)),
+  }, Presets.shades_classic);
 }

@@ -168,7 +168,7 @@ program.addCommand(archiveCommand(withContext));
 program
   .command('demo')
   .description('load a synthetic June 2026 (3 platforms, 3 providers, the seed incident of 2026-06-07), project it, define example contracts')
-  .action(() => withContext(({ db }) => runDemo(db, (line) => console.log(line))));
+  .action(() => withContext(({ db, config }) => runDemo(db, (line) => console.log(line), `http://localhost:${config.port}`)));
 
 program
   .command('print-schema')

@@ -139,6 +139,17 @@ describe('validateOutcomeEvent (concepts §2)', () => {
     expect(result.errors).toHaveLength(5);
   });
 
+  it("names a bad time along with the other fields' problems, not only once they are fixed", () => {
+    expect(errorsFor({ provider: 'Anthropic', occurredAt: '7 June 2026' })).toEqual([
+      'provider must be a lowercase slug: [a-z0-9][a-z0-9._-]{0,63}',
+      'occurredAt must be an RFC 3339 timestamp with an offset, e.g. 2026-06-07T09:02:13.512Z',
+    ]);
+    expect(errorsFor({ outcome: 'failed', occurredAt: '2026-06-07T13:00:00Z' })).toEqual([
+      `outcome must be one of ${OUTCOMES.join(', ')}`,
+      'occurredAt 2026-06-07T13:00:00Z is more than 5 minutes ahead of server time 2026-06-07T12:00:00.000Z',
+    ]);
+  });
+
   it('names a rejected event by at most 128 characters of its id', () => {
     const result = validateOutcomeEvent({ ...valid, id: 'x'.repeat(1_000_000) }, context);
     expect(result).toMatchObject({ ok: false, id: `${'x'.repeat(128)}…` });

@@ -107,23 +107,12 @@ export function validateOutcomeEvent(raw: unknown, context: ValidationContext): 
     );
   }
   const parsed = eventSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) errors.push(issue.message);
-    return { ok: false, id, errors };
-  }
+  if (!parsed.success) for (const issue of parsed.error.issues) errors.push(issue.message);
+  // The time's own rules too, whatever else is wrong: a rejection names every problem at once.
+  const claimedTime = (raw as { occurredAt?: unknown }).occurredAt;
+  const occurredAt = typeof claimedTime === 'string' ? checkOccurredAt(claimedTime, context, errors) : null;
+  if (!parsed.success || errors.length > 0 || occurredAt === null) return { ok: false, id, errors };
   const fields = parsed.data;
-  const occurredAt = parseRfc3339(fields.occurredAt);
-  if (occurredAt === null) {
-    errors.push('occurredAt must be an RFC 3339 timestamp with an offset, e.g. 2026-06-07T09:02:13.512Z');
-  } else if (occurredAt > context.now + MAX_FUTURE_SKEW_MS) {
-    errors.push(
-      `occurredAt ${fields.occurredAt} is more than 5 minutes ahead of server time ${new Date(context.now).toISOString()}`,
-    );
-  } else if (context.retentionDays !== undefined && occurredAt < retentionStart(context.now, context.retentionDays)) {
-    const start = new Date(retentionStart(context.now, context.retentionDays)).toISOString().slice(0, 10);
-    errors.push(`occurredAt ${fields.occurredAt} is before ${start}: raw events are kept ${context.retentionDays} days, older days are archived`);
-  }
-  if (errors.length > 0 || occurredAt === null) return { ok: false, id, errors };
   return {
     ok: true,
     event: {
@@ -139,6 +128,20 @@ export function validateOutcomeEvent(raw: unknown, context: ValidationContext): 
       ttftMs: fields.ttftMs ?? null,
     },
   };
+}
+
+/** The instant of an RFC 3339 `occurredAt`, or null with the reason added to `errors` (not a timestamp, in the future, before retention). */
+function checkOccurredAt(text: string, context: ValidationContext, errors: string[]): number | null {
+  const occurredAt = parseRfc3339(text);
+  if (occurredAt === null) {
+    errors.push('occurredAt must be an RFC 3339 timestamp with an offset, e.g. 2026-06-07T09:02:13.512Z');
+  } else if (occurredAt > context.now + MAX_FUTURE_SKEW_MS) {
+    errors.push(`occurredAt ${text} is more than 5 minutes ahead of server time ${new Date(context.now).toISOString()}`);
+  } else if (context.retentionDays !== undefined && occurredAt < retentionStart(context.now, context.retentionDays)) {
+    const start = new Date(retentionStart(context.now, context.retentionDays)).toISOString().slice(0, 10);
+    errors.push(`occurredAt ${text} is before ${start}: raw events are kept ${context.retentionDays} days, older days are archived`);
+  } else return occurredAt;
+  return null;
 }
 
 /** Two events with the same id are duplicates only when every stored field is identical. */

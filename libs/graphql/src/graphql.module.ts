@@ -12,7 +12,6 @@ import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledg
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { ApiKeyResolver } from './api-key.resolver';
-import { StatusFeed } from './status-feed';
 import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import { VendorResolver } from './vendor.resolver';
@@ -32,7 +31,7 @@ export interface GraphqlOptions {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, VendorResolver, StatusFeed] })
+@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, VendorResolver] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,

@@ -4,7 +4,7 @@ import { eligibleOf, failuresOf, MINUTE_MS, MinuteStatus, Principal } from '@led
 import { DetectionPolicyService, IncidentSummaryView, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
 import type { Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
-import { StatusFeed } from './status-feed';
+import { LiveStatusFeed } from '@ledger/projections';
 
 const DAY_MS = 86_400_000;
 // The cast only names what toUpperCase does; the compiler then checks the GraphQL Status has every minute status.
@@ -87,7 +87,7 @@ export class TimelineResolver {
   constructor(
     private readonly queries: TimelineQueries,
     private readonly policies: DetectionPolicyService,
-    private readonly feed: StatusFeed,
+    private readonly feed: LiveStatusFeed,
   ) {}
 
   resolvers(): Resolvers {

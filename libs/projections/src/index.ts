@@ -17,6 +17,7 @@ export { DetectionPolicyRepository, DetectionPolicies } from './detection-policy
 export type { PolicyOverride } from './detection-policy.repository';
 export type { MinuteRollup } from './minute-rollup';
 export { TimelineQueries } from './timeline.queries';
+export { LiveStatusFeed } from './live-status.feed';
 export type { OutageView, IncidentView, IncidentSummaryView, MinuteStatView, ModelStatusView, ProjectionStateView } from './timeline.queries';
 export { DetectionPolicyService } from './detection-policy.service';
 export type { PolicyChange } from './detection-policy.service';

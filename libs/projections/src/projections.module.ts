@@ -4,6 +4,7 @@ import { CheckpointRepository } from './checkpoint.repository';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { DetectionPolicyService } from './detection-policy.service';
 import { IncidentRepository } from './incident.repository';
+import { LiveStatusFeed } from './live-status.feed';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
@@ -20,6 +21,7 @@ const providers = [
   TimelineProjection,
   TimelineQueries,
   DetectionPolicyService,
+  LiveStatusFeed,
 ];
 
 /** The read models and the projection that maintains them (no scheduling: see WorkerModule). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import {
-  addCounts, byStartEndModel, classifier, eligibleOf, failuresOf, Incident, isOngoing, LatencySketch, MAX_MERGE_GAP_MINUTES, MINUTE_MS, minuteOf,
+  addCounts, byStartEndModel, classifier, eligibleOf, failuresOf, Incident, isBad, isOngoing, LatencySketch, MAX_MERGE_GAP_MINUTES, MINUTE_MS, minuteOf,
   MinuteStatus, NO_OUTCOMES, OutcomeCounts, ProviderSpan,
 } from '@ledger/domain';
 import { eligibleSql, failuresSql } from '@ledger/codec';
@@ -177,8 +177,12 @@ export class TimelineQueries {
       if (entry === undefined) byModel.set(key, (entry = { provider: r.provider, model: r.model, minutes: new Map() }));
       entry.minutes.set(r.m, { failures: r.failures, eligible: r.eligible });
     }
+    // The models' recent outages (over all platforms): a model in an outage has been so since the outage began.
+    const recent = await this.outages.search(this.db, { from: lookbackStart, to: new Date((current + 1) * MINUTE_MS), ...filter });
+    const latestOutage = new Map<string, SeriesOutage>();
+    for (const o of recent) latestOutage.set(`${o.provider}\u0000${o.model}`, o); // in start order: the last is the latest
     const statuses: ModelStatusView[] = [];
-    for (const { provider, model, minutes } of byModel.values()) {
+    for (const [key, { provider, model, minutes }] of byModel) {
       const policy = policies.forModel(provider, model);
       const classify = classifier(policy);
       let failures = 0;
@@ -191,6 +195,12 @@ export class TimelineQueries {
       const minuteStatus = (m: number) => classify.status(minutes.get(m)?.failures ?? 0, minutes.get(m)?.eligible ?? 0);
       let since = current;
       while (since - 1 > current - SINCE_LOOKBACK_MINUTES && minuteStatus(since - 1) === status) since--;
+      // Where an outage explains the status, its edges say since when: the start of the outage the
+      // model is in (its minutes may vary in severity), or the end of the one it recovered from.
+      const outage = latestOutage.get(key);
+      const inOutage = outage !== undefined && outage.end >= current - policy.liveWindowMinutes + 1 - policy.mergeGapMinutes;
+      if (inOutage && isBad(status)) since = outage.start;
+      else if (outage !== undefined && status === 'operational') since = Math.max(outage.end, since);
       statuses.push({ provider, model, status, since, errorRate: eligible === 0 ? null : failures / eligible, eligibleRequests: eligible });
     }
     return statuses.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));

@@ -89,6 +89,17 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   };
 }
 
+/** "SLA Ledger is listening on http://…: status page …/status, GraphiQL …/graphql, health …/readyz." */
+export function startedLine(config: AppConfig, url: string): string {
+  const open = [
+    ...(config.role !== 'worker' && config.statusPage !== 'off' ? [`status page ${url}/status`] : []),
+    ...(config.role !== 'worker' && !config.production ? [`GraphiQL ${url}/graphql`] : []),
+    `health ${url}/readyz`,
+  ];
+  const what = config.role === 'all' ? 'SLA Ledger (API and worker)' : config.role === 'api' ? 'SLA Ledger (API only)' : 'SLA Ledger (worker only)';
+  return `${what} is listening on ${url}: ${open.join(', ')}. Stop with Ctrl-C. JSON logs follow on standard output.`;
+}
+
 /**
  * A process entry point: start, then shut down gracefully on SIGTERM/SIGINT.
  * `overrides` are settings an entry point fixes (the worker app fixes ROLE).
@@ -104,6 +115,9 @@ export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<voi
   const logger = pino({ level: config.logLevel });
   try {
     const service = await startService(config, logger);
+    // For the person who started it: where it listens and what to open, in words (stderr; the
+    // logs on stdout stay JSON for machines).
+    process.stderr.write(`${startedLine(config, service.url)}\n`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;

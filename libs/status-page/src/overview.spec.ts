@@ -67,6 +67,19 @@ describe('buildOverview', () => {
     expect(coverageWords(ninety)).toContain('1 of 90 days with traffic');
   });
 
+  it('counts the minute under way: a model in an outage now is not at 100 %', () => {
+    const now = (JUNE_7 * 1440 + 12 * 60 + 30) * 60_000 + 20_000; // 7 June, 12:30:20
+    const model = buildOverview({
+      asOf: now,
+      days: [{ provider: 'anthropic', model: 'opus', day: JUNE_7, successes: 0, failures: 20 }],
+      outages: [{ provider: 'anthropic', model: 'opus', start: JUNE_7 * 1440 + 12 * 60 + 30, end: JUNE_7 * 1440 + 12 * 60 + 31, severity: 'major_outage' }],
+      live: [], incidents: [],
+    }).providers[0]!.models[0]!;
+    const day = model.uptime.find((u) => u.label === '24 h')!;
+    expect(day).toMatchObject({ outageMinutes: 1, measuredMinutes: 12 * 60 + 31 });
+    expect(uptimeWords(day)).toBe('99.866 %');
+  });
+
   it('measures the ragged first day of a live window for the part inside it', () => {
     const midDay = (JUNE_7 + 1) * DAY_MS + 12 * 3_600_000; // 8 June, 12:00
     const live24 = buildOverview({

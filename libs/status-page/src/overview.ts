@@ -82,6 +82,49 @@ export interface OverviewInput {
   incidents: readonly IncidentView[];
 }
 
+/** Incidents of one provider this close together read as one episode on the page. */
+export const EPISODE_GAP_MINUTES = 15;
+
+/**
+ * One provider's incidents that a person reads as one event: outages (partial or major) less
+ * than EPISODE_GAP_MINUTES apart, or degradations as close to each other. Detection keeps them
+ * apart (the minutes between them were not bad: no failures above the threshold, or too few
+ * requests to judge), and the page says so. A stray degradation next to an outage stays its own
+ * row: it did not make the outage start earlier.
+ */
+export interface Episode {
+  provider: string;
+  start: number;
+  end: number;
+  severity: MinuteStatus;
+  ongoing: boolean;
+  models: string[];
+  /** In start order. */
+  incidents: IncidentView[];
+}
+
+/** Groups incidents into episodes per provider, most recent first. */
+export function episodesOf(incidents: readonly IncidentView[]): Episode[] {
+  const episodes: Episode[] = [];
+  const degraded = (i: { severity: MinuteStatus }) => i.severity === 'degraded';
+  const byProvider = [...incidents].sort((a, b) => a.provider.localeCompare(b.provider) || Number(degraded(a)) - Number(degraded(b)) || a.start - b.start);
+  let current: Episode | undefined;
+  for (const incident of byProvider) {
+    const joins = current !== undefined && current.provider === incident.provider && degraded(current) === degraded(incident) && incident.start - current.end < EPISODE_GAP_MINUTES;
+    if (current !== undefined && joins) {
+      current.end = Math.max(current.end, incident.end);
+      current.severity = worse(current.severity, incident.severity);
+      current.ongoing ||= incident.ongoing;
+      for (const model of incident.models) if (!current.models.includes(model)) current.models.push(model);
+      current.incidents.push(incident);
+    } else {
+      const { provider, start, end, severity, ongoing } = incident;
+      episodes.push((current = { provider, start, end, severity, ongoing, models: [...incident.models], incidents: [incident] }));
+    }
+  }
+  return episodes.sort((a, b) => b.start - a.start || a.provider.localeCompare(b.provider));
+}
+
 /** The last day shown: the UTC day holding the instant just before `asOf`. */
 export function lastDayOf(asOf: number): number {
   return Math.floor((asOf - 1) / DAY_MS);
@@ -91,7 +134,8 @@ export function lastDayOf(asOf: number): number {
 export function buildOverview(input: OverviewInput): StatusOverview {
   const lastDay = lastDayOf(input.asOf);
   const firstDay = lastDay - HISTORY_DAYS + 1;
-  const asOfMinute = Math.floor(input.asOf / MINUTE_MS);
+  // The windows end with the minute under way: a model in an outage now has that minute counted against it.
+  const windowEnd = Math.ceil(input.asOf / MINUTE_MS);
   const key = (provider: string, model: string) => `${provider}\u0000${model}`;
 
   const models = new Map<string, { provider: string; model: string; live: ModelStatusView | null; days: Map<number, DailyModelTotals>; outages: ModelOutageSpan[] }>();
@@ -116,8 +160,8 @@ export function buildOverview(input: OverviewInput): StatusOverview {
       days.push({ day, status, successes: sums?.successes ?? 0, eligible });
     }
     const uptime = UPTIME_WINDOWS.map(({ label, minutes }): UptimeFigure => {
-      const lo = asOfMinute - minutes;
-      const overlap = (from: number, to: number) => Math.max(0, Math.min(to, asOfMinute) - Math.max(from, lo));
+      const lo = windowEnd - minutes;
+      const overlap = (from: number, to: number) => Math.max(0, Math.min(to, windowEnd) - Math.max(from, lo));
       const outageMinutes = m.outages.reduce((sum, o) => sum + overlap(o.start, o.end), 0);
       const measured = days.filter((d) => d.eligible > 0 && overlap(d.day * MINUTES_PER_DAY, (d.day + 1) * MINUTES_PER_DAY) > 0);
       const windowDays = minutes / MINUTES_PER_DAY;

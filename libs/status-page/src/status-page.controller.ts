@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Controller, Delete, ForbiddenException, Get, HttpCode, Inject, Post, Query, Req, Res, UnauthorizedException } from '@nestjs/common';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { escape } from 'html-escaper';
 import { hasScope } from '@ledger/domain';
 import { ApiKeyService, RateLimiter } from '@ledger/auth';
+import { LiveStatusFeed } from '@ledger/projections';
 import { comparePage } from './render/compare.page';
 import { loginPage, page } from './render/layout';
 import { overviewPage } from './render/overview.page';
@@ -17,6 +18,8 @@ const MAX_COMPARE_DAYS = 400;
 const DEFAULT_COMPARE_DAYS = 30;
 /** The live page describes "now" to this granularity, so that concurrent viewers share one computation. */
 const LIVE_GRANULARITY_MS = 15_000;
+/** How often the live stream says it is still there when nothing changes (the page shows when it last heard). */
+const HEARTBEAT_MS = 15_000;
 
 class PageError extends Error {
   constructor(readonly status: number, message: string) {
@@ -24,21 +27,66 @@ class PageError extends Error {
   }
 }
 
-/** `GET /status` and `GET /status/compare`: server-rendered HTML, and the key sign-in for them. */
+/** `GET /status` and `GET /status/compare`: server-rendered HTML, the key sign-in for them, and the live page's stream. */
 @Controller('status')
-export class StatusPageController {
+export class StatusPageController implements BeforeApplicationShutdown {
+  /** The open live streams, ended when the service stops (an open stream would hold the server's close). */
+  private readonly streams = new Set<AbortController>();
+
   constructor(
     @Inject(STATUS_PAGE_MODE) private readonly mode: StatusPageMode,
     private readonly keys: ApiKeyService,
     private readonly limiter: RateLimiter,
     private readonly pages: StatusPageService,
+    private readonly feed: LiveStatusFeed,
   ) {}
+
+  /**
+   * `GET /status/live`: server-sent events for the live page — `status` when a model's live
+   * status changes (the feed behind GraphQL's statusChanged), `heartbeat` every 15 s otherwise.
+   * Same access as the pages (the session cookie, a bearer key, or none when public).
+   */
+  @Get('live')
+  async live(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const caller = await this.caller(request);
+    if (caller === null) {
+      reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'This status page needs an API key with the read scope.' });
+      return;
+    }
+    const decision = await this.limiter.take(caller, 'query', 1);
+    if (!decision.allowed) {
+      reply.status(429).header('retry-after', String(decision.retryAfterSeconds)).send({ code: 'RATE_LIMITED', message: `retry in ${decision.retryAfterSeconds} s` });
+      return;
+    }
+    const stop = new AbortController();
+    this.streams.add(stop);
+    reply.hijack();
+    const out = reply.raw;
+    out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    const send = (event: string, data: object) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    request.raw.on('close', () => stop.abort());
+    const heartbeat = setInterval(() => send('heartbeat', { at: new Date().toISOString() }), HEARTBEAT_MS);
+    try {
+      send('heartbeat', { at: new Date().toISOString() });
+      for await (const status of this.feed.subscribe(undefined, stop.signal)) {
+        send('status', { provider: status.provider, model: status.model, status: status.status, at: new Date().toISOString() });
+      }
+    } finally {
+      clearInterval(heartbeat);
+      this.streams.delete(stop);
+      out.end();
+    }
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const stream of this.streams) stream.abort();
+  }
 
   @Get()
   async overview(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('at') at?: string): Promise<void> {
     await this.respond(request, reply, async (nonce) => {
       const asOf = at === undefined ? Math.floor(Date.now() / LIVE_GRANULARITY_MS) * LIVE_GRANULARITY_MS : endOfDay(at, 'at');
-      return overviewPage(await this.pages.overview(asOf), nonce, { historical: at !== undefined });
+      return overviewPage(await this.pages.overview(asOf, { live: at === undefined }), nonce, { historical: at !== undefined });
     });
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, InjectReadDatabase } from '@ledger/database';
-import { TimelineQueries } from '@ledger/projections';
+import { LiveStatusFeed, TimelineQueries } from '@ledger/projections';
 import { VendorComparisonService, VendorSummaryRepository, VendorSummaryService } from '@ledger/reporting';
 import type { VendorScore } from '@ledger/domain';
 import { buildOverview, DAY_MS, HISTORY_DAYS, lastDayOf, StatusOverview } from './overview';
@@ -29,11 +29,16 @@ export class StatusPageService {
     private readonly summarizer: VendorSummaryService,
     private readonly timeline: TimelineQueries,
     private readonly comparison: VendorComparisonService,
+    private readonly feed: LiveStatusFeed,
   ) {}
 
-  /** The status as of `asOf` (ms): live statuses then, 90 daily bars up to that day, recent incidents. */
-  overview(asOf: number): Promise<StatusOverview> {
-    return this.cached(`overview:${asOf}`, async () => {
+  /**
+   * The status as of `asOf` (ms): live statuses then, 90 daily bars up to that day, recent
+   * incidents. A live view is computed again once the live feed has published a change, so that
+   * the live page, fetching itself on that change, shows it.
+   */
+  overview(asOf: number, options: { live: boolean }): Promise<StatusOverview> {
+    return this.cached(`overview:${asOf}${options.live ? `:${this.feed.version}` : ''}`, async () => {
       const historyStart = new Date((lastDayOf(asOf) - HISTORY_DAYS + 1) * DAY_MS);
       const to = new Date(asOf);
       // The daily bars come from the vendor comparison's hour summaries (a few thousand rows for

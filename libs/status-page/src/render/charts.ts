@@ -13,7 +13,9 @@ export function describeDay(bar: DayBar): string {
 /**
  * A strip of daily bars coloured by each day's worst status. One tab stop: arrow keys move
  * between days (roving tabindex, see the page script); each bar has its words as a label and
- * a tooltip, so colour is never the only carrier of meaning.
+ * a tooltip, so colour is never the only carrier of meaning. On a phone the script narrows the
+ * view to the last 30 days, so that a bar is wide enough to tap, and a tap anywhere on the strip
+ * picks the day under it.
  */
 export function dayStrip(days: readonly DayBar[], label: string): string {
   const step = 5;
@@ -21,7 +23,7 @@ export function dayStrip(days: readonly DayBar[], label: string): string {
     .map((bar, i) => {
       const words = escape(describeDay(bar));
       const last = i === days.length - 1;
-      return `<rect x="${i * step}" y="0" width="${step - 1}" height="32" rx="1" class="s-${bar.status}" role="img" tabindex="${last ? 0 : -1}" aria-label="${words}" data-detail="${words}"><title>${words}</title></rect>`;
+      return `<rect x="${i * step}" y="0" width="${step - 1}" height="32" rx="1" class="s-${bar.status}" role="img" tabindex="${last ? 0 : -1}" aria-label="${words}" data-detail="${words}" data-day="${escape(formatDay(bar.day))}"><title>${words}</title></rect>`;
     })
     .join('');
   return `<svg class="strip" viewBox="0 0 ${days.length * step - 1} 32" preserveAspectRatio="none" role="group" aria-label="${escape(label)}">${bars}</svg>`;
@@ -35,23 +37,32 @@ export interface BarRow {
   status?: string;
 }
 
+/** The share of the track, in the track's 0–100 coordinates (a bar never vanishes). */
+const trackLength = (share: number) => Math.max(0.5, Math.round(Math.min(1, Math.max(0, share)) * 1000) / 10);
+
+/**
+ * A chart as rows of HTML: the label and the figure are text (at the page's size on any screen,
+ * and wrapping on a phone), the mark between them a small SVG stretched to the row's track (an
+ * attribute, not an inline style, so the page's CSP holds). The whole figure reads as one image
+ * whose label carries every figure in words.
+ */
+function chartRows(title: string, legend: string, words: string, rows: readonly { label: string; mark: string; text: string }[]): string {
+  const items = rows
+    .map((row) => `<li><span class="chart-label">${escape(row.label)}</span>`
+      + `<svg class="chart-track" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">${row.mark}</svg>`
+      + `<span class="chart-value">${escape(row.text)}</span></li>`)
+    .join('');
+  return `<figure class="chart"><figcaption>${escape(title)}${legend === '' ? '' : ` <span class="legend-inline">${escape(legend)}</span>`}</figcaption>`
+    + `<ol class="chart-rows" role="img" aria-label="${escape(`${title}: ${words}`)}">${items}</ol></figure>`;
+}
+
 /** A horizontal bar chart; the figures are also printed beside each bar. */
 export function barChart(title: string, rows: readonly BarRow[]): string {
-  const rowHeight = 22;
-  const labelWidth = 190;
-  const barWidth = 260;
-  const height = rows.length * rowHeight + 4;
-  const body = rows
-    .map((row, i) => {
-      const y = i * rowHeight + 4;
-      const width = Math.max(2, Math.round(Math.min(1, Math.max(0, row.share)) * barWidth));
-      return `<g><text x="0" y="${y + 13}" class="chart-label">${escape(row.label)}</text>`
-        + `<rect x="${labelWidth}" y="${y + 2}" width="${width}" height="14" rx="2" class="bar ${row.status ? `s-${row.status}` : ''}"/>`
-        + `<text x="${labelWidth + width + 6}" y="${y + 13}" class="chart-value">${escape(row.text)}</text></g>`;
-    })
-    .join('');
-  return `<figure class="chart"><figcaption>${escape(title)}</figcaption>`
-    + `<svg viewBox="0 0 ${labelWidth + barWidth + 110} ${height}" role="img" aria-label="${escape(title)}: ${escape(rows.map((r) => `${r.label} ${r.text}`).join('; '))}">${body}</svg></figure>`;
+  return chartRows(title, '', rows.map((r) => `${r.label} ${r.text}`).join('; '), rows.map((row) => ({
+    label: row.label,
+    mark: `<rect x="0" y="1" width="${trackLength(row.share)}" height="8" class="bar${row.status ? ` s-${row.status}` : ''}"/>`,
+    text: row.text,
+  })));
 }
 
 export interface LatencyRow {
@@ -61,25 +72,18 @@ export interface LatencyRow {
   p99: number | null;
 }
 
-/** Latency per row: a line from p50 to p99 with a mark at p95, on a shared linear scale. */
+/** Latency per row: a line from p50 to p99 with marks at p50 and p95, on a shared linear scale. */
 export function latencyChart(title: string, rows: readonly LatencyRow[]): string {
-  const rowHeight = 22;
-  const labelWidth = 190;
-  const plotWidth = 260;
   const max = Math.max(1, ...rows.map((r) => r.p99 ?? 0));
-  const x = (ms: number) => labelWidth + Math.round((ms / max) * plotWidth);
-  const height = rows.length * rowHeight + 4;
-  const body = rows
-    .map((row, i) => {
-      const y = i * rowHeight + 4;
-      const label = `<text x="0" y="${y + 13}" class="chart-label">${escape(row.label)}</text>`;
-      if (row.p50 === null || row.p95 === null || row.p99 === null) return `<g>${label}<text x="${labelWidth}" y="${y + 13}" class="chart-value">no data</text></g>`;
-      return `<g>${label}<line x1="${x(row.p50)}" x2="${x(row.p99)}" y1="${y + 9}" y2="${y + 9}" class="range"/>`
-        + `<circle cx="${x(row.p50)}" cy="${y + 9}" r="3" class="p50"/><rect x="${x(row.p95) - 2}" y="${y + 2}" width="4" height="14" class="p95"/>`
-        + `<text x="${x(row.p99) + 6}" y="${y + 13}" class="chart-value">${escape(`p95 ${formatLatency(row.p95)}`)}</text></g>`;
-    })
-    .join('');
+  const x = (ms: number) => Math.round((ms / max) * 980) / 10;
   const words = rows.map((r) => `${r.label}: p50 ${formatLatency(r.p50)}, p95 ${formatLatency(r.p95)}, p99 ${formatLatency(r.p99)}`).join('; ');
-  return `<figure class="chart"><figcaption>${escape(title)} <span class="legend-inline">(dot p50 · bar p95 · line ends at p99)</span></figcaption>`
-    + `<svg viewBox="0 0 ${labelWidth + plotWidth + 110} ${height}" role="img" aria-label="${escape(title)}: ${escape(words)}">${body}</svg></figure>`;
+  return chartRows(title, '(thin mark p50 · thick mark p95 · line ends at p99)', words, rows.map((row) => {
+    if (row.p50 === null || row.p95 === null || row.p99 === null) return { label: row.label, mark: '', text: 'no data' };
+    return {
+      label: row.label,
+      mark: `<rect x="${x(row.p50)}" y="4" width="${Math.max(0.3, x(row.p99) - x(row.p50))}" height="2" class="range"/>`
+        + `<rect x="${x(row.p50)}" y="1" width="0.6" height="8" class="p50"/><rect x="${Math.min(99, x(row.p95))}" y="0" width="1.2" height="10" class="p95"/>`,
+      text: `p95 ${formatLatency(row.p95)}`,
+    };
+  }));
 }

@@ -2,7 +2,7 @@ import { escape } from 'html-escaper';
 import type { VendorScore } from '@ledger/domain';
 import type { Comparison } from '../status-page.service';
 import { barChart, latencyChart } from './charts';
-import { formatCount, formatDuration, formatInstant, formatLatency, isoDay, percentFloor } from './format';
+import { formatCompact, formatCount, formatDuration, formatInstant, formatLatency, isoDay, percentFloor } from './format';
 import { page } from './layout';
 
 /** Availability as successes / eligible requests (concepts §7), computed exactly from the counts. */
@@ -11,22 +11,60 @@ function availability(score: VendorScore): string | null {
 }
 
 const percentCell = (value: string | null) => `<td class="num">${value === null ? '—' : `${escape(value)} %`}</td>`;
-const minutesCell = (value: number | null) => `<td class="num">${value === null ? '—' : escape(formatDuration(Math.round(value)))}</td>`;
+/** A duration; `words` lets it wrap between its words in a narrow column ("1 h / 33 min"). */
+const minutesCell = (value: number | null, wrap = false) =>
+  `<td class="num${wrap ? ' words' : ''}">${value === null ? '—' : escape(formatDuration(Math.round(value)))}</td>`;
 const numberCell = (value: string) => `<td class="num">${escape(value)}</td>`;
 const nameOf = (s: VendorScore) => (s.model === null ? s.provider : `${s.provider} ${s.model}`);
 
-function table(caption: string, scores: readonly VendorScore[]): string {
-  const head = ['Rank', 'Provider / model', 'Availability', 'Operational minutes', 'Outages', 'Outage time', 'MTTR', 'MTBF', 'Longest', 'p50', 'p95', 'p99', 'TTFT p95', 'Requests', 'Errors', 'Timeouts', 'Rate-limited', 'Client errors'];
-  const rows = scores
-    .map((s) => `<tr>${numberCell(String(s.rank))}<th scope="row">${escape(nameOf(s))}</th>${percentCell(availability(s))}`
-      + `${percentCell(s.operationalMinutesPercent === null ? null : Number(s.operationalMinutesPercent).toFixed(2))}${numberCell(formatCount(s.outages))}`
-      + `${minutesCell(s.outageMinutes)}${minutesCell(s.mttrMinutes)}${minutesCell(s.mtbfMinutes)}${minutesCell(s.longestOutageMinutes)}`
-      + `${numberCell(formatLatency(s.p50LatencyMs))}${numberCell(formatLatency(s.p95LatencyMs))}${numberCell(formatLatency(s.p99LatencyMs))}${numberCell(formatLatency(s.ttftP95Ms))}`
-      + `${numberCell(formatCount(s.eligibleRequests))}${numberCell(formatCount(s.outcomes.errors))}${numberCell(formatCount(s.outcomes.timeouts))}`
-      + `${numberCell(formatCount(s.outcomes.rateLimited))}${numberCell(formatCount(s.outcomes.clientErrors))}</tr>`)
-    .join('');
-  const headCells = head.map((h, i) => `<th scope="col"${i === 1 ? '' : ' class="num"'}>${h}</th>`).join('');
-  return `<div class="scroll"><table><caption class="visually-hidden">${escape(caption)}</caption><thead><tr>${headCells}</tr></thead><tbody>${rows}</tbody></table></div>`;
+/** A column of the comparison tables: its heading and its cell for a row. */
+interface Column {
+  head: string;
+  cell: (s: VendorScore) => string;
+}
+
+const COLUMNS = {
+  // Headings are HTML: soft hyphens let the long ones break in a phone's narrow columns.
+  availability: { head: 'Avail&shy;ability', cell: (s) => percentCell(availability(s)) },
+  operational: { head: 'Operational minutes', cell: (s) => percentCell(s.operationalMinutesPercent === null ? null : Number(s.operationalMinutesPercent).toFixed(2)) },
+  outages: { head: 'Outages', cell: (s) => numberCell(formatCount(s.outages)) },
+  outageTime: { head: 'Outage time', cell: (s) => minutesCell(s.outageMinutes, true) },
+  mttr: { head: 'MTTR', cell: (s) => minutesCell(s.mttrMinutes) },
+  mtbf: { head: 'MTBF', cell: (s) => minutesCell(s.mtbfMinutes) },
+  longest: { head: 'Longest', cell: (s) => minutesCell(s.longestOutageMinutes) },
+  p50: { head: 'p50', cell: (s) => numberCell(formatLatency(s.p50LatencyMs)) },
+  p95: { head: 'p95', cell: (s) => numberCell(formatLatency(s.p95LatencyMs)) },
+  p99: { head: 'p99', cell: (s) => numberCell(formatLatency(s.p99LatencyMs)) },
+  ttft: { head: 'TTFT p95', cell: (s) => numberCell(formatLatency(s.ttftP95Ms)) },
+  requests: { head: 'Requests', cell: (s) => numberCell(formatCount(s.eligibleRequests)) },
+  requestsShort: { head: 'Re&shy;quests', cell: (s) => `<td class="num" title="${escape(formatCount(s.eligibleRequests))}">${escape(formatCompact(s.eligibleRequests))}</td>` },
+  errors: { head: 'Errors', cell: (s) => numberCell(formatCount(s.outcomes.errors)) },
+  timeouts: { head: 'Timeouts', cell: (s) => numberCell(formatCount(s.outcomes.timeouts)) },
+  rateLimited: { head: 'Rate-limited', cell: (s) => numberCell(formatCount(s.outcomes.rateLimited)) },
+  clientErrors: { head: 'Client errors', cell: (s) => numberCell(formatCount(s.outcomes.clientErrors)) },
+} satisfies Record<string, Column>;
+
+/** What a reader compares first; they fit a phone. */
+const KEY_COLUMNS: Column[] = [COLUMNS.availability, COLUMNS.outageTime, COLUMNS.p95, COLUMNS.requestsShort];
+/** Every figure, one click away (a wide table that scrolls sideways on small screens, and says so). */
+const ALL_COLUMNS: Column[] = Object.entries(COLUMNS).filter(([name]) => name !== 'requestsShort').map(([, column]) => column);
+
+/** A row's name: provider and model as separate words, so that a narrow column breaks between them. */
+const nameCell = (s: VendorScore) =>
+  `<th scope="row">${escape(s.provider)}${s.model === null ? '' : ` <span class="model-name">${escape(s.model)}</span>`}</th>`;
+
+function table(caption: string, scores: readonly VendorScore[], columns: readonly Column[], className: string): string {
+  const rows = scores.map((s) => `<tr><td class="num rank">${s.rank}</td>${nameCell(s)}${columns.map((c) => c.cell(s)).join('')}</tr>`).join('');
+  const headCells = ['Rank', 'Provider / model', ...columns.map((c) => c.head)]
+    .map((h, i) => `<th scope="col"${i === 0 ? ' class="num rank"' : i === 1 ? '' : ' class="num"'}>${h}</th>`).join('');
+  return `<div class="scroll"><table class="${className}"><caption class="visually-hidden">${escape(caption)}</caption><thead><tr>${headCells}</tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** The key columns, then every column folded behind a control. */
+function tables(caption: string, scores: readonly VendorScore[], id: string): string {
+  return `${table(caption, scores, KEY_COLUMNS, 'key')}
+<details class="more" id="${id}"><summary>All ${ALL_COLUMNS.length + 2} columns: outages, MTTR, MTBF, latency percentiles, TTFT and outcomes</summary>
+<p class="muted small">Scroll the table sideways on a small screen.</p>${table(`${caption}, every figure`, scores, ALL_COLUMNS, 'all')}</details>`;
 }
 
 function availabilityChart(scores: readonly VendorScore[]): string {
@@ -55,10 +93,10 @@ export function comparePage(comparison: Comparison, nonce: string): string {
   const empty = models.length === 0 ? '<p class="muted">No requests in this window.</p>' : '';
   const body = `<section class="card" aria-labelledby="window-title"><h2 id="window-title">Vendor reliability, ${escape(formatInstant(from.getTime()))} to ${escape(formatInstant(to.getTime()))}</h2>
 <p class="muted small">Ranked by availability (successful / eligible requests), then p95 latency. Outages are those that start in the window, with their whole duration. Latencies are of successful requests, within 2 % of exact.</p>${form}${empty}</section>
-${providers.length === 0 ? '' : `<section class="card" aria-labelledby="providers-title"><h2 id="providers-title">Providers (all their models)</h2>${table('Providers ranked', providers)}</section>`}
+${providers.length === 0 ? '' : `<section class="card" aria-labelledby="providers-title"><h2 id="providers-title">Providers (all their models)</h2>${tables('Providers ranked', providers, 'providers-all')}</section>`}
 ${models.length === 0 ? '' : `<section class="card" aria-labelledby="models-title"><h2 id="models-title">Models</h2>
+${tables('Models ranked', models, 'models-all')}
 ${availabilityChart(models)}
-${latencyChart('Latency of successful requests', models.map((s) => ({ label: nameOf(s), p50: s.p50LatencyMs, p95: s.p95LatencyMs, p99: s.p99LatencyMs })))}
-${table('Models ranked', models)}</section>`}`;
+${latencyChart('Latency of successful requests', models.map((s) => ({ label: nameOf(s), p50: s.p50LatencyMs, p95: s.p95LatencyMs, p99: s.p99LatencyMs })))}</section>`}`;
   return page({ title: 'Compare AI vendors', current: 'compare', nonce, body });
 }

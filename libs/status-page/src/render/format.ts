@@ -44,6 +44,11 @@ export function formatMinute(minute: number): string {
   return formatInstant(minute * MINUTE_MS);
 }
 
+/** A minute index as its time of day alone, "09:31 UTC". */
+export function formatClock(minute: number): string {
+  return `${DateTime.fromMillis(minute * MINUTE_MS, { zone: 'utc' }).toFormat('HH:mm')} UTC`;
+}
+
 export function formatInstant(ms: number): string {
   return `${DateTime.fromMillis(ms, { zone: 'utc' }).toFormat('d LLL yyyy, HH:mm')} UTC`;
 }
@@ -58,6 +63,12 @@ export function formatLatency(ms: number | null): string {
   if (ms === null) return '—';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
+
+/** "459.1K", "1.2M": a count in a narrow column (the exact figure goes in its title). */
+export function formatCompact(n: number): string {
+  return COMPACT.format(n);
+}
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');

@@ -48,41 +48,81 @@ th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tbody th { white-space: nowrap; }
 .scroll { overflow-x: auto; }
-.chart { margin: 10px 0; } .chart svg { width: 100%; max-width: 620px; height: auto; display: block; }
-.chart figcaption { font-weight: 600; margin-bottom: 4px; } .legend-inline { font-weight: 400; color: var(--muted); font-size: .8rem; }
-.chart-label, .chart-value { fill: var(--text); font-size: 12px; } .bar { fill: var(--accent); }
-.range { stroke: var(--muted); stroke-width: 2; } .p50 { fill: var(--muted); } .p95 { fill: var(--accent); }
+.chart { margin: 10px 0; } .chart figcaption { font-weight: 600; margin-bottom: 4px; }
+.legend-inline { font-weight: 400; color: var(--muted); font-size: .8rem; }
+.chart-rows { list-style: none; margin: 0; padding: 0; max-width: 680px; font-size: .85rem; }
+.chart-rows li { display: grid; grid-template-columns: minmax(0, 200px) minmax(0, 1fr) 90px; gap: 2px 10px; align-items: center; padding: 2px 0; }
+.chart-label { overflow-wrap: anywhere; } .chart-value { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.chart-track { width: 100%; height: 12px; display: block; }
+.bar { fill: var(--accent); } .range { fill: var(--muted); } .p50 { fill: var(--text); } .p95 { fill: var(--accent); }
+.more summary, .incident-detail summary { cursor: pointer; color: var(--accent); margin-top: 6px; }
+.incident-detail ul { margin: 4px 0; padding-left: 18px; } .incident-detail p { margin: 4px 0; }
 form.window { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
 label { display: flex; flex-direction: column; font-size: .85rem; gap: 2px; }
 input, button { font: inherit; padding: 5px 8px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); color: var(--text); }
 button { background: var(--accent); color: var(--card); font-weight: 600; border-color: var(--accent); cursor: pointer; }
 a { color: var(--accent); }
 :focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+.stale { color: var(--major); font-weight: 600; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-@media (max-width: 600px) { main { padding: 10px; } .card { padding: 12px; } th, td { padding: 5px 6px; }
+@media (max-width: 600px) { main { padding: 10px; } .card { padding: 12px; } th, td { padding: 5px 6px; } .strip { height: 44px; }
   /* Incidents read as small blocks on a phone: every cell speaks for itself. */
   table.incidents thead { display: none; }
   table.incidents tr { display: block; padding: 8px 0; border-bottom: 1px solid var(--line); }
-  table.incidents td { display: inline-block; border: 0; padding: 1px 10px 1px 0; text-align: left; } }
+  table.incidents td { display: inline-block; border: 0; padding: 1px 10px 1px 0; text-align: left; }
+  /* A chart row: the label on its own line, the mark and the figure under it. */
+  .chart-rows li { grid-template-columns: minmax(0, 1fr) 80px; } .chart-label { grid-column: 1 / -1; }
+  /* The key table fits a phone: rows stay in rank order without the rank column, a model's name
+     goes under its provider's, headings wrap, figures do not. */
+  table.key { font-size: .8rem; } table.key .rank { display: none; }
+  table.key tbody th { white-space: normal; overflow-wrap: break-word; } table.key .model-name { display: block; font-weight: 400; }
+  table.key thead th, table.key td.words { white-space: normal; } table.key th, table.key td { padding: 5px 4px; } }
 `;
 
-/** Day strips: hover or focus shows the day's words; arrow keys move between days (one tab stop per strip). */
+/**
+ * Day strips: hover or focus shows the day's words; arrow keys move between days (one tab stop
+ * per strip); a tap shows them too. The live overview listens to /status/live (server-sent
+ * events): on a status change, and every minute, it fetches the page again and swaps its content
+ * in, and it says when it last heard from the service.
+ */
 const SCRIPT = `
-for (const strip of document.querySelectorAll('svg.strip')) {
-  const detail = document.getElementById(strip.dataset.detailFor);
-  const bars = [...strip.querySelectorAll('rect')];
-  const show = (bar) => { if (detail) detail.textContent = bar.dataset.detail; };
-  bars.forEach((bar, i) => {
-    bar.addEventListener('mouseenter', () => show(bar));
-    bar.addEventListener('focus', () => show(bar));
-    bar.addEventListener('keydown', (e) => {
-      const to = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: 0, End: bars.length - 1 }[e.key];
-      if (to === undefined || !bars[to]) return;
-      e.preventDefault();
-      bar.tabIndex = -1; bars[to].tabIndex = 0; bars[to].focus();
+const narrow = matchMedia('(max-width: 600px)');
+const STEP = 5;
+const PHONE_DAYS = 30;
+function bindStrips(root) {
+  for (const strip of root.querySelectorAll('svg.strip')) {
+    const detail = document.getElementById(strip.dataset.detailFor);
+    const bars = [...strip.querySelectorAll('rect')];
+    const show = (bar) => { if (detail) detail.textContent = bar.dataset.detail; };
+    const moveTo = (to) => { for (const b of bars) b.tabIndex = -1; bars[to].tabIndex = 0; bars[to].focus(); };
+    let first = 0;
+    const fit = () => {
+      first = narrow.matches ? Math.max(0, bars.length - PHONE_DAYS) : 0;
+      strip.setAttribute('viewBox', (first * STEP) + ' 0 ' + ((bars.length - first) * STEP - 1) + ' 32');
+      const axis = strip.parentElement.querySelector('.strip-axis span');
+      if (axis && bars[first]) axis.textContent = bars[first].dataset.day;
+    };
+    fit();
+    narrow.addEventListener('change', fit);
+    bars.forEach((bar, i) => {
+      bar.addEventListener('mouseenter', () => show(bar));
+      bar.addEventListener('focus', () => show(bar));
+      bar.addEventListener('keydown', (e) => {
+        const to = { ArrowLeft: i - 1, ArrowRight: i + 1, Home: first, End: bars.length - 1 }[e.key];
+        if (to === undefined || !bars[to]) return;
+        e.preventDefault();
+        moveTo(to);
+      });
     });
-  });
+    // A tap (or click) anywhere on the strip: the day under it, however thin its bar.
+    strip.addEventListener('click', (e) => {
+      const box = strip.getBoundingClientRect();
+      const index = first + Math.floor(((e.clientX - box.left) / box.width) * (bars.length - first));
+      if (bars[index]) { moveTo(index); show(bars[index]); }
+    });
+  }
 }
+bindStrips(document);
 const login = document.getElementById('login');
 if (login) login.addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -91,6 +131,44 @@ if (login) login.addEventListener('submit', async (e) => {
   if (response.ok) location.reload();
   else document.getElementById('login-error').textContent = (await response.json()).message;
 });
+if (document.getElementById('live')) {
+  const clock = (ms) => new Date(ms).toISOString().slice(11, 19) + ' UTC';
+  let heard = null;
+  let lost = null;
+  const say = () => {
+    const line = document.getElementById('live');
+    if (!line) return;
+    line.textContent = lost !== null ? 'Connection to the service lost at ' + clock(lost) + '; retrying. The figures below may be out of date.'
+      : heard === null ? 'Live: connecting…' : 'Live: last heard from the service at ' + clock(heard) + '.';
+    line.classList.toggle('stale', lost !== null);
+  };
+  let refreshing = false;
+  const refresh = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      const response = await fetch(location.href, { headers: { accept: 'text/html' }, cache: 'no-store' });
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('main');
+      const current = document.querySelector('main');
+      if (!fresh || !current) return;
+      // Open folds stay open.
+      const open = new Set([...current.querySelectorAll('details[open][id]')].map((d) => d.id));
+      for (const d of fresh.querySelectorAll('details[id]')) if (open.has(d.id)) d.open = true;
+      current.replaceWith(fresh);
+      bindStrips(fresh);
+      say();
+    } catch { /* the next change or minute tries again */ } finally { refreshing = false; }
+  };
+  const source = new EventSource(document.getElementById('live').dataset.stream);
+  const hear = () => { heard = Date.now(); lost = null; say(); };
+  source.addEventListener('open', hear);
+  source.addEventListener('heartbeat', hear);
+  source.addEventListener('status', () => { hear(); void refresh(); });
+  source.addEventListener('error', () => { if (lost === null) lost = Date.now(); say(); });
+  setInterval(refresh, 60000);
+  say();
+}
 `;
 
 export interface PageOptions {

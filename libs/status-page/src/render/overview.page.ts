@@ -2,9 +2,9 @@ import { escape } from 'html-escaper';
 import { isBad, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
 import type { ModelStatusView } from '@ledger/projections';
 import type { IncidentView } from '@ledger/projections';
-import { HISTORY_DAYS, lastDayOf, ModelOverview, ProviderOverview, StatusOverview, UptimeFigure } from '../overview';
+import { Episode, EPISODE_GAP_MINUTES, episodesOf, HISTORY_DAYS, lastDayOf, ModelOverview, ProviderOverview, StatusOverview, UptimeFigure } from '../overview';
 import { dayStrip } from './charts';
-import { formatCount, formatDay, formatDuration, formatInstant, formatMinute, percentFloor, STATUS_LABEL } from './format';
+import { formatClock, formatCount, formatDay, formatDuration, formatInstant, formatMinute, percentFloor, STATUS_LABEL } from './format';
 import { page } from './layout';
 
 const badge = (status: MinuteStatus, text = STATUS_LABEL[status]) => `<span class="badge t-${status}">${escape(text)}</span>`;
@@ -20,10 +20,13 @@ export function overviewPage(overview: StatusOverview, nonce: string, options: {
   return page({ title: 'SLA Ledger status', current: 'overview', nonce, body });
 }
 
+/** Where the live page says when it last heard from the service (the page's script fills it in). */
+const LIVE_LINE = '<p class="muted small" id="live" data-stream="/status/live">Live: updates itself while open (needs JavaScript).</p>';
+
 function summary(overview: StatusOverview, historical: boolean): string {
   const when = historical ? `As of the end of ${formatDay(lastDayOf(overview.asOf))} (UTC)` : `Updated ${formatInstant(overview.asOf)}`;
   if (overview.providers.length === 0) {
-    return `<section class="card banner warn" role="status"><span>No outcome events in the ${HISTORY_DAYS} days up to ${escape(formatDay(lastDayOf(overview.asOf)))}.</span></section><p class="muted small">${when}</p>`;
+    return `<section class="card banner warn" role="status"><span>No outcome events in the ${HISTORY_DAYS} days up to ${escape(formatDay(lastDayOf(overview.asOf)))}.</span></section><p class="muted small">${when}</p>${historical ? '' : LIVE_LINE}`;
   }
   const affected = overview.providers.flatMap((p) => p.models.filter((m) => m.live !== null && isBad(m.live.status)));
   const worst = affected.reduce<MinuteStatus>((acc, m) => (MINUTE_STATUSES.indexOf(m.live!.status) > MINUTE_STATUSES.indexOf(acc) ? m.live!.status : acc), 'operational');
@@ -32,7 +35,7 @@ function summary(overview: StatusOverview, historical: boolean): string {
     : `${STATUS_LABEL[worst]}: ${affected.map((m) => `${m.provider} ${m.model}`).join(', ')}`;
   const tone = affected.length === 0 ? '' : worst === 'degraded' ? ' warn' : ' bad';
   return `<section class="card banner${tone}" role="status" aria-live="polite">${badge(affected.length === 0 ? 'operational' : worst, '')}<span>${escape(text)}</span></section>
-<p class="muted small">${when}. Live status covers the last minutes of traffic over all platforms; bars are UTC days.</p>`;
+<p class="muted small">${when}. Live status covers the last minutes of traffic over all platforms; bars are UTC days.</p>${historical ? '' : LIVE_LINE}`;
 }
 
 function providerCard(provider: ProviderOverview, historical: boolean): string {
@@ -91,32 +94,50 @@ function legend(): string {
   const items = (['operational', 'degraded', 'partial_outage', 'major_outage', 'no_data'] as const)
     .map((s) => `<li><i class="s-${s}" aria-hidden="true"></i>${STATUS_LABEL[s]}</li>`)
     .join('');
-  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}<li>Hover over or focus a day, then use the arrow keys, for its figures.</li></ul>`;
+  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}<li>Tap, hover over or focus a day for its figures; with a keyboard, the arrow keys move between days.</li></ul>`;
 }
 
-function incidentTable(caption: string, incidents: readonly IncidentView[]): string {
-  const rows = incidents
-    .map((i) => {
-      const end = i.ongoing ? 'ongoing' : formatMinute(i.end);
-      return `<tr><td>${escape(formatMinute(i.start))}<div class="muted small">until ${escape(end)}</div></td><td>${escape(i.provider)}</td>`
-        + `<td>${badge(i.severity)}</td><td class="num">${escape(formatDuration(i.end - i.start))}${i.ongoing ? ' so far' : ''}</td>`
-        + `<td>${i.models.map((m) => escape(m)).join(', ')}</td></tr>`;
+function incidentTable(caption: string, episodes: readonly Episode[]): string {
+  const rows = episodes
+    .map((e) => {
+      const end = e.ongoing ? 'ongoing' : `until ${formatMinute(e.end)}`;
+      const count = e.incidents.length > 1 ? `<div class="muted small">${e.incidents.length} incidents</div>` : '';
+      return `<tr><td>${escape(formatMinute(e.start))}<div class="muted small">${escape(end)}</div></td><td>${escape(e.provider)}</td>`
+        + `<td>${badge(e.severity)}</td><td class="num">${escape(formatDuration(e.end - e.start))}${e.ongoing ? ' so far' : ''}${count}</td>`
+        + `<td><span class="models">${e.models.map((m) => escape(m)).join(', ')}</span>${episodeDetails(e)}</td></tr>`;
     })
     .join('');
   return `<div class="scroll"><table class="incidents"><caption class="visually-hidden">${escape(caption)}</caption><thead><tr><th scope="col">Started</th><th scope="col">Provider</th>`
     + `<th scope="col">Severity</th><th scope="col" class="num">Duration</th><th scope="col">Models</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
+/** The incident's figures one click away: each model's outage with its peak error rate and requests; for an episode, why its incidents are apart. */
+function episodeDetails(e: Episode): string {
+  const why = e.incidents.length < 2
+    ? ''
+    : `<p class="muted small">${e.incidents.length} incidents within ${escape(formatDuration(e.end - e.start))}, shown together: detection keeps them apart because the minutes between them were not bad (no failures above the threshold, or too few requests to judge).</p>`;
+  const outages = e.incidents.flatMap((i) => i.modelOutages).sort((a, b) => a.start - b.start || a.model.localeCompare(b.model));
+  const items = outages.map((o) => {
+    // The end's time alone when it falls on the start's day.
+    const until = o.ongoing ? 'ongoing' : Math.floor(o.end / 1440) === Math.floor(o.start / 1440) ? formatClock(o.end) : formatMinute(o.end);
+    const peak = o.peakEligible === 0 ? '' : `, peak error rate ${percentFloor(o.peakFailures, o.peakEligible, 0)} % (${formatCount(o.peakFailures)} of ${formatCount(o.peakEligible)} in a minute)`;
+    return `<li><b>${escape(o.model)}</b> ${escape(formatMinute(o.start))} – ${escape(until)} (${escape(formatDuration(o.end - o.start))}): ${escape(STATUS_LABEL[o.severity])}${escape(peak)}; `
+      + `${escape(formatCount(o.failedRequests))} of ${escape(formatCount(o.eligibleRequests))} requests failed; ${o.platformsAffected} ${o.platformsAffected === 1 ? 'platform' : 'platforms'} affected</li>`;
+  }).join('');
+  return `<details class="incident-detail"><summary>Details</summary>${why}<ul class="small">${items}</ul></details>`;
+}
+
 /** Outages (partial or major) first; brief degradations are folded away but one click off. */
 function incidentsCard(incidents: readonly IncidentView[]): string {
-  const serious = incidents.filter((i) => i.severity === 'partial_outage' || i.severity === 'major_outage');
-  const degradations = incidents.filter((i) => i.severity === 'degraded');
+  const episodes = episodesOf(incidents);
+  const serious = episodes.filter((e) => e.severity === 'partial_outage' || e.severity === 'major_outage');
+  const degradations = episodes.filter((e) => e.severity === 'degraded');
   const main = serious.length === 0
     ? '<p class="muted">No partial or major outages in the last 30 days.</p>'
     : incidentTable('Partial and major outages, most recent first', serious);
   const folded = degradations.length === 0
     ? ''
-    : `<details><summary>${degradations.length} ${degradations.length === 1 ? 'degradation' : 'degradations'} (error rate above the degraded threshold, below partial)</summary>${incidentTable('Degradations, most recent first', degradations)}</details>`;
+    : `<details id="degradations"><summary>${degradations.length} ${degradations.length === 1 ? 'degradation' : 'degradations'} (error rate above the degraded threshold, below partial)</summary>${incidentTable('Degradations, most recent first', degradations)}</details>`;
   return `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Incidents, last 30 days</h2>
-<p class="muted small">An incident groups one provider's model outages that overlap in time (over all platforms).</p>${main}${folded}</section>`;
+<p class="muted small">An incident groups one provider's model outages that overlap in time (over all platforms); one provider's outages less than ${EPISODE_GAP_MINUTES} minutes apart (and degradations as close to each other) are shown as one row.</p>${main}${folded}</section>`;
 }

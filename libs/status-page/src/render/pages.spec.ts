@@ -1,5 +1,5 @@
 import type { IncidentView } from '@ledger/projections';
-import { buildOverview, DAY_MS } from '../overview';
+import { buildOverview, DAY_MS, episodesOf } from '../overview';
 import { describeDay, dayStrip } from './charts';
 import { overviewPage } from './overview.page';
 
@@ -47,5 +47,26 @@ describe('status page rendering', () => {
     const strip = dayStrip(days, 'opus');
     expect(strip.match(/tabindex="0"/g)).toHaveLength(1);
     expect(strip.match(/aria-label="Sun 7 Jun 2026: Major outage/g)).toHaveLength(1);
+  });
+
+  it('shows outages of a provider close together as one row that says why they are apart, with each model outage one click away', () => {
+    const at = (hh: number, mm: number) => JUNE_7 * 1440 + hh * 60 + mm;
+    const outage = (model: string, start: number, end: number, severity: IncidentView['severity']) => ({
+      provider: 'google', model, platform: null, start, end, severity, peakFailures: 9, peakEligible: 10, eligibleRequests: 40, failedRequests: 30, platformsAffected: 2, ongoing: false,
+    });
+    const google = (start: number, end: number, severity: IncidentView['severity']): IncidentView => ({
+      provider: 'google', start, end, severity, models: ['gemini-2.5-pro'], outages: 1, ongoing: false, modelOutages: [outage('gemini-2.5-pro', start, end, severity)],
+    });
+    const incidents = [google(at(3, 5), at(3, 9), 'major_outage'), google(at(3, 14), at(3, 16), 'degraded'), google(at(3, 22), at(3, 30), 'partial_outage'), incident];
+    const episodes = episodesOf(incidents);
+    // The google outages 13 minutes apart are one episode; the degradation between them stays its own row.
+    expect(episodes.map((e) => [e.provider, e.incidents.length, e.severity, e.end - e.start])).toEqual([
+      ['anthropic', 1, 'major_outage', 30],
+      ['google', 1, 'degraded', 2],
+      ['google', 2, 'major_outage', 25],
+    ]);
+    const page = overviewPage(buildOverview({ asOf: (JUNE_7 + 1) * DAY_MS, days: [], outages: [], live: [], incidents }), 'n', { historical: true });
+    expect(page).toContain('2 incidents within 25 min, shown together: detection keeps them apart because the minutes between them were not bad');
+    expect(page).toContain('<b>gemini-2.5-pro</b> 7 Jun 2026, 03:05 UTC – 03:09 UTC (4 min): Major outage, peak error rate 90 % (9 of 10 in a minute); 30 of 40 requests failed; 2 platforms affected');
   });
 });
