@@ -115,9 +115,9 @@ export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<voi
   const logger = pino({ level: config.logLevel });
   try {
     const service = await startService(config, logger);
-    // For the person who started it: where it listens and what to open, in words (stderr; the
-    // logs on stdout stay JSON for machines).
-    process.stderr.write(`${startedLine(config, service.url)}\n`);
+    // For a person who started it in a terminal: where it listens and what to open, in words (on
+    // stderr; the logs on stdout stay JSON for machines, and a supervisor's stderr stays quiet).
+    if (process.stderr.isTTY) process.stderr.write(`${startedLine(config, service.url)}\n`);
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
