@@ -12,14 +12,10 @@ if (!browserPresent && process.env.BROWSER_TESTS === 'required') {
   throw new Error(`BROWSER_TESTS=required but there is no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 }
 
-/** `describe` when Chromium is there, else `describe.skip` with a word of why. */
-export function describeWithBrowser(name: string, body: () => void): void {
-  if (browserPresent) describe(name, body);
-  else {
-    console.warn(`${name}: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)`);
-    describe.skip(name, body);
-  }
-}
+if (!browserPresent) console.warn(`browser specs skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+
+/** `describe` when Chromium is there; else the spec is skipped, with the warning above. */
+export const describeWithBrowser = browserPresent ? describe : describe.skip;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({

@@ -64,7 +64,8 @@ export class StatusPageController implements BeforeApplicationShutdown {
     const out = reply.raw;
     out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
     const send = (event: string, data: object) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    request.raw.on('close', () => stop.abort());
+    // The response closes when the browser goes away (or the stream ends).
+    out.on('close', () => stop.abort());
     const heartbeat = setInterval(() => send('heartbeat', { at: new Date().toISOString() }), HEARTBEAT_MS);
     try {
       send('heartbeat', { at: new Date().toISOString() });
