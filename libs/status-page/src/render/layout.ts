@@ -96,14 +96,14 @@ function bindStrips(root) {
     const show = (bar) => { if (detail) detail.textContent = bar.dataset.detail; };
     const moveTo = (to) => { for (const b of bars) b.tabIndex = -1; bars[to].tabIndex = 0; bars[to].focus(); };
     let first = 0;
-    const fit = () => {
+    const showDays = () => {
       first = narrow.matches ? Math.max(0, bars.length - PHONE_DAYS) : 0;
       strip.setAttribute('viewBox', (first * STEP) + ' 0 ' + ((bars.length - first) * STEP - 1) + ' 32');
       const axis = strip.parentElement.querySelector('.strip-axis span');
       if (axis && bars[first]) axis.textContent = bars[first].dataset.day;
     };
-    fit();
-    narrow.addEventListener('change', fit);
+    showDays();
+    narrow.addEventListener('change', showDays);
     bars.forEach((bar, i) => {
       bar.addEventListener('mouseenter', () => show(bar));
       bar.addEventListener('focus', () => show(bar));
