@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import type { ContractTerms } from '@ledger/domain';
+import type { ContractTerm, ContractTerms } from '@ledger/domain';
 import type { DB } from '@ledger/database';
 
 /** One version of a contract, in force from `inForceFrom`. */
@@ -68,6 +68,11 @@ function fromRow(row: { id: string; version: number; terms: unknown; in_force_fr
 }
 
 /** The version in force at an instant: the last one that took effect before it (the first if none had). */
+/** A contract's whole term as its versions set it: from the first start to the end the latest one sets, if any. */
+export function termOf(versions: readonly ContractVersion[]): ContractTerm {
+  return { effectiveFrom: Math.min(...versions.map((v) => v.terms.effectiveFrom)), effectiveTo: versions.at(-1)!.terms.effectiveTo };
+}
+
 export function versionInForce(versions: readonly ContractVersion[], at: number): ContractVersion {
   let chosen = versions[0]!;
   for (const v of versions) if (v.inForceFrom < at && v.version >= chosen.version) chosen = v;

@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, Period, periodInTerm, periodOf, termWords, totalsByCurrency } from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { ContractTrafficRepository, ScopedTraffic, scopeParams, TrafficScope } from './contract-traffic.repository';
-import { ContractRepository, ContractVersion, versionInForce } from './contract.repository';
+import { ContractRepository, ContractVersion, termOf, versionInForce } from './contract.repository';
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
 import { reportView, sameFigures, SlaReportView } from './sla-report';
 import { Statement, StatementRepository } from './statement.repository';
@@ -188,10 +188,7 @@ export function inTerm(versions: readonly ContractVersion[], label: string): boo
 /** Refuses a month outside the contract's term: a report of it would read as a month of perfect uptime. */
 export function requireInTerm(versions: readonly ContractVersion[], label: string): void {
   if (inTerm(versions, label)) return;
-  // The whole term, as its versions set it: from the first start to the end the latest one sets.
-  const { timeZone, effectiveTo } = versions.at(-1)!.terms;
-  const term = { effectiveFrom: Math.min(...versions.map((v) => v.terms.effectiveFrom)), effectiveTo };
-  throw new InputError(`contract ${versions[0]!.id} is in force ${termWords(term, timeZone)}: ${label} lies outside its term, so it has no SLA report`);
+  throw new InputError(`contract ${versions[0]!.id} is in force ${termWords(termOf(versions), versions.at(-1)!.terms.timeZone)}: ${label} lies outside its term, so it has no SLA report`);
 }
 
 /** A live report, compared with the latest statement issued for its period (if any). */

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { InputError, nextPeriod, periodLabelAt, periodOf, previousPeriod } from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository } from '@ledger/event-store';
-import { ContractRepository, ContractVersion } from './contract.repository';
+import { ContractRepository, ContractVersion, termOf } from './contract.repository';
 import { inTerm, requireInTerm, SlaReportService } from './sla-report.service';
 import { Statement, StatementRepository } from './statement.repository';
 
@@ -53,8 +53,8 @@ export class StatementService {
   async issueDue(now = Date.now()): Promise<number> {
     let issued = 0;
     for (const versions of (await this.contracts.list(this.db, {})).values()) {
-      const { timeZone, effectiveTo } = versions.at(-1)!.terms;
-      const first = Math.min(...versions.map((v) => v.terms.effectiveFrom));
+      const { timeZone } = versions.at(-1)!.terms;
+      const { effectiveFrom: first, effectiveTo } = termOf(versions);
       const stated = await this.statements.periodsStated(this.db, versions[0]!.id);
       // From the month before the start's: in another version's time zone, that month may reach into the term.
       for (let period = previousPeriod(periodOf(periodLabelAt(first, timeZone), timeZone)); period.end + STATEMENT_GRACE_MS <= now; period = nextPeriod(period)) {

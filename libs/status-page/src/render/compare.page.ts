@@ -37,7 +37,6 @@ const COLUMNS = {
   p99: { head: 'p99', cell: (s) => numberCell(formatLatency(s.p99LatencyMs)) },
   ttft: { head: 'TTFT p95', cell: (s) => numberCell(formatLatency(s.ttftP95Ms)) },
   requests: { head: 'Requests', cell: (s) => numberCell(formatCount(s.eligibleRequests)) },
-  requestsShort: { head: 'Re&shy;quests', cell: (s) => `<td class="num" title="${escape(formatCount(s.eligibleRequests))}">${escape(formatCompact(s.eligibleRequests))}</td>` },
   errors: { head: 'Errors', cell: (s) => numberCell(formatCount(s.outcomes.errors)) },
   timeouts: { head: 'Timeouts', cell: (s) => numberCell(formatCount(s.outcomes.timeouts)) },
   rateLimited: { head: 'Rate-limited', cell: (s) => numberCell(formatCount(s.outcomes.rateLimited)) },
@@ -45,9 +44,13 @@ const COLUMNS = {
 } satisfies Record<string, Column>;
 
 /** What a reader compares first; they fit a phone. */
-const KEY_COLUMNS: Column[] = [COLUMNS.availability, COLUMNS.outageTime, COLUMNS.p95, COLUMNS.requestsShort];
+const KEY_COLUMNS: Column[] = [
+  COLUMNS.availability, COLUMNS.outageTime, COLUMNS.p95,
+  // Compact in the narrow table ("459.1K"); the exact count is its title and in the full table.
+  { head: 'Re&shy;quests', cell: (s) => `<td class="num" title="${escape(formatCount(s.eligibleRequests))}">${escape(formatCompact(s.eligibleRequests))}</td>` },
+];
 /** Every figure, one click away (a wide table that scrolls sideways on small screens, and says so). */
-const ALL_COLUMNS: Column[] = Object.entries(COLUMNS).filter(([name]) => name !== 'requestsShort').map(([, column]) => column);
+const ALL_COLUMNS: Column[] = Object.values(COLUMNS);
 
 /** A row's name: provider and model as separate words, so that a narrow column breaks between them. */
 const nameCell = (s: VendorScore) =>
