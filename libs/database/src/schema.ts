@@ -184,6 +184,14 @@ export interface VendorSummaryStateTable {
   summarized_days_end: ColumnType<Date | null, Date | string | null, Date | string | null>;
 }
 
+/** Provider-hours whose minute rollups a timeline batch changed, until its followers fold them. */
+export interface RollupChangeTable {
+  transaction_id: ColumnType<bigint, bigint | string, bigint | string>;
+  global_position: ColumnType<bigint, bigint | string, bigint | string>;
+  provider: string;
+  hour: ColumnType<Date, Date | string, Date | string>;
+}
+
 /** Per-key token buckets shared by every API process (libs/auth's rate limiter). */
 export interface RateLimitBucketTable {
   key_id: string;
@@ -204,6 +212,7 @@ export interface DB {
   minute_rollups: MinuteRollupTable;
   outages: OutageTable;
   incidents: IncidentTable;
+  rollup_changes: RollupChangeTable;
   detection_policies: DetectionPolicyTable;
   vendor_summaries: VendorSummaryTable;
   vendor_summary_state: VendorSummaryStateTable;
@@ -213,7 +222,7 @@ export interface DB {
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
 export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
-  'minute_rollups', 'outages', 'incidents', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
+  'minute_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

@@ -24,12 +24,10 @@ const sketched = (column: 'latency_ms' | 'ttft_ms') => sketchedBucketSql(sql.ref
 export class OutcomeLogReader {
   /**
    * The end (inclusive) of the next batch of at most `limit` events after `after`, or null when
-   * none is visible. With `upTo`, the batch ends there at the latest (a projection that reads
-   * another projection's read models stays behind that one's checkpoint).
+   * none is visible.
    */
-  async nextBatchEnd(trx: Transaction<DB>, after: LogPosition, limit: number, upTo?: LogPosition): Promise<LogPosition | null> {
-    const visible = sql<boolean>`${afterPosition(after)} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      ${upTo === undefined ? sql`` : sql`AND ${atOrBefore(upTo)}`}`;
+  async nextBatchEnd(trx: Transaction<DB>, after: LogPosition, limit: number): Promise<LogPosition | null> {
+    const visible = sql<boolean>`${afterPosition(after)} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
     // The last of the first `limit` visible events: one statement, so one horizon — the batch
     // then holds at most `limit` events (a later horizon only reveals more, for the next batch).
     const first = trx
@@ -92,24 +90,6 @@ export class OutcomeLogReader {
     const last = await this.lastVisible(db);
     const estimate = last === null ? 0 : Number(last.globalPosition - after.globalPosition);
     return { events: Math.max(counted, estimate), exact: false };
-  }
-
-  /**
-   * How many events lie in (after, end] — at most `maxEvents`, as the runner's batches — and the
-   * provider-hours (UTC) they fall into, by hour.
-   */
-  async hoursTouched(db: Kysely<DB>, after: LogPosition, end: LogPosition, maxEvents: number): Promise<{ events: number; hours: { provider: string; start: Date }[] }> {
-    const { rows } = await sql<{ provider: string; start: Date; n: string }>`
-      SELECT provider, date_trunc('hour', occurred_at, 'UTC') AS start, count(*)::text AS n FROM (
-        -- In commit order with the batch's limit, so that Postgres walks the commit-order index (see batchCopy).
-        SELECT provider, occurred_at FROM outcome_events
-        WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
-        ORDER BY transaction_id, global_position LIMIT ${maxEvents + 1}
-      ) AS batch
-      GROUP BY 2, 1 ORDER BY 2, 1`.execute(db);
-    const events = rows.reduce((sum, r) => sum + Number(r.n), 0);
-    if (events > maxEvents) throw new Error(`more than ${maxEvents} events lie in the batch (${positionText(after)}, ${positionText(end)}]`);
-    return { events, hours: rows.map(({ provider, start }) => ({ provider, start })) };
   }
 
   /**
@@ -188,8 +168,6 @@ const afterPosition = (position: LogPosition) =>
 /** Events at or before `position`. */
 const atOrBefore = (position: LogPosition) =>
   sql<boolean>`(transaction_id, global_position) <= (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
-
-const positionText = (position: LogPosition) => `${position.transactionId}:${position.globalPosition}`;
 
 /** A position as SQL text (for COPY, which takes no parameters); BigInt() admits digits only. */
 const positionLiteral = (position: LogPosition) => `('${BigInt(position.transactionId)}'::xid8, ${BigInt(position.globalPosition)}::bigint)`;

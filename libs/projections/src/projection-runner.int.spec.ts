@@ -18,10 +18,14 @@ class BatchRecorder implements Projection {
   readonly batches: { limit: number; events: number }[] = [];
   private readonly reader = new OutcomeLogReader();
 
-  constructor(readonly name: string) {}
+  constructor(readonly name: string, readonly follows?: string) {}
 
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
-    const { events } = await this.reader.hoursTouched(trx, batch.after, batch.end, batch.maxEvents);
+    if (batch.events !== null) {
+      this.batches.push({ limit: batch.maxEvents, events: batch.events });
+      return batch.events;
+    }
+    const events = (await this.reader.countAfter(trx, batch.after, batch.maxEvents)).events - (await this.reader.countAfter(trx, batch.end, batch.maxEvents)).events;
     this.batches.push({ limit: batch.maxEvents, events });
     return events;
   }
@@ -62,6 +66,27 @@ describe('ProjectionRunner.catchUp against Postgres', () => {
     recorder.batches.length = 0;
     expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true })).toBe(10);
     expect(recorder.batches.map((b) => b.limit)).toEqual([5, 10]);
+  });
+
+  it('gives a projection that follows another everything that one has folded beyond it, as one batch', async () => {
+    const leader = new BatchRecorder('leader');
+    const follower = new BatchRecorder('follower', 'leader');
+    const runner = new ProjectionRunner(db, new OutcomeLogReader(), new CheckpointRepository(), [leader, follower]);
+    const folded = await runner.catchUp(leader.name, { batchSize: 1_000, wait: true });
+
+    await append('led', 30);
+    expect(await runner.catchUp(follower.name, { batchSize: 5, wait: true })).toBe(folded);
+    expect(await runner.catchUp(leader.name, { batchSize: 10, wait: true })).toBe(30);
+    expect(await runner.catchUp(follower.name, { batchSize: 5, wait: true })).toBe(30);
+
+    expect(leader.batches.slice(-3).map((b) => b.events)).toEqual([10, 10, 10]);
+    // Not in batches of 5: the follower's batch ends where the leader's checkpoint does.
+    expect(follower.batches.map((b) => b.events)).toEqual([folded, 30]);
+    const checkpoints = await db.transaction().execute(async (trx) => [
+      await new CheckpointRepository().get(trx, leader.name), await new CheckpointRepository().get(trx, follower.name),
+    ]);
+    expect(checkpoints[1]!.position).toEqual(checkpoints[0]!.position);
+    expect(checkpoints[1]!.eventsFolded).toBe(checkpoints[0]!.eventsFolded);
   });
 
   it('keeps a fixed batch size without a maximum', async () => {

@@ -3,9 +3,9 @@ import { Kysely, sql, Transaction } from 'kysely';
 import type pg from 'pg';
 import { Database, DB, InjectDatabase, transactionWithClient, withRawClient } from '@ledger/database';
 import { InputError } from '@ledger/domain';
-import { LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
+import { isAfter, LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
-import { Projection, RebuildContext, ReadModelTable } from './projection';
+import { LogBatch, Projection, RebuildContext, ReadModelTable } from './projection';
 
 /** The projections the runner keeps, in fold order (see libs/runtime/src/projections.ts). */
 export const PROJECTIONS = Symbol('PROJECTIONS');
@@ -73,8 +73,8 @@ const REBUILD_LOCK = 'rebuild:read-models';
  *   checkpoint advanced compare-and-set in the same transaction as the projection's writes —
  *   so a crash anywhere loses or doubles nothing;
  * - commit-safe batches of the log through the event store's reader (an event that commits
- *   late is read after it commits, never skipped), ending at the checkpoint of the projection
- *   it follows, if any;
+ *   late is read after it commits, never skipped); a projection that follows another is given
+ *   everything that one has folded beyond it, as one batch;
  * - lag, for the metrics and the `projections` query;
  * - rebuild aside and swap: every read model built afresh in a schema of its own while the
  *   public ones keep serving, then swapped in with their checkpoints, one generation later, in
@@ -254,10 +254,20 @@ export class ProjectionRunner {
   /** One step inside a transaction that holds the projection's lock (and, in a rebuild, finds the aside tables). */
   private async stepLocked(trx: Transaction<DB>, client: pg.ClientBase, projection: Projection, batchSize: number): Promise<StepResult> {
     const checkpoint = await this.checkpoints.get(trx, projection.name);
-    const upTo = projection.follows === undefined ? undefined : (await this.checkpoints.get(trx, projection.follows)).position;
-    const end = await this.log.nextBatchEnd(trx, checkpoint.position, batchSize, upTo);
-    if (end === null) return { status: 'idle' };
-    const events = await projection.fold(trx, { after: checkpoint.position, end, maxEvents: batchSize, client });
+    let batch: LogBatch;
+    if (projection.follows === undefined) {
+      const end = await this.log.nextBatchEnd(trx, checkpoint.position, batchSize);
+      if (end === null) return { status: 'idle' };
+      batch = { after: checkpoint.position, end, maxEvents: batchSize, events: null, client };
+    } else {
+      // Everything the projection it follows has folded beyond it, counted by their checkpoints.
+      const leader = await this.checkpoints.get(trx, projection.follows);
+      if (!isAfter(leader.position, checkpoint.position)) return { status: 'idle' };
+      const events = leader.eventsFolded - checkpoint.eventsFolded;
+      batch = { after: checkpoint.position, end: leader.position, maxEvents: events, events, client };
+    }
+    const { end } = batch;
+    const events = await projection.fold(trx, batch);
     if (!(await this.checkpoints.advance(trx, projection.name, checkpoint.position, end, events))) {
       throw new Error(`the checkpoint of ${projection.name} moved under this runner; its transaction is rolled back`);
     }

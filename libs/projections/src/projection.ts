@@ -21,6 +21,11 @@ export interface LogBatch {
   end: LogPosition;
   /** At most this many events lie in the batch. */
   maxEvents: number;
+  /**
+   * How many events lie in the batch, when the runner knows without reading the log: a
+   * follower's batch (everything the projection it follows has folded beyond it); else null.
+   */
+  events: number | null;
   /** The raw connection the fold's transaction runs on, for COPY (what Kysely cannot say). */
   client: pg.ClientBase;
 }
@@ -61,8 +66,9 @@ export interface Projection {
   /** The tables it owns: rebuilt aside and swapped in together. */
   readonly tables: readonly ReadModelTable[];
   /**
-   * The projection whose read models this one reads (it must be registered before): batches end
-   * at that one's checkpoint, so this one never folds events the other has not.
+   * The projection whose read models this one reads (it must be registered before): each batch is
+   * what that one has folded beyond this one's checkpoint, up to that one's checkpoint, so this
+   * one never folds events the other has not.
    */
   readonly follows?: string;
   /** Applies the events of `batch` to its tables; returns how many events it folded. */

@@ -8,6 +8,7 @@ import { LiveStatusFeed } from './live-status.feed';
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
+import { RollupChangeRepository } from './rollup-change.repository';
 import { TimelineProjection } from './timeline.projection';
 import { TimelineQueries } from './timeline.queries';
 
@@ -17,6 +18,7 @@ const providers = [
   MinuteRollupRepository,
   OutageRepository,
   IncidentRepository,
+  RollupChangeRepository,
   OutageDeriver,
   TimelineProjection,
   TimelineQueries,

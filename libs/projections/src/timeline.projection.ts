@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
 import type pg from 'pg';
 import { Database, DB, withRawClient } from '@ledger/database';
+import { MINUTE_MS } from '@ledger/domain';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicyRepository } from './detection-policy.repository';
@@ -13,6 +14,7 @@ import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
 import { deriveFoldedOutagesInTurns, incidentsOfOutages } from './replay-outages';
+import { ProviderHour, RollupChangeRepository } from './rollup-change.repository';
 import { SeriesWindow } from './series-window';
 import { SketchBuckets } from './sketch-buckets';
 
@@ -27,12 +29,17 @@ const FIRST_BATCH_ARRAYS = 32_768;
  * Node by the code that folds the whole log in a rebuild (streamed out by binary COPY), merged
  * into the stored rollups, the outages of every series it touched are derived again around the
  * minutes it changed, and the incidents around those outages grouped again (outage-deriver.ts).
+ * The provider-hours a batch changed are recorded for the projection that follows (rollup_changes).
  */
 @Injectable()
 export class TimelineProjection implements Projection {
   readonly name = TIMELINE_PROJECTION;
   // Queries filter the rollups on their key columns only; the sketches would cost most of the sampling.
-  readonly tables = [{ name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'outages' }, { name: 'incidents' }] as const;
+  readonly tables = [
+    { name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'outages' }, { name: 'incidents' },
+    // A rebuild leaves it empty: the followers' own rebuilds start from the rebuilt rollups.
+    { name: 'rollup_changes', bulkLoad: false },
+  ] as const;
 
   constructor(
     private readonly log: OutcomeLogReader,
@@ -41,6 +48,7 @@ export class TimelineProjection implements Projection {
     private readonly incidents: IncidentRepository,
     private readonly deriver: OutageDeriver,
     private readonly policies: DetectionPolicyRepository,
+    private readonly changes: RollupChangeRepository,
   ) {}
 
   /** The latency buckets' table, asked of Postgres once (it depends on the code, not the data). */
@@ -70,6 +78,7 @@ export class TimelineProjection implements Projection {
     if (isNew.includes(1)) await this.rollups.copyFolded(batch.client, folded, { freeze: false, only: (r) => isNew[r] === 1 });
     await this.rollups.upsert(trx, merged);
     await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
+    await this.changes.record(trx, batch.end, changedHours(folded));
     return folded.events;
   }
 
@@ -143,6 +152,19 @@ function changedSeries(folded: FoldedLog): ChangedSeries[] {
   return [...ofModel.values(), ...ofPlatform];
 }
 
+/** The provider-hours (UTC) a folded batch has rollups in. */
+function changedHours(folded: FoldedLog): ProviderHour[] {
+  const hours = new Map<string, ProviderHour>();
+  folded.series.forEach(({ provider }, index) => {
+    for (const r of folded.rollupsOfSeries[index]!) {
+      const hour = Math.floor(folded.minute[r]! / 60) * 60;
+      const key = `${provider}\u0000${hour}`;
+      if (!hours.has(key)) hours.set(key, { provider, start: new Date(hour * MINUTE_MS) });
+    }
+  });
+  return [...hours.values()];
+}
+
 /** Minutes of a series this far apart or more are looked up in separate windows (a late event far behind the rest). */
 const LOOKUP_GAP_MINUTES = 60;
 
@@ -168,5 +190,6 @@ export function createTimelineProjection(): TimelineProjection {
   const incidents = new IncidentRepository();
   return new TimelineProjection(
     new OutcomeLogReader(), rollups, outages, incidents, new OutageDeriver(rollups, outages, incidents), new DetectionPolicyRepository(),
+    new RollupChangeRepository(),
   );
 }

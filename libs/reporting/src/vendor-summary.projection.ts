@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
 import type { DB } from '@ledger/database';
-import { OutcomeLogReader } from '@ledger/event-store';
-import { CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, TIMELINE_PROJECTION } from '@ledger/projections';
+import {
+  CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, RollupChangeRepository, TIMELINE_PROJECTION,
+} from '@ledger/projections';
 import { summarizeHours } from './summary-hours';
 import { SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
 import { WindowAccumulator } from './vendor-window';
@@ -19,9 +20,10 @@ const floorBlock = (ms: number) => Math.floor(ms / BLOCK_MS) * BLOCK_MS;
 /**
  * The vendor summaries (see their migration): the minute rollups pre-merged per hour, UTC day and
  * ten-day block, so that a comparison over months reads thousands of rows, not millions. It
- * follows the timeline: a batch of the log names the provider-hours whose rollups changed, and
- * those hours are summarized again from the rollups, in Node (summary-hours.ts), with the days
- * and blocks that hold them if they already have rows. Days get rows once they have ended (`settle`), blocks once their days
+ * follows the timeline: the timeline's batches record the provider-hours whose rollups they
+ * changed (rollup_changes), and a batch of this projection takes those and summarizes the hours
+ * again from the rollups, in Node (summary-hours.ts), with the days and blocks that hold them if
+ * they already have rows. Days get rows once they have ended (`settle`), blocks once their days
  * have.
  */
 @Injectable()
@@ -36,13 +38,14 @@ export class VendorSummaryProjection implements Projection {
   ] as const;
 
   constructor(
-    private readonly log: OutcomeLogReader,
+    private readonly changes: RollupChangeRepository,
     private readonly summaries: VendorSummaryRepository,
     private readonly checkpoints: CheckpointRepository,
   ) {}
 
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
-    const { events, hours } = await this.log.hoursTouched(trx, batch.after, batch.end, batch.maxEvents);
+    if (batch.events === null) throw new Error(`${this.name} folds what the timeline has folded, and is run as its follower`);
+    const hours = await this.changes.take(trx, batch.after, batch.end);
     for (const units of groupByDay(hours)) {
       // The scan of minute_rollups spans the touched hours of the day only (usually the current one).
       const starts = units.map((u) => u.start.getTime());
@@ -54,7 +57,7 @@ export class VendorSummaryProjection implements Projection {
     for (const day of days) await this.merge(trx, HOUR, DAY, day);
     const blocks = new Set([...days].map(floorBlock).filter((block) => block + BLOCK_MS <= daysEnd));
     for (const block of blocks) await this.merge(trx, DAY, BLOCK, block);
-    return events;
+    return batch.events;
   }
 
   /** Gives day rows to the days that ended since the last time (and block rows to the blocks that did). */
@@ -90,9 +93,8 @@ export class VendorSummaryProjection implements Projection {
 
   /** (Re)writes the hour rows of the provider-hours given (or of every one) in [from, to), from their rollups. */
   private async summarizeHours(trx: Transaction<DB>, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
-    for (const hour of summarizeHours(await this.summaries.rollupsToSummarize(trx, range, units))) {
-      await this.summaries.write(trx, HOUR, new Date(hour.start), hour.rows);
-    }
+    const hours = summarizeHours(await this.summaries.rollupsToSummarize(trx, range, units));
+    await this.summaries.write(trx, HOUR, hours.flatMap((hour) => hour.rows.map((row) => ({ ...row, start: new Date(hour.start) }))));
   }
 
   /** The rows of one coarse span (a day, a block) starting at `start`, merged from its finer rows, for every series. */
@@ -104,7 +106,7 @@ export class VendorSummaryProjection implements Projection {
       if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
       entry.acc.addRow(row);
     }
-    await this.summaries.write(trx, coarse, new Date(start), [...merged.values()].map(({ platform, acc }) => acc.toSummaryRow(platform)));
+    await this.summaries.write(trx, coarse, [...merged.values()].map(({ platform, acc }) => ({ ...acc.toSummaryRow(platform), start: new Date(start) })));
   }
 }
 
@@ -122,5 +124,5 @@ function groupByDay(units: readonly SummaryUnit[]): SummaryUnit[][] {
 
 /** The projection wired by hand (the CLI and tests build a runner without Nest). */
 export function createVendorSummaryProjection(): VendorSummaryProjection {
-  return new VendorSummaryProjection(new OutcomeLogReader(), new VendorSummaryRepository(), new CheckpointRepository());
+  return new VendorSummaryProjection(new RollupChangeRepository(), new VendorSummaryRepository(), new CheckpointRepository());
 }

@@ -133,18 +133,19 @@ export class VendorSummaryRepository {
     return rows;
   }
 
-  /** Writes whole summary rows of one span and start (merged in Node from finer ones). */
-  async write(db: Kysely<DB>, spanMinutes: number, start: Date, rows: readonly (SummaryRow & { platform: string })[]): Promise<void> {
+  /** Writes whole summary rows of one span, each at its start (merged in Node from finer ones), in one statement. */
+  async write(db: Kysely<DB>, spanMinutes: number, rows: readonly (SummaryRow & { platform: string; start: Date })[]): Promise<void> {
     if (rows.length === 0) return;
     await sql`
       INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
                                     latency_sketch, ttft_sketch, minute_mix)
-      SELECT platform, ${spanMinutes}::int, ${start}, provider, model, s, e, t, rl, ce, l, tt, mm
-      FROM unnest(${rows.map((r) => r.platform)}::text[], ${rows.map((r) => r.provider)}::text[], ${rows.map((r) => r.model)}::text[],
+      SELECT platform, ${spanMinutes}::int, start_minute, provider, model, s, e, t, rl, ce, l, tt, mm
+      FROM unnest(${rows.map((r) => r.start.toISOString())}::timestamptz[],
+                  ${rows.map((r) => r.platform)}::text[], ${rows.map((r) => r.provider)}::text[], ${rows.map((r) => r.model)}::text[],
                   ${rows.map((r) => r.successes)}::bigint[], ${rows.map((r) => r.errors)}::bigint[], ${rows.map((r) => r.timeouts)}::bigint[],
                   ${rows.map((r) => r.rate_limited)}::bigint[], ${rows.map((r) => r.client_errors)}::bigint[],
                   ${rows.map((r) => r.latency_sketch)}::bytea[], ${rows.map((r) => r.ttft_sketch)}::bytea[], ${rows.map((r) => r.minute_mix)}::bytea[])
-        AS u(platform, provider, model, s, e, t, rl, ce, l, tt, mm)
+        AS u(start_minute, platform, provider, model, s, e, t, rl, ce, l, tt, mm)
       ON CONFLICT (platform, span_minutes, start_minute, provider, model) DO UPDATE SET
         successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts, rate_limited = EXCLUDED.rate_limited,
         client_errors = EXCLUDED.client_errors, latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch,
