@@ -12,7 +12,7 @@ describe('IngestGate', () => {
     const gate = new IngestGate(2);
     const works = [deferred(), deferred(), deferred(), deferred()];
     const started: number[] = [];
-    const runs = works.map((w, i) => gate.tryRun(async () => {
+    const runs = works.map((w, i) => gate.tryRun(`key-${i % 2}`, async () => {
       started.push(i);
       await w.promise;
       return i;
@@ -33,15 +33,30 @@ describe('IngestGate', () => {
   it('turns a batch away, without running it, when four per slot wait already', async () => {
     const gate = new IngestGate(1);
     const blocker = deferred();
-    const admitted = Array.from({ length: 5 }, () => gate.tryRun(() => blocker.promise));
+    const admitted = Array.from({ length: 5 }, (_, i) => gate.tryRun(`key-${i}`, () => blocker.promise));
     await Promise.resolve();
     let ran = false;
 
     expect(admitted.every((run) => run !== null)).toBe(true);
-    expect(gate.tryRun(async () => void (ran = true))).toBeNull();
+    expect(gate.tryRun('key-5', async () => void (ran = true))).toBeNull();
     blocker.finish();
     await Promise.all(admitted);
     expect(ran).toBe(false);
-    expect(gate.tryRun(async () => 'again')).not.toBeNull();
+    expect(gate.tryRun('key-5', async () => 'again')).not.toBeNull();
+  });
+
+  it('lets one key hold at most half of the room, so another key still gets in', async () => {
+    const gate = new IngestGate(2); // room for 10 batches
+    const blocker = deferred();
+    const noisy = Array.from({ length: 6 }, () => gate.tryRun('noisy', () => blocker.promise));
+
+    expect(noisy.map((run) => run !== null)).toEqual([true, true, true, true, true, false]);
+    const quiet = gate.tryRun('quiet', async () => 'stored');
+    expect(quiet).not.toBeNull();
+    blocker.finish();
+    await Promise.all(noisy);
+    expect(await quiet).toBe('stored');
+    // Its batches done, the noisy key has its half again.
+    expect(gate.tryRun('noisy', async () => 'again')).not.toBeNull();
   });
 });

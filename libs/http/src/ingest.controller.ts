@@ -54,7 +54,7 @@ export class IngestController {
       );
     }
     const stop = this.metrics.ingestSeconds.startTimer();
-    const appended = this.gate.tryRun(() => this.ingest.ingest(platform, entries));
+    const appended = this.gate.tryRun(request.principal!.keyId, () => this.ingest.ingest(platform, entries));
     if (appended === null) {
       stop();
       reply.header('retry-after', '1');
