@@ -5,7 +5,7 @@ import {
   CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, RollupChangeRepository, TIMELINE_PROJECTION,
 } from '@ledger/projections';
 import { summarizeHours } from './summary-hours';
-import { SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
+import { RollupRow, SummaryRow, SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
 import { WindowAccumulator } from './vendor-window';
 import { BLOCK, DAY, HOUR, SummarySpan } from './window-plan';
 
@@ -93,8 +93,13 @@ export class VendorSummaryProjection implements Projection {
 
   /** (Re)writes the hour rows of the provider-hours given (or of every one) in [from, to), from their rollups. */
   private async summarizeHours(trx: Transaction<DB>, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
-    const hours = summarizeHours(await this.summaries.rollupsToSummarize(trx, range, units));
-    await this.summaries.write(trx, HOUR, hours.flatMap((hour) => hour.rows.map((row) => ({ ...row, start: new Date(hour.start) }))));
+    const rows: (SummaryRow & { platform: string; start: Date })[] = [];
+    for (const rollups of byHour(await this.summaries.rollupsToSummarize(trx, range, units))) {
+      for (const hour of summarizeHours(rollups)) rows.push(...hour.rows.map((row) => ({ ...row, start: new Date(hour.start) })));
+      // An hour at a time: queries served by this process wait for no more than one hour's work.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.summaries.write(trx, HOUR, rows);
   }
 
   /** The rows of one coarse span (a day, a block) starting at `start`, merged from its finer rows, for every series. */
@@ -108,6 +113,18 @@ export class VendorSummaryProjection implements Projection {
     }
     await this.summaries.write(trx, coarse, [...merged.values()].map(({ platform, acc }) => ({ ...acc.toSummaryRow(platform), start: new Date(start) })));
   }
+}
+
+/** Rollups grouped by UTC hour. */
+function byHour(rollups: readonly RollupRow[]): RollupRow[][] {
+  const hours = new Map<number, RollupRow[]>();
+  for (const rollup of rollups) {
+    const hour = Math.floor(rollup.minute / 60);
+    const group = hours.get(hour);
+    if (group === undefined) hours.set(hour, [rollup]);
+    else group.push(rollup);
+  }
+  return [...hours.values()];
 }
 
 /** Units grouped by UTC day (each group is one statement scanning at most one day of rollups). */

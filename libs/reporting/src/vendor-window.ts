@@ -21,12 +21,21 @@ export class DenseSketch {
     forEachSketchPair(bytes, this.addPair);
   }
 
+  /** Another sketch's counts. */
+  addSketch(other: DenseSketch): void {
+    const counts = this.counts;
+    const theirs = other.counts;
+    for (let slot = 0; slot < BUCKET_SLOTS; slot++) counts[slot] = counts[slot]! + theirs[slot]!;
+  }
+
   /** The stored form. */
   toBytes(): Buffer {
     const pairs: number[] = [];
-    this.counts.forEach((count, slot) => {
+    const counts = this.counts;
+    for (let slot = 0; slot < BUCKET_SLOTS; slot++) {
+      const count = counts[slot]!;
       if (count > 0) pairs.push(slot - BUCKET_OFFSET, count);
-    });
+    }
     return asBuffer(encodeSketchPairs(pairs));
   }
 
@@ -105,6 +114,14 @@ export class WindowAccumulator {
     this.counts.timeouts += c.timeouts;
     this.counts.rateLimited += c.rate_limited;
     this.counts.clientErrors += c.client_errors;
+  }
+
+  /** Another accumulator's counts and sketches (not its minute mix or outages). */
+  addCountsAndSketches(other: WindowAccumulator): void {
+    const c = other.counts;
+    this.addCounts({ successes: c.successes, errors: c.errors, timeouts: c.timeouts, rate_limited: c.rateLimited, client_errors: c.clientErrors });
+    this.latency.addSketch(other.latency);
+    this.ttft.addSketch(other.ttft);
   }
 
   /** A stored summary row: counts, sketches and minute mix. */
