@@ -5,7 +5,7 @@ import {
   CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, RollupChangeRepository, TIMELINE_PROJECTION,
 } from '@ledger/projections';
 import { summarizeHours } from './summary-hours';
-import { RollupRow, SummaryRow, SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
+import { SummaryRow, SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
 import { WindowAccumulator } from './vendor-window';
 import { BLOCK, DAY, HOUR, SummarySpan } from './window-plan';
 
@@ -46,8 +46,8 @@ export class VendorSummaryProjection implements Projection {
   async fold(trx: Transaction<DB>, batch: LogBatch): Promise<number> {
     if (batch.events === null) throw new Error(`${this.name} folds what the timeline has folded, and is run as its follower`);
     const hours = await this.changes.take(trx, batch.after, batch.end);
-    for (const units of groupByDay(hours)) {
-      // The scan of minute_rollups spans the touched hours of the day only (usually the current one).
+    for (const units of groupBy(hours, (h) => floorDay(h.start.getTime()))) {
+      // One statement per UTC day, scanning the touched hours of that day only (usually the current one).
       const starts = units.map((u) => u.start.getTime());
       await this.summarizeHours(trx, { from: new Date(Math.min(...starts)), to: new Date(Math.max(...starts) + HOUR_MS) }, units);
     }
@@ -94,7 +94,7 @@ export class VendorSummaryProjection implements Projection {
   /** (Re)writes the hour rows of the provider-hours given (or of every one) in [from, to), from their rollups. */
   private async summarizeHours(trx: Transaction<DB>, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
     const rows: (SummaryRow & { platform: string; start: Date })[] = [];
-    for (const rollups of byHour(await this.summaries.rollupsToSummarize(trx, range, units))) {
+    for (const rollups of groupBy(await this.summaries.rollupsToSummarize(trx, range, units), (r) => Math.floor(r.minute / 60))) {
       for (const hour of summarizeHours(rollups)) rows.push(...hour.rows.map((row) => ({ ...row, start: new Date(hour.start) })));
       // An hour at a time: queries served by this process wait for no more than one hour's work.
       await new Promise((resolve) => setImmediate(resolve));
@@ -115,26 +115,14 @@ export class VendorSummaryProjection implements Projection {
   }
 }
 
-/** Rollups grouped by UTC hour. */
-function byHour(rollups: readonly RollupRow[]): RollupRow[][] {
-  const hours = new Map<number, RollupRow[]>();
-  for (const rollup of rollups) {
-    const hour = Math.floor(rollup.minute / 60);
-    const group = hours.get(hour);
-    if (group === undefined) hours.set(hour, [rollup]);
-    else group.push(rollup);
-  }
-  return [...hours.values()];
-}
-
-/** Units grouped by UTC day (each group is one statement scanning at most one day of rollups). */
-function groupByDay(units: readonly SummaryUnit[]): SummaryUnit[][] {
-  const groups = new Map<number, SummaryUnit[]>();
-  for (const u of units) {
-    const day = floorDay(u.start.getTime());
-    const group = groups.get(day);
-    if (group === undefined) groups.set(day, [u]);
-    else group.push(u);
+/** Items grouped by a key, in the order each key first appears. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => number): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
   }
   return [...groups.values()];
 }
