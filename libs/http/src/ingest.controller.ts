@@ -59,7 +59,7 @@ export class IngestController {
       stop();
       reply.header('retry-after', '1');
       throw new HttpException(
-        `ingest is busy: this process has as many batches waiting as it queues (INGEST_CONCURRENCY); retry in 1 s. Nothing was stored.`,
+        `ingest is busy: this process has as many batches waiting as it queues (INGEST_CONCURRENCY), or this key holds half of them; retry in 1 s. Nothing was stored.`,
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
