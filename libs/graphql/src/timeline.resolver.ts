@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { GraphQLError, GraphQLResolveInfo, Kind, SelectionSetNode } from 'graphql';
 import { eligibleOf, failuresOf, MINUTE_MS, MinuteStatus, Principal } from '@ledger/domain';
-import { DetectionPolicyService, IncidentSummaryView, IncidentView, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
+import { DetectionPolicyService, IncidentSummaryView, IncidentView, LiveStatusFeed, ModelStatusView, OutageView, TimelineQueries } from '@ledger/projections';
 import type { Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
-import { LiveStatusFeed } from '@ledger/projections';
 
 const DAY_MS = 86_400_000;
 // The cast only names what toUpperCase does; the compiler then checks the GraphQL Status has every minute status.

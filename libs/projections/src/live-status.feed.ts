@@ -80,9 +80,16 @@ export class LiveStatusFeed implements OnModuleDestroy {
     } catch (error) {
       this.logger.warn(`live status poll failed: ${(error as Error).message}`);
     }
+    // Nobody listens any more: stop asking until someone subscribes (the statuses seen are kept).
+    if (this.changes.listenerCount('change') === 0) this.stop();
+  }
+
+  private stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
   }
 
   onModuleDestroy(): void {
-    if (this.timer !== null) clearInterval(this.timer);
+    this.stop();
   }
 }

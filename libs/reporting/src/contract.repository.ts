@@ -67,12 +67,12 @@ function fromRow(row: { id: string; version: number; terms: unknown; in_force_fr
   };
 }
 
-/** The version in force at an instant: the last one that took effect before it (the first if none had). */
 /** A contract's whole term as its versions set it: from the first start to the end the latest one sets, if any. */
 export function termOf(versions: readonly ContractVersion[]): ContractTerm {
   return { effectiveFrom: Math.min(...versions.map((v) => v.terms.effectiveFrom)), effectiveTo: versions.at(-1)!.terms.effectiveTo };
 }
 
+/** The version in force at an instant: the last one that took effect before it (the first if none had). */
 export function versionInForce(versions: readonly ContractVersion[], at: number): ContractVersion {
   let chosen = versions[0]!;
   for (const v of versions) if (v.inForceFrom < at && v.version >= chosen.version) chosen = v;
