@@ -18,8 +18,9 @@ const config: CodegenConfig = {
         enumsAsTypes: true,
         useTypeImports: true,
         contextType: '@ledger/graphql#GraphqlContext',
-        // Parent types that differ from the GraphQL type: SlaReport.contract is resolved from contractId.
-        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport' },
+        // Parent types that differ from the GraphQL type: SlaReport.contract is resolved from
+        // contractId, a DowntimeRun's statusBreakdown read when asked for.
+        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport', DowntimeRun: '@ledger/reporting#EvidenceRunWithBreakdown' },
       },
     },
   },

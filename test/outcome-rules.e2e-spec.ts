@@ -3,10 +3,11 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
-  eligibleOf, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES, OutcomeCounts, seededRandom, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
+  countedErrors, DEFAULT_FAILURE_RULES, eligibleOf, ErrorStatusCounts, eventFails, FailureRules, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES,
+  OutcomeCounts, seededRandom, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
 } from '@ledger/domain';
 import {
-  BinaryCopyWriter, decodeSketchPairs, eligibleSql, escapeCopy, failuresSql, latencyBucketSql, sketchedBucketSql, sqlText,
+  BinaryCopyWriter, contractTallySql, decodeSketchPairs, eligibleSql, escapeCopy, eventFailsSql, failuresSql, latencyBucketSql, sketchedBucketSql, sqlText,
 } from '@ledger/codec';
 import { createDatabase, Database, withRawClient } from '@ledger/database';
 import { SketchBuckets } from '@ledger/projections';
@@ -54,45 +55,81 @@ describe('outcome rules: SQL and TypeScript agree', () => {
     await db.destroy();
   });
 
-  it('failures and eligible requests, rate-limited counted or not, row by row and summed, over minute_rollups', async () => {
+  it('failures and eligible requests under every combination of a contract\'s rules, row by row and summed, over minute_rollups', async () => {
     const cases = countCases();
-    const rl = cases.map((_, i) => i % 2); // the int-expression form: a contract column, 1 on every other row
+    // Each case's errors split over statuses (some without one): what error_statuses holds.
+    const statusesOf = (c: OutcomeCounts, i: number): ErrorStatusCounts | null => {
+      if (c.errors === 0) return null;
+      const keys = ['529', '500', 'none', '404', '503'].slice(0, 1 + (i % 5));
+      const split: Record<string, number> = {};
+      let left = c.errors;
+      keys.forEach((key, k) => {
+        const n = k === keys.length - 1 ? left : Math.floor(left / 2);
+        if (n > 0) split[key] = n;
+        left -= n;
+      });
+      return split;
+    };
+    const statuses = cases.map(statusesOf);
+    const ruleSets: FailureRules[] = [];
+    for (const countRateLimited of [false, true]) {
+      for (const countTimeouts of [true, false]) {
+        for (const errorStatuses of [null, ['5xx'], ['529'], ['404', '529']]) ruleSets.push({ countRateLimited, countTimeouts, errorStatuses });
+      }
+    }
     await sql`
-      INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
-      SELECT 'p', 'm', 'x', to_timestamp(60 * i), s, e, t, rl, ce, ''::bytea, ''::bytea
+      INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch, error_statuses)
+      SELECT 'p', 'm', 'x', to_timestamp(60 * i), s, e, t, rl, ce, ''::bytea, ''::bytea, st
       FROM unnest(${cases.map((c) => c.successes)}::int4[], ${cases.map((c) => c.errors)}::int4[], ${cases.map((c) => c.timeouts)}::int4[],
-                  ${cases.map((c) => c.rateLimited)}::int4[], ${cases.map((c) => c.clientErrors)}::int4[]) WITH ORDINALITY AS u(s, e, t, rl, ce, i)`.execute(db);
-    const { rows } = await sql<{ i: number; f: bigint; e: bigint; f_rl: bigint; e_rl: bigint; f_col: bigint; e_col: bigint }>`
-      SELECT (extract(epoch FROM r.minute) / 60)::int - 1 AS i,
-             ${failuresSql('r')} AS f, ${eligibleSql('r')} AS e,
-             ${failuresSql('r', true)} AS f_rl, ${eligibleSql('r', true)} AS e_rl,
-             ${failuresSql('r', sql<number>`c.rl`)} AS f_col, ${eligibleSql('r', sql<number>`c.rl`)} AS e_col
-      FROM minute_rollups r JOIN unnest(${rl}::int4[]) WITH ORDINALITY AS c(rl, i) ON c.i = (extract(epoch FROM r.minute) / 60)::int
-      ORDER BY r.minute`.execute(db);
-    expect(rows).toHaveLength(cases.length);
-    const asNumbers = (row: (typeof rows)[number]) => [row.f, row.e, row.f_rl, row.e_rl, row.f_col, row.e_col].map(Number);
-    const sql_ = rows.map(asNumbers);
-    const ts = cases.map((c, i) => {
-      const counted = tallyOf({ countRateLimited: true }, c);
-      const byColumn = tallyOf({ countRateLimited: rl[i] === 1 }, c);
-      return [failuresOf(c), eligibleOf(c), counted.failures, counted.eligible, byColumn.failures, byColumn.eligible];
-    });
-    expect(sql_).toEqual(ts);
-    // The detection rule is the contract rule with rate-limited not counted.
-    expect(cases.map((c) => tallyOf({ countRateLimited: false }, c))).toEqual(cases.map((c) => ({ failures: failuresOf(c), eligible: eligibleOf(c) })));
-    // The edge cases say what they are meant to.
-    expect(ts.slice(0, 4)).toEqual([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [0, 0, 9, 9, 0, 0], [0, 5, 9, 14, 9, 14]]); // the column counts rate-limited on odd rows
+                  ${cases.map((c) => c.rateLimited)}::int4[], ${cases.map((c) => c.clientErrors)}::int4[],
+                  ${statuses.map((st) => (st === null ? null : JSON.stringify(st)))}::jsonb[]) WITH ORDINALITY AS u(s, e, t, rl, ce, st, i)`.execute(db);
+    const tallyInTs = (rules: FailureRules, c: OutcomeCounts, i: number) => tallyOf(rules, c, countedErrors(rules, { ...c, errorStatuses: statuses[i] }));
 
-    // Summed over the rows (sums of int8 are numeric; exact as text).
-    const { rows: [sums] } = await sql<{ f: string; e: string; f_rl: string; e_rl: string }>`
-      SELECT sum(${failuresSql(null)})::text AS f, sum(${eligibleSql(null)})::text AS e,
-             sum(${failuresSql(null, true)})::text AS f_rl, sum(${eligibleSql(null, true)})::text AS e_rl
-      FROM minute_rollups`.execute(db);
-    const total = (f: (c: OutcomeCounts) => number) => cases.reduce((sum, c) => sum + BigInt(f(c)), 0n).toString();
-    expect(sums).toEqual({
-      f: total(failuresOf), e: total(eligibleOf),
-      f_rl: total((c) => tallyOf({ countRateLimited: true }, c).failures), e_rl: total((c) => tallyOf({ countRateLimited: true }, c).eligible),
-    });
+    for (const rules of ruleSets) {
+      // The rules as constants, and as a joined contract's columns (the form a batch of contracts uses).
+      const constant = contractTallySql('r', { countRateLimited: rules.countRateLimited, countTimeouts: rules.countTimeouts, errorStatuses: rules.errorStatuses === null ? null : sql`${rules.errorStatuses}::text[]` });
+      const columns = contractTallySql('r', { countRateLimited: sql<number>`c.rl`, countTimeouts: sql<number>`c.ct`, errorStatuses: sql<string[] | null>`c.statuses` });
+      const { rows } = await sql<{ f: bigint; e: bigint; f_col: bigint; e_col: bigint }>`
+        SELECT ${constant.failures} AS f, ${constant.eligible} AS e, ${columns.failures} AS f_col, ${columns.eligible} AS e_col
+        FROM minute_rollups r, (SELECT ${rules.countRateLimited ? 1 : 0}::int AS rl, ${rules.countTimeouts ? 1 : 0}::int AS ct, ${rules.errorStatuses}::text[] AS statuses) AS c
+        ORDER BY r.minute`.execute(db);
+      const ts = cases.map((c, i) => tallyInTs(rules, c, i));
+      expect(rows.map((r) => [Number(r.f), Number(r.e)])).toEqual(ts.map((t) => [t.failures, t.eligible]));
+      expect(rows.map((r) => [Number(r.f_col), Number(r.e_col)])).toEqual(ts.map((t) => [t.failures, t.eligible]));
+
+      // Summed over the rows (sums of int8 are numeric; exact as text).
+      const { rows: [sums] } = await sql<{ f: string; e: string }>`
+        SELECT sum(${constant.failures})::text AS f, sum(${constant.eligible})::text AS e FROM minute_rollups r`.execute(db);
+      const total = (pick: (t: { failures: number; eligible: number }) => number) => ts.reduce((sum, t) => sum + BigInt(pick(t)), 0n).toString();
+      expect(sums).toEqual({ f: total((t) => t.failures), e: total((t) => t.eligible) });
+    }
+
+    // Detection's rule (failuresSql, eligibleSql) is the default contract's.
+    const { rows: detection } = await sql<{ f: bigint; e: bigint }>`SELECT ${failuresSql('r')} AS f, ${eligibleSql('r')} AS e FROM minute_rollups r ORDER BY r.minute`.execute(db);
+    expect(detection.map((r) => [Number(r.f), Number(r.e)])).toEqual(cases.map((c) => [failuresOf(c), eligibleOf(c)]));
+    expect(cases.map((c) => tallyOf(DEFAULT_FAILURE_RULES, c))).toEqual(cases.map((c) => ({ failures: failuresOf(c), eligible: eligibleOf(c) })));
+    // The edge cases say what they are meant to: rate-limited only count when the contract says so.
+    expect([2, 3].map((i) => tallyInTs({ ...DEFAULT_FAILURE_RULES, countRateLimited: true }, cases[i]!, i))).toEqual([{ failures: 9, eligible: 9 }, { failures: 9, eligible: 14 }]);
+  });
+
+  it('an event\'s failure under a contract\'s rules, in SQL and in TypeScript', async () => {
+    const events = OUTCOMES.flatMap((outcome) => [null, 404, 429, 500, 503, 529].map((httpStatus) => ({ outcome, httpStatus })));
+    for (const countRateLimited of [false, true]) {
+      for (const countTimeouts of [true, false]) {
+        for (const errorStatuses of [null, ['5xx'], ['529', '404']]) {
+          const rules = { countRateLimited, countTimeouts, errorStatuses };
+          const { rows } = await sql<{ fails: boolean }>`
+            SELECT ${eventFailsSql('e', rules)} AS fails
+            FROM unnest(${events.map((e) => e.outcome)}::outcome[], ${events.map((e) => e.httpStatus)}::int2[]) WITH ORDINALITY AS e(outcome, http_status, i)
+            ORDER BY e.i`.execute(db);
+          expect(rows.map((r) => r.fails)).toEqual(events.map((e) => eventFails(rules, e.outcome, e.httpStatus)));
+        }
+      }
+    }
+    // What the rules say, spelled out for one set: Google-style (5xx only, timeouts count).
+    const google = { countRateLimited: false, countTimeouts: true, errorStatuses: ['5xx'] };
+    expect([eventFails(google, 'error', 503), eventFails(google, 'error', 404), eventFails(google, 'error', null), eventFails(google, 'timeout', null), eventFails(google, 'rate_limited', 429)])
+      .toEqual([true, false, false, true, false]);
   });
 
   it('the latency bucket of every value that pins a bucket down, of random ones and of the edges', async () => {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { OutcomeLogReader } from '@ledger/event-store';
+import { EvidenceReader, OutcomeLogReader } from '@ledger/event-store';
 import { createDatabase, Database } from '@ledger/database';
 import { ProjectionRunner, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
@@ -19,7 +19,7 @@ describe('SLA traffic summary cache', () => {
   let acme: string;
   let contractId: string;
   const traffic = new ContractTrafficRepository(new OutcomeLogReader());
-  const reports = () => new SlaReportService(db, new ContractRepository(), new MaintenanceRepository(), traffic, cache, new StatementRepository());
+  const reports = () => new SlaReportService(db, new ContractRepository(), new MaintenanceRepository(), traffic, cache, new StatementRepository(), new EvidenceReader());
   let cache: TrafficCache;
   let reads: jest.SpyInstance;
 

@@ -122,6 +122,16 @@ export function writeSketchField(view: DataView, at: number, pairs: ArrayLike<nu
   return writePairs(view, at + 4, pairs, length);
 }
 
+/** The bytes of a jsonb field holding `json` (JSON text): version 1, then the text (UTF-8). */
+export function jsonbFieldBytes(json: string): Buffer {
+  const text = Buffer.from(json, 'utf8');
+  const field = Buffer.allocUnsafe(4 + 1 + text.length);
+  field.writeInt32BE(1 + text.length, 0);
+  field[4] = 1;
+  text.copy(field, 5);
+  return field;
+}
+
 /**
  * A binary COPY stream in chunks of about `chunkSize` bytes, for code that is not in a hot loop
  * (tests, small loads): header first, trailer by `end`. Before each row, `reserve` its size:

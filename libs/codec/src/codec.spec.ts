@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { LatencySketch, MAX_SKETCH_BUCKET, ZERO_BUCKET } from '@ledger/domain';
 import {
-  BINARY_COPY_HEADER_BYTES, BinaryCopyWriter, binaryCopyRowsStart, binaryTextFields, decodeSketchPairs, eligibleSql, encodeMinuteMix,
+  BINARY_COPY_HEADER_BYTES, BinaryCopyWriter, binaryCopyRowsStart, binaryTextFields, contractTallySql, decodeSketchPairs, eligibleSql, encodeMinuteMix,
   encodeSketchPairs, epochMsToPgMicros, escapeCopy, failuresSql, forEachMinuteMix, latencyBucketSql, PG_EPOCH_MS, pgMicrosToEpochMs,
   readInt8, sketchedBucketSql, sqlText, writeInt8, writeSketchPairs,
 } from './index';
@@ -187,14 +187,15 @@ describe('COPY text', () => {
 describe('outcome rules as SQL text', () => {
   it('compiles to fixed text, without parameters (COPY takes none)', () => {
     expect(sqlText(failuresSql(null))).toBe('("errors"::int8 + "timeouts")');
-    expect(sqlText(failuresSql('r', true))).toBe('("r"."errors"::int8 + "r"."timeouts" + "r"."rate_limited")');
-    expect(sqlText(failuresSql('r', sql<number>`c.rl`))).toBe('("r"."errors"::int8 + "r"."timeouts" + c.rl * "r"."rate_limited")');
+    const contract = contractTallySql('r', { countRateLimited: sql<number>`c.rl`, countTimeouts: true, errorStatuses: null });
+    expect(sqlText(contract.failures)).toBe('("r"."errors"::int8 + "r"."timeouts"::int8 + c.rl * "r"."rate_limited"::int8)');
+    expect(sqlText(contract.eligible)).toBe('("r"."successes"::int8 + "r"."errors" + "r"."timeouts"::int8 + c.rl * "r"."rate_limited"::int8)');
     expect(sqlText(eligibleSql('m'))).toBe('("m"."successes"::int8 + ("m"."errors"::int8 + "m"."timeouts"))');
     expect(sqlText(latencyBucketSql(sql.ref('latency_ms')))).toMatch(/^CASE WHEN "latency_ms" <= 0 THEN -1\s+ELSE ceil\(ln\("latency_ms"::float8\) \/ 0\.0200006667\d+::float8\)::int4 END$/);
     expect(sqlText(sketchedBucketSql(sql.ref('outcome'), sql.ref('ttft_ms')))).toMatch(/^CASE WHEN \("outcome" IN \('success'\)\) AND "ttft_ms" IS NOT NULL THEN CASE WHEN "ttft_ms" <= 0/);
   });
 
   it('refuses a fragment with parameters as text', () => {
-    expect(() => sqlText(failuresSql('r', sql<number>`${1}::int`))).toThrow('the SQL has 1 parameter(s)');
+    expect(() => sqlText(contractTallySql('r', { countRateLimited: sql<number>`${1}::int`, countTimeouts: false, errorStatuses: null }).failures)).toThrow('the SQL has 1 parameter(s)');
   });
 });

@@ -11,9 +11,9 @@ export {
   BINARY_COPY_SIGNATURE, BINARY_COPY_HEADER_BYTES, BINARY_COPY_TRAILER, BINARY_COPY_NULL, PG_EPOCH_MS, PG_EPOCH_US,
   binaryCopyRowsStart, readInt8, writeInt8, pgMicrosToEpochMs, epochMsToPgMicros, binaryTextFields,
   writeBinaryCopyHeader, writeRowStart, writeBinaryCopyTrailer, writeNullField, writeInt2Field, writeInt4Field, writeTimestampField,
-  writeSketchField, BinaryCopyWriter,
+  writeSketchField, jsonbFieldBytes, BinaryCopyWriter,
 } from './binary-copy';
 export { COPY_TEXT_NULL, escapeCopy } from './copy-text';
-export { failuresSql, eligibleSql, latencyBucketSql, latencyCountsSql, sketchedBucketSql } from './outcome-rules.sql';
-export type { CountRateLimited } from './outcome-rules.sql';
+export { failuresSql, eligibleSql, countedErrorsSql, contractTallySql, eventFailsSql, type FailureRulesSql, latencyBucketSql, latencyCountsSql, sketchedBucketSql } from './outcome-rules.sql';
+export type { RuleFlag } from './outcome-rules.sql';
 export { sqlText } from './sql-text';

@@ -1,5 +1,5 @@
 import { Expression, RawBuilder, sql } from 'kysely';
-import { latencyCounts, OUTCOMES, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
+import { FailureRules, latencyCounts, OUTCOMES, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/domain';
 
 /**
  * The outcome rules of concepts §2 and §7 as SQL, for queries over tables with the count columns
@@ -11,10 +11,11 @@ import { latencyCounts, OUTCOMES, SKETCH_LN_GAMMA, ZERO_BUCKET } from '@ledger/d
  */
 
 /**
- * Whether rate-limited requests count as failures (a contract's `countRateLimited`): a constant,
- * or an int expression that is 1 when they do and 0 when not, e.g. a column of contracts joined in.
+ * Whether a kind of outcome counts as a failure (a contract's `countRateLimited`, `countTimeouts`):
+ * a constant, or an int expression that is 1 when it does and 0 when not, e.g. a column of
+ * contracts joined in.
  */
-export type CountRateLimited = boolean | Expression<number>;
+export type RuleFlag = boolean | Expression<number>;
 
 /** A count column of the table aliased `alias` (none: unqualified). */
 const count = (alias: string | null, column: 'successes' | 'errors' | 'timeouts' | 'rate_limited') =>
@@ -22,24 +23,72 @@ const count = (alias: string | null, column: 'successes' | 'errors' | 'timeouts'
 
 /**
  * Failures, as int8 (so that sums and products of int4 counts cannot overflow): errors +
- * timeouts, + rate-limited when the contract counts them. Mirrors `tallyOf(terms, counts).failures`
- * and, with `countRateLimited` false (minute statuses, outages, live status, vendor comparison),
- * `failuresOf(counts)`.
+ * timeouts, as detection counts them (minute statuses, outages, live status, vendor comparison).
+ * Mirrors `failuresOf(counts)`; a contract's own rules are `contractTallySql`'s.
  */
-export function failuresSql(alias: string | null, countRateLimited: CountRateLimited = false): RawBuilder<bigint> {
-  const errors = sql`${count(alias, 'errors')}::int8 + ${count(alias, 'timeouts')}`;
-  if (countRateLimited === false) return sql<bigint>`(${errors})`;
-  if (countRateLimited === true) return sql<bigint>`(${errors} + ${count(alias, 'rate_limited')})`;
-  return sql<bigint>`(${errors} + ${countRateLimited} * ${count(alias, 'rate_limited')})`;
+export function failuresSql(alias: string | null): RawBuilder<bigint> {
+  return sql<bigint>`(${count(alias, 'errors')}::int8 + ${count(alias, 'timeouts')})`;
+}
+
+/** Eligible requests, as int8: successes + failures (client and rate-limited errors are not eligible). Mirrors `eligibleOf(counts)`. */
+export function eligibleSql(alias: string | null): RawBuilder<bigint> {
+  return sql<bigint>`(${count(alias, 'successes')}::int8 + ${failuresSql(alias)})`;
 }
 
 /**
- * Eligible requests, as int8: successes + failures (client errors never count, rate-limited
- * ones only as failures). Mirrors `tallyOf(terms, counts).eligible` and, with `countRateLimited`
- * false, `eligibleOf(counts)`.
+ * A contract's failure rules (concepts §9) for `contractTallySql`: whether rate-limited requests
+ * and timeouts count (constants, or int expressions that are 1 when they do), and the statuses
+ * an error must have — null when every error counts, else a text[] expression of entries such
+ * as '529' and '5xx' (NULL where a contract names none).
  */
-export function eligibleSql(alias: string | null, countRateLimited: CountRateLimited = false): RawBuilder<bigint> {
-  return sql<bigint>`(${count(alias, 'successes')}::int8 + ${failuresSql(alias, countRateLimited)})`;
+export interface FailureRulesSql {
+  countRateLimited: RuleFlag;
+  countTimeouts: RuleFlag;
+  errorStatuses: Expression<string[] | null> | null;
+}
+
+const times = (flag: RuleFlag, column: RawBuilder<unknown>) =>
+  flag === true ? sql`${column}` : flag === false ? sql`0` : sql`${flag} * ${column}`;
+
+/**
+ * The errors that count, as int8: all of them, or those whose status in the row's
+ * `error_statuses` matches an entry (a status, or its class "5xx"). Mirrors `countedErrors`.
+ * Without statuses, it reads the count column only, so that a query stays index-only.
+ */
+export function countedErrorsSql(alias: string | null, errorStatuses: Expression<string[] | null> | null): RawBuilder<bigint> {
+  const errors = sql`${count(alias, 'errors')}::int8`;
+  if (errorStatuses === null) return sql<bigint>`${errors}`;
+  const statuses = sql.ref(alias === null ? 'error_statuses' : `${alias}.error_statuses`);
+  return sql<bigint>`(CASE WHEN ${errorStatuses} IS NULL THEN ${errors} ELSE coalesce((
+    SELECT sum(s.value::int8) FROM jsonb_each_text(${statuses}) AS s(key, value)
+    WHERE s.key = ANY(${errorStatuses}) OR left(s.key, 1) || 'xx' = ANY(${errorStatuses})), 0) END)`;
+}
+
+/**
+ * A row's failures and eligible requests under a contract's rules, as int8. Mirrors
+ * `tallyOf(rules, counts, countedErrors(rules, counts))`: an error that does not count is still
+ * eligible; a timeout or a rate-limited request that does not count is not.
+ */
+export function contractTallySql(alias: string | null, rules: FailureRulesSql): { failures: RawBuilder<bigint>; eligible: RawBuilder<bigint> } {
+  const others = sql`${times(rules.countTimeouts, sql`${count(alias, 'timeouts')}::int8`)} + ${times(rules.countRateLimited, sql`${count(alias, 'rate_limited')}::int8`)}`;
+  return {
+    failures: sql<bigint>`(${countedErrorsSql(alias, rules.errorStatuses)} + ${others})`,
+    eligible: sql<bigint>`(${count(alias, 'successes')}::int8 + ${count(alias, 'errors')} + ${others})`,
+  };
+}
+
+/**
+ * Whether an event of outcome_events (aliased `alias`) is a failure under a contract's rules,
+ * given as constants. Mirrors `eventFails`.
+ */
+export function eventFailsSql(alias: string, rules: FailureRules): RawBuilder<boolean> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  const errorCounts = rules.errorStatuses === null
+    ? sql`true`
+    : sql`(${column('http_status')}::text = ANY(${rules.errorStatuses}::text[]) OR left(${column('http_status')}::text, 1) || 'xx' = ANY(${rules.errorStatuses}::text[]))`;
+  return sql<boolean>`((${column('outcome')} = 'error' AND coalesce(${errorCounts}, false))
+    OR (${column('outcome')} = 'timeout' AND ${sql.lit(rules.countTimeouts)})
+    OR (${column('outcome')} = 'rate_limited' AND ${sql.lit(rules.countRateLimited)}))`;
 }
 
 /**

@@ -78,6 +78,8 @@ export interface MinuteRollupTable {
   /** Big-endian int4 pairs (bucket, count), by bucket: LatencySketch.toBytes. */
   latency_sketch: Buffer;
   ttft_sketch: Buffer;
+  /** Its errors by HTTP status: {"529": 4210, "none": 3} (ErrorStatusCounts); NULL when it has none. */
+  error_statuses: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
 }
 export type MinuteRollupRow = Selectable<MinuteRollupTable>;
 

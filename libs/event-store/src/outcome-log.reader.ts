@@ -114,8 +114,9 @@ export class OutcomeLogReader {
 
   /**
    * A COPY statement streaming, as binary rows, every event at or before `end` in commit order's
-   * horizon — (platform, provider, model, occurred_at, outcome code, latency, ttft) — for replays.
-   * Outcomes are coded by their index in `outcomeCodes`; latencies are passed through as
+   * horizon — (platform, provider, model, occurred_at, outcome code, latency, ttft, error status) —
+   * for replays. Outcomes are coded by their index in `outcomeCodes`; an error's HTTP status is
+   * 0 when it has none, and the field is NULL for the other outcomes; latencies are passed through as
    * milliseconds, or bucketed by Postgres (only successes' latencies count: `sketchedBucketSql`) when
    * `bucketInPostgres`.
    */
@@ -146,7 +147,8 @@ function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions
   const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? sqlText(sketched(column)) : column);
   const outcomeCode = `CASE outcome ${options.outcomeCodes.map((o, i) => `WHEN '${o.replaceAll("'", "''")}' THEN ${i}`).join(' ')} END::int2`;
   return `COPY (
-    SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')}
+    SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')},
+           CASE WHEN outcome = 'error' THEN coalesce(http_status, 0)::int2 END
     FROM outcome_events
     WHERE ${where} ${orderAndLimit}
   ) TO STDOUT (FORMAT binary)`;

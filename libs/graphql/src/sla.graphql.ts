@@ -52,6 +52,12 @@ export const slaTypeDefs = /* GraphQL */ `
     policy: PolicyInput!
     "count rate_limited as failures; default false"
     countRateLimited: Boolean
+    "count timeouts as failures; default true (when false, timeouts are not eligible at all)"
+    countTimeouts: Boolean
+    "count an error as a failure only when its HTTP status matches one entry: a status such as 529 or a class such as 5xx; omitted: every error counts"
+    errorStatuses: [String!]
+    "a credit below this (after rounding, in the fee's currency) is no credit; omitted: none"
+    minimumCredit: MoneyInput
     creditTiers: [CreditTierInput!]
     monthlyFee: MoneyInput!
     "default 30"
@@ -71,6 +77,10 @@ export const slaTypeDefs = /* GraphQL */ `
     targetPercent: Decimal!
     policy: Policy!
     countRateLimited: Boolean!
+    countTimeouts: Boolean!
+    "null: every error counts"
+    errorStatuses: [String!]
+    minimumCredit: Money
     creditTiers: [CreditTier!]!
     monthlyFee: Money!
     claimWindowDays: Int!
@@ -105,6 +115,15 @@ export const slaTypeDefs = /* GraphQL */ `
     minutes: Int!
     eligibleRequests: Int!
     failedRequests: Int!
+    "its failures by HTTP status and error code, the 5 largest (read from the log: only ask for it when needed)"
+    statusBreakdown: [StatusCount!]!
+  }
+
+  "Failures with one HTTP status and error code (null: the events had none)."
+  type StatusCount {
+    httpStatus: Int
+    errorCode: String
+    count: Int!
   }
 
   "A contract's compliance for one calendar month of its term, in the contract's time zone."

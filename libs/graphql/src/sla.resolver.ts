@@ -61,9 +61,13 @@ export class SlaResolver {
       SlaReport: {
         contract: async (report) => presentContract((await this.contracts.versions(report.contractId)).at(-1)!),
         hasTraffic: (report) => report.eventsCounted > 0,
+        evidence: (report) => this.reports.evidenceWithBreakdown(report),
         // Statements issued before the field existed lack it: their contract's zone gives it.
         claimDeadlineLocal: async (report) =>
           report.claimDeadlineLocal ?? localInstant(Date.parse(report.claimDeadline), (await this.contracts.versions(report.contractId)).at(-1)!.terms.timeZone),
+      },
+      DowntimeRun: {
+        statusBreakdown: (run) => run.statusBreakdown(),
       },
       Query: {
         contracts: async (_, a, context) => {

@@ -13,15 +13,18 @@ interface Row {
   outcome: number;
   latency: number | null;
   ttft: number | null;
+  /** An error's HTTP status (absent or null: none). */
+  status?: number | null;
 }
 
+const ERROR = OUTCOME_CODES.indexOf('error');
 const PG_EPOCH_MS = 946_684_800_000;
 
 /** The binary COPY stream Postgres sends for the replay query's rows (written with the codec's writer, in one chunk). */
 function binaryCopy(rows: readonly Row[]): Buffer {
   const copy = new BinaryCopyWriter(64 + rows.length * 400);
   for (const r of rows) {
-    copy.row(7);
+    copy.row(8);
     for (const text of [r.platform, r.provider, r.model]) copy.text(text);
     copy.timestamp(r.at);
     copy.int2(r.outcome);
@@ -29,22 +32,30 @@ function binaryCopy(rows: readonly Row[]): Buffer {
       if (value === null) copy.null();
       else copy.int4(value);
     }
+    // An error's status, 0 for none (the replay query's CASE); NULL for the other outcomes.
+    if (r.outcome === ERROR) copy.int2(r.status ?? 0);
+    else copy.null();
   }
   return Buffer.concat(copy.end());
 }
 
 /** What folding must give, computed the plain way. */
 function expected(rows: readonly Row[]) {
-  const byKey = new Map<string, { counts: number[]; latency: LatencySketch; ttft: LatencySketch }>();
+  const byKey = new Map<string, { counts: number[]; latency: LatencySketch; ttft: LatencySketch; statuses: Record<string, number> | null }>();
   for (const r of rows) {
     const key = `${r.platform}/${r.provider}/${r.model}/${Math.floor(r.at / 60_000)}`;
     let entry = byKey.get(key);
-    if (entry === undefined) byKey.set(key, (entry = { counts: [0, 0, 0, 0, 0], latency: new LatencySketch(), ttft: new LatencySketch() }));
+    if (entry === undefined) byKey.set(key, (entry = { counts: [0, 0, 0, 0, 0], latency: new LatencySketch(), ttft: new LatencySketch(), statuses: null }));
     entry.counts[r.outcome]!++;
     if (r.latency !== null) entry.latency.addToBucket(r.latency, 1);
     if (r.ttft !== null) entry.ttft.addToBucket(r.ttft, 1);
+    if (r.outcome === ERROR) {
+      const status = r.status == null ? 'none' : String(r.status);
+      entry.statuses ??= {};
+      entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
+    }
   }
-  return new Map([...byKey].map(([key, e]) => [key, { counts: e.counts, latency: e.latency.toPairs(), ttft: e.ttft.toPairs() }]));
+  return new Map([...byKey].map(([key, e]) => [key, { counts: e.counts, latency: e.latency.toPairs(), ttft: e.ttft.toPairs(), errorStatuses: e.statuses }]));
 }
 
 function folded(stream: Buffer, cuts: readonly number[]) {
@@ -58,7 +69,7 @@ function folded(stream: Buffer, cuts: readonly number[]) {
   const log = folder.finish();
   // One entry per series: a series met again is found again, not made twice.
   expect(new Set(log.series.map((s) => `${s.platform}/${s.provider}/${s.model}`)).size).toBe(log.series.length);
-  const result = new Map<string, { counts: number[]; latency: number[]; ttft: number[] }>();
+  const result = new Map<string, { counts: number[]; latency: number[]; ttft: number[]; errorStatuses: Record<string, number> | null }>();
   log.series.forEach((s, i) => {
     let previous = -Infinity;
     for (const r of log.rollupsOfSeries[i]!) {
@@ -70,6 +81,7 @@ function folded(stream: Buffer, cuts: readonly number[]) {
         counts: [c.successes, c.errors, c.timeouts, c.rateLimited, c.clientErrors],
         latency: log.sketchPairs(r, 'latency'),
         ttft: log.sketchPairs(r, 'ttft'),
+        errorStatuses: log.errorStatuses(r) as Record<string, number> | null,
       });
     }
   });
@@ -86,6 +98,7 @@ const rowArb = fc.record({
   outcome: fc.integer({ min: 0, max: OUTCOME_CODES.length - 1 }),
   latency: fc.option(fc.integer({ min: -1, max: 1_100 })),
   ttft: fc.option(fc.integer({ min: -1, max: 1_100 })),
+  status: fc.option(fc.constantFrom(500, 502, 503, 529, 404)),
 });
 
 describe('LogFolder', () => {
@@ -104,12 +117,14 @@ describe('LogFolder', () => {
   it('takes the stream one byte at a time, and many rows of one minute', () => {
     const rows: Row[] = Array.from({ length: 500 }, (_, i) => ({
       platform: 'notion', provider: 'anthropic', model: 'm-1', at: Date.UTC(2026, 5, 7, 9, 0, i % 60), outcome: i % 5,
-      latency: i % 5 === 0 ? i % 37 : null, ttft: i % 10 === 0 ? 3 : null,
+      latency: i % 5 === 0 ? i % 37 : null, ttft: i % 10 === 0 ? 3 : null, status: i % 3 === 0 ? null : 529 + (i % 2),
     }));
     const stream = binaryCopy(rows);
     const result = folded(stream, Array.from({ length: stream.length }, (_, i) => i));
     expect(result.rollups).toEqual(expected(rows));
     expect(result.rollups.size).toBe(1);
+    // The 100 errors (i = 1, 6, 11, …) by status: 33 with none (i divisible by 3), the others 529 or 530 as i is even or odd.
+    expect([...result.rollups.values()][0]!.errorStatuses).toEqual({ none: 33, '529': 33, '530': 34 });
   });
 
   it('finds a series\' earlier minutes again among many, and minutes older than all of them', () => {
@@ -170,7 +185,7 @@ describe('LogFolder', () => {
     other.row(2);
     other.int4(1);
     other.int4(2);
-    expect(() => new LogFolder().push(Buffer.concat(other.end()))).toThrow('replay row with 2 fields, expected 7');
+    expect(() => new LogFolder().push(Buffer.concat(other.end()))).toThrow('replay row with 2 fields, expected 8');
     const row: Row = { platform: 'p', provider: 'q', model: 'm', at: 0, outcome: OUTCOME_CODES.length, latency: null, ttft: null };
     expect(() => new LogFolder().push(binaryCopy([row]))).toThrow(`unknown outcome code ${OUTCOME_CODES.length}`);
   });

@@ -1,4 +1,4 @@
-import { failuresOf, latencyCounts, OutcomeCounts } from '@ledger/domain';
+import { ErrorStatusCounts, errorStatusKey, failuresOf, latencyCounts, OutcomeCounts } from '@ledger/domain';
 import { LogRowDecoder, LogRowSink, OUTCOME_CODES } from './log-rows';
 import { FoldedSeries, grow, NONE, SeriesTable, SeriesTables } from './series-table';
 import type { SketchBuckets } from './sketch-buckets';
@@ -30,6 +30,7 @@ export class FoldedLog {
   private readonly counts: Int32Array;
   private readonly latencyHead: Int32Array;
   private readonly ttftHead: Int32Array;
+  private readonly statusHead: Int32Array;
   private readonly bucket: Int32Array;
   private readonly next: Int32Array;
   private readonly scratchCounts: OutcomeCounts = { successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 };
@@ -39,7 +40,7 @@ export class FoldedLog {
     tables: SeriesTables,
   ) {
     ({ series: this.series, rollupsOfSeries: this.rollupsOfSeries, minute: this.minute, counts: this.counts,
-      latencyHead: this.latencyHead, ttftHead: this.ttftHead, bucket: this.bucket, next: this.next } = tables);
+      latencyHead: this.latencyHead, ttftHead: this.ttftHead, statusHead: this.statusHead, bucket: this.bucket, next: this.next } = tables);
   }
 
   countsOf(rollup: number): OutcomeCounts {
@@ -89,6 +90,18 @@ export class FoldedLog {
     scratch.successes = scratch.errors = scratch.timeouts = scratch.rateLimited = scratch.clientErrors = 0;
     this.addCountsTo(scratch, rollup);
     return failures(scratch) > 0;
+  }
+
+  /** The rollup's errors by HTTP status (`ErrorStatusCounts`), null when it has none. */
+  errorStatuses(rollup: number): ErrorStatusCounts | null {
+    let head = this.statusHead[rollup]!;
+    if (head === NONE) return null;
+    const counts: Record<string, number> = {};
+    for (; head !== NONE; head = this.next[head]!) {
+      const key = errorStatusKey(this.bucket[head] === 0 ? null : this.bucket[head]!);
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
   }
 
   /** A sketch as stored: [bucket, count, …] sorted by bucket (what `LatencySketch.toPairs` gives). */
@@ -167,7 +180,10 @@ export class LogFolder implements LogRowSink {
   }
 
   /** Folds one decoded row (called by the decoder). */
-  row(buf: Buffer, view: DataView, keyStart: number, keyEnd: number, minute: number, outcome: number, latency: number | null, ttft: number | null): void {
+  row(
+    buf: Buffer, view: DataView, keyStart: number, keyEnd: number, minute: number, outcome: number, latency: number | null, ttft: number | null,
+    errorStatus: number,
+  ): void {
     if (this.buckets !== null) {
       // Raw values: only those of outcomes whose latencies count go into sketches (Postgres applies the rule when it buckets).
       const counts = LATENCY_COUNTS[outcome] === 1;
@@ -175,7 +191,7 @@ export class LogFolder implements LogRowSink {
       ttft = counts && ttft !== null ? this.bucketOf(ttft) : null;
     }
     const table = this.table;
-    table.addEvent(table.rollupOf(table.seriesOf(buf, view, keyStart, keyEnd), minute), outcome, latency, ttft);
+    table.addEvent(table.rollupOf(table.seriesOf(buf, view, keyStart, keyEnd), minute), outcome, latency, ttft, errorStatus);
     this.events++;
   }
 

@@ -4,7 +4,7 @@ import { BINARY_COPY_NULL, BINARY_COPY_TRAILER, binaryCopyRowsStart, PG_EPOCH_US
 /**
  * Decoding the replay stream: Postgres sends every event of the log as a row of binary COPY
  * (`OutcomeLogReader.replayCopy`, given `OUTCOME_CODES`: platform, provider, model, occurred_at,
- * outcome code, latency, TTFT) and `LogRowDecoder` turns the bytes into typed fields for a
+ * outcome code, latency, TTFT, an error's HTTP status) and `LogRowDecoder` turns the bytes into typed fields for a
  * `LogRowSink`, in socket-sized chunks cut anywhere. Binary, because formatting timestamps and enums as text costs Postgres more than
  * the rest of the replay (a timestamp is 8 bytes); typed fields handed over in place, because
  * millions of small objects cost V8 more in garbage collection than the folding itself.
@@ -18,9 +18,13 @@ export interface LogRowSink {
   /**
    * `buf[keyStart, keyEnd)`: the platform, provider and model fields, length words included (the
    * series' key bytes); `minute`: epoch minute of occurred_at; `outcome`: its code; `latency` and
-   * `ttft`: as the query sent them (raw milliseconds, or buckets), null for NULL.
+   * `ttft`: as the query sent them (raw milliseconds, or buckets), null for NULL; `errorStatus`:
+   * an error's HTTP status (0: none), -1 for the other outcomes.
    */
-  row(buf: Buffer, view: DataView, keyStart: number, keyEnd: number, minute: number, outcome: number, latency: number | null, ttft: number | null): void;
+  row(
+    buf: Buffer, view: DataView, keyStart: number, keyEnd: number, minute: number, outcome: number, latency: number | null, ttft: number | null,
+    errorStatus: number,
+  ): void;
 }
 
 // Module-local copies of what the hot loop uses: an imported binding compiles (to CommonJS) into
@@ -31,9 +35,9 @@ const NULL_FIELD = BINARY_COPY_NULL;
 const TRAILER = BINARY_COPY_TRAILER;
 const int8At = readInt8;
 const OUTCOME_COUNT = OUTCOME_CODES.length;
-const FIELDS = 7;
-/** The most bytes a row takes after its model: timestamp, outcome code and two int4s, with length words. */
-const ROW_TAIL = 4 + 8 + 4 + 2 + 2 * (4 + 4);
+const FIELDS = 8;
+/** The most bytes a row takes after its model: timestamp, outcome code, two int4s and an int2, with length words. */
+const ROW_TAIL = 4 + 8 + 4 + 2 + 2 * (4 + 4) + 4 + 2;
 /** How much of the next chunk a row cut by a chunk boundary is first completed from. */
 const STITCH = 4_096;
 
@@ -116,8 +120,12 @@ export class LogRowDecoder {
     p += latency === null ? 4 : 8;
     const ttft = view.getInt32(p) === NULL_FIELD ? null : view.getInt32(p + 4);
     p += ttft === null ? 4 : 8;
+    const statusLength = view.getInt32(p);
+    if (statusLength !== NULL_FIELD && statusLength !== 2) throw new Error(`replay row with an error status of ${statusLength} bytes, expected an int2`);
+    const errorStatus = statusLength === NULL_FIELD ? -1 : view.getInt16(p + 4);
+    p += errorStatus === -1 ? 4 : 6;
     if (outcome < 0 || outcome >= OUTCOME_COUNT) throw new Error(`unknown outcome code ${outcome}`);
-    this.sink.row(buf, view, keyStart, keyEnd, Math.floor((micros + EPOCH_US) / MINUTE_US), outcome, latency, ttft);
+    this.sink.row(buf, view, keyStart, keyEnd, Math.floor((micros + EPOCH_US) / MINUTE_US), outcome, latency, ttft, errorStatus);
     return p;
   }
 }
@@ -125,7 +133,7 @@ export class LogRowDecoder {
 /** Whether the row's tail, starting at its timestamp's length word `p`, is all in the view. */
 function tailComplete(view: DataView, p: number): boolean {
   let q = p + 4 + 8 + 4 + 2;
-  for (let f = 0; f < 2; f++) {
+  for (let f = 0; f < 3; f++) {
     if (q + 4 > view.byteLength) return false;
     q += 4 + Math.max(0, view.getInt32(q));
   }

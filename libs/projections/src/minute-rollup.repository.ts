@@ -54,20 +54,21 @@ export class MinuteRollupRepository {
       const chunk = rollups.slice(start, start + 5_000);
       await sql`
         INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited,
-                                    client_errors, latency_sketch, ttft_sketch)
+                                    client_errors, latency_sketch, ttft_sketch, error_statuses)
         SELECT provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors,
-               latency, ttft
+               latency, ttft, statuses
         FROM unnest(${chunk.map((r) => r.provider)}::text[], ${chunk.map((r) => r.model)}::text[],
                     ${chunk.map((r) => r.platform)}::text[], ${chunk.map((r) => toDate(r.minute).toISOString())}::timestamptz[],
                     ${chunk.map((r) => r.counts.successes)}::int[], ${chunk.map((r) => r.counts.errors)}::int[],
                     ${chunk.map((r) => r.counts.timeouts)}::int[], ${chunk.map((r) => r.counts.rateLimited)}::int[],
                     ${chunk.map((r) => r.counts.clientErrors)}::int[],
-                    ${chunk.map((r) => r.latency.toBytes())}::bytea[], ${chunk.map((r) => r.ttft.toBytes())}::bytea[])
-          AS u(provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency, ttft)
+                    ${chunk.map((r) => r.latency.toBytes())}::bytea[], ${chunk.map((r) => r.ttft.toBytes())}::bytea[],
+                    ${chunk.map((r) => (r.errorStatuses === null ? null : JSON.stringify(r.errorStatuses)))}::jsonb[])
+          AS u(provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency, ttft, statuses)
         ON CONFLICT (provider, model, platform, minute) DO UPDATE SET
           successes = EXCLUDED.successes, errors = EXCLUDED.errors, timeouts = EXCLUDED.timeouts,
           rate_limited = EXCLUDED.rate_limited, client_errors = EXCLUDED.client_errors,
-          latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch`.execute(db);
+          latency_sketch = EXCLUDED.latency_sketch, ttft_sketch = EXCLUDED.ttft_sketch, error_statuses = EXCLUDED.error_statuses`.execute(db);
     }
   }
 
@@ -149,6 +150,7 @@ export function fromRow(row: MinuteRollupRow): MinuteRollup {
     },
     latency: LatencySketch.fromBytes(row.latency_sketch),
     ttft: LatencySketch.fromBytes(row.ttft_sketch),
+    errorStatuses: row.error_statuses,
   };
 }
 

@@ -1,4 +1,4 @@
-import { addCounts, LatencySketch, OutcomeCounts } from '@ledger/domain';
+import { addCounts, ErrorStatusCounts, LatencySketch, OutcomeCounts } from '@ledger/domain';
 import type { FoldedLog } from './log-fold';
 
 /** One (provider, model, platform, minute) of the rollup read model. */
@@ -11,6 +11,8 @@ export interface MinuteRollup {
   counts: OutcomeCounts;
   latency: LatencySketch;
   ttft: LatencySketch;
+  /** Its errors by HTTP status (concepts §9's failure rules need them); null when it has no errors. */
+  errorStatuses: ErrorStatusCounts | null;
 }
 
 export const rollupKey = (r: { provider: string; model: string; platform: string; minute: number }) =>
@@ -22,6 +24,7 @@ export function foldedRollup(log: FoldedLog, series: number, rollup: number): Mi
   return {
     provider, model, platform, minute: log.minute[rollup]!, counts: log.countsOf(rollup),
     latency: LatencySketch.fromPairs(log.sketchPairs(rollup, 'latency')), ttft: LatencySketch.fromPairs(log.sketchPairs(rollup, 'ttft')),
+    errorStatuses: log.errorStatuses(rollup),
   };
 }
 
@@ -32,5 +35,13 @@ export function mergeRollups(existing: MinuteRollup, delta: MinuteRollup): Minut
     counts: addCounts(existing.counts, delta.counts),
     latency: LatencySketch.fromPairs(existing.latency.toPairs()).merge(delta.latency),
     ttft: LatencySketch.fromPairs(existing.ttft.toPairs()).merge(delta.ttft),
+    errorStatuses: addStatusCounts(existing.errorStatuses, delta.errorStatuses),
   };
+}
+
+function addStatusCounts(a: ErrorStatusCounts | null, b: ErrorStatusCounts | null): ErrorStatusCounts | null {
+  if (a === null || b === null) return a ?? b;
+  const sum: Record<string, number> = { ...a };
+  for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
+  return sum;
 }

@@ -1,7 +1,7 @@
 import { MINUTE_MS } from '@ledger/domain';
 import {
-  BINARY_COPY_HEADER_BYTES, binaryTextFields, writeBinaryCopyHeader, writeBinaryCopyTrailer, writeInt4Field, writeRowStart, writeSketchField,
-  writeTimestampField,
+  BINARY_COPY_HEADER_BYTES, binaryTextFields, jsonbFieldBytes, writeBinaryCopyHeader, writeBinaryCopyTrailer, writeInt4Field, writeNullField,
+  writeRowStart, writeSketchField, writeTimestampField,
 } from '@ledger/codec';
 import { FoldedLog, newSketchScratch } from './log-fold';
 
@@ -11,18 +11,19 @@ const rowStart = writeRowStart;
 const int4Field = writeInt4Field;
 const timestampField = writeTimestampField;
 const sketchField = writeSketchField;
+const nullField = writeNullField;
 
 /** The columns `foldedRollupsCopy` writes, in its order. */
 export const ROLLUP_COPY_COLUMNS =
-  'provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch';
-const FIELDS = 11;
+  'provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch, error_statuses';
+const FIELDS = 12;
 const CHUNK = 1 << 20;
 
 /**
  * A folded log's rollups (those `only` admits, when given) as binary COPY (`COPY … FROM STDIN
  * (FORMAT binary)`), in chunks of about a megabyte, in primary-key order — (platform, provider,
  * minute, model) — so that the key is built from presorted rows. Binary spares Postgres parsing timestamps from text; sketches go
- * in as their stored bytes (@ledger/codec).
+ * in as their stored bytes (@ledger/codec), errors by status as jsonb.
  */
 export function* foldedRollupsCopy(log: FoldedLog, only?: (rollup: number) => boolean): Generator<Buffer> {
   const order = keyOrder(log);
@@ -37,7 +38,10 @@ export function* foldedRollupsCopy(log: FoldedLog, only?: (rollup: number) => bo
     const seriesNames = names[order.series[i]!]!;
     const latency = log.sketchInto(r, 'latency', latencyScratch);
     const ttft = log.sketchInto(r, 'ttft', ttftScratch);
-    const size = 2 + seriesNames.length + 12 + 5 * 8 + 4 + 4 * latency + 4 + 4 * ttft;
+    // Errors by status: on the few rollups with errors, as jsonb (queries match them against a contract's statuses).
+    const statuses = log.errorStatuses(r);
+    const statusField = statuses === null ? null : jsonbFieldBytes(JSON.stringify(statuses));
+    const size = 2 + seriesNames.length + 12 + 5 * 8 + 4 + 4 * latency + 4 + 4 * ttft + (statusField?.length ?? 4);
     if (at + size > chunk.buf.length) {
       yield chunk.buf.subarray(0, at);
       chunk = newChunk(Math.max(CHUNK, size));
@@ -51,6 +55,11 @@ export function* foldedRollupsCopy(log: FoldedLog, only?: (rollup: number) => bo
     for (let outcome = 0; outcome < 5; outcome++) at = int4Field(view, at, log.count(r, outcome));
     at = sketchField(view, at, latencyScratch.pairs, latency);
     at = sketchField(view, at, ttftScratch.pairs, ttft);
+    if (statusField === null) at = nullField(view, at);
+    else {
+      chunk.buf.set(statusField, at);
+      at += statusField.length;
+    }
   }
   if (at + 2 > chunk.buf.length) {
     yield chunk.buf.subarray(0, at);

@@ -1,7 +1,7 @@
 /**
  * The rollups of a replay while it folds, in typed arrays: one slot per rollup (its minute, five
- * counts, the heads of its two sketches' bucket lists), one per sketch value (its bucket and the
- * next entry of its list), found through two hash tables — the series by their key bytes, and
+ * counts, the heads of its two sketches' bucket lists and of its errors' statuses), one per sketch
+ * value or error (its bucket or status, and the next entry of its list), found through two hash tables — the series by their key bytes, and
  * late rollups by (series, minute). Millions of small objects and arrays would cost V8 more in
  * garbage collection than the folding itself. Each series' rollups are listed in minute order,
  * as a log in time order makes them; only late events (a minute before their series' latest)
@@ -20,12 +20,16 @@ export interface SeriesTables {
   series: readonly FoldedSeries[];
   /** Rollup numbers of each series (indexed like `series`), sorted by minute. */
   rollupsOfSeries: readonly Int32Array[];
-  /** By rollup number: its minute; its five counts (at 5·rollup, in outcome-code order); the first entry of each sketch's list (NONE: empty). */
+  /**
+   * By rollup number: its minute; its five counts (at 5·rollup, in outcome-code order); the first
+   * entry of each sketch's list and of its errors' statuses (NONE: empty).
+   */
   minute: Int32Array;
   counts: Int32Array;
   latencyHead: Int32Array;
   ttftHead: Int32Array;
-  /** By entry: its bucket, and the next entry of its list (NONE: the last). */
+  statusHead: Int32Array;
+  /** By entry: its bucket (or an error's HTTP status, 0 for none), and the next entry of its list (NONE: the last). */
   bucket: Int32Array;
   next: Int32Array;
 }
@@ -61,7 +65,8 @@ export class SeriesTable {
   private counts: Int32Array;
   private latencyHead: Int32Array;
   private ttftHead: Int32Array;
-  // Sketch bucket entries, linked per rollup and sketch.
+  private statusHead: Int32Array;
+  // Sketch bucket entries (and errors' statuses), linked per rollup and list.
   private entries = 0;
   private bucket: Int32Array;
   private next: Int32Array;
@@ -75,6 +80,7 @@ export class SeriesTable {
     this.counts = new Int32Array(OUTCOMES * rollups);
     this.latencyHead = new Int32Array(rollups);
     this.ttftHead = new Int32Array(rollups);
+    this.statusHead = new Int32Array(rollups);
     this.bucket = new Int32Array(entries);
     this.next = new Int32Array(entries);
   }
@@ -106,14 +112,16 @@ export class SeriesTable {
   }
 
   /**
-   * Counts one event of outcome code `outcome` in the rollup, and adds its latency and TTFT
-   * buckets (null: none) to the rollup's sketches. One method for the whole event: the fold
-   * calls it for every row, and one call site inlines better than three.
+   * Counts one event of outcome code `outcome` in the rollup, adds its latency and TTFT buckets
+   * (null: none) to the rollup's sketches, and an error's HTTP status (0: none; -1: not an error)
+   * to its statuses. One method for the whole event: the fold calls it for every row, and one
+   * call site inlines better than three.
    */
-  addEvent(rollup: number, outcome: number, latency: number | null, ttft: number | null): void {
+  addEvent(rollup: number, outcome: number, latency: number | null, ttft: number | null, errorStatus = -1): void {
     this.counts[rollup * OUTCOMES + outcome]! += 1;
     if (latency !== null) this.latencyHead[rollup] = this.link(latency, this.latencyHead[rollup]!);
     if (ttft !== null) this.ttftHead[rollup] = this.link(ttft, this.ttftHead[rollup]!);
+    if (errorStatus >= 0) this.statusHead[rollup] = this.link(errorStatus, this.statusHead[rollup]!);
   }
 
   /** The tables, each series' rollups sorted by minute; the table is done with. */
@@ -133,7 +141,7 @@ export class SeriesTable {
     this.late = new Int32Array(0);
     return {
       series: this.series, rollupsOfSeries, minute, counts: this.counts,
-      latencyHead: this.latencyHead, ttftHead: this.ttftHead, bucket: this.bucket, next: this.next,
+      latencyHead: this.latencyHead, ttftHead: this.ttftHead, statusHead: this.statusHead, bucket: this.bucket, next: this.next,
     };
   }
 
@@ -208,10 +216,12 @@ export class SeriesTable {
       this.counts = grow(this.counts);
       this.latencyHead = grow(this.latencyHead);
       this.ttftHead = grow(this.ttftHead);
+      this.statusHead = grow(this.statusHead);
     }
     this.rollupMinute[rollup] = minute;
     this.latencyHead[rollup] = NONE;
     this.ttftHead[rollup] = NONE;
+    this.statusHead[rollup] = NONE;
     return rollup;
   }
 

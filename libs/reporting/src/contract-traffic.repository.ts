@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql } from 'kysely';
-import { eligibleSql, failuresSql } from '@ledger/codec';
+import { contractTallySql, countedErrorsSql, FailureRulesSql } from '@ledger/codec';
 import { ContractTerms, ContractTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, parseRatio, Period, Tally, tallyOf } from '@ledger/domain';
 import type { DB } from '@ledger/database';
 import { LogChange, LogPosition, OutcomeLogReader } from '@ledger/event-store';
@@ -20,7 +20,7 @@ export interface ScopedTraffic {
 }
 
 type Row = { i: number; kind: 'total' | 'excluded' | 'minute' | 'window'; k: number | null; cp_generation: bigint | null; cp_tx: bigint | null; cp_pos: bigint | null } &
-  Record<(typeof COUNTS)[number], bigint>;
+  Record<(typeof COUNTS)[number] | 'counted_errors', bigint>;
 
 const COUNTS = ['successes', 'errors', 'timeouts', 'rate_limited', 'client_errors'] as const;
 
@@ -48,17 +48,20 @@ export class ContractTrafficRepository {
 
   async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: ReadModelVersion; traffic: ScopedTraffic[] }> {
     const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
-    const failures = failuresSql('r', sql.ref('c.rl'));
-    const sums = sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '));
+    // Errors by status are read only when a contract names statuses: otherwise the scans stay index-only.
+    const statuses = params.some((p) => p.statuses !== null);
+    const rules: FailureRulesSql = { countRateLimited: sql.ref('c.rl'), countTimeouts: sql.ref('c.ct'), errorStatuses: statuses ? sql.ref('c.statuses') : null };
+    const { failures } = contractTallySql('r', rules);
+    const sums = sql`${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))}, sum(${countedErrorsSql('r', rules.errorStatuses)})::int8 AS counted_errors`;
     const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
     const { rows } = await sql<Row>`
       WITH c AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(params)}::jsonb) AS c(
           i int, platform text, provider text, models text[], from_at timestamptz, to_at timestamptz,
-          excluded tstzmultirange, rl int, num int8, den int8, first_minute int, window_minutes int)
+          excluded tstzmultirange, rl int, ct int, statuses text[], num int8, den int8, first_minute int, window_minutes int)
       ),
-      scan AS MATERIALIZED (${scans(params)})
-      SELECT i, 'total' AS kind, NULL::int AS k, ${sql.raw(COUNTS.join(', '))}, state.* FROM scan, (${readModelVersion(TIMELINE_PROJECTION)}) AS state
+      scan AS MATERIALIZED (${scans(params, statuses)})
+      SELECT i, 'total' AS kind, NULL::int AS k, ${sql.raw(COUNTS.join(', '))}, counted_errors, state.* FROM scan, (${readModelVersion(TIMELINE_PROJECTION)}) AS state
       UNION ALL
       -- Each part below is a LATERAL subquery so that it runs per contract (per range, per
       -- candidate list) as an index range scan, rather than as a join over all rollups.
@@ -91,7 +94,7 @@ export class ContractTrafficRepository {
         successes: Number(row.successes), errors: Number(row.errors), timeouts: Number(row.timeouts),
         rateLimited: Number(row.rate_limited), clientErrors: Number(row.client_errors),
       };
-      const tally = tallyOf(scopes[row.i]!.terms, counts);
+      const tally = tallyOf(scopes[row.i]!.terms, counts, Number(row.counted_errors));
       if (row.kind === 'total') {
         state = toReadModelVersion({ cp_generation: row.cp_generation!, cp_tx: row.cp_tx!, cp_pos: row.cp_pos! });
         result.events = counts.successes + counts.errors + counts.timeouts + counts.rateLimited + counts.clientErrors;
@@ -129,6 +132,8 @@ export function scopeParams({ terms, period, excluded }: TrafficScope) {
     to_at: new Date(period.end).toISOString(),
     excluded: `{${excluded.ranges.map(([a, b]) => `[${iso(a)},${iso(b)})`).join(',')}}`,
     rl: terms.countRateLimited ? 1 : 0,
+    ct: terms.countTimeouts ? 1 : 0,
+    statuses: terms.errorStatuses,
     num: threshold.numerator,
     den: threshold.denominator,
     first_minute: period.start / MINUTE_MS,
@@ -137,26 +142,31 @@ export function scopeParams({ terms, period, excluded }: TrafficScope) {
 }
 
 /**
- * The pass over each contract's rows: its five sums and its candidate minutes (duplicates
- * allowed: several models' rows of one minute may qualify). A batch runs it per contract
- * (LATERAL); a single contract gets it with its parameters inlined, so that Postgres may split
- * the scan among parallel workers.
+ * The pass over each contract's rows: its sums and its candidate minutes (duplicates allowed:
+ * several models' rows of one minute may qualify). A batch runs it per contract (LATERAL); a
+ * single contract gets it with its parameters inlined, so that Postgres may split the scan
+ * among parallel workers. `statuses`: whether any contract names error statuses.
  */
-function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[]) {
+function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[], statuses: boolean) {
   const single = params.length === 1 ? params[0]! : null;
   const p = single === null
-    ? { platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`, rl: sql<number>`c.rl`, num: sql`c.num`, den: sql`c.den` }
+    ? {
+        platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`,
+        rl: sql<number>`c.rl`, ct: sql<number>`c.ct`, statuses: sql<string[] | null>`c.statuses`, num: sql`c.num`, den: sql`c.den`,
+      }
     : {
         platform: sql`${single.platform}::text`, provider: sql`${single.provider}::text`, models: sql`${single.models}::text[]`,
         from: sql`${single.from_at}::timestamptz`, to: sql`${single.to_at}::timestamptz`,
-        rl: sql<number>`${single.rl}::int`, num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
+        rl: sql<number>`${single.rl}::int`, ct: sql<number>`${single.ct}::int`, statuses: sql<string[] | null>`${single.statuses}::text[]`,
+        num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
       };
   // A row's failures and eligible requests under the contract, in int8: a threshold has at most
   // 9 decimals (num ≤ den ≤ 10⁹) and each count fits an int4, so the products fit in int8 too.
-  const failures = failuresSql('r', p.rl);
-  const eligible = eligibleSql('r', p.rl);
+  const rules: FailureRulesSql = { countRateLimited: p.rl, countTimeouts: p.ct, errorStatuses: statuses ? p.statuses : null };
+  const { failures, eligible } = contractTallySql('r', rules);
   const pass = sql`
     SELECT ${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))},
+           sum(${countedErrorsSql('r', rules.errorStatuses)})::int8 AS counted_errors,
            array_agg(r.minute) FILTER (WHERE ${failures} > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
     FROM minute_rollups r
     WHERE r.platform = ${p.platform} AND r.provider = ${p.provider} AND (cardinality(${p.models}) = 0 OR r.model = ANY(${p.models}))

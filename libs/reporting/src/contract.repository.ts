@@ -12,7 +12,8 @@ export interface ContractVersion {
   recordedAt: Date;
 }
 
-type StoredTerms = Omit<ContractTerms, 'effectiveFrom' | 'effectiveTo'> & { effectiveFrom: string; effectiveTo: string | null };
+type StoredTerms = Omit<ContractTerms, 'effectiveFrom' | 'effectiveTo' | 'countTimeouts' | 'errorStatuses' | 'minimumCredit'> &
+  Partial<Pick<ContractTerms, 'countTimeouts' | 'errorStatuses' | 'minimumCredit'>> & { effectiveFrom: string; effectiveTo: string | null };
 
 /** The contracts read model (one row per version). */
 @Injectable()
@@ -61,7 +62,15 @@ function fromRow(row: { id: string; version: number; terms: unknown; in_force_fr
   return {
     id: row.id,
     version: row.version,
-    terms: { ...stored, effectiveFrom: Date.parse(stored.effectiveFrom), effectiveTo: stored.effectiveTo === null ? null : Date.parse(stored.effectiveTo) },
+    terms: {
+      ...stored,
+      // Versions recorded before contracts had failure rules (concepts §9) have the defaults.
+      countTimeouts: stored.countTimeouts ?? true,
+      errorStatuses: stored.errorStatuses ?? null,
+      minimumCredit: stored.minimumCredit ?? null,
+      effectiveFrom: Date.parse(stored.effectiveFrom),
+      effectiveTo: stored.effectiveTo === null ? null : Date.parse(stored.effectiveTo),
+    },
     inForceFrom: row.in_force_from.getTime(),
     recordedAt: row.recorded_at,
   };

@@ -13,7 +13,7 @@ export { StatementService, STATEMENT_GRACE_MS, AUTO_ISSUE_STATEMENTS } from './s
 export { StatementRepository } from './statement.repository';
 export type { Statement } from './statement.repository';
 export { TrafficCache } from './traffic-cache';
-export { localInstant, type SlaReportView } from './sla-report';
+export { localInstant, type EvidenceRunView, type EvidenceRunWithBreakdown, type SlaReportView } from './sla-report';
 export { VendorComparisonService } from './vendor-comparison.service';
 export type { ComparisonFilter } from './vendor-comparison.service';
 export { VendorSummaryService } from './vendor-summary.service';

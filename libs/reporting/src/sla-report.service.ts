@@ -1,10 +1,13 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, Period, periodInTerm, periodOf, termWords, totalsByCurrency } from '@ledger/domain';
+import {
+  evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, Period, periodInTerm, periodOf, StatusCount, termWords, totalsByCurrency,
+} from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
+import { EvidenceReader } from '@ledger/event-store';
 import { ContractTrafficRepository, ScopedTraffic, scopeParams, TrafficScope } from './contract-traffic.repository';
 import { ContractRepository, ContractVersion, termOf, versionInForce } from './contract.repository';
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
-import { reportView, sameFigures, SlaReportView } from './sla-report';
+import { EvidenceRunWithBreakdown, reportView, sameFigures, SlaReportView } from './sla-report';
 import { Statement, StatementRepository } from './statement.repository';
 import { TrafficCache } from './traffic-cache';
 
@@ -59,6 +62,7 @@ export class SlaReportService {
     private readonly traffic: ContractTrafficRepository,
     private readonly cache: TrafficCache,
     private readonly statements: StatementRepository,
+    private readonly evidenceLog: EvidenceReader,
     /** Where live reports are read; the primary when omitted. */
     @Optional() @InjectReadDatabase() readDb?: Database,
   ) {
@@ -97,6 +101,24 @@ export class SlaReportService {
       creditPercent: r.creditPercent, creditAmount: r.creditAmount, claimDeadline: r.claimDeadline, claimDeadlineLocal: r.claimDeadlineLocal!, final: r.final,
     }));
     return { period: label, lines, totals: totalsByCurrency(lines.map((l) => l.creditAmount)) };
+  }
+
+  /**
+   * A report's evidence runs, each able to give its failures by HTTP status and error code. They
+   * are read from the log (error codes are not in the rollups), for all the runs in one query,
+   * the first time one is asked for — as the log is now, also for a statement's runs.
+   */
+  evidenceWithBreakdown(report: SlaReportView): EvidenceRunWithBreakdown[] {
+    let breakdowns: Promise<StatusCount[][]> | undefined;
+    const load = () => (breakdowns ??= this.statusBreakdowns(report));
+    return report.evidence.map((run, i) => ({ ...run, statusBreakdown: async () => (await load())[i]! }));
+  }
+
+  private async statusBreakdowns(report: SlaReportView): Promise<StatusCount[][]> {
+    const versions = await this.contracts.versions(this.read, report.contractId);
+    const terms = (versions.find((v) => v.version === report.contractVersion) ?? versions.at(-1)!).terms;
+    const ranges = report.evidence.map((run) => ({ start: Date.parse(run.start), end: Date.parse(run.end) }));
+    return this.evidenceLog.statusBreakdown(this.read, { platform: terms.platform, provider: terms.provider, models: terms.models, rules: terms }, ranges);
   }
 
   /**
@@ -145,8 +167,13 @@ export class SlaReportService {
       this.cache.take(keyed, since, state, changes).forEach((cached, i) => (summaries[i] = cached));
     }
     const missing = scopes.map((_, i) => i).filter((i) => summaries[i] === undefined);
+    // Contracts that name error statuses read the rollups' statuses, the others only their
+    // counts (index-only): each batch holds one kind.
     const batches: number[][] = [];
-    for (let start = 0; start < missing.length; start += CONTRACTS_PER_STATEMENT) batches.push(missing.slice(start, start + CONTRACTS_PER_STATEMENT));
+    for (const names of [false, true]) {
+      const ofKind = missing.filter((i) => (scopes[i]!.terms.errorStatuses !== null) === names);
+      for (let start = 0; start < ofKind.length; start += CONTRACTS_PER_STATEMENT) batches.push(ofKind.slice(start, start + CONTRACTS_PER_STATEMENT));
+    }
     // A couple of statements at a time: enough to use both of Postgres's cores, not so many that one request hogs the pool.
     let next = 0;
     const worker = async () => {

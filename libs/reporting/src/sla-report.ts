@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ContractTerms, MINUTE_MS, Money, Period, PolicyKind, SlaEvaluation } from '@ledger/domain';
+import { ContractTerms, MINUTE_MS, Money, Period, PolicyKind, SlaEvaluation, StatusCount } from '@ledger/domain';
 import type { ContractVersion } from './contract.repository';
 
 /** The evaluation's figures a report carries as they are (already plain JSON). */
@@ -26,9 +26,23 @@ export interface SlaReportView extends EvaluatedFigures {
    * the local midnight finance reads as the deadline's date. Absent from statements issued before it existed.
    */
   claimDeadlineLocal?: string;
-  evidence: { start: string; end: string; minutes: number; eligibleRequests: number; failedRequests: number }[];
+  evidence: EvidenceRunView[];
   /** The contract's events in the period (all outcomes), when the report was computed. */
   eventsCounted: number;
+}
+
+/** A downtime run of a report (DowntimeRun): the evidence for a credit claim. */
+export interface EvidenceRunView {
+  start: string;
+  end: string;
+  minutes: number;
+  eligibleRequests: number;
+  failedRequests: number;
+}
+
+/** A run as served: its failures by status and error code are read from the log when asked for. */
+export interface EvidenceRunWithBreakdown extends EvidenceRunView {
+  statusBreakdown: () => Promise<StatusCount[]>;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -15,7 +15,7 @@ export type SummaryRow = Pick<VendorSummaryRow, 'provider' | 'model' | 'latency_
   Record<'successes' | 'errors' | 'timeouts' | 'rate_limited' | 'client_errors', number>;
 
 /** A minute rollup as the summaries read it: the stored row, its minute as an index since the epoch. */
-export type RollupRow = Omit<MinuteRollupRow, 'minute'> & {
+export type RollupRow = Omit<MinuteRollupRow, 'minute' | 'error_statuses'> & {
   /** Minute index since the epoch. */
   minute: number;
 };

@@ -32,6 +32,15 @@ export interface ContractTerms {
   targetPercent: string;
   policy: SlaPolicy;
   countRateLimited: boolean;
+  /** Whether timeouts count as failures; when not, they are not eligible at all (concepts §9). */
+  countTimeouts: boolean;
+  /**
+   * The HTTP statuses ("529") and classes ("5xx") an `error` must have to count as a failure;
+   * null: every error counts. Lower case, distinct, sorted.
+   */
+  errorStatuses: string[] | null;
+  /** A credit below this (after rounding, in the fee's currency) is 0; null: none. */
+  minimumCredit: Money | null;
   /** Sorted by uptimeBelow, highest first. */
   creditTiers: CreditTier[];
   monthlyFee: Money;
@@ -55,6 +64,9 @@ export interface ContractInput {
     windowMinutes?: number | null;
   };
   countRateLimited?: boolean | null;
+  countTimeouts?: boolean | null;
+  errorStatuses?: string[] | null;
+  minimumCredit?: Money | null;
   creditTiers?: CreditTier[] | null;
   monthlyFee: Money;
   claimWindowDays?: number | null;
@@ -63,6 +75,8 @@ export interface ContractInput {
 }
 
 const DECIMAL = /^\d+(\.\d+)?$/;
+/** An `errorStatuses` entry, lower case: a status 100–599, or a class such as 5xx. */
+const ERROR_STATUS_ENTRY = /^[1-5](\d\d|xx)$/;
 
 function decimalIn(value: string, field: string, problems: string[], { min, max, minInclusive }: { min: number; max: number; minInclusive: boolean }): void {
   if (!DECIMAL.test(value)) {
@@ -129,6 +143,20 @@ export function contractTerms(input: ContractInput): ContractTerms {
   else if ((input.monthlyFee.amount.split('.')[1] ?? '').length > digits) {
     problems.push(`monthlyFee.amount has more decimals than ${input.monthlyFee.currency} allows (${digits})`);
   }
+  const errorStatuses = input.errorStatuses == null ? null : [...new Set(input.errorStatuses.map((entry) => entry.toLowerCase()))].sort();
+  for (const entry of errorStatuses ?? []) {
+    if (!ERROR_STATUS_ENTRY.test(entry)) problems.push(`errorStatuses entries are HTTP statuses such as "529" or classes such as "5xx", not "${entry}"`);
+  }
+  if (errorStatuses !== null && errorStatuses.length === 0) problems.push('errorStatuses must name at least one status or class (leave it out to count every error)');
+  const minimumCredit = input.minimumCredit ?? null;
+  if (minimumCredit !== null) {
+    if (minimumCredit.currency !== input.monthlyFee.currency) {
+      problems.push(`minimumCredit must be in the fee's currency (${input.monthlyFee.currency}), not ${minimumCredit.currency}`);
+    } else if (digits !== null && !DECIMAL.test(minimumCredit.amount)) problems.push('minimumCredit.amount must be a non-negative decimal such as "1.00"');
+    else if (digits !== null && (minimumCredit.amount.split('.')[1] ?? '').length > digits) {
+      problems.push(`minimumCredit.amount has more decimals than ${minimumCredit.currency} allows (${digits})`);
+    }
+  }
   const claimWindowDays = input.claimWindowDays ?? 30;
   wholeIn(claimWindowDays, 'claimWindowDays', problems, 1, 3_650);
 
@@ -147,6 +175,9 @@ export function contractTerms(input: ContractInput): ContractTerms {
     targetPercent: input.targetPercent,
     policy,
     countRateLimited: input.countRateLimited ?? false,
+    countTimeouts: input.countTimeouts ?? true,
+    errorStatuses,
+    minimumCredit: minimumCredit === null ? null : { amount: minimumCredit.amount, currency: minimumCredit.currency },
     creditTiers,
     monthlyFee: { amount: input.monthlyFee.amount, currency: input.monthlyFee.currency },
     claimWindowDays,

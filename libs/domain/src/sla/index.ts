@@ -3,3 +3,4 @@ export * from './money';
 export * from './contract';
 export * from './sla-evaluation';
 export * from './traffic';
+export * from './failure-rules';

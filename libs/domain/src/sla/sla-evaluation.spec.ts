@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { NO_OUTCOMES, OutcomeCounts } from '../detection';
+import { NO_OUTCOMES } from '../detection';
 import { contractTerms, ContractInput, maintenanceApplies } from './contract';
+import { ContractCounts } from './failure-rules';
 import { totalsByCurrency } from './money';
 import { periodOf } from './period';
 import { evaluateSla } from './sla-evaluation';
@@ -26,10 +27,10 @@ function terms(overrides: Partial<ContractInput> = {}, policy: Partial<ContractI
   });
 }
 
-const counts = (c: Partial<OutcomeCounts>): OutcomeCounts => ({ ...NO_OUTCOMES, ...c });
+const counts = (c: Partial<ContractCounts>): ContractCounts => ({ ...NO_OUTCOMES, ...c });
 
 /** `n` consecutive minutes from `startIso`, each with these counts. */
-function minutes(startIso: string, n: number, c: Partial<OutcomeCounts>): [number, OutcomeCounts][] {
+function minutes(startIso: string, n: number, c: Partial<ContractCounts>): [number, ContractCounts][] {
   return Array.from({ length: n }, (_, i) => [minuteAt(startIso) + i, counts(c)]);
 }
 
@@ -101,6 +102,34 @@ describe('evaluateSla (concepts §6)', () => {
     const counted = evaluateSla({ terms: terms({ countRateLimited: true }), period: JUNE, minutes: throttled, maintenance: [], now: AFTER });
     expect(counted.downtimeMinutes).toBe(1);
     expect(counted.evidence[0]).toMatchObject({ eligibleRequests: 20, failedRequests: 10 });
+  });
+
+  it('counts what a vendor counts (concepts §9): errors of the named statuses only, timeouts or not', () => {
+    // 10 minutes at 10 % errors: 4 of them 529, 6 a 400-class status the client caused, plus 2 timeouts.
+    const traffic = new Map(minutes('2026-06-10T00:00:00Z', 10, { successes: 88, errors: 10, timeouts: 2, errorStatuses: { '529': 4, '429': 5, none: 1 } }));
+    const evaluate = (overrides: Partial<ContractInput>) => evaluateSla({ terms: terms(overrides, { minConsecutiveMinutes: 5 }), period: JUNE, minutes: traffic, maintenance: [], now: AFTER });
+    // Every error and timeout: 12 of 100 fail, each minute is down.
+    expect(evaluate({})).toMatchObject({ downtimeMinutes: 10, evidence: [{ minutes: 10, eligibleRequests: 1_000, failedRequests: 120 }] });
+    // 5xx only: 4 errors + 2 timeouts of 100 (the other errors stay eligible): 6 % ≥ 5 %, still down.
+    expect(evaluate({ errorStatuses: ['5XX'] })).toMatchObject({ downtimeMinutes: 10, evidence: [{ eligibleRequests: 1_000, failedRequests: 60 }] });
+    // 5xx and timeouts not counted: 4 of 98 (timeouts are not eligible then) is 4.1 %: up.
+    expect(evaluate({ errorStatuses: ['5xx'], countTimeouts: false })).toMatchObject({ downtimeMinutes: 0, evidence: [] });
+    // A status named exactly: 529 and 429 → 9 errors + 2 timeouts.
+    expect(evaluate({ errorStatuses: ['529', '429'] })).toMatchObject({ evidence: [{ failedRequests: 110 }] });
+    // Errors without a status match no entry.
+    expect(evaluate({ errorStatuses: ['4xx'], countTimeouts: false }).evidence).toEqual([{ start: minuteAt('2026-06-10T00:00:00Z'), end: minuteAt('2026-06-10T00:10:00Z'), minutes: 10, eligibleRequests: 980, failedRequests: 50 }]);
+  });
+
+  it('pays no credit below the contract\'s minimum, and reports its percent as 0', () => {
+    // One down minute of 43,200: uptime 99.9977 %, below a 99.999 tier of 0.05 % of a 1,000.00 USD fee → 0.50 USD.
+    const oneMinute = new Map(minutes('2026-06-10T00:00:00Z', 1, { errors: 1 }));
+    const tiers = [{ uptimeBelow: '99.999', creditPercent: '0.05' }];
+    const evaluate = (minimumCredit: ContractInput['minimumCredit']) =>
+      evaluateSla({ terms: terms({ creditTiers: tiers, minimumCredit }), period: JUNE, minutes: oneMinute, maintenance: [], now: AFTER });
+    expect(evaluate(null)).toMatchObject({ creditPercent: '0.05', credit: { amount: '0.50', currency: 'USD' } });
+    expect(evaluate({ amount: '1.00', currency: 'USD' })).toMatchObject({ creditPercent: '0.00', credit: { amount: '0.00', currency: 'USD' } });
+    // At the minimum exactly, the credit stands.
+    expect(evaluate({ amount: '0.50', currency: 'USD' })).toMatchObject({ creditPercent: '0.05', credit: { amount: '0.50', currency: 'USD' } });
   });
 
   it('rounds a credit ending in half a minor unit up, in USD and in JPY', () => {
@@ -222,13 +251,17 @@ describe('evaluateSla (concepts §6)', () => {
 });
 
 describe('contractTerms validation', () => {
-  const valid: ContractInput = {
+  it('keeps error statuses lower case, distinct and sorted', () => {
+    expect(contractTerms({ ...valid(), errorStatuses: ['529', '5XX', '5xx', '503'] }).errorStatuses).toEqual(['503', '529', '5xx']);
+  });
+
+  const valid = (): ContractInput => ({
     platform: 'notion', provider: 'anthropic', targetPercent: '99.95', policy: { kind: 'DOWNTIME_MINUTES' },
     monthlyFee: { amount: '48250.00', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',
-  };
+  });
   it('fills in the defaults of concepts §6', () => {
-    expect(contractTerms(valid)).toMatchObject({
-      models: [], timeZone: 'UTC', countRateLimited: false, claimWindowDays: 30, creditTiers: [], effectiveTo: null,
+    expect(contractTerms(valid())).toMatchObject({
+      models: [], timeZone: 'UTC', countRateLimited: false, countTimeouts: true, errorStatuses: null, minimumCredit: null, claimWindowDays: 30, creditTiers: [], effectiveTo: null,
       policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.05', minSamples: 1, minConsecutiveMinutes: 1, windowMinutes: 5 },
     });
   });
@@ -244,7 +277,12 @@ describe('contractTerms validation', () => {
     [{ policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '1.5' } }, 'policy.errorRateThreshold must be in (0, 1]'],
     [{ policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.0500000001' } }, 'policy.errorRateThreshold may have at most 9 decimals'],
     [{ effectiveTo: '2025-01-01T00:00:00Z' }, 'effectiveTo must be after effectiveFrom'],
+    [{ errorStatuses: ['5xx', '6xx'] }, 'errorStatuses entries are HTTP statuses such as "529" or classes such as "5xx", not "6xx"'],
+    [{ errorStatuses: ['52'] }, 'not "52"'],
+    [{ errorStatuses: [] }, 'errorStatuses must name at least one status or class'],
+    [{ minimumCredit: { amount: '1.00', currency: 'EUR' } }, "minimumCredit must be in the fee's currency (USD), not EUR"],
+    [{ minimumCredit: { amount: '1.005', currency: 'USD' } }, 'minimumCredit.amount has more decimals than USD allows (2)'],
   ])('refuses %p', (override, message) => {
-    expect(() => contractTerms({ ...valid, ...(override as Partial<ContractInput>) })).toThrow(message);
+    expect(() => contractTerms({ ...valid(), ...(override as Partial<ContractInput>) })).toThrow(message);
   });
 });

@@ -1,8 +1,8 @@
 import Decimal from 'decimal.js';
 import FractionJs from 'fraction.js';
-import { OutcomeCounts } from '../detection';
 import { MINUTE_MS } from '../minute';
 import { ContractTerms } from './contract';
+import { ContractCounts } from './failure-rules';
 import { Money, percentOf } from './money';
 import { Period, plusDays } from './period';
 import { ContractTraffic, downMinuteTest, ExcludedMinutes, trafficFromMinutes } from './traffic';
@@ -19,8 +19,8 @@ export interface DowntimeRun {
 export interface SlaInput {
   terms: ContractTerms;
   period: Period;
-  /** The contract's events per minute (its platform, provider and models, summed over models). */
-  minutes: ReadonlyMap<number, OutcomeCounts>;
+  /** The contract's events per minute (its platform, provider and models, summed over models), with errors by status when its rules name statuses. */
+  minutes: ReadonlyMap<number, ContractCounts>;
   /** Minute ranges [from, to) of the contract's maintenance windows. */
   maintenance: readonly (readonly [number, number])[];
   now: number;
@@ -124,7 +124,13 @@ export function evaluateTraffic({ terms, period, traffic, excluded, now }: SlaTr
   // The lowest uptimeBelow that the exact uptime is strictly below (tiers are sorted highest first).
   const tier = [...terms.creditTiers].reverse().find((t) => uptime.compare(new Fraction(t.uptimeBelow)) < 0);
   // The tier's percent exactly (at least 2 decimals): the credit is that percent of the fee, never of a rounded one.
-  const tierPercent = new Decimal(tier?.creditPercent ?? '0');
+  let tierPercent = new Decimal(tier?.creditPercent ?? '0');
+  let credit = percentOf(terms.monthlyFee, tierPercent.toFixed());
+  // A credit below the contract's minimum (after rounding) is no credit at all (concepts §9).
+  if (terms.minimumCredit !== null && new Decimal(credit.amount).lt(terms.minimumCredit.amount)) {
+    tierPercent = new Decimal(0);
+    credit = percentOf(terms.monthlyFee, '0');
+  }
   const creditPercent = tierPercent.toFixed(Math.max(2, tierPercent.decimalPlaces()));
 
   let allowed: Fraction | null = null;
@@ -148,7 +154,7 @@ export function evaluateTraffic({ terms, period, traffic, excluded, now }: SlaTr
     budgetRemainingMinutes: allowed === null ? null : roundHalfUp(allowed.sub(downtimeMinutes!), 4),
     budgetBurn,
     creditPercent,
-    credit: percentOf(terms.monthlyFee, creditPercent),
+    credit,
     claimDeadline: plusDays(period.end, terms.claimWindowDays, terms.timeZone),
     final: now >= period.end,
     evidence,

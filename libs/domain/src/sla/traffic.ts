@@ -1,14 +1,8 @@
-import { failuresOf, OutcomeCounts } from '../detection';
 import { MINUTE_MS } from '../minute';
 import { parseRatio, rateAtLeast } from '../ratio';
 import { ContractTerms, SlaPolicy } from './contract';
+import { ContractCounts, countedErrors, FailureRules, Tally, tallyOf } from './failure-rules';
 import { Period } from './period';
-
-/** Eligible requests and failures, as the contract counts them (`countRateLimited`). */
-export interface Tally {
-  eligible: number;
-  failures: number;
-}
 
 /**
  * What the SLA engine needs of a contract's traffic in a period (its platform, provider and
@@ -91,13 +85,6 @@ export class ExcludedMinutes {
   }
 }
 
-/** The failures and eligible requests of a minute's counts under a contract. */
-export function tallyOf(terms: Pick<ContractTerms, 'countRateLimited'>, c: OutcomeCounts): Tally {
-  // Detection's failures, plus throttling when the contract counts it; eligible is successes + failures either way.
-  const failures = failuresOf(c) + (terms.countRateLimited ? c.rateLimited : 0);
-  return { eligible: c.successes + failures, failures };
-}
-
 /** Whether a minute with a given tally fails the policy: enough samples, and a failure rate at or above the threshold. */
 export function downMinuteTest(policy: Pick<SlaPolicy, 'errorRateThreshold' | 'minSamples'>): (tally: Tally) => boolean {
   const threshold = parseRatio(policy.errorRateThreshold);
@@ -109,9 +96,9 @@ export function downMinuteTest(policy: Pick<SlaPolicy, 'errorRateThreshold' | 'm
  * computes the same summary in SQL; this is the reference it is tested against.
  */
 export function trafficFromMinutes(
-  terms: Pick<ContractTerms, 'countRateLimited' | 'policy'>,
+  terms: FailureRules & Pick<ContractTerms, 'policy'>,
   period: Period,
-  minutes: ReadonlyMap<number, OutcomeCounts>,
+  minutes: ReadonlyMap<number, ContractCounts>,
   excluded: ExcludedMinutes,
 ): ContractTraffic {
   const first = period.start / MINUTE_MS;
@@ -122,7 +109,7 @@ export function trafficFromMinutes(
   for (const [minute, counts] of minutes) {
     const i = minute - first;
     if (!(i >= 0 && i < length)) continue;
-    const tally = tallyOf(terms, counts);
+    const tally = tallyOf(terms, counts, countedErrors(terms, counts));
     candidateMinutes.set(minute, tally);
     if (excluded.has(minute)) continue;
     eligibleTotal.eligible += tally.eligible;

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { LiveSlaReport } from '@ledger/reporting';
+import type { LiveSlaReport, EvidenceRunWithBreakdown } from '@ledger/reporting';
 import type { GraphqlContext } from '@ledger/graphql';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -34,12 +34,16 @@ export type Contract = {
   __typename?: 'Contract';
   claimWindowDays: Scalars['Int']['output'];
   countRateLimited: Scalars['Boolean']['output'];
+  countTimeouts: Scalars['Boolean']['output'];
   creditTiers: Array<CreditTier>;
   effectiveFrom: Scalars['DateTime']['output'];
   effectiveTo?: Maybe<Scalars['DateTime']['output']>;
+  /** null: every error counts */
+  errorStatuses?: Maybe<Array<Scalars['String']['output']>>;
   id: Scalars['ID']['output'];
   /** when this version took effect */
   inForceFrom: Scalars['DateTime']['output'];
+  minimumCredit?: Maybe<Money>;
   models: Array<Scalars['String']['output']>;
   monthlyFee: Money;
   platform: Scalars['String']['output'];
@@ -55,9 +59,15 @@ export type ContractInput = {
   claimWindowDays?: InputMaybe<Scalars['Int']['input']>;
   /** count rate_limited as failures; default false */
   countRateLimited?: InputMaybe<Scalars['Boolean']['input']>;
+  /** count timeouts as failures; default true (when false, timeouts are not eligible at all) */
+  countTimeouts?: InputMaybe<Scalars['Boolean']['input']>;
   creditTiers?: InputMaybe<Array<CreditTierInput>>;
   effectiveFrom: Scalars['DateTime']['input'];
   effectiveTo?: InputMaybe<Scalars['DateTime']['input']>;
+  /** count an error as a failure only when its HTTP status matches one entry: a status such as 529 or a class such as 5xx; omitted: every error counts */
+  errorStatuses?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** a credit below this (after rounding, in the fee's currency) is no credit; omitted: none */
+  minimumCredit?: InputMaybe<MoneyInput>;
   /** empty or omitted: every model of the provider */
   models?: InputMaybe<Array<Scalars['String']['input']>>;
   monthlyFee: MoneyInput;
@@ -147,6 +157,8 @@ export type DowntimeRun = {
   failedRequests: Scalars['Int']['output'];
   minutes: Scalars['Int']['output'];
   start: Scalars['DateTime']['output'];
+  /** its failures by HTTP status and error code, the 5 largest (read from the log: only ask for it when needed) */
+  statusBreakdown: Array<StatusCount>;
 };
 
 /** Outages of one provider's models that overlap or lie within the merge gap (concepts §5). */
@@ -552,6 +564,14 @@ export type Status =
   | 'OPERATIONAL'
   | 'PARTIAL_OUTAGE';
 
+/** Failures with one HTTP status and error code (null: the events had none). */
+export type StatusCount = {
+  __typename?: 'StatusCount';
+  count: Scalars['Int']['output'];
+  errorCode?: Maybe<Scalars['String']['output']>;
+  httpStatus?: Maybe<Scalars['Int']['output']>;
+};
+
 export type Subscription = {
   __typename?: 'Subscription';
   /** A model's live status, each time it changes (server-sent events). */
@@ -683,7 +703,7 @@ export type ResolversTypes = {
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DetectionPolicy: ResolverTypeWrapper<DetectionPolicy>;
   DetectionPolicyInput: DetectionPolicyInput;
-  DowntimeRun: ResolverTypeWrapper<DowntimeRun>;
+  DowntimeRun: ResolverTypeWrapper<EvidenceRunWithBreakdown>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Incident: ResolverTypeWrapper<Incident>;
@@ -706,6 +726,7 @@ export type ResolversTypes = {
   SlaReport: ResolverTypeWrapper<LiveSlaReport>;
   Statement: ResolverTypeWrapper<Omit<Statement, 'report'> & { report: ResolversTypes['SlaReport'] }>;
   Status: Status;
+  StatusCount: ResolverTypeWrapper<StatusCount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VendorScore: ResolverTypeWrapper<VendorScore>;
@@ -727,7 +748,7 @@ export type ResolversParentTypes = {
   Decimal: Scalars['Decimal']['output'];
   DetectionPolicy: DetectionPolicy;
   DetectionPolicyInput: DetectionPolicyInput;
-  DowntimeRun: DowntimeRun;
+  DowntimeRun: EvidenceRunWithBreakdown;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Incident: Incident;
@@ -747,6 +768,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   SlaReport: LiveSlaReport;
   Statement: Omit<Statement, 'report'> & { report: ResolversParentTypes['SlaReport'] };
+  StatusCount: StatusCount;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   VendorScore: VendorScore;
@@ -765,11 +787,14 @@ export type ApiKeyResolvers<ContextType = GraphqlContext, ParentType extends Res
 export type ContractResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = {
   claimWindowDays?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   countRateLimited?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  countTimeouts?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   creditTiers?: Resolver<Array<ResolversTypes['CreditTier']>, ParentType, ContextType>;
   effectiveFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   effectiveTo?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  errorStatuses?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inForceFrom?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  minimumCredit?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   models?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   monthlyFee?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   platform?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -837,6 +862,7 @@ export type DowntimeRunResolvers<ContextType = GraphqlContext, ParentType extend
   failedRequests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   minutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  statusBreakdown?: Resolver<Array<ResolversTypes['StatusCount']>, ParentType, ContextType>;
 };
 
 export type IncidentResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
@@ -999,6 +1025,12 @@ export type StatementResolvers<ContextType = GraphqlContext, ParentType extends 
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type StatusCountResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['StatusCount'] = ResolversParentTypes['StatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   statusChanged?: SubscriptionResolver<ResolversTypes['ModelStatus'], "statusChanged", ParentType, ContextType, Partial<SubscriptionStatusChangedArgs>>;
 };
@@ -1052,6 +1084,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Query?: QueryResolvers<ContextType>;
   SlaReport?: SlaReportResolvers<ContextType>;
   Statement?: StatementResolvers<ContextType>;
+  StatusCount?: StatusCountResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   VendorScore?: VendorScoreResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
