@@ -22,6 +22,7 @@ const envSchema = z.object({
   RATE_LIMIT_INGEST_EVENTS_PER_SECOND: z.coerce.number().positive().default(200_000),
   RATE_LIMIT_QUERIES_PER_SECOND: z.coerce.number().positive().default(100),
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
+  AUTO_OPEN_CLAIMS: z.enum(['true', 'false']).default('true'),
   STATUS_PAGE: z.enum(['key', 'public', 'off']).default('key'),
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   RAW_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
@@ -49,6 +50,8 @@ export interface AppConfig {
   rateLimits: { ingestEventsPerSecond: number; queriesPerSecond: number };
   /** The worker issues statements of ended periods after the grace delay (concepts §6). */
   autoIssueStatements: boolean;
+  /** Open a draft claim for every statement with a credit (the worker's schedule). */
+  autoOpenClaims: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Ingest batches a process appends at once; more wait their turn, up to four per slot (then 503). */
   ingestConcurrency: number;
@@ -86,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     dbPoolSize: e.DB_POOL_SIZE,
     autoIssueStatements: e.AUTO_ISSUE_STATEMENTS === 'true',
+    autoOpenClaims: e.AUTO_OPEN_CLAIMS === 'true',
     rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },
     logLevel: e.LOG_LEVEL,
     statusPage: e.STATUS_PAGE,

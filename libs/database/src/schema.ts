@@ -157,6 +157,31 @@ export interface StatementTable {
 }
 export type StatementRow = Selectable<StatementTable>;
 
+/** Claims (concepts §10): one row per claim, the read model of its admin events. */
+export interface ClaimTable {
+  id: string;
+  contract_id: string;
+  platform: string;
+  provider: string;
+  period: string;
+  status: string;
+  statement_version: number;
+  /** numeric: read as a decimal string. */
+  claimed_amount: ColumnType<string, string, string>;
+  currency: string;
+  credited_amount: ColumnType<string | null, string | null, string | null>;
+  claim_deadline: ColumnType<Date, Date | string, Date | string>;
+  filed_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  reference: string | null;
+  resolved_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  evidence_events: ColumnType<bigint, number | bigint, number | bigint>;
+  evidence_digest: string;
+  /** [{ status, at (RFC 3339), actor, note }, …] */
+  history: ColumnType<unknown, string, string>;
+  opened_at: ColumnType<Date, Date | string, Date | string>;
+}
+export type ClaimRow = Selectable<ClaimTable>;
+
 /** Pre-merged hours, days and ten-day blocks of the minute rollups (the vendor comparison's cache). */
 export interface VendorSummaryTable {
   /** '' for all platforms. */
@@ -206,6 +231,7 @@ export interface DB {
   contracts: ContractTable;
   maintenance_windows: MaintenanceWindowTable;
   statements: StatementTable;
+  claims: ClaimTable;
   outcome_events: OutcomeEventTable;
   outcome_archives: OutcomeArchiveTable;
   admin_events: AdminEventTable;
@@ -223,7 +249,7 @@ export interface DB {
 
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
 export const DB_TABLES = [
-  'contracts', 'maintenance_windows', 'statements', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
+  'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
   'minute_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.

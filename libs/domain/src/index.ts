@@ -13,3 +13,4 @@ export * from './latency-sketch';
 export * from './sla';
 export * from './vendor-score';
 export { seededRandom } from './seeded-random';
+export * from './claims';

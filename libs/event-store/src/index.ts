@@ -11,4 +11,4 @@ export type { ArchiveManifest, Verification } from './archive/archive-files';
 export { RAW_EVENT_RETENTION } from './raw-event-retention';
 export type { RawEventRetention } from './raw-event-retention';
 export { EvidenceReader } from './evidence.reader';
-export type { EvidenceScope, TimeRange } from './evidence.reader';
+export type { EvidenceDigest, EvidenceEvent, EvidenceScope, TimeRange } from './evidence.reader';

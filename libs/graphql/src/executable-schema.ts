@@ -2,6 +2,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { buildASTSchema, concatAST, GraphQLScalarType, GraphQLSchema, Kind, parse, printSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { apiKeyTypeDefs } from './api-key.graphql';
+import { claimsTypeDefs } from './claims.graphql';
 import { commonTypeDefs } from './common.graphql';
 import type { Resolvers } from './generated/schema-types';
 import { slaTypeDefs } from './sla.graphql';
@@ -21,7 +22,7 @@ const rootTypeDefs = /* GraphQL */ `
  * define, which a merge of type definitions would let through when the two agree.
  */
 function typeDefinitions(): GraphQLSchema {
-  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, vendorTypeDefs, rootTypeDefs];
+  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, claimsTypeDefs, vendorTypeDefs, rootTypeDefs];
   return buildASTSchema(concatAST(features.map((sdl) => parse(sdl))));
 }
 

@@ -12,6 +12,7 @@ import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledg
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { ApiKeyResolver } from './api-key.resolver';
+import { ClaimsResolver } from './claims.resolver';
 import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import { VendorResolver } from './vendor.resolver';
@@ -31,7 +32,7 @@ export interface GraphqlOptions {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, VendorResolver] })
+@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, VendorResolver] })
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -39,6 +40,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly apiKeyResolver: ApiKeyResolver,
     private readonly timelineResolver: TimelineResolver,
     private readonly slaResolver: SlaResolver,
+    private readonly claimsResolver: ClaimsResolver,
     private readonly vendorResolver: VendorResolver,
     private readonly metrics: Metrics,
     private readonly limiter: RateLimiter,
@@ -54,6 +56,7 @@ export class GraphqlModule implements OnModuleInit {
       this.apiKeyResolver.resolvers(),
       this.timelineResolver.resolvers(),
       this.slaResolver.resolvers(),
+      this.claimsResolver.resolvers(),
       this.vendorResolver.resolvers(),
     ]);
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({

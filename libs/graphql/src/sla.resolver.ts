@@ -11,7 +11,8 @@ const toInput = (input: ContractInput): DomainContractInput => ({
   effectiveTo: input.effectiveTo ? input.effectiveTo.toISOString() : null,
 });
 
-function presentContract(v: ContractVersion) {
+/** A contract version as GraphQL shows it. */
+export function presentContract(v: ContractVersion) {
   return {
     id: v.id,
     version: v.version,

@@ -20,3 +20,6 @@ export { VendorSummaryService } from './vendor-summary.service';
 export { VendorSummaryProjection, VENDOR_SUMMARIES_PROJECTION, createVendorSummaryProjection } from './vendor-summary.projection';
 export { VendorSummaryRepository } from './vendor-summary.repository';
 export type { DailyModelTotals } from './vendor-summary.repository';
+export { ClaimService, AUTO_OPEN_CLAIMS } from './claim.service';
+export type { ClaimActor, ClaimQuery } from './claim.service';
+export { ClaimRepository } from './claim.repository';

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { ProjectionsModule } from '@ledger/projections';
+import { ClaimRepository } from './claim.repository';
+import { ClaimService } from './claim.service';
 import { ContractTrafficRepository } from './contract-traffic.repository';
 import { ContractRepository } from './contract.repository';
 import { ContractService } from './contract.service';
@@ -16,9 +18,9 @@ import { VendorSummaryService } from './vendor-summary.service';
 
 const providers = [
   ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService,
-  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryProjection, VendorSummaryService,
+  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryProjection, VendorSummaryService, ClaimRepository, ClaimService,
 ];
 
-/** Contracts, SLA reports, credits and statements, computed from the read models. */
+/** Contracts, SLA reports, credits, statements and claims, computed from the read models. */
 @Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })
 export class ReportingModule {}

@@ -5,7 +5,7 @@ import { Database, DatabaseModule } from '@ledger/database';
 import { RAW_EVENT_RETENTION, RawEventRetention } from '@ledger/event-store';
 import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule, INGEST_CONCURRENCY } from '@ledger/http';
-import { AUTO_ISSUE_STATEMENTS } from '@ledger/reporting';
+import { AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS } from '@ledger/reporting';
 import { StatusPageModule } from '@ledger/status-page';
 import { ProjectionRunnerModule } from './projections';
 import { WorkerModule } from './worker.module';
@@ -22,10 +22,11 @@ export class AppModule {
       global: true,
       providers: [
         { provide: AUTO_ISSUE_STATEMENTS, useValue: config.autoIssueStatements },
+        { provide: AUTO_OPEN_CLAIMS, useValue: config.autoOpenClaims },
         { provide: INGEST_CONCURRENCY, useValue: config.ingestConcurrency },
         { provide: RAW_EVENT_RETENTION, useValue: { days: config.rawEventsRetentionDays, archiveDir: config.archiveDir } satisfies RawEventRetention },
       ],
-      exports: [AUTO_ISSUE_STATEMENTS, INGEST_CONCURRENCY, RAW_EVENT_RETENTION],
+      exports: [AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS, INGEST_CONCURRENCY, RAW_EVENT_RETENTION],
       imports: [
         DatabaseModule.forRoot(db, readDb),
         ProjectionRunnerModule,

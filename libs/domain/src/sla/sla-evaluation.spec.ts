@@ -205,7 +205,7 @@ describe('evaluateSla (concepts §6)', () => {
     const base = minuteAt('2026-06-10T00:00:00Z');
     type Setup = typeof setup extends fc.Arbitrary<infer T> ? T : never;
     const run = (s: Setup, extra?: { offset: number; failure: 'errors' | 'timeouts' }) => {
-      const data = new Map<number, OutcomeCounts>(s.data.map(({ offset, ...c }) => [base + offset, counts(c)]));
+      const data = new Map<number, ContractCounts>(s.data.map(({ offset, ...c }) => [base + offset, counts(c)]));
       if (extra) {
         const c = data.get(base + extra.offset) ?? counts({});
         data.set(base + extra.offset, { ...c, [extra.failure]: c[extra.failure] + 1 });

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { LiveSlaReport, EvidenceRunWithBreakdown } from '@ledger/reporting';
+import type { Claim as ClaimModel } from '@ledger/domain';
 import type { GraphqlContext } from '@ledger/graphql';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -27,6 +28,72 @@ export type ApiKey = {
   platform?: Maybe<Scalars['String']['output']>;
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
   scopes: Array<Scope>;
+};
+
+/** A claim for the credit of one contract and one ended month, pinned to the statement it was opened from. */
+export type Claim = {
+  __typename?: 'Claim';
+  /** filing at or after it is refused; a draft expires at it */
+  claimDeadline: Scalars['DateTime']['output'];
+  /** the statement's credit when the claim was opened */
+  claimedAmount: Money;
+  contract: Contract;
+  /** set when resolved: the claimed amount (ACCEPTED), less (PARTIALLY_ACCEPTED) or 0 (DENIED) */
+  creditedAmount?: Maybe<Money>;
+  /** lower-case hex SHA-256 of those events (docs/concepts.md § Claims: how to recompute it) */
+  evidenceDigest: Scalars['String']['output'];
+  /** the contract's events in the evidence runs' minutes when the claim was opened */
+  evidenceEvents: Scalars['Int']['output'];
+  filedAt?: Maybe<Scalars['DateTime']['output']>;
+  history: Array<ClaimTransition>;
+  id: Scalars['ID']['output'];
+  /** the month, YYYY-MM */
+  period: Scalars['String']['output'];
+  /** the provider's ticket or case number */
+  reference?: Maybe<Scalars['String']['output']>;
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  statementVersion: Scalars['Int']['output'];
+  status: ClaimStatus;
+};
+
+export type ClaimOutcome =
+  | 'ACCEPTED'
+  | 'DENIED'
+  | 'PARTIALLY_ACCEPTED';
+
+/** DRAFT → FILED → ACCEPTED | PARTIALLY_ACCEPTED | DENIED; DRAFT or FILED → WITHDRAWN; a DRAFT past its deadline is EXPIRED */
+export type ClaimStatus =
+  | 'ACCEPTED'
+  | 'DENIED'
+  | 'DRAFT'
+  | 'EXPIRED'
+  | 'FILED'
+  | 'PARTIALLY_ACCEPTED'
+  | 'WITHDRAWN';
+
+/** Claims of one provider in one currency. */
+export type ClaimTotals = {
+  __typename?: 'ClaimTotals';
+  /** claimed amounts of the claims filed (FILED or resolved) */
+  claimed: Scalars['Decimal']['output'];
+  /** credited amounts of the resolved claims */
+  credited: Scalars['Decimal']['output'];
+  currency: Scalars['String']['output'];
+  /** claimed amounts of the FILED claims, not answered yet */
+  outstanding: Scalars['Decimal']['output'];
+  provider: Scalars['String']['output'];
+  /** credited ÷ claimed over the resolved claims, 4 decimals; null before any is resolved */
+  recoveryRate?: Maybe<Scalars['Decimal']['output']>;
+};
+
+/** One step of a claim's history. */
+export type ClaimTransition = {
+  __typename?: 'ClaimTransition';
+  /** the id of the key that took the step; null for the scheduler */
+  actor?: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  status: ClaimStatus;
 };
 
 /** An SLA between a platform and a provider, at its latest version. */
@@ -243,12 +310,20 @@ export type Mutation = {
   declareMaintenance: MaintenanceWindow;
   defineContract: Contract;
   endContract: Contract;
+  /** DRAFT → FILED, before the claim deadline */
+  fileClaim: Claim;
   /** Freezes the report of an ended period as a new statement version. */
   issueStatement: Statement;
+  /** opens a DRAFT from the period's latest statement, which must show a credit */
+  openClaim: Claim;
+  /** FILED → the provider's answer, with the amount it credited */
+  resolveClaim: Claim;
   /** Revokes a key at once; false when it is unknown or already revoked. */
   revokeApiKey: Scalars['Boolean']['output'];
   /** Overrides detection thresholds for a provider or a model; the outages it affects are derived again (admin). */
   setDetectionPolicy: DetectionPolicy;
+  /** DRAFT or FILED → WITHDRAWN */
+  withdrawClaim: Claim;
 };
 
 
@@ -282,9 +357,30 @@ export type MutationEndContractArgs = {
 };
 
 
+export type MutationFileClaimArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  reference?: InputMaybe<Scalars['String']['input']>;
+};
+
+
 export type MutationIssueStatementArgs = {
   contractId: Scalars['ID']['input'];
   period: Scalars['String']['input'];
+};
+
+
+export type MutationOpenClaimArgs = {
+  contractId: Scalars['ID']['input'];
+  period: Scalars['String']['input'];
+};
+
+
+export type MutationResolveClaimArgs = {
+  creditedAmount: Scalars['Decimal']['input'];
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  outcome: ClaimOutcome;
 };
 
 
@@ -295,6 +391,12 @@ export type MutationRevokeApiKeyArgs = {
 
 export type MutationSetDetectionPolicyArgs = {
   input: DetectionPolicyInput;
+};
+
+
+export type MutationWithdrawClaimArgs = {
+  id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A maximal run of bad minutes of one series (concepts §5). Times are whole UTC minutes. */
@@ -373,6 +475,11 @@ export type Query = {
   __typename?: 'Query';
   /** Every key, active and revoked (admin). */
   apiKeys: Array<ApiKey>;
+  claim?: Maybe<Claim>;
+  /** per provider and currency */
+  claimSummary: Array<ClaimTotals>;
+  /** claims by deadline, the most urgent first (a platform key sees its own platform's) */
+  claims: Array<Claim>;
   /** Contracts (a platform key sees its own). */
   contracts: Array<Contract>;
   /** Credits owed per contract in force during a month, with totals per currency (finance). */
@@ -396,6 +503,24 @@ export type Query = {
   /** Vendor reliability over [from, to): model rows, and provider rows with providerRows: true. */
   vendorComparison: Array<VendorScore>;
   viewer: Viewer;
+};
+
+
+export type QueryClaimArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryClaimSummaryArgs = {
+  provider?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryClaimsArgs = {
+  dueBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<ClaimStatus>;
 };
 
 
@@ -692,6 +817,11 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   ApiKey: ResolverTypeWrapper<ApiKey>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Claim: ResolverTypeWrapper<ClaimModel>;
+  ClaimOutcome: ClaimOutcome;
+  ClaimStatus: ClaimStatus;
+  ClaimTotals: ResolverTypeWrapper<ClaimTotals>;
+  ClaimTransition: ResolverTypeWrapper<ClaimTransition>;
   Contract: ResolverTypeWrapper<Contract>;
   ContractInput: ContractInput;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
@@ -737,6 +867,9 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   ApiKey: ApiKey;
   Boolean: Scalars['Boolean']['output'];
+  Claim: ClaimModel;
+  ClaimTotals: ClaimTotals;
+  ClaimTransition: ClaimTransition;
   Contract: Contract;
   ContractInput: ContractInput;
   CreatedApiKey: CreatedApiKey;
@@ -782,6 +915,39 @@ export type ApiKeyResolvers<ContextType = GraphqlContext, ParentType extends Res
   platform?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['Scope']>, ParentType, ContextType>;
+};
+
+export type ClaimResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Claim'] = ResolversParentTypes['Claim']> = {
+  claimDeadline?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  claimedAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  contract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType>;
+  creditedAmount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  evidenceDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidenceEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  filedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['ClaimTransition']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  statementVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ClaimStatus'], ParentType, ContextType>;
+};
+
+export type ClaimTotalsResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ClaimTotals'] = ResolversParentTypes['ClaimTotals']> = {
+  claimed?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  credited?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outstanding?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recoveryRate?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+};
+
+export type ClaimTransitionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ClaimTransition'] = ResolversParentTypes['ClaimTransition']> = {
+  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ClaimStatus'], ParentType, ContextType>;
 };
 
 export type ContractResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = {
@@ -919,9 +1085,13 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   declareMaintenance?: Resolver<ResolversTypes['MaintenanceWindow'], ParentType, ContextType, RequireFields<MutationDeclareMaintenanceArgs, 'input'>>;
   defineContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationDefineContractArgs, 'input'>>;
   endContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationEndContractArgs, 'effectiveTo' | 'id'>>;
+  fileClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationFileClaimArgs, 'id'>>;
   issueStatement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<MutationIssueStatementArgs, 'contractId' | 'period'>>;
+  openClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationOpenClaimArgs, 'contractId' | 'period'>>;
+  resolveClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationResolveClaimArgs, 'creditedAmount' | 'id' | 'outcome'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setDetectionPolicy?: Resolver<ResolversTypes['DetectionPolicy'], ParentType, ContextType, RequireFields<MutationSetDetectionPolicyArgs, 'input'>>;
+  withdrawClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationWithdrawClaimArgs, 'id'>>;
 };
 
 export type OutageResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Outage'] = ResolversParentTypes['Outage']> = {
@@ -969,6 +1139,9 @@ export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType ex
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  claim?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<QueryClaimArgs, 'id'>>;
+  claimSummary?: Resolver<Array<ResolversTypes['ClaimTotals']>, ParentType, ContextType, Partial<QueryClaimSummaryArgs>>;
+  claims?: Resolver<Array<ResolversTypes['Claim']>, ParentType, ContextType, Partial<QueryClaimsArgs>>;
   contracts?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType, Partial<QueryContractsArgs>>;
   credits?: Resolver<ResolversTypes['CreditSummary'], ParentType, ContextType, RequireFields<QueryCreditsArgs, 'period'>>;
   incidents?: Resolver<Array<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'from' | 'to'>>;
@@ -1062,6 +1235,9 @@ export type ViewerResolvers<ContextType = GraphqlContext, ParentType extends Res
 
 export type Resolvers<ContextType = GraphqlContext> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
+  Claim?: ClaimResolvers<ContextType>;
+  ClaimTotals?: ClaimTotalsResolvers<ContextType>;
+  ClaimTransition?: ClaimTransitionResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   CreditLine?: CreditLineResolvers<ContextType>;

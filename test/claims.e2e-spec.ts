@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { ClaimService } from '@ledger/reporting';
+import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
+
+/**
+ * Claims over GraphQL (concepts §9): a claim's whole life, every refusal, its totals, the digest of
+ * its evidence recomputed here from the events the test posted, and a draft that expires exactly at
+ * a New York deadline across the end of daylight saving time.
+ */
+
+const MINUTE = 60_000;
+const CLAIM_FIELDS = `id period status statementVersion claimedAmount { amount currency } creditedAmount { amount currency }
+  claimDeadline filedAt reference resolvedAt evidenceEvents evidenceDigest contract { id platform provider }
+  history { status at actor note }`;
+
+interface PostedEvent {
+  id: string;
+  provider: string;
+  model: string;
+  occurredAt: string;
+  outcome: string;
+  httpStatus?: number;
+}
+
+/**
+ * The evidence digest as concepts §9 defines it, written here without the service's code: the
+ * events whose minute lies in a run, as "id TAB occurredAt TAB model TAB outcome TAB httpStatus LF",
+ * sorted by occurredAt and then by id's UTF-8 bytes.
+ */
+function digestOf(events: readonly PostedEvent[], runs: readonly { start: string; end: string }[]): { events: number; digest: string } {
+  const inRuns = events.filter((e) => runs.some((r) => Date.parse(e.occurredAt) >= Date.parse(r.start) && Date.parse(e.occurredAt) < Date.parse(r.end)));
+  inRuns.sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || Buffer.compare(Buffer.from(a.id), Buffer.from(b.id)));
+  const hash = createHash('sha256');
+  for (const e of inRuns) hash.update(`${e.id}\t${new Date(e.occurredAt).toISOString()}\t${e.model}\t${e.outcome}\t${e.httpStatus ?? ''}\n`, 'utf8');
+  return { events: inRuns.length, digest: hash.digest('hex') };
+}
+
+/** A month of "notion" traffic to a provider: a success every hour on 1–20 September, and an hour's outage on the 10th (10:00–11:00). */
+function septemberWithOutage(provider: string): PostedEvent[] {
+  const events: PostedEvent[] = [];
+  const start = Date.UTC(2026, 8, 1);
+  for (let minute = 0; minute < 20 * 1440; minute += 60) {
+    events.push({ id: `${provider}-ok-${minute}`, provider, model: 'm-1', occurredAt: new Date(start + minute * MINUTE).toISOString(), outcome: 'success', httpStatus: 200 });
+  }
+  const outage = Date.UTC(2026, 8, 10, 10);
+  for (let m = 0; m < 60; m++) {
+    const at = new Date(outage + m * MINUTE + 1_500).toISOString();
+    // Three ids at one instant, whose order by bytes ("B" < "a" < "é") differs from their order by locale.
+    for (const id of [`a-${provider}-${m}`, `B-${provider}-${m}`, `é-${provider}-${m}`]) events.push({ id, provider, model: 'm-1', occurredAt: at, outcome: 'error', httpStatus: 529 });
+  }
+  return events;
+}
+
+const contractInput = (provider: string, overrides: Record<string, unknown> = {}) => ({
+  platform: 'notion', provider, targetPercent: '99.9', policy: { kind: 'DOWNTIME_MINUTES' },
+  creditTiers: [{ uptimeBelow: '99.9', creditPercent: '10' }, { uptimeBelow: '99.0', creditPercent: '25' }],
+  monthlyFee: { amount: '48250.00', currency: 'USD' }, claimWindowDays: 365, effectiveFrom: '2026-01-01T00:00:00Z', ...overrides,
+});
+
+describe('claims', () => {
+  let service: TestService;
+  let notionIngest: string;
+  let acmeAdmin: string;
+  let notionRead: string;
+  const posted: PostedEvent[] = [];
+
+  const call = async (query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) => (await service.client.graphql(key, query, variables)).body;
+  const ok = async (query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) => {
+    const body = await call(query, variables, key);
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return body.data;
+  };
+  /** The refusal's message and code. */
+  const refused = async (query: string, variables: Record<string, unknown> = {}, key = ADMIN_KEY) => {
+    const body = await call(query, variables, key);
+    expect(body.errors).toHaveLength(1);
+    return `${body.errors[0].extensions.code}: ${body.errors[0].message}`;
+  };
+  const define = async (input: Record<string, unknown>) => (await ok('mutation($input: ContractInput!) { defineContract(input: $input) { id } }', { input })).defineContract.id as string;
+  const issue = (id: string, period: string) => ok('mutation($id: ID!, $p: String!) { issueStatement(contractId: $id, period: $p) { version creditAmount { amount } } }', { id, p: period });
+  const OPEN = `mutation($id: ID!, $p: String!) { openClaim(contractId: $id, period: $p) { ${CLAIM_FIELDS} } }`;
+  const FILE = `mutation($id: ID!, $ref: String, $note: String) { fileClaim(id: $id, reference: $ref, note: $note) { ${CLAIM_FIELDS} } }`;
+  const RESOLVE = `mutation($id: ID!, $o: ClaimOutcome!, $amount: Decimal!, $note: String) { resolveClaim(id: $id, outcome: $o, creditedAmount: $amount, note: $note) { ${CLAIM_FIELDS} } }`;
+  const WITHDRAW = `mutation($id: ID!, $note: String) { withdrawClaim(id: $id, note: $note) { ${CLAIM_FIELDS} } }`;
+  const post = async (events: PostedEvent[]) => {
+    const { status, body } = await service.client.postEvents(notionIngest, events);
+    expect([status, body.accepted]).toEqual([200, events.length]);
+    posted.push(...events);
+    await waitForProjections(service.client);
+  };
+
+  beforeAll(async () => {
+    service = await startTestService({ AUTO_ISSUE_STATEMENTS: 'false', AUTO_OPEN_CLAIMS: 'false' });
+    notionIngest = (await service.client.createKey('notion', ['INGEST'])).secret;
+    notionRead = (await service.client.createKey('notion', ['READ'])).secret;
+    acmeAdmin = (await service.client.createKey('acme', ['READ', 'ADMIN'])).secret;
+    await post([...septemberWithOutage('anthropic'), ...septemberWithOutage('openai'), ...septemberWithOutage('google')]);
+  });
+  afterAll(() => service.close());
+
+  it('takes a claim from draft to a partial credit, refusing every step out of turn, and pins its amount and evidence', async () => {
+    const contractId = await define(contractInput('anthropic'));
+    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(
+      'BAD_USER_INPUT: no statement has been issued for 2026-09 yet: issue one (issueStatement), or let the scheduler issue it 48 h after the period ends',
+    );
+    expect(await refused(OPEN, { id: contractId, p: '2026-12' })).toMatch(/^BAD_USER_INPUT: 2026-12 has not ended yet \(it ends 2027-01-01T00:00:00.000Z\)/);
+    // 60 downtime minutes of 43,200: 99.8611 % < 99.9: 10 % of 48,250.00 USD.
+    expect((await issue(contractId, '2026-09')).issueStatement).toEqual({ version: 1, creditAmount: { amount: '4825.00' } });
+    expect(await refused(OPEN, { id: contractId, p: '2026-09' }, acmeAdmin)).toMatch(/^FORBIDDEN: contract ctr_\w+ is platform "notion"'s; this key acts for platform "acme" only$/);
+
+    const { openClaim: draft } = await ok(OPEN, { id: contractId, p: '2026-09' });
+    const runs = [{ start: '2026-09-10T10:00:00.000Z', end: '2026-09-10T11:00:00.000Z' }];
+    const expected = digestOf(posted.filter((e) => e.provider === 'anthropic'), runs);
+    expect(expected.events).toBe(181); // 3 errors a minute for an hour, and the hourly success at 10:00
+    expect(draft).toMatchObject({
+      period: '2026-09', status: 'DRAFT', statementVersion: 1, claimedAmount: { amount: '4825.00', currency: 'USD' }, creditedAmount: null,
+      claimDeadline: '2027-10-01T00:00:00.000Z', filedAt: null, reference: null, resolvedAt: null, evidenceEvents: 181, evidenceDigest: expected.digest,
+      contract: { id: contractId, platform: 'notion', provider: 'anthropic' },
+    });
+    expect(draft.history).toEqual([{ status: 'DRAFT', at: expect.any(String), actor: expect.any(String), note: null }]);
+    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft.id} for ${contractId} 2026-09 is already DRAFT`);
+    expect(await refused(RESOLVE, { id: draft.id, o: 'ACCEPTED', amount: '4825.00' })).toBe(`BAD_USER_INPUT: claim ${draft.id} is DRAFT: only a FILED claim can be resolved`);
+    expect(await refused(FILE, { id: draft.id }, acmeAdmin)).toBe(`FORBIDDEN: claim ${draft.id} is platform "notion"'s; this key acts for platform "acme" only`);
+    expect(await refused(FILE, { id: draft.id }, notionRead)).toBe('FORBIDDEN: this key lacks the admin scope');
+
+    const { fileClaim: filed } = await ok(FILE, { id: draft.id, ref: 'CASE-2026-0917', note: 'sent with the packet' });
+    expect(filed).toMatchObject({ status: 'FILED', reference: 'CASE-2026-0917', filedAt: expect.any(String) });
+    expect(await refused(FILE, { id: draft.id })).toBe(`BAD_USER_INPUT: claim ${draft.id} is FILED: only a DRAFT claim can be filed`);
+
+    // Late events after the statement: an hour on the 11th fails. The live report moves; the claim keeps its amount and digest.
+    const late = Array.from({ length: 10 }, (_, m) => ({
+      id: `late-${m}`, provider: 'anthropic', model: 'm-1', occurredAt: new Date(Date.UTC(2026, 8, 11, 3, m)).toISOString(), outcome: 'error', httpStatus: 500,
+    }));
+    // And one in the run's minutes, which a digest recomputed now would include.
+    await post([...late, { id: 'late-in-run', provider: 'anthropic', model: 'm-1', occurredAt: '2026-09-10T10:12:00.000Z', outcome: 'success', httpStatus: 200 }]);
+    const { slaReport } = await ok(`query($id: ID!) { slaReport(contractId: $id, period: "2026-09") { downtimeMinutes eventsAfterStatement differsFromStatement creditAmount { amount } } }`, { id: contractId });
+    expect(slaReport).toEqual({ downtimeMinutes: 70, eventsAfterStatement: 11, differsFromStatement: true, creditAmount: { amount: '4825.00' } });
+    const { claim: afterLate } = await ok(`query($id: ID!) { claim(id: $id) { ${CLAIM_FIELDS} } }`, { id: draft.id });
+    expect(afterLate).toMatchObject({ claimedAmount: { amount: '4825.00' }, evidenceEvents: 181, evidenceDigest: expected.digest });
+    expect(digestOf(posted.filter((e) => e.provider === 'anthropic'), runs).digest).not.toBe(expected.digest);
+
+    for (const [outcome, amount, rule] of [
+      ['PARTIALLY_ACCEPTED', '4825.00', 'more than 0 and less than the claimed 4825.00 USD'],
+      ['PARTIALLY_ACCEPTED', '0', 'more than 0 and less than the claimed 4825.00 USD'],
+      ['ACCEPTED', '4000.00', 'equal to the claimed 4825.00 USD'],
+      ['DENIED', '1.00', '0'],
+    ]) {
+      expect(await refused(RESOLVE, { id: draft.id, o: outcome, amount })).toBe(`BAD_USER_INPUT: a claim ${outcome} is credited ${rule}, not ${amount} USD`);
+    }
+    expect(await refused(RESOLVE, { id: draft.id, o: 'PARTIALLY_ACCEPTED', amount: '2000.001' })).toBe(
+      'BAD_USER_INPUT: creditedAmount must be a non-negative amount in USD with at most 2 decimals, not "2000.001"',
+    );
+    const { resolveClaim: resolved } = await ok(RESOLVE, { id: draft.id, o: 'PARTIALLY_ACCEPTED', amount: '2000', note: 'credit memo CM-88' });
+    expect(resolved).toMatchObject({ status: 'PARTIALLY_ACCEPTED', creditedAmount: { amount: '2000.00', currency: 'USD' }, resolvedAt: expect.any(String) });
+    expect(resolved.history.map((t: { status: string; note: string | null }) => [t.status, t.note])).toEqual([
+      ['DRAFT', null], ['FILED', 'sent with the packet'], ['PARTIALLY_ACCEPTED', 'credit memo CM-88'],
+    ]);
+    expect(await refused(WITHDRAW, { id: draft.id })).toBe(`BAD_USER_INPUT: claim ${draft.id} is PARTIALLY_ACCEPTED: only a DRAFT or FILED claim can be withdrawn`);
+    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft.id} for ${contractId} 2026-09 is already PARTIALLY_ACCEPTED`);
+  });
+
+  it('refuses a claim without a credit or past its deadline; a withdrawn claim can be opened again', async () => {
+    const generous = await define(contractInput('openai', { targetPercent: '99.0', creditTiers: [{ uptimeBelow: '99.0', creditPercent: '25' }] }));
+    await issue(generous, '2026-09');
+    expect(await refused(OPEN, { id: generous, p: '2026-09' })).toBe('BAD_USER_INPUT: no credit is due for 2026-09: statement version 1 shows uptime 99.8611 % and a credit of 0');
+    const late = await define(contractInput('openai', { claimWindowDays: 1 }));
+    await issue(late, '2026-09');
+    expect(await refused(OPEN, { id: late, p: '2026-09' })).toBe('BAD_USER_INPUT: the claim deadline for 2026-09 passed at 2026-10-02T00:00:00.000Z');
+
+    const google = await define(contractInput('google'));
+    await issue(google, '2026-09');
+    const { openClaim: first } = await ok(OPEN, { id: google, p: '2026-09' });
+    await ok(FILE, { id: first.id });
+    const { withdrawClaim: withdrawn } = await ok(WITHDRAW, { id: first.id, note: 'filed against the wrong account' });
+    expect(withdrawn.status).toBe('WITHDRAWN');
+    expect(await refused(FILE, { id: first.id })).toBe(`BAD_USER_INPUT: claim ${first.id} is WITHDRAWN: only a DRAFT claim can be filed`);
+    const { openClaim: second } = await ok(OPEN, { id: google, p: '2026-09' });
+    expect(second).toMatchObject({ status: 'DRAFT', evidenceDigest: first.evidenceDigest });
+    await ok(FILE, { id: second.id, ref: 'G-1' });
+  });
+
+  it('lists claims by filter and totals them per provider and currency, for the platform that owns them', async () => {
+    const { claims } = await ok(`{ claims { id status contract { provider } } }`);
+    const byProvider = (status: string) => claims.filter((c: { status: string }) => c.status === status).map((c: { contract: { provider: string } }) => c.contract.provider);
+    expect([byProvider('PARTIALLY_ACCEPTED'), byProvider('WITHDRAWN'), byProvider('FILED')]).toEqual([['anthropic'], ['google'], ['google']]);
+    expect((await ok(`{ claims(status: FILED) { contract { provider } } }`)).claims).toEqual([{ contract: { provider: 'google' } }]);
+    expect((await ok(`{ claims(dueBefore: "2027-01-01T00:00:00Z") { id } }`)).claims).toEqual([]);
+    // anthropic: 4,825.00 claimed and resolved, 2,000.00 credited: 0.41450… → 0.4145. google: one FILED, outstanding.
+    expect((await ok(`{ claimSummary { provider currency claimed credited outstanding recoveryRate } }`)).claimSummary).toEqual([
+      { provider: 'anthropic', currency: 'USD', claimed: '4825.00', credited: '2000.00', outstanding: '0.00', recoveryRate: '0.4145' },
+      { provider: 'google', currency: 'USD', claimed: '4825.00', credited: '0.00', outstanding: '4825.00', recoveryRate: null },
+    ]);
+    // A platform key reads its own platform's claims; another platform's key sees none, and may not ask for them.
+    expect((await ok(`{ claims { id } }`, {}, notionRead)).claims).toHaveLength(3);
+    expect((await ok(`{ claims { id } claimSummary { provider } }`, {}, acmeAdmin))).toEqual({ claims: [], claimSummary: [] });
+    expect(await refused(`{ claims(platform: "notion") { id } }`, {}, acmeAdmin)).toBe('FORBIDDEN: this key reads platform "acme" only, not "notion"');
+    expect(await refused(`query($id: ID!) { claim(id: $id) { id } }`, { id: claims[0].id }, acmeAdmin)).toMatch(/^FORBIDDEN: claim clm_\w+ is platform "notion"'s/);
+  });
+
+  it('expires a draft exactly at its New York deadline, across the end of daylight saving time, and opens drafts by itself', async () => {
+    // October 2026 in New York ends at 2026-11-01T04:00Z (EDT); 32 calendar days later is local midnight of
+    // 3 December, 2026-12-03T05:00Z (EST): an hour more than 32 × 24 h, because the clocks went back on 1 November.
+    // An hour down of October's 44,640 minutes: 99.8656 % < 99.9: a credit of 4,825.00 USD.
+    const octoberEvents = Array.from({ length: 60 }, (_, m) => ({
+      id: `oct-${m}`, provider: 'mistral', model: 'm-1', occurredAt: new Date(Date.UTC(2026, 9, 14, 12, m)).toISOString(), outcome: 'error', httpStatus: 503,
+    }));
+    await post(octoberEvents);
+    const contractId = await define(contractInput('mistral', { timeZone: 'America/New_York', claimWindowDays: 32 }));
+    await issue(contractId, '2026-10');
+    const claims = service.app.get(ClaimService);
+    // The scheduler's round: a draft for the statement with a credit, and none twice.
+    expect(await claims.openDueDrafts()).toBe(1);
+    expect(await claims.openDueDrafts()).toBe(0);
+    const [draft] = (await ok(`{ claims(provider: "mistral") { ${CLAIM_FIELDS} } }`)).claims;
+    expect(draft).toMatchObject({ status: 'DRAFT', claimDeadline: '2026-12-03T05:00:00.000Z', claimedAmount: { amount: '4825.00' } });
+    expect(draft.history[0].actor).toBeNull();
+
+    const deadline = Date.parse('2026-12-03T05:00:00.000Z');
+    const scheduler = { keyId: null, platform: null };
+    expect(await claims.expireDue(deadline - 1)).toBe(0);
+    expect((await claims.get(draft.id, scheduler, deadline - 1)).history.at(-1)!.status).toBe('DRAFT');
+    // Filing at the deadline is too late; a millisecond before, it would not be (not recorded: the draft stays a draft).
+    await expect(claims.file(draft.id, {}, scheduler, deadline)).rejects.toThrow(`claim ${draft.id} expired at its deadline 2026-12-03T05:00:00.000Z: it can no longer be filed`);
+    expect((await claims.get(draft.id, scheduler, deadline)).history.at(-1)).toEqual({ status: 'EXPIRED', at: deadline, actor: null, note: 'the claim deadline passed without the claim being filed' });
+    expect(await claims.expireDue(deadline + 90_000)).toBe(1);
+    const { claim } = await ok(`query($id: ID!) { claim(id: $id) { status history { status at actor } } }`, { id: draft.id });
+    expect(claim).toEqual({ status: 'EXPIRED', history: [{ status: 'DRAFT', at: expect.any(String), actor: null }, { status: 'EXPIRED', at: '2026-12-03T05:00:00.000Z', actor: null }] });
+    expect(await claims.expireDue(deadline + 120_000)).toBe(0);
+    // An expired claim is not opened again by the scheduler (its deadline has passed anyway).
+    expect(await claims.openDueDrafts(deadline + 120_000)).toBe(0);
+  });
+});
