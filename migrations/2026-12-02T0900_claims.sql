@@ -17,6 +17,8 @@ CREATE TABLE claims (
   resolved_at timestamptz,
   evidence_events bigint NOT NULL,
   evidence_digest text NOT NULL,
+  -- Per evidence run: [{ start, end, events, digest }], to tell which run a changed log differs in.
+  evidence_runs jsonb NOT NULL,
   history jsonb NOT NULL,
   opened_at timestamptz NOT NULL
 );

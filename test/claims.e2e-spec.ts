@@ -1,4 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parse } from 'csv-parse/sync';
 import { ClaimService } from '@ledger/reporting';
 import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
 
@@ -57,8 +63,13 @@ const contractInput = (provider: string, overrides: Record<string, unknown> = {}
   monthlyFee: { amount: '48250.00', currency: 'USD' }, claimWindowDays: 365, effectiveFrom: '2026-01-01T00:00:00Z', ...overrides,
 });
 
+const run = promisify(execFile);
+const CLI = join(__dirname, '../dist/apps/cli/src/main.js');
+
 describe('claims', () => {
   let service: TestService;
+  /** The claim of the first test, once it is resolved. */
+  let anthropicClaim = '';
   let notionIngest: string;
   let acmeAdmin: string;
   let notionRead: string;
@@ -157,6 +168,66 @@ describe('claims', () => {
     ]);
     expect(await refused(WITHDRAW, { id: draft.id })).toBe(`BAD_USER_INPUT: claim ${draft.id} is PARTIALLY_ACCEPTED: only a DRAFT or FILED claim can be withdrawn`);
     expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft.id} for ${contractId} 2026-09 is already PARTIALLY_ACCEPTED`);
+    anthropicClaim = draft.id;
+  });
+
+  it('serves the claim packet, the evidence per minute and the letter; claims verify finds the run a late event changed', async () => {
+    const get = (path: string, key: string | null = notionRead) => fetch(`${service.url}${path}`, { headers: key === null ? {} : { authorization: `Bearer ${key}` } });
+    const response = await get(`/v1/claims/${anthropicClaim}/packet.json`);
+    expect(response.status).toBe(200);
+    const packet = await response.json();
+    const runs = [{ start: '2026-09-10T10:00:00.000Z', end: '2026-09-10T11:00:00.000Z' }];
+    const opened = digestOf(posted.filter((e) => e.provider === 'anthropic' && e.id !== 'late-in-run'), runs);
+    const now = digestOf(posted.filter((e) => e.provider === 'anthropic'), runs);
+    expect(packet).toMatchObject({
+      format: 'sla-ledger/claim-packet/1',
+      claim: { id: anthropicClaim, status: 'PARTIALLY_ACCEPTED', claimedAmount: { amount: '4825.00', currency: 'USD' }, reference: 'CASE-2026-0917' },
+      contract: { version: 1, terms: { platform: 'notion', provider: 'anthropic', models: [], errorStatuses: null, countTimeouts: true } },
+      statement: { version: 1, uptimePercent: '99.8611', targetPercent: '99.9', downtimeMinutes: 60, creditPercent: '10.00' },
+      evidence: { evidenceEvents: 181, evidenceDigest: opened.digest },
+      // The late event in the run's minutes: the log no longer gives the pinned digest.
+      logNow: { evidenceEvents: 182, evidenceDigest: now.digest, matches: false, runsThatDiffer: ['2026-09-10T10:00:00.000Z'] },
+    });
+    const [evidenceRun] = packet.evidence.runs;
+    expect(evidenceRun).toMatchObject({ start: runs[0]!.start, end: runs[0]!.end, minutes: 60, eligibleRequests: 181, failedRequests: 180, events: 181, digest: opened.digest });
+    expect(evidenceRun.statusBreakdown).toEqual([{ httpStatus: 529, errorCode: null, count: 180 }]);
+    expect(evidenceRun.minuteRows).toHaveLength(60);
+    // 10:00 has the hourly success too; 10:12 the late one (the log as it is now).
+    expect(evidenceRun.minuteRows.slice(0, 1)).toEqual([{ minute: '2026-09-10T10:00:00.000Z', eligibleRequests: 4, failedRequests: 3, statusBreakdown: [{ httpStatus: 529, errorCode: null, count: 3 }] }]);
+    expect(evidenceRun.minuteRows[12]).toMatchObject({ minute: '2026-09-10T10:12:00.000Z', eligibleRequests: 4, failedRequests: 3 });
+
+    const csv = await get(`/v1/claims/${anthropicClaim}/evidence.csv`);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const rows = parse(await csv.text(), { columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+    expect(rows).toHaveLength(60);
+    expect(rows[1]).toEqual({ claim: anthropicClaim, run_start: runs[0]!.start, minute: '2026-09-10T10:01:00.000Z', eligible_requests: '3', failed_requests: '3', status_breakdown: '529 × 3' });
+
+    const letter = await get(`/v1/claims/${anthropicClaim}/letter.html`);
+    expect(letter.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await letter.text();
+    for (const words of ['SLA credit claim: anthropic, September 2026', '4,825.00 USD', '99.8611 %', '99.9 %', opened.digest, 'CASE-2026-0917', '10 Sep 2026, 10:00 – 11:00']) expect(html).toContain(words);
+
+    // Access: a key, with the read scope, of the claim's platform.
+    expect((await get(`/v1/claims/${anthropicClaim}/packet.json`, null)).status).toBe(401);
+    expect((await get(`/v1/claims/${anthropicClaim}/packet.json`, notionIngest)).status).toBe(403);
+    const other = await get(`/v1/claims/${anthropicClaim}/packet.json`, acmeAdmin);
+    expect([other.status, (await other.json()).code]).toEqual([403, 'FORBIDDEN']);
+    expect((await get('/v1/claims/clm_0000000000000000/letter.html')).status).toBe(404);
+
+    // claims verify: the packet against the log — it names the run the late event changed.
+    const dir = await mkdtemp(join(tmpdir(), 'claim-'));
+    await writeFile(join(dir, 'packet.json'), JSON.stringify(packet));
+    const env = { ...process.env, DATABASE_URL: service.databaseUrl };
+    const changed = await run(process.execPath, [CLI, 'claims', 'verify', join(dir, 'packet.json')], { env }).then(() => null, (error: { code: number; stdout: string }) => error);
+    expect(changed?.code).toBe(1);
+    expect(changed?.stdout).toContain(`packet: 181 events, digest ${opened.digest}`);
+    expect(changed?.stdout).toContain(`log:    182 events, digest ${now.digest}`);
+    expect(changed?.stdout).toContain('The packet does NOT match the log. Runs that differ:\n  2026-09-10T10:00:00.000Z – 2026-09-10T11:00:00.000Z: packet 181 events');
+    // A packet of the log as it is now matches.
+    const current = { ...packet, evidence: { ...packet.evidence, evidenceEvents: 182, evidenceDigest: now.digest, runs: [{ ...evidenceRun, events: 182, digest: now.digest }] } };
+    await writeFile(join(dir, 'current.json'), JSON.stringify(current));
+    const { stdout } = await run(process.execPath, [CLI, 'claims', 'verify', join(dir, 'current.json')], { env });
+    expect(stdout).toContain('The packet matches the log: the same events, byte for byte.');
   });
 
   it('refuses a claim without a credit or past its deadline; a withdrawn claim can be opened again', async () => {
@@ -195,6 +266,13 @@ describe('claims', () => {
     expect((await ok(`{ claims { id } claimSummary { provider } }`, {}, acmeAdmin))).toEqual({ claims: [], claimSummary: [] });
     expect(await refused(`{ claims(platform: "notion") { id } }`, {}, acmeAdmin)).toBe('FORBIDDEN: this key reads platform "acme" only, not "notion"');
     expect(await refused(`query($id: ID!) { claim(id: $id) { id } }`, { id: claims[0].id }, acmeAdmin)).toMatch(/^FORBIDDEN: claim clm_\w+ is platform "notion"'s/);
+
+    // claims.csv: one row per claim, the status filter as in the query.
+    const csv = await fetch(`${service.url}/v1/reports/claims.csv?status=FILED`, { headers: { authorization: `Bearer ${notionRead}` } });
+    const rows = parse(await csv.text(), { columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+    expect(rows).toEqual([expect.objectContaining({ provider: 'google', status: 'FILED', claimed_amount: '4825.00', credited_amount: '', currency: 'USD', reference: 'G-1' })]);
+    const bad = await fetch(`${service.url}/v1/reports/claims.csv?status=OPEN`, { headers: { authorization: `Bearer ${notionRead}` } });
+    expect([bad.status, (await bad.json()).message]).toEqual([400, 'status must be one of DRAFT, FILED, ACCEPTED, PARTIALLY_ACCEPTED, DENIED, WITHDRAWN, EXPIRED, not "OPEN"']);
   });
 
   it('expires a draft exactly at its New York deadline, across the end of daylight saving time, and opens drafts by itself', async () => {

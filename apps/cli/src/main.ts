@@ -7,6 +7,7 @@ import { migrateToLatest } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
 import { archiveCommand } from './archive';
+import { claimsCommand } from './claims';
 import { createProjectionRunner } from '@ledger/runtime';
 import { CliContext, openCliContext } from './cli-context';
 import { runDemo } from './demo';
@@ -164,6 +165,7 @@ program
   );
 
 program.addCommand(archiveCommand(withContext));
+program.addCommand(claimsCommand(withContext));
 
 program
   .command('demo')

@@ -176,6 +176,8 @@ export interface ClaimTable {
   resolved_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
   evidence_events: ColumnType<bigint, number | bigint, number | bigint>;
   evidence_digest: string;
+  /** [{ start, end (RFC 3339), events, digest }, …] */
+  evidence_runs: ColumnType<unknown, string, string>;
   /** [{ status, at (RFC 3339), actor, note }, …] */
   history: ColumnType<unknown, string, string>;
   opened_at: ColumnType<Date, Date | string, Date | string>;

@@ -33,6 +33,8 @@ export interface EvidenceDigest {
   events: number;
   /** Lower-case hex SHA-256. */
   digest: string;
+  /** The same per range (the lines of its events only), in the ranges' order. */
+  ranges: { events: number; digest: string }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -62,14 +64,19 @@ export class EvidenceReader {
   /**
    * The evidence digest of a claim (concepts §10): SHA-256 over the scope's events of every outcome
    * whose minute lies in one of the ranges, one `evidenceDigestLine` each, sorted by occurredAt
-   * and then id bytewise. Streamed through a cursor, so a month with millions of events in its
-   * evidence minutes is never held in memory; `onEvent` sees each event in digest order.
+   * and then id bytewise, and the same for each range on its own (the ranges must not overlap).
+   * Streamed through a cursor, so a month with millions of events in its evidence minutes is
+   * never held in memory; `onEvent` sees each event in digest order.
    */
   async digest(
     db: Database, scope: Omit<EvidenceScope, 'rules'>, ranges: readonly TimeRange[], onEvent?: (event: EvidenceEvent) => void,
   ): Promise<EvidenceDigest> {
     const hash = createHash('sha256');
     let events = 0;
+    // Disjoint ranges, in time order: the events come in that order too, so each one's range is found by walking forward.
+    const order = ranges.map((range, i) => ({ ...range, i })).sort((a, b) => a.start - b.start);
+    const perRange = ranges.map(() => ({ events: 0, hash: createHash('sha256') }));
+    let current = 0;
     if (ranges.length > 0) {
       const query = sql`
         SELECT e.event_id, e.occurred_at, e.model, e.outcome, e.http_status, e.error_code
@@ -85,7 +92,12 @@ export class EvidenceReader {
             );
             for (const row of rows) {
               const event = { id: row.event_id, occurredAt: row.occurred_at.getTime(), model: row.model, outcome: row.outcome, httpStatus: row.http_status, errorCode: row.error_code };
-              hash.update(evidenceDigestLine(event));
+              const line = evidenceDigestLine(event);
+              hash.update(line);
+              while (event.occurredAt >= order[current]!.end) current++;
+              const range = perRange[order[current]!.i]!;
+              range.events++;
+              range.hash.update(line);
               onEvent?.(event);
             }
             events += rows.length;
@@ -96,7 +108,7 @@ export class EvidenceReader {
         }
       });
     }
-    return { events, digest: hash.digest('hex') };
+    return { events, digest: hash.digest('hex'), ranges: perRange.map((r) => ({ events: r.events, digest: r.hash.digest('hex') })) };
   }
 }
 

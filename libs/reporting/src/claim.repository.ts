@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Kysely } from 'kysely';
-import { Claim, ClaimStatus, claimStatus, ClaimTransition } from '@ledger/domain';
+import { Claim, ClaimStatus, claimStatus, ClaimTransition, EvidenceRunDigest } from '@ledger/domain';
 import type { ClaimRow, DB } from '@ledger/database';
 
 export interface ClaimFilter {
@@ -12,6 +12,7 @@ export interface ClaimFilter {
 }
 
 type StoredTransition = Omit<ClaimTransition, 'at'> & { at: string };
+type StoredRun = Omit<EvidenceRunDigest, 'start' | 'end'> & { start: string; end: string };
 
 /** The claims read model: one row per claim, written in the transaction of its admin event. */
 @Injectable()
@@ -71,6 +72,7 @@ function toRow(claim: Claim) {
     resolved_at: claim.resolvedAt === null ? null : new Date(claim.resolvedAt),
     evidence_events: claim.evidenceEvents,
     evidence_digest: claim.evidenceDigest,
+    evidence_runs: JSON.stringify(claim.evidenceRuns.map((r): StoredRun => ({ ...r, start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() }))),
     history: JSON.stringify(claim.history.map((t): StoredTransition => ({ ...t, at: new Date(t.at).toISOString() }))),
     opened_at: new Date(claim.history[0]!.at),
   };
@@ -92,6 +94,7 @@ function fromRow(row: ClaimRow): Claim {
     resolvedAt: row.resolved_at?.getTime() ?? null,
     evidenceEvents: Number(row.evidence_events),
     evidenceDigest: row.evidence_digest,
+    evidenceRuns: (row.evidence_runs as StoredRun[]).map((r) => ({ ...r, start: Date.parse(r.start), end: Date.parse(r.end) })),
     history: (row.history as StoredTransition[]).map((t) => ({ ...t, at: Date.parse(t.at) })),
   };
 }

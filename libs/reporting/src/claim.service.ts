@@ -108,6 +108,7 @@ export class ClaimService {
       id: `clm_${randomBytes(8).toString('hex')}`, contractId, platform, provider: terms.provider, period: label, statementVersion: statement.version,
       claimedAmount: creditAmount, creditedAmount: null, claimDeadline: Date.parse(claimDeadline), filedAt: null, reference: null, resolvedAt: null,
       evidenceEvents: digest.events, evidenceDigest: digest.digest,
+      evidenceRuns: ranges.map((range, i) => ({ ...range, ...digest.ranges[i]! })),
       history: [{ status: 'DRAFT', at: now, actor: actor.keyId, note: null }],
     };
     return this.db.transaction().execute(async (trx) => {

@@ -23,3 +23,5 @@ export type { DailyModelTotals } from './vendor-summary.repository';
 export { ClaimService, AUTO_OPEN_CLAIMS } from './claim.service';
 export type { ClaimActor, ClaimQuery } from './claim.service';
 export { ClaimRepository } from './claim.repository';
+export { ClaimPacketService, CLAIM_PACKET_FORMAT, DIGEST_METHOD, verifyPacket } from './claim-packet.service';
+export type { ClaimPacket, PacketRun, PacketMinute, PacketVerification } from './claim-packet.service';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { ProjectionsModule } from '@ledger/projections';
+import { ClaimPacketService } from './claim-packet.service';
 import { ClaimRepository } from './claim.repository';
 import { ClaimService } from './claim.service';
 import { ContractTrafficRepository } from './contract-traffic.repository';
@@ -18,7 +19,7 @@ import { VendorSummaryService } from './vendor-summary.service';
 
 const providers = [
   ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService,
-  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryProjection, VendorSummaryService, ClaimRepository, ClaimService,
+  StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryProjection, VendorSummaryService, ClaimRepository, ClaimService, ClaimPacketService,
 ];
 
 /** Contracts, SLA reports, credits, statements and claims, computed from the read models. */

@@ -6,7 +6,7 @@ import { RAW_EVENT_RETENTION, RawEventRetention } from '@ledger/event-store';
 import { GraphqlModule } from '@ledger/graphql';
 import { HealthModule, HttpModule, INGEST_CONCURRENCY } from '@ledger/http';
 import { AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS } from '@ledger/reporting';
-import { StatusPageModule } from '@ledger/status-page';
+import { ClaimsPagesModule, StatusPageModule } from '@ledger/status-page';
 import { ProjectionRunnerModule } from './projections';
 import { WorkerModule } from './worker.module';
 
@@ -31,7 +31,7 @@ export class AppModule {
         DatabaseModule.forRoot(db, readDb),
         ProjectionRunnerModule,
         AuthModule.forRoot({ adminApiKey: config.adminApiKey, rateLimits: config.rateLimits }),
-        ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production })] : [HealthModule]),
+        ...(servesApi ? [HttpModule, GraphqlModule.forRoot({ production: config.production }), ClaimsPagesModule] : [HealthModule]),
         ...(servesApi && config.statusPage !== 'off' ? [StatusPageModule.forRoot({ mode: config.statusPage })] : []),
         ...(runsWorker ? [WorkerModule] : []),
       ],

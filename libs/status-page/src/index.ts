@@ -1,3 +1,3 @@
-export { StatusPageModule } from './status-page.module';
+export { ClaimsPagesModule, StatusPageModule } from './status-page.module';
 export { STATUS_PAGE_MODES } from './status-access';
 export type { StatusPageMode } from './status-access';

@@ -11,5 +11,7 @@ export type StatusPageMode = (typeof STATUS_PAGE_MODES)[number];
 
 export const STATUS_PAGE_MODE = Symbol('STATUS_PAGE_MODE');
 
-/** The HTTP-only cookie that carries a read key for the pages (Path=/status, SameSite=Strict). */
+/** The HTTP-only cookie that carries a read key for the pages (SameSite=Strict), set for each of `SESSION_PATHS`. */
 export const SESSION_COOKIE = 'sla_ledger_status_key';
+/** The pages one sign-in opens: the status pages and the claims page (a cookie has one path, so it is set once per path). */
+export const SESSION_PATHS = ['/status', '/claims'] as const;

@@ -10,7 +10,7 @@ import { LiveStatusFeed } from '@ledger/projections';
 import { comparePage } from './render/compare.page';
 import { loginPage, page } from './render/layout';
 import { overviewPage } from './render/overview.page';
-import { SESSION_COOKIE, STATUS_PAGE_MODE, StatusPageMode } from './status-access';
+import { SESSION_COOKIE, SESSION_PATHS, STATUS_PAGE_MODE, StatusPageMode } from './status-access';
 import { StatusPageService } from './status-page.service';
 import { DAY_MS } from './overview';
 
@@ -111,13 +111,13 @@ export class StatusPageController implements BeforeApplicationShutdown {
     if (!result.ok) throw new UnauthorizedException('Unknown or revoked key.');
     if (!hasScope(result.principal, 'read')) throw new ForbiddenException('This key lacks the read scope.');
     const token = header!.replace(/^Bearer\s+/i, '');
-    reply.header('set-cookie', stringifySetCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path: '/status', secure: request.protocol === 'https', maxAge: 12 * 3600 }));
+    reply.header('set-cookie', SESSION_PATHS.map((path) => stringifySetCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', path, secure: request.protocol === 'https', maxAge: 12 * 3600 })));
   }
 
   @Delete('session')
   @HttpCode(204)
   signOut(@Res({ passthrough: true }) reply: FastifyReply): void {
-    reply.header('set-cookie', stringifySetCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/status', maxAge: 0 }));
+    reply.header('set-cookie', SESSION_PATHS.map((path) => stringifySetCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path, maxAge: 0 })));
   }
 
   private async respond(request: FastifyRequest, reply: FastifyReply, render: (nonce: string) => Promise<string>): Promise<void> {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
+import { ClaimsController } from './claims.controller';
 import { STATUS_PAGE_MODE, StatusPageMode } from './status-access';
 import { StatusPageController } from './status-page.controller';
 import { StatusPageService } from './status-page.service';
@@ -17,3 +18,10 @@ export class StatusPageModule {
     };
   }
 }
+
+/**
+ * Claims for people and their tools: the `/claims` page and each claim's packet, evidence and
+ * letter. Served with the API whatever STATUS_PAGE says: they always need a read key.
+ */
+@Module({ imports: [ReportingModule], controllers: [ClaimsController] })
+export class ClaimsPagesModule {}

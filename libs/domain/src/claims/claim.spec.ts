@@ -4,7 +4,7 @@ const DEADLINE = Date.UTC(2026, 11, 3, 5);
 const draft = (overrides: Partial<Claim> = {}): Claim => ({
   id: 'clm_1', contractId: 'ctr_1', platform: 'notion', provider: 'anthropic', period: '2026-10', statementVersion: 1,
   claimedAmount: { amount: '4825.00', currency: 'USD' }, creditedAmount: null, claimDeadline: DEADLINE, filedAt: null, reference: null, resolvedAt: null,
-  evidenceEvents: 3, evidenceDigest: 'ab', history: [{ status: 'DRAFT', at: DEADLINE - 86_400_000, actor: 'key_1', note: null }], ...overrides,
+  evidenceEvents: 3, evidenceDigest: 'ab', evidenceRuns: [], history: [{ status: 'DRAFT', at: DEADLINE - 86_400_000, actor: 'key_1', note: null }], ...overrides,
 });
 const by = { actor: 'key_1' };
 

@@ -39,7 +39,17 @@ export interface Claim {
   /** The contract's events in the evidence runs' minutes, and their SHA-256 (concepts §10), when the claim was opened. */
   evidenceEvents: number;
   evidenceDigest: string;
+  /** The same per evidence run (epoch ms, `end` exclusive), so that a check can tell which run a changed log differs in. */
+  evidenceRuns: readonly EvidenceRunDigest[];
   history: readonly ClaimTransition[];
+}
+
+/** One evidence run's events and their digest (the same lines, only that run's). */
+export interface EvidenceRunDigest {
+  start: number;
+  end: number;
+  events: number;
+  digest: string;
 }
 
 export const claimStatus = (claim: Pick<Claim, 'history'>): ClaimStatus => claim.history.at(-1)!.status;

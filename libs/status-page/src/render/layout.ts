@@ -57,6 +57,17 @@ tbody th { white-space: nowrap; }
 .bar { fill: var(--accent); } .range { fill: var(--muted); } .p50 { fill: var(--text); } .p95 { fill: var(--accent); }
 .more summary, .incident-detail summary { cursor: pointer; color: var(--accent); margin-top: 6px; }
 .incident-detail ul { margin: 4px 0; padding-left: 18px; } .incident-detail p { margin: 4px 0; }
+.due-soon { background: color-mix(in srgb, var(--major) 12%, transparent); } .due-soon th { box-shadow: inset 4px 0 0 var(--major); }
+.soon { color: var(--major); font-weight: 600; }
+table.claims tbody th { white-space: normal; overflow-wrap: anywhere; }
+/* On a phone, each claim is a block of labelled lines rather than a row to scroll sideways. */
+@media (max-width: 640px) {
+  table.claims thead { display: none; }
+  table.claims tr { display: block; padding: 6px 0; border-bottom: 1px solid var(--line); }
+  table.claims th, table.claims td { display: block; border: 0; padding: 2px 8px; text-align: left; }
+  table.claims td::before { content: attr(data-label) ": "; color: var(--muted); }
+}
+.sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 form.window { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; }
 label { display: flex; flex-direction: column; font-size: .85rem; gap: 2px; }
 input, button { font: inherit; padding: 5px 8px; border-radius: 6px; border: 1px solid var(--line); background: var(--card); color: var(--text); }
@@ -174,12 +185,16 @@ if (document.getElementById('live')) {
 export interface PageOptions {
   title: string;
   /** Which nav entry is current. */
-  current: 'overview' | 'compare' | null;
+  current: 'overview' | 'compare' | 'claims' | null;
   nonce: string;
   body: string;
+  /** What the figures are (the status pages': provider-wide). */
+  footer?: string;
 }
 
-export function page({ title, current, nonce, body }: PageOptions): string {
+const PROVIDER_WIDE = 'SLA Ledger — figures derived from the outcome events platforms report; every provider and model over all platforms.';
+
+export function page({ title, current, nonce, body, footer = PROVIDER_WIDE }: PageOptions): string {
   const nav = (href: string, name: string, id: PageOptions['current']) =>
     `<a href="${href}"${current === id ? ' aria-current="page"' : ''}>${name}</a>`;
   return `<!doctype html>
@@ -193,9 +208,9 @@ export function page({ title, current, nonce, body }: PageOptions): string {
 </head>
 <body>
 <main>
-<header class="top"><h1>${escape(title)}</h1><nav aria-label="Status pages">${nav('/status', 'Status', 'overview')}${nav('/status/compare', 'Compare vendors', 'compare')}</nav></header>
+<header class="top"><h1>${escape(title)}</h1><nav aria-label="Status pages">${nav('/status', 'Status', 'overview')}${nav('/status/compare', 'Compare vendors', 'compare')}${nav('/claims', 'Claims', 'claims')}</nav></header>
 ${body}
-<p class="muted small">SLA Ledger — figures derived from the outcome events platforms report; every provider and model over all platforms.</p>
+<p class="muted small">${escape(footer)}</p>
 </main>
 <script nonce="${nonce}">${SCRIPT}</script>
 </body>
@@ -203,9 +218,9 @@ ${body}
 }
 
 /** The key form shown when the page is protected and no valid read key came with the request. */
-export function loginPage(nonce: string, reason: string): string {
+export function loginPage(nonce: string, reason: string, title = 'SLA Ledger status'): string {
   return page({
-    title: 'SLA Ledger status',
+    title,
     current: null,
     nonce,
     body: `<section class="card" aria-labelledby="login-title"><h2 id="login-title">Sign in with a read key</h2>
