@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { seededRandom } from '@ledger/domain';
+import { MINOR_DIGITS, Rational } from './sla-oracle';
 import type { HistoryStep, MaintenanceInput, Outcome, PolicyInput, PostedEvent, TermsInput } from './sla-oracle';
 
 /**
@@ -21,11 +22,27 @@ export const LABELS = ['2026-03', '2026-10', '2026-11', '2026-04', '2024-02', '2
 export const TRAFFIC_MODELS = ['m-a', 'm-b', 'm-c', 'm-d'] as const;
 const CONTRACT_MODELS = ['m-a', 'm-b', 'm-c', 'm-x'] as const;
 const KINDS = ['DOWNTIME_MINUTES', 'AVERAGE_ERROR_RATE', 'REQUEST_SUCCESS_RATIO'] as const;
-export const CHANGES = ['target', 'policy', 'models', 'tiers', 'zone', 'countRateLimited'] as const;
+export const CHANGES = ['target', 'policy', 'models', 'tiers', 'zone', 'countRateLimited', 'countTimeouts', 'errorStatuses', 'minimumCredit'] as const;
 type Change = (typeof CHANGES)[number];
 type Kind = (typeof KINDS)[number];
 type Zone = (typeof ZONES)[number];
 type MaintenanceKind = 'inside' | 'crossStart' | 'crossEnd' | 'overlapPair' | 'overBad';
+/** errorStatuses entries a contract may name ("5XX": entries are case-insensitive). */
+const ERROR_STATUS_ENTRIES = ['5xx', '4xx', '500', '503', '529', '404', '5XX'] as const;
+/** The statuses of a burst's errors: any mix (null: none), or one kind, so that whole minutes fail under one contract's errorStatuses and not another's. */
+const MIXED_ERROR_STATUSES = [null, 500, 502, 503, 529, 404, 400, 429, 504] as const;
+const ERROR_STATUS_POOLS: readonly (readonly (number | null)[])[] = [MIXED_ERROR_STATUSES, MIXED_ERROR_STATUSES, [503], [529], [null], [404], [500, 502]];
+/** Statuses other outcomes carry now and then: they must not count as errors' statuses. */
+const OTHER_STATUSES: Record<Exclude<Outcome, 'error'>, readonly (number | null)[]> = {
+  success: [null, 200], timeout: [null, 504, 408], rate_limited: [null, 429], client_error: [null, 400, 404, 422],
+};
+
+/**
+ * How a contract's minimumCredit is set; the amount is worked out from its fee and tiers when
+ * the terms are built: a fixed number of minor units, the whole fee (above any credit short of
+ * 100 %), or one tier's credit give or take a minor unit (either side of the boundary).
+ */
+type MinimumCreditDraw = { of: 'minorUnits'; units: number } | { of: 'fee' } | { of: 'tierCredit'; tier: number; plusMinorUnits: -1 | 0 | 1 };
 
 /** A row of the fixed case table: what the first contract of its group must be. */
 export interface CaseRow {
@@ -34,6 +51,10 @@ export interface CaseRow {
   zone?: Zone;
   policy?: Kind;
   countRateLimited?: boolean;
+  countTimeouts?: boolean;
+  /** null: every error counts; left out: drawn. */
+  errorStatuses?: string[] | null;
+  minimumCredit?: MinimumCreditDraw | null;
   modelSubset?: boolean;
   start?: StartKind;
   end?: EndKind;
@@ -63,7 +84,14 @@ export const CASE_TABLE: CaseRow[] = [
   { name: 'amended models', amend: 'models' },
   { name: 'amended tiers', amend: 'tiers', policy: 'REQUEST_SUCCESS_RATIO' },
   { name: 'amended zone', amend: 'zone' },
-  { name: 'below several credit tiers', policy: 'REQUEST_SUCCESS_RATIO', label: '2026-09', outage: true },
+  { name: 'below several credit tiers', policy: 'REQUEST_SUCCESS_RATIO', label: '2026-09', outage: true, countTimeouts: true, errorStatuses: null, minimumCredit: null },
+  { name: 'timeouts not counted, 5xx errors only', policy: 'DOWNTIME_MINUTES', countTimeouts: false, errorStatuses: ['5xx'] },
+  { name: 'listed error statuses, average', policy: 'AVERAGE_ERROR_RATE', errorStatuses: ['404', '503', '529'] },
+  // A minimum one minor unit above the 25 % tier's credit: it zeroes that credit and the smaller ones, not the 100 % one.
+  {
+    name: 'minimum credit just above the credit', policy: 'REQUEST_SUCCESS_RATIO', label: '2026-01', outage: true, countTimeouts: true, errorStatuses: null,
+    minimumCredit: { of: 'tierCredit', tier: 2, plusMinorUnits: 1 },
+  },
   { name: 'late events, downtime', late: true, policy: 'DOWNTIME_MINUTES', label: '2026-06' },
   { name: 'late events, ratio', late: true, policy: 'REQUEST_SUCCESS_RATIO', label: '2025-12', zone: 'America/New_York' },
 ];
@@ -75,6 +103,10 @@ interface TermsDraw {
   zone: Zone;
   policy: PolicyInput;
   countRateLimited: boolean | undefined;
+  /** undefined: left out of the input (the default). */
+  countTimeouts: boolean | undefined;
+  errorStatuses: string[] | null | undefined;
+  minimumCredit: MinimumCreditDraw | null | undefined;
   models: string[];
   target: string;
   tiers: { uptimeBelow: string; creditPercent: string }[];
@@ -109,6 +141,7 @@ interface BurstDraw {
   failP: number;
   models: string[];
   platform: 0 | 1;
+  errorStatuses: readonly (number | null)[];
 }
 
 interface MaintenanceDraw {
@@ -162,6 +195,21 @@ const feeArb = fc.oneof(
   fc.record({ amount: fc.constantFrom('1000', '999.9', '0.01'), currency: fc.constant('USD') }),
 );
 
+/** Mostly none (left out, or null), else one to three entries. */
+const errorStatusesArb: fc.Arbitrary<string[] | null | undefined> = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 3, arbitrary: fc.subarray([...ERROR_STATUS_ENTRIES], { minLength: 1, maxLength: 3 }) },
+);
+
+const minimumCreditArb: fc.Arbitrary<MinimumCreditDraw | null | undefined> = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(undefined) },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.record({ of: fc.constant('minorUnits' as const), units: fc.constantFrom(0, 1, 100, 250_000) }) },
+  { weight: 1, arbitrary: fc.constant({ of: 'fee' as const }) },
+  { weight: 3, arbitrary: fc.record({ of: fc.constant('tierCredit' as const), tier: fc.nat({ max: 3 }), plusMinorUnits: fc.constantFrom(-1 as const, 0 as const, 1 as const) }) },
+);
+
 function termsArb(row: CaseRow | null): fc.Arbitrary<TermsDraw> {
   const modelsArb: fc.Arbitrary<string[]> =
     row?.modelSubset === true ? fc.subarray([...CONTRACT_MODELS], { minLength: 1 }) : row?.modelSubset === false ? fc.constant<string[]>([]) : fc.oneof(fc.constant<string[]>([]), fc.subarray([...CONTRACT_MODELS], { minLength: 1 }));
@@ -169,6 +217,9 @@ function termsArb(row: CaseRow | null): fc.Arbitrary<TermsDraw> {
     zone: row?.zone !== undefined ? fc.constant(row.zone) : fc.constantFrom(...ZONES),
     policy: policyArb(row?.policy),
     countRateLimited: row?.countRateLimited !== undefined ? fc.constant(row.countRateLimited) : opt(fc.boolean()),
+    countTimeouts: row?.countTimeouts !== undefined ? fc.constant(row.countTimeouts) : opt(fc.boolean()),
+    errorStatuses: row?.errorStatuses !== undefined ? fc.constant(row.errorStatuses) : errorStatusesArb,
+    minimumCredit: row?.minimumCredit !== undefined ? fc.constant(row.minimumCredit) : minimumCreditArb,
     models: modelsArb,
     target: fc.constantFrom('99.9', '99.95', '99', '95', '100', '99.99', '97.5', '99.123', '50', '99.90'),
     tiers: row?.outage ? fc.constant(SEVERAL_TIERS) : tiersArb,
@@ -209,6 +260,7 @@ const burstArb: fc.Arbitrary<BurstDraw> = fc.record({
   failP: fc.constantFrom(0, 0.02, 0.1, 0.3, 0.6, 1),
   models: fc.subarray([...TRAFFIC_MODELS], { minLength: 1 }),
   platform: fc.constantFrom(0 as const, 1 as const),
+  errorStatuses: fc.constantFrom(...ERROR_STATUS_POOLS),
 });
 
 const maintenanceArb = (kind?: MaintenanceKind): fc.Arbitrary<MaintenanceDraw> =>
@@ -268,12 +320,38 @@ export interface BuiltGroup {
   lateEvents: PostedEvent[];
 }
 
+/** A minimumCredit draw as an amount in the fee's currency (never negative). */
+function minimumCreditOf(draw: MinimumCreditDraw, d: TermsDraw): { amount: string; currency: string } {
+  const digits = MINOR_DIGITS[d.fee.currency]!;
+  const minorUnits = (n: number) => new Rational(BigInt(n), 10n ** BigInt(digits));
+  let amount: Rational;
+  switch (draw.of) {
+    case 'minorUnits':
+      amount = minorUnits(draw.units);
+      break;
+    case 'fee':
+      amount = Rational.parse(d.fee.amount);
+      break;
+    case 'tierCredit': {
+      const tier = d.tiers[draw.tier % Math.max(d.tiers.length, 1)];
+      const credit = tier === undefined ? minorUnits(0) : Rational.parse(Rational.parse(d.fee.amount).mul(Rational.parse(tier.creditPercent)).div(Rational.of(100)).toFixed(digits));
+      amount = credit.add(minorUnits(draw.plusMinorUnits));
+      break;
+    }
+  }
+  if (amount.cmp(Rational.of(0)) < 0) amount = Rational.of(0);
+  return { amount: amount.toFixed(digits), currency: d.fee.currency };
+}
+
 function termsInput(d: TermsDraw, platform: string, provider: string, effectiveFrom: number): TermsInput {
   const t: TermsInput = {
     platform, provider, targetPercent: d.target, policy: d.policy, monthlyFee: d.fee, effectiveFrom: iso(effectiveFrom), creditTiers: d.tiers, models: d.models,
   };
   if (d.zone !== 'UTC' || d.models.length % 2 === 0) t.timeZone = d.zone; // sometimes left to the default
   if (d.countRateLimited !== undefined) t.countRateLimited = d.countRateLimited;
+  if (d.countTimeouts !== undefined) t.countTimeouts = d.countTimeouts;
+  if (d.errorStatuses !== undefined) t.errorStatuses = d.errorStatuses;
+  if (d.minimumCredit !== undefined) t.minimumCredit = d.minimumCredit === null ? null : minimumCreditOf(d.minimumCredit, d);
   if (d.claimWindowDays !== undefined) t.claimWindowDays = d.claimWindowDays;
   return t;
 }
@@ -299,6 +377,15 @@ function applyChange(from: TermsDraw, alt: TermsDraw, change: Change): TermsDraw
       break;
     case 'countRateLimited':
       next.countRateLimited = !(from.countRateLimited ?? false);
+      break;
+    case 'countTimeouts':
+      next.countTimeouts = !(from.countTimeouts ?? true);
+      break;
+    case 'errorStatuses':
+      next.errorStatuses = JSON.stringify(alt.errorStatuses ?? null) !== JSON.stringify(from.errorStatuses ?? null) ? alt.errorStatuses : from.errorStatuses == null ? ['5xx'] : null;
+      break;
+    case 'minimumCredit':
+      next.minimumCredit = JSON.stringify(alt.minimumCredit ?? null) !== JSON.stringify(from.minimumCredit ?? null) ? alt.minimumCredit : from.minimumCredit == null ? { of: 'fee' } : null;
       break;
   }
   return next;
@@ -367,7 +454,7 @@ export function buildGroup(draw: GroupDraw, now: number): BuiltGroup {
   const rnd = seededRandom(draw.seed);
   const first = localPeriod(draw.label, draw.contracts[0]!.terms.zone);
   const maintenance: MaintenanceInput[] = [];
-  const plannedBursts: { at: number; minutes: number; perMinute: number; failP: number; models: string[]; platform: 0 | 1; exact?: boolean }[] = [];
+  const plannedBursts: { at: number; minutes: number; perMinute: number; failP: number; models: string[]; platform: 0 | 1; errorStatuses?: readonly (number | null)[]; exact?: boolean }[] = [];
   const seconds = (r: () => number) => (r() < 0.5 ? 0 : Math.floor(r() * 60_000));
   for (const w of draw.maintenance) {
     const r = seededRandom(w.timing);
@@ -424,13 +511,19 @@ export function buildGroup(draw: GroupDraw, now: number): BuiltGroup {
 
   const ids = [0, 0];
   const events: PostedEvent[] = [];
-  const emit = (out: PostedEvent[], platformIndex: 0 | 1, model: string, at: number, failP: number, r: () => number, id?: string) => {
+  const pick = <T>(list: readonly T[], r: () => number) => list[Math.floor(r() * list.length)]!;
+  const emit = (out: PostedEvent[], platformIndex: 0 | 1, model: string, at: number, failP: number, r: () => number, errorStatuses: readonly (number | null)[] = MIXED_ERROR_STATUSES) => {
     if (at > now - MINUTE) return;
     const failing = r() < failP;
     const outcome: Outcome = failing
-      ? (['error', 'error', 'timeout', 'rate_limited'] as const)[Math.floor(r() * 4)]!
-      : (['success', 'success', 'success', 'success', 'success', 'success', 'client_error', 'rate_limited'] as const)[Math.floor(r() * 8)]!;
-    out.push({ platform: platforms[platformIndex], id: id ?? `e${platformIndex}-${ids[platformIndex]!++}`, provider, model, occurredAt: iso(at), outcome });
+      ? pick(['error', 'error', 'timeout', 'rate_limited'] as const, r)
+      : pick(['success', 'success', 'success', 'success', 'success', 'success', 'client_error', 'rate_limited'] as const, r);
+    const event: PostedEvent = { platform: platforms[platformIndex], id: `e${platformIndex}-${ids[platformIndex]!++}`, provider, model, occurredAt: iso(at), outcome };
+    // No status: left out, or now and then sent as null.
+    const httpStatus = outcome === 'error' ? pick(errorStatuses, r) : pick(OTHER_STATUSES[outcome], r);
+    if (httpStatus !== null) event.httpStatus = httpStatus;
+    else if (r() < 0.3) event.httpStatus = null;
+    out.push(event);
   };
   for (const b of plannedBursts) {
     const startMinute = Math.floor(b.at / MINUTE) * MINUTE;
@@ -439,7 +532,7 @@ export function buildGroup(draw: GroupDraw, now: number): BuiltGroup {
         const count = b.exact ? b.perMinute : Math.floor(rnd() * (b.perMinute + 1));
         for (let j = 0; j < count; j++) {
           const offset = [0, 59_999, Math.floor(rnd() * 60_000)][Math.floor(rnd() * 3)]!;
-          emit(events, b.platform, model, startMinute + k * MINUTE + offset, b.failP, rnd);
+          emit(events, b.platform, model, startMinute + k * MINUTE + offset, b.failP, rnd, b.errorStatuses);
         }
       }
     }

@@ -21,6 +21,12 @@
  *   period the share is 1, so the burn is downtime / allowed.
  * - creditPercent is the tier's percent, exactly, written with at least 2 decimals ("10.00",
  *   "33.335"); creditAmount is that exact percent of the fee.
+ * - Failure rules: `countTimeouts: false` makes timeouts not eligible (like client errors). With
+ *   `errorStatuses`, an error fails only when its httpStatus equals an entry or lies in an entry's
+ *   class ("5xx"), entries read case-insensitively; any other error, one without a status
+ *   included, is eligible and not a failure. Statuses on other outcomes mean nothing.
+ * - minimumCredit is compared with the credit rounded to the fee's minor unit; strictly below it,
+ *   the credit is 0 and creditPercent "0.00" (a credit equal to it stands).
  */
 
 // ---------------------------------------------------------------------------------------------
@@ -155,6 +161,8 @@ export interface PostedEvent {
   model: string;
   occurredAt: string;
   outcome: Outcome;
+  /** Left out, or null: no status. */
+  httpStatus?: number | null;
 }
 
 export interface PolicyInput {
@@ -174,6 +182,9 @@ export interface TermsInput {
   targetPercent: string;
   policy: PolicyInput;
   countRateLimited?: boolean;
+  countTimeouts?: boolean;
+  errorStatuses?: string[] | null;
+  minimumCredit?: { amount: string; currency: string } | null;
   creditTiers?: { uptimeBelow: string; creditPercent: string }[];
   monthlyFee: { amount: string; currency: string };
   claimWindowDays?: number;
@@ -193,10 +204,15 @@ export interface MaintenanceInput {
   end: string;
 }
 
+/** One minute's events of one model: by outcome, and the errors by httpStatus (null: none). */
+export interface MinuteCounts extends Record<Outcome, number> {
+  errorsByStatus: Map<number | null, number>;
+}
+
 /** The events by platform and provider, then by UTC minute, then by model; duplicates (same platform and id) dropped, the first kept. */
 export class EventIndex {
   private readonly seen = new Set<string>();
-  private readonly byScope = new Map<string, Map<number, Map<string, Record<Outcome, number>>>>();
+  private readonly byScope = new Map<string, Map<number, Map<string, MinuteCounts>>>();
 
   add(events: readonly PostedEvent[]): this {
     for (const e of events) {
@@ -210,13 +226,14 @@ export class EventIndex {
       let models = minutes.get(minute);
       if (models === undefined) minutes.set(minute, (models = new Map()));
       let counts = models.get(e.model);
-      if (counts === undefined) models.set(e.model, (counts = { success: 0, error: 0, timeout: 0, rate_limited: 0, client_error: 0 }));
+      if (counts === undefined) models.set(e.model, (counts = { success: 0, error: 0, timeout: 0, rate_limited: 0, client_error: 0, errorsByStatus: new Map() }));
       counts[e.outcome] += 1;
+      if (e.outcome === 'error') counts.errorsByStatus.set(e.httpStatus ?? null, (counts.errorsByStatus.get(e.httpStatus ?? null) ?? 0) + 1);
     }
     return this;
   }
 
-  minute(platform: string, provider: string, minute: number): ReadonlyMap<string, Record<Outcome, number>> | undefined {
+  minute(platform: string, provider: string, minute: number): ReadonlyMap<string, MinuteCounts> | undefined {
     return this.byScope.get(`${platform}\u0000${provider}`)?.get(minute);
   }
 
@@ -224,8 +241,8 @@ export class EventIndex {
     const copy = new EventIndex();
     for (const k of this.seen) copy.seen.add(k);
     for (const [scope, minutes] of this.byScope) {
-      const m = new Map<number, Map<string, Record<Outcome, number>>>();
-      for (const [minute, models] of minutes) m.set(minute, new Map([...models].map(([model, c]) => [model, { ...c }])));
+      const m = new Map<number, Map<string, MinuteCounts>>();
+      for (const [minute, models] of minutes) m.set(minute, new Map([...models].map(([model, c]) => [model, { ...c, errorsByStatus: new Map(c.errorsByStatus) }])));
       copy.byScope.set(scope, m);
     }
     return copy;
@@ -271,6 +288,17 @@ export interface OracleReport {
 export interface OracleFacts {
   policy: PolicyInput['kind'];
   countRateLimited: boolean;
+  countTimeouts: boolean;
+  /** The contract names error statuses. */
+  errorStatusesNamed: boolean;
+  /** Errors in eligible minutes that the contract's errorStatuses leave eligible but not failed. */
+  unmatchedErrors: number;
+  /** Timeouts in eligible minutes that `countTimeouts: false` leaves out. */
+  uncountedTimeouts: number;
+  /** Eligible minutes that fail the policy's threshold under the contract's rules but not under the default ones, or the reverse. */
+  minutesTheRulesFlip: number;
+  /** What minimumCredit did: none set, no credit owed anyway, the credit kept (at or above it), or zeroed. */
+  minimumCredit: 'none' | 'nothing owed' | 'kept' | 'zeroed';
   modelSubset: boolean;
   timeZone: string;
   /** Period length minus its days × 1,440: negative for a spring-forward month, positive for fall-back. */
@@ -279,7 +307,7 @@ export interface OracleFacts {
   startsMidPeriod: boolean;
   endsMidPeriod: boolean;
   /** Terms that an amendment taking effect inside the period changed. */
-  amendedTerms: Set<'target' | 'policy' | 'models' | 'tiers' | 'zone'>;
+  amendedTerms: Set<AmendedTerm>;
   maintenancePartlyOverlapsPeriod: boolean;
   maintenanceWindowsOverlap: boolean;
   /** Minutes that would be downtime minutes but for maintenance. */
@@ -291,6 +319,8 @@ export interface OracleFacts {
   /** No minute of the period lies in [effectiveFrom, effectiveTo) of the terms that apply: the service refuses the report. */
   outsideTerm: boolean;
 }
+
+type AmendedTerm = 'target' | 'policy' | 'models' | 'tiers' | 'zone' | 'countTimeouts' | 'errorStatuses' | 'minimumCredit';
 
 interface Version {
   number: number;
@@ -318,9 +348,18 @@ function inForceAt(versions: readonly Version[], end: number): Version {
 }
 
 const zoneOf = (t: TermsInput) => t.timeZone ?? 'UTC';
-const MINOR_DIGITS: Record<string, number> = { USD: 2, EUR: 2, JPY: 0, GBP: 2, CHF: 2 };
+export const MINOR_DIGITS: Record<string, number> = { USD: 2, EUR: 2, JPY: 0, GBP: 2, CHF: 2 };
 const sameSet = (a: readonly string[] = [], b: readonly string[] = []) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 const iso = (ms: number) => new Date(ms).toISOString();
+/** Entries as the contract means them: case does not matter, order and repeats neither. */
+const statusEntries = (t: TermsInput) => (t.errorStatuses == null ? null : [...new Set(t.errorStatuses.map((x) => x.toLowerCase()))].sort());
+
+/** Whether an error with `status` fails under `entries` (null: every error fails); an error without a status matches no entry. */
+function errorFails(entries: readonly string[] | null, status: number | null): boolean {
+  if (entries === null) return true;
+  if (status === null) return false;
+  return entries.includes(String(status)) || entries.includes(`${Math.floor(status / 100)}xx`);
+}
 
 /**
  * The report of one contract (its whole history) for period `label`, from every event in
@@ -349,6 +388,8 @@ export function oracleReport(
   const models = terms.models ?? [];
   const covers = (model: string) => models.length === 0 || models.includes(model);
   const countRateLimited = terms.countRateLimited ?? false;
+  const countTimeouts = terms.countTimeouts ?? true;
+  const errorStatuses = statusEntries(terms);
   const threshold = Rational.parse(terms.policy.errorRateThreshold ?? '0.05');
   const minSamples = terms.policy.minSamples ?? 1;
   const minConsecutive = terms.policy.minConsecutiveMinutes ?? 1;
@@ -367,6 +408,10 @@ export function oracleReport(
   const failures: number[] = new Array(length);
   let eventsCounted = 0;
   let partialValidityMinutes = 0;
+  let unmatchedErrors = 0;
+  let uncountedTimeouts = 0;
+  let minutesTheRulesFlip = 0;
+  const failsWith = (e: number, f: number) => e >= minSamples && e > 0 && new Rational(BigInt(f), BigInt(e)).cmp(threshold) >= 0;
   for (let i = 0; i < length; i++) {
     const from = start + i * MINUTE;
     const to = from + MINUTE;
@@ -377,19 +422,33 @@ export function oracleReport(
     excluded[i] = !wholly || maintained[i]!;
     let e = 0;
     let f = 0;
+    // The same minute under the default rules (every error and timeout fails), only to see where the contract's rules matter.
+    let de = 0;
+    let df = 0;
     for (const [model, c] of events.minute(terms.platform, terms.provider, from / MINUTE) ?? []) {
       if (!covers(model)) continue;
       eventsCounted += c.success + c.error + c.timeout + c.rate_limited + c.client_error;
-      const failed = c.error + c.timeout + (countRateLimited ? c.rate_limited : 0);
-      f += failed;
-      e += c.success + failed;
+      // Errors are always eligible, failing or not; timeouts and throttling are eligible only when they count, and then fail.
+      let failedErrors = 0;
+      for (const [status, n] of c.errorsByStatus) if (errorFails(errorStatuses, status)) failedErrors += n;
+      const timeouts = countTimeouts ? c.timeout : 0;
+      const throttled = countRateLimited ? c.rate_limited : 0;
+      e += c.success + c.error + timeouts + throttled;
+      f += failedErrors + timeouts + throttled;
+      de += c.success + c.error + c.timeout + throttled;
+      df += c.error + c.timeout + throttled;
+      if (!excluded[i]) {
+        unmatchedErrors += c.error - failedErrors;
+        uncountedTimeouts += c.timeout - timeouts;
+      }
     }
     eligible[i] = e;
     failures[i] = f;
+    if (!excluded[i] && failsWith(e, f) !== failsWith(de, df)) minutesTheRulesFlip += 1;
   }
   const excludedMinutes = excluded.filter(Boolean).length;
   const eligibleMinutes = length - excludedMinutes;
-  const fails = (i: number) => eligible[i]! >= minSamples && eligible[i]! > 0 && new Rational(BigInt(failures[i]!), BigInt(eligible[i]!)).cmp(threshold) >= 0;
+  const fails = (i: number) => failsWith(eligible[i]!, failures[i]!);
 
   // Downtime runs: consecutive eligible failing minutes, broken by any other minute.
   const evidence: OracleRun[] = [];
@@ -459,10 +518,17 @@ export function oracleReport(
   for (const t of terms.creditTiers ?? []) {
     if (uptime.cmp(Rational.parse(t.uptimeBelow)) < 0 && (tier === null || Rational.parse(t.uptimeBelow).cmp(Rational.parse(tier.uptimeBelow)) < 0)) tier = t;
   }
-  const percent = tier === null ? R(0) : Rational.parse(tier.creditPercent);
+  let percent = tier === null ? R(0) : Rational.parse(tier.creditPercent);
   const digits = MINOR_DIGITS[terms.monthlyFee.currency];
   if (digits === undefined) throw new Error(`oracle knows no minor unit for ${terms.monthlyFee.currency}`);
-  const credit = Rational.parse(terms.monthlyFee.amount).mul(percent).div(HUNDRED);
+  let credit = Rational.parse(terms.monthlyFee.amount).mul(percent).div(HUNDRED);
+  // The minimum applies to the credit as it would be paid (rounded), and takes the percent with it.
+  let minimumCredit: OracleFacts['minimumCredit'] = terms.minimumCredit == null ? 'none' : percent.isZero() ? 'nothing owed' : 'kept';
+  if (terms.minimumCredit != null && Rational.parse(credit.toFixed(digits)).cmp(Rational.parse(terms.minimumCredit.amount)) < 0) {
+    if (!percent.isZero()) minimumCredit = 'zeroed';
+    percent = R(0);
+    credit = R(0);
+  }
 
   let allowed: Rational | null = null;
   let burn: string | null = null;
@@ -500,7 +566,7 @@ export function oracleReport(
   };
 
   // Facts, for counting what the test reached.
-  const amendedTerms = new Set<'target' | 'policy' | 'models' | 'tiers' | 'zone'>();
+  const amendedTerms = new Set<AmendedTerm>();
   for (let k = 1; k < versions.length; k++) {
     const [before, after] = [versions[k - 1]!, versions[k]!];
     if (!(after.inForceFrom > start && after.inForceFrom < end) || history[k]!.kind !== 'amend') continue;
@@ -509,6 +575,9 @@ export function oracleReport(
     if (!sameSet(before.terms.models, after.terms.models)) amendedTerms.add('models');
     if (JSON.stringify(before.terms.creditTiers ?? []) !== JSON.stringify(after.terms.creditTiers ?? [])) amendedTerms.add('tiers');
     if (zoneOf(before.terms) !== zoneOf(after.terms)) amendedTerms.add('zone');
+    if ((before.terms.countTimeouts ?? true) !== (after.terms.countTimeouts ?? true)) amendedTerms.add('countTimeouts');
+    if (JSON.stringify(statusEntries(before.terms)) !== JSON.stringify(statusEntries(after.terms))) amendedTerms.add('errorStatuses');
+    if (JSON.stringify(before.terms.minimumCredit ?? null) !== JSON.stringify(after.terms.minimumCredit ?? null)) amendedTerms.add('minimumCredit');
   }
   const inPeriod = windows.filter(([a, b]) => a < end && b > start);
   const y = Number(label.slice(0, 4));
@@ -517,6 +586,12 @@ export function oracleReport(
   const facts: OracleFacts = {
     policy: terms.policy.kind,
     countRateLimited,
+    countTimeouts,
+    errorStatusesNamed: errorStatuses !== null,
+    unmatchedErrors,
+    uncountedTimeouts,
+    minutesTheRulesFlip,
+    minimumCredit,
     modelSubset: models.length > 0,
     timeZone: zone,
     dstShiftMinutes: length - calendarDays * 1440,
