@@ -10,9 +10,15 @@
  *    contract (p50/p95) and `credits` for the month (all 1,001 contracts), each asked
  *    repeatedly (the service keeps traffic summaries while the rollups have not changed) and
  *    cold: `credits` as a fresh service's first request, `slaReport` as the first report of
- *    contracts over the same traffic whose summaries nothing has cached.
+ *    contracts over the same traffic whose summaries nothing has cached. The same for a contract
+ *    that counts only 5xx errors (`errorStatuses`, which reads the rollups' errors by status).
+ * 4. Claims: 1,000 claims in the read model; `claims` and `claimSummary` asked repeatedly. Then a
+ *    claim of the big contract whose evidence minutes hold BENCH_EVIDENCE_EVENTS raw events in
+ *    the log: `openClaim` (which hashes them) and `packet.json` (which reads them again, with
+ *    every minute's counts), timed, with the process's peak RSS.
  *
- * Environment: DATABASE_URL, BENCH_CONTRACTS (1000), BENCH_REPORTS (60), BENCH_COLD_REPORTS (20).
+ * Environment: DATABASE_URL, BENCH_CONTRACTS (1000), BENCH_REPORTS (60), BENCH_COLD_REPORTS (20),
+ * BENCH_EVIDENCE_EVENTS (1000000).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -31,6 +37,9 @@ const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 1_000);
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 60);
 const COLD_REPORTS = Number(process.env.BENCH_COLD_REPORTS ?? 20);
 const COLD_CREDIT_RUNS = 3;
+const EVIDENCE_EVENTS = Number(process.env.BENCH_EVIDENCE_EVENTS ?? 1_000_000);
+/** The big contract's evidence: 41 minutes a day (10:00–10:41 UTC, the error bursts on model-1) for 30 days. */
+const EVIDENCE_MINUTES = 30 * 41;
 const ADMIN_KEY = 'bench-admin-key-0123456789-0123456789-abcdef';
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -60,13 +69,15 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     log('writing rollups: one contract with ~10 M events in June 2026, and 1,000 smaller ones');
     let started = performance.now();
+    // Errors by status and class, as the fold keeps them: the bursts are 529s, the background errors a mix of 500s and 400s.
     await sql`
-      INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
-      SELECT 'vendor', 'model-' || m, 'bigco', timestamptz '2026-06-01 00:00+00' + make_interval(mins => i),
-             70 + (i * 7 + m) % 15,
-             CASE WHEN i % 1440 BETWEEN 600 AND 640 AND m = 1 THEN 60 ELSE (i + m) % 3 END,
-             (i + m) % 5 / 4, (i + m) % 11 / 10, (i + m) % 13 / 12, ''::bytea, ''::bytea
-      FROM generate_series(0, 43199) AS i, generate_series(1, 3) AS m`.execute(db);
+      INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch, error_statuses)
+      SELECT 'vendor', 'model-' || m, 'bigco', timestamptz '2026-06-01 00:00+00' + make_interval(mins => i), 70 + (i * 7 + m) % 15, e,
+             (i + m) % 5 / 4, (i + m) % 11 / 10, (i + m) % 13 / 12, ''::bytea, ''::bytea,
+             CASE WHEN e = 0 THEN NULL WHEN e >= 60 THEN jsonb_build_object('529', e, '5xx', e) WHEN e = 1 THEN jsonb_build_object('500', 1, '5xx', 1)
+                  ELSE jsonb_build_object('500', 1, '5xx', 1, '400', e - 1, '4xx', e - 1) END
+      FROM generate_series(0, 43199) AS i, generate_series(1, 3) AS m,
+           LATERAL (SELECT CASE WHEN i % 1440 BETWEEN 600 AND 640 AND m = 1 THEN 60 ELSE (i + m) % 3 END AS e) AS errors`.execute(db);
     const { rows: big } = await sql<{ n: string }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors)::text AS n FROM minute_rollups WHERE platform = 'bigco'`.execute(db);
     await sql`
       INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
@@ -85,10 +96,12 @@ async function main(): Promise<void> {
     const terms = (platform: string) => ({
       platform, provider: 'vendor', targetPercent: '99.9', policy: { kind: 'DOWNTIME_MINUTES' },
       creditTiers: [{ uptimeBelow: '99.9', creditPercent: '10' }, { uptimeBelow: '99', creditPercent: '25' }],
-      monthlyFee: { amount: '1000.00', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',
+      // A long claim window: the big contract's June is claimed below, whenever the benchmark runs.
+      monthlyFee: { amount: '1000.00', currency: 'USD' }, claimWindowDays: 3650, effectiveFrom: '2026-01-01T00:00:00Z',
     });
     started = performance.now();
     const bigContract = await contracts.define(terms('bigco'), null);
+    const fivexx = await contracts.define({ ...terms('bigco'), errorStatuses: ['5xx'] }, null);
     for (let c = 0; c < CONTRACTS; c++) await contracts.define(terms(`p${String(c).padStart(4, '0')}`), null);
     log(`${CONTRACTS + 1} contracts defined in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
@@ -122,6 +135,7 @@ async function main(): Promise<void> {
     service = await startService(config, pino({ level: 'warn' }));
     log(`sample report: ${JSON.stringify(await graphql(reportQuery(bigContract.id))).slice(0, 160)}`);
     const reportTimes = await timeRequests(REPORTS, async () => void (await graphql(reportQuery(bigContract.id))));
+    const statusReportTimes = await timeRequests(REPORTS, async () => void (await graphql(reportQuery(fivexx.id))));
     const creditTimes = await timeRequests(5, async () => void (await graphql(creditsQuery('2026-06'))));
 
     // Cold reports: contracts over the same 10 M-event traffic, each with its own threshold, so
@@ -131,13 +145,64 @@ async function main(): Promise<void> {
       const input = terms('bigco');
       coldContracts.push(await contracts.define({ ...input, policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: (0.05 + k / 10_000).toFixed(4) } }, null));
     }
-    const coldReports: number[] = [];
-    for (const contract of coldContracts) {
-      const start = performance.now();
-      await graphql(reportQuery(contract.id));
-      coldReports.push(performance.now() - start);
+    const coldStatusContracts = [];
+    for (let k = 1; k <= COLD_REPORTS; k++) {
+      const input = { ...terms('bigco'), errorStatuses: ['5xx'] };
+      coldStatusContracts.push(await contracts.define({ ...input, policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: (0.05 + k / 10_000).toFixed(4) } }, null));
     }
-    coldReports.sort((a, b) => a - b);
+    const firstReports = async (list: readonly { id: string }[]) => {
+      const times: number[] = [];
+      for (const contract of list) {
+        const start = performance.now();
+        await graphql(reportQuery(contract.id));
+        times.push(performance.now() - start);
+      }
+      return times.sort((a, b) => a - b);
+    };
+    const coldReports = await firstReports(coldContracts);
+    const coldStatusReports = await firstReports(coldStatusContracts);
+
+    // Claims: 1,000 in the read model (statuses and deadlines spread), listed and totalled.
+    await sql`
+      INSERT INTO claims (id, contract_id, platform, provider, period, status, statement_version, claimed_amount, currency, credited_amount,
+                          claim_deadline, filed_at, reference, resolved_at, evidence_events, evidence_digest, evidence_runs, history, opened_at)
+      SELECT 'clm_bench' || c, 'ctr_bench' || c, 'p' || lpad((c % ${CONTRACTS}::int)::text, 4, '0'), 'vendor', '2026-06',
+             (ARRAY['DRAFT', 'FILED', 'ACCEPTED', 'PARTIALLY_ACCEPTED', 'DENIED', 'WITHDRAWN'])[1 + c % 6], 1, 100.00, 'USD',
+             CASE c % 6 WHEN 2 THEN 100.00 WHEN 3 THEN 40.00 WHEN 4 THEN 0 END,
+             timestamptz '2026-07-31 00:00+00' + make_interval(days => c % 400), NULL, NULL, NULL, 0, repeat('0', 64), '[]',
+             jsonb_build_array(jsonb_build_object('status', (ARRAY['DRAFT', 'FILED', 'ACCEPTED', 'PARTIALLY_ACCEPTED', 'DENIED', 'WITHDRAWN'])[1 + c % 6], 'at', '2026-07-03T00:00:00.000Z', 'actor', NULL, 'note', NULL)),
+             timestamptz '2026-07-03 00:00+00'
+      FROM generate_series(0, 999) AS c`.execute(db);
+    await sql`ANALYZE claims`.execute(db);
+    const claimsQuery = '{ claims { id status claimedAmount { amount currency } creditedAmount { amount } claimDeadline reference } claimSummary { provider currency claimed credited outstanding recoveryRate } }';
+    const claimsTimes = await timeRequests(REPORTS, async () => void (await graphql(claimsQuery)));
+    const openClaimsTimes = await timeRequests(REPORTS, async () => void (await graphql('{ claims(status: FILED, dueBefore: "2026-12-31T00:00:00Z") { id claimDeadline } }')));
+
+    // A claim whose evidence holds EVIDENCE_EVENTS raw events: the big contract's run minutes, filled in the log.
+    const perMinute = Math.ceil(EVIDENCE_EVENTS / EVIDENCE_MINUTES);
+    started = performance.now();
+    await sql`SELECT ensure_outcome_event_days(ARRAY(SELECT d::date FROM generate_series(date '2026-06-01', date '2026-06-30', interval '1 day') AS d))`.execute(db);
+    await sql`
+      INSERT INTO outcome_events (platform, event_id, provider, model, occurred_at, occurred_on, outcome, http_status, error_code, latency_ms)
+      SELECT 'bigco', 'req_' || md5(d || '-' || m || '-' || k), 'vendor', 'model-' || (1 + k % 3), at, (at AT TIME ZONE 'UTC')::date,
+             (CASE WHEN k % 2 = 0 THEN 'error' ELSE 'success' END)::outcome, CASE WHEN k % 2 = 0 THEN 529 ELSE 200 END,
+             CASE WHEN k % 2 = 0 THEN 'overloaded_error' END, 800 + k % 400
+      FROM generate_series(0, 29) AS d, generate_series(600, 640) AS m, generate_series(0, ${perMinute - 1}::int) AS k,
+           LATERAL (SELECT timestamptz '2026-06-01 00:00+00' + make_interval(days => d, mins => m, secs => k * 59.0 / ${perMinute}::int) AS at) AS t`.execute(db);
+    await sql`VACUUM ANALYZE outcome_events`.execute(db);
+    log(`${(30 * 41 * perMinute).toLocaleString('en-US')} raw events in the evidence minutes written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await graphql(`mutation { issueStatement(contractId: "${bigContract.id}", period: "2026-06") { version } }`);
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    const rssBefore = process.memoryUsage().rss;
+    started = performance.now();
+    const opened = (await graphql(`mutation { openClaim(contractId: "${bigContract.id}", period: "2026-06") { id evidenceEvents } }`)) as { openClaim: { id: string; evidenceEvents: number } };
+    const openMs = performance.now() - started;
+    started = performance.now();
+    const packetResponse = await fetch(`${service.url}/v1/claims/${opened.openClaim.id}/packet.json`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const packetBytes = (await packetResponse.arrayBuffer()).byteLength;
+    const packetMs = performance.now() - started;
+    clearInterval(sampler);
 
     const ms = (times: number[], p: number) => +percentile(times, p).toFixed(1);
     const figures = {
@@ -146,6 +211,14 @@ async function main(): Promise<void> {
       contracts: CONTRACTS + 1,
       slaReportMs: { p50: ms(reportTimes, 50), p95: ms(reportTimes, 95), samples: reportTimes.length },
       slaReportColdMs: { p50: ms(coldReports, 50), p95: ms(coldReports, 95), samples: coldReports.length },
+      slaReport5xxMs: { p50: ms(statusReportTimes, 50), p95: ms(statusReportTimes, 95), samples: statusReportTimes.length },
+      slaReport5xxColdMs: { p50: ms(coldStatusReports, 50), p95: ms(coldStatusReports, 95), samples: coldStatusReports.length },
+      claimsMs: { p50: ms(claimsTimes, 50), p95: ms(claimsTimes, 95), claims: 1_000, samples: claimsTimes.length },
+      claimsFilteredMs: { p50: ms(openClaimsTimes, 50), p95: ms(openClaimsTimes, 95), samples: openClaimsTimes.length },
+      claimPacket: {
+        evidenceEvents: opened.openClaim.evidenceEvents, openClaimMs: Math.round(openMs), packetMs: Math.round(packetMs), packetMb: +(packetBytes / 2 ** 20).toFixed(1),
+        rssBeforeMb: Math.round(rssBefore / 2 ** 20), rssPeakMb: Math.round(peakRss / 2 ** 20),
+      },
       creditsMs: { p50: ms(creditTimes, 50), max: +creditTimes.at(-1)!.toFixed(0), samples: creditTimes.length },
       creditsColdMs: { p50: ms(coldCredits, 50), max: +coldCredits.at(-1)!.toFixed(0), samples: coldCredits.length },
       machine: { cores: os.cpus().length, memGb: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version },
@@ -156,6 +229,9 @@ async function main(): Promise<void> {
     console.log(`machine         ${figures.machine.cores} cores, ${figures.machine.memGb} GB RAM, node ${figures.machine.node}`);
     console.log(`slaReport       p50 ${figures.slaReportMs.p50} ms, p95 ${figures.slaReportMs.p95} ms (${REPORTS} requests, same contract; ${figures.bigContractEvents.toLocaleString('en-US')} events in the month; target p95 ≤ 50 ms ${verdict(figures.slaReportMs.p95 <= 50)})`);
     console.log(`slaReport cold  p50 ${figures.slaReportColdMs.p50} ms, p95 ${figures.slaReportColdMs.p95} ms (first report of ${COLD_REPORTS} contracts over that traffic; ${verdict(figures.slaReportColdMs.p95 <= 50)})`);
+    console.log(`5xx contract    p50 ${figures.slaReport5xxMs.p50} ms, p95 ${figures.slaReport5xxMs.p95} ms repeated; cold p50 ${figures.slaReport5xxColdMs.p50} ms, p95 ${figures.slaReport5xxColdMs.p95} ms (errorStatuses ["5xx"]: the rollups' errors by status; warm ≤ 20 ms ${verdict(figures.slaReport5xxMs.p95 <= 20)}, cold ≤ 50 ms ${verdict(figures.slaReport5xxColdMs.p95 <= 50)})`);
+    console.log(`claims          p50 ${figures.claimsMs.p50} ms, p95 ${figures.claimsMs.p95} ms (1,000 claims and their totals; ≤ 20 ms ${verdict(figures.claimsMs.p95 <= 20)}); filed before a date: p95 ${figures.claimsFilteredMs.p95} ms`);
+    console.log(`claim packet    ${figures.claimPacket.evidenceEvents.toLocaleString('en-US')} evidence events: openClaim ${figures.claimPacket.openClaimMs} ms, packet.json ${figures.claimPacket.packetMs} ms (${figures.claimPacket.packetMb} MB; ≤ 10 s ${verdict(figures.claimPacket.packetMs <= 10_000)}); process RSS ${figures.claimPacket.rssBeforeMb} → peak ${figures.claimPacket.rssPeakMb} MB (≤ 300 MB ${verdict(figures.claimPacket.rssPeakMb <= 300)})`);
     console.log(`credits         p50 ${figures.creditsMs.p50} ms, max ${figures.creditsMs.max} ms for ${figures.contracts} contracts (target ≤ 1 s ${verdict(figures.creditsMs.max <= 1000)})`);
     console.log(`credits cold    p50 ${figures.creditsColdMs.p50} ms, max ${figures.creditsColdMs.max} ms (a fresh service's first credits, ${COLD_CREDIT_RUNS} runs; ${verdict(figures.creditsColdMs.max <= 1000)})`);
     console.log(JSON.stringify(figures));

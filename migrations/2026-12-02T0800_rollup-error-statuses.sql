@@ -1,6 +1,7 @@
 -- A contract may count an error as a failure only when its HTTP status matches ("5xx", "529"):
--- each minute rollup keeps its errors by status, {"529": 4210, "500": 3, "none": 1} ("none": an
--- error without a status), NULL when it has no errors.
+-- each minute rollup keeps its errors by status and by class, {"529": 4210, "500": 3, "5xx":
+-- 4213, "none": 1} ("none": errors without a status), NULL when it has no errors; a contract's
+-- entries are then each one lookup.
 ALTER TABLE minute_rollups ADD COLUMN error_statuses jsonb;
 
 -- The rollups the timeline has folded get their errors' statuses from the log, up to its
@@ -14,9 +15,13 @@ WITH checkpoint AS (
   FROM outcome_events e, checkpoint c
   WHERE e.outcome = 'error' AND (e.transaction_id, e.global_position) <= (c.transaction_id, c.global_position)
   GROUP BY 1, 2, 3, 4, 5
+), by_key AS (
+  SELECT provider, model, platform, minute, status AS key, n FROM by_status
+  UNION ALL
+  SELECT provider, model, platform, minute, left(status, 1) || 'xx', sum(n)::int FROM by_status WHERE status <> 'none' GROUP BY 1, 2, 3, 4, 5
 ), by_rollup AS (
-  SELECT provider, model, platform, minute, jsonb_object_agg(status, n) AS statuses
-  FROM by_status
+  SELECT provider, model, platform, minute, jsonb_object_agg(key, n) AS statuses
+  FROM by_key
   GROUP BY 1, 2, 3, 4
 )
 UPDATE minute_rollups r SET error_statuses = b.statuses

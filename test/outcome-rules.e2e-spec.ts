@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
-  countedErrors, DEFAULT_FAILURE_RULES, eligibleOf, ErrorStatusCounts, eventFails, FailureRules, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES,
+  addErrorStatus, countedErrors, DEFAULT_FAILURE_RULES, eligibleOf, ErrorStatusCounts, eventFails, FailureRules, failuresOf, MAX_LATENCY_MS, MAX_SKETCH_BUCKET, Outcome, OUTCOMES,
   OutcomeCounts, seededRandom, sketchBucket, sketchedBucket, tallyOf, ZERO_BUCKET,
 } from '@ledger/domain';
 import {
@@ -65,7 +65,7 @@ describe('outcome rules: SQL and TypeScript agree', () => {
       let left = c.errors;
       keys.forEach((key, k) => {
         const n = k === keys.length - 1 ? left : Math.floor(left / 2);
-        if (n > 0) split[key] = n;
+        if (n > 0) addErrorStatus(split, key === 'none' ? null : Number(key), n);
         left -= n;
       });
       return split;
@@ -87,7 +87,8 @@ describe('outcome rules: SQL and TypeScript agree', () => {
 
     for (const rules of ruleSets) {
       // The rules as constants, and as a joined contract's columns (the form a batch of contracts uses).
-      const constant = contractTallySql('r', { countRateLimited: rules.countRateLimited, countTimeouts: rules.countTimeouts, errorStatuses: rules.errorStatuses === null ? null : sql`${rules.errorStatuses}::text[]` });
+      // The statuses as literals (one contract), and as a text[] expression (a batch of contracts naming different ones).
+      const constant = contractTallySql('r', { countRateLimited: rules.countRateLimited, countTimeouts: rules.countTimeouts, errorStatuses: rules.errorStatuses });
       const columns = contractTallySql('r', { countRateLimited: sql<number>`c.rl`, countTimeouts: sql<number>`c.ct`, errorStatuses: sql<string[] | null>`c.statuses` });
       const { rows } = await sql<{ f: bigint; e: bigint; f_col: bigint; e_col: bigint }>`
         SELECT ${constant.failures} AS f, ${constant.eligible} AS e, ${columns.failures} AS f_col, ${columns.eligible} AS e_col

@@ -38,30 +38,35 @@ export function eligibleSql(alias: string | null): RawBuilder<bigint> {
 /**
  * A contract's failure rules (concepts §9) for `contractTallySql`: whether rate-limited requests
  * and timeouts count (constants, or int expressions that are 1 when they do), and the statuses
- * an error must have — null when every error counts, else a text[] expression of entries such
- * as '529' and '5xx' (NULL where a contract names none).
+ * an error must have — null when every error counts; else the entries themselves (a list, such
+ * as ['529', '5xx']), or a text[] expression of them (NULL where a contract names none).
  */
 export interface FailureRulesSql {
   countRateLimited: RuleFlag;
   countTimeouts: RuleFlag;
-  errorStatuses: Expression<string[] | null> | null;
+  errorStatuses: readonly string[] | Expression<string[] | null> | null;
 }
 
 const times = (flag: RuleFlag, column: RawBuilder<unknown>) =>
   flag === true ? sql`${column}` : flag === false ? sql`0` : sql`${flag} * ${column}`;
 
 /**
- * The errors that count, as int8: all of them, or those whose status in the row's
- * `error_statuses` matches an entry (a status, or its class "5xx"). Mirrors `countedErrors`.
- * Without statuses, it reads the count column only, so that a query stays index-only.
+ * The errors that count, as int8: all of them, or the sum of the row's `error_statuses` under
+ * the entries (it keeps each status and each class, so an entry is one lookup). Mirrors
+ * `countedErrors`. Without statuses, it reads the count column only, so that a query stays
+ * index-only; with a list, each entry is a literal lookup (no subquery per row).
  */
-export function countedErrorsSql(alias: string | null, errorStatuses: Expression<string[] | null> | null): RawBuilder<bigint> {
+export function countedErrorsSql(alias: string | null, errorStatuses: FailureRulesSql['errorStatuses']): RawBuilder<bigint> {
   const errors = sql`${count(alias, 'errors')}::int8`;
   if (errorStatuses === null) return sql<bigint>`${errors}`;
   const statuses = sql.ref(alias === null ? 'error_statuses' : `${alias}.error_statuses`);
-  return sql<bigint>`(CASE WHEN ${errorStatuses} IS NULL THEN ${errors} ELSE coalesce((
-    SELECT sum(s.value::int8) FROM jsonb_each_text(${statuses}) AS s(key, value)
-    WHERE s.key = ANY(${errorStatuses}) OR left(s.key, 1) || 'xx' = ANY(${errorStatuses})), 0) END)`;
+  if (Array.isArray(errorStatuses)) {
+    if (errorStatuses.length === 0) return sql<bigint>`0::int8`;
+    return sql<bigint>`(${sql.join(errorStatuses.map((entry) => sql`coalesce((${statuses} ->> ${sql.lit(entry)})::int8, 0)`), sql` + `)})`;
+  }
+  const entries = errorStatuses as Expression<string[] | null>;
+  return sql<bigint>`(CASE WHEN ${entries} IS NULL THEN ${errors} ELSE coalesce((
+    SELECT sum((${statuses} ->> e.entry)::int8) FROM unnest(${entries}) AS e(entry)), 0) END)`;
 }
 
 /**

@@ -50,9 +50,9 @@ function expected(rows: readonly Row[]) {
     if (r.latency !== null) entry.latency.addToBucket(r.latency, 1);
     if (r.ttft !== null) entry.ttft.addToBucket(r.ttft, 1);
     if (r.outcome === ERROR) {
-      const status = r.status == null ? 'none' : String(r.status);
+      // Each status, and its class ("5xx") beside it.
       entry.statuses ??= {};
-      entry.statuses[status] = (entry.statuses[status] ?? 0) + 1;
+      for (const key of r.status == null ? ['none'] : [String(r.status), `${String(r.status)[0]}xx`]) entry.statuses[key] = (entry.statuses[key] ?? 0) + 1;
     }
   }
   return new Map([...byKey].map(([key, e]) => [key, { counts: e.counts, latency: e.latency.toPairs(), ttft: e.ttft.toPairs(), errorStatuses: e.statuses }]));
@@ -124,7 +124,7 @@ describe('LogFolder', () => {
     expect(result.rollups).toEqual(expected(rows));
     expect(result.rollups.size).toBe(1);
     // The 100 errors (i = 1, 6, 11, …) by status: 33 with none (i divisible by 3), the others 529 or 530 as i is even or odd.
-    expect([...result.rollups.values()][0]!.errorStatuses).toEqual({ none: 33, '529': 33, '530': 34 });
+    expect([...result.rollups.values()][0]!.errorStatuses).toEqual({ none: 33, '529': 33, '530': 34, '5xx': 67 });
   });
 
   it('finds a series\' earlier minutes again among many, and minutes older than all of them', () => {

@@ -1,4 +1,4 @@
-import { ErrorStatusCounts, errorStatusKey, failuresOf, latencyCounts, OutcomeCounts } from '@ledger/domain';
+import { addErrorStatus, ErrorStatusCounts, failuresOf, latencyCounts, OutcomeCounts } from '@ledger/domain';
 import { LogRowDecoder, LogRowSink, OUTCOME_CODES } from './log-rows';
 import { FoldedSeries, grow, NONE, SeriesTable, SeriesTables } from './series-table';
 import type { SketchBuckets } from './sketch-buckets';
@@ -92,15 +92,12 @@ export class FoldedLog {
     return failures(scratch) > 0;
   }
 
-  /** The rollup's errors by HTTP status (`ErrorStatusCounts`), null when it has none. */
+  /** The rollup's errors by HTTP status and class (`ErrorStatusCounts`), null when it has none. */
   errorStatuses(rollup: number): ErrorStatusCounts | null {
     let head = this.statusHead[rollup]!;
     if (head === NONE) return null;
     const counts: Record<string, number> = {};
-    for (; head !== NONE; head = this.next[head]!) {
-      const key = errorStatusKey(this.bucket[head] === 0 ? null : this.bucket[head]!);
-      counts[key] = (counts[key] ?? 0) + 1;
-    }
+    for (; head !== NONE; head = this.next[head]!) addErrorStatus(counts, this.bucket[head] === 0 ? null : this.bucket[head]!);
     return counts;
   }
 

@@ -39,16 +39,16 @@ describe('the rollup error statuses migration', () => {
       await migrateToLatest(db);
       // Only the folded events' statuses: the second batch is the timeline's to add.
       expect(await statuses(db)).toEqual([
-        { minute: 1, errors: 2, error_statuses: { '529': 2 } },
+        { minute: 1, errors: 2, error_statuses: { '529': 2, '5xx': 2 } },
         { minute: 2, errors: 1, error_statuses: { none: 1 } },
       ]);
 
       const runner = new ProjectionRunner(db, reader, new CheckpointRepository(), [createTimelineProjection()]);
       await runner.catchUp(TIMELINE_PROJECTION, { batchSize: 100 });
       expect(await statuses(db)).toEqual([
-        { minute: 1, errors: 2, error_statuses: { '529': 2 } },
-        { minute: 2, errors: 2, error_statuses: { none: 1, '503': 1 } },
-        { minute: 3, errors: 1, error_statuses: { '500': 1 } },
+        { minute: 1, errors: 2, error_statuses: { '529': 2, '5xx': 2 } },
+        { minute: 2, errors: 2, error_statuses: { none: 1, '503': 1, '5xx': 1 } },
+        { minute: 3, errors: 1, error_statuses: { '500': 1, '5xx': 1 } },
       ]);
     } finally {
       await db.destroy();

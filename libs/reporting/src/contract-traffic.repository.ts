@@ -49,8 +49,8 @@ export class ContractTrafficRepository {
   async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: ReadModelVersion; traffic: ScopedTraffic[] }> {
     const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
     // Errors by status are read only when a contract names statuses: otherwise the scans stay index-only.
-    const statuses = params.some((p) => p.statuses !== null);
-    const rules: FailureRulesSql = { countRateLimited: sql.ref('c.rl'), countTimeouts: sql.ref('c.ct'), errorStatuses: statuses ? sql.ref('c.statuses') : null };
+    const statuses = statusesOf(params);
+    const rules: FailureRulesSql = { countRateLimited: sql.ref('c.rl'), countTimeouts: sql.ref('c.ct'), errorStatuses: statuses };
     const { failures } = contractTallySql('r', rules);
     const sums = sql`${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))}, sum(${countedErrorsSql('r', rules.errorStatuses)})::int8 AS counted_errors`;
     const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
@@ -142,12 +142,23 @@ export function scopeParams({ terms, period, excluded }: TrafficScope) {
 }
 
 /**
+ * How the statement reads the contracts' error statuses: not at all when none names any (the
+ * scans stay index-only), as literal lookups when they all name the same (the service batches
+ * contracts so), else per contract from its parameters.
+ */
+function statusesOf(params: readonly ReturnType<typeof scopeParams>[]): FailureRulesSql['errorStatuses'] {
+  const lists = new Set(params.map((p) => (p.statuses === null ? null : p.statuses.join(','))));
+  if (lists.size === 1) return params[0]!.statuses;
+  return sql.ref('c.statuses');
+}
+
+/**
  * The pass over each contract's rows: its sums and its candidate minutes (duplicates allowed:
  * several models' rows of one minute may qualify). A batch runs it per contract (LATERAL); a
  * single contract gets it with its parameters inlined, so that Postgres may split the scan
- * among parallel workers. `statuses`: whether any contract names error statuses.
+ * among parallel workers. `statuses`: how error statuses are read (`statusesOf`).
  */
-function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[], statuses: boolean) {
+function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)[], statuses: FailureRulesSql['errorStatuses']) {
   const single = params.length === 1 ? params[0]! : null;
   const p = single === null
     ? {
@@ -162,7 +173,7 @@ function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)
       };
   // A row's failures and eligible requests under the contract, in int8: a threshold has at most
   // 9 decimals (num ≤ den ≤ 10⁹) and each count fits an int4, so the products fit in int8 too.
-  const rules: FailureRulesSql = { countRateLimited: p.rl, countTimeouts: p.ct, errorStatuses: statuses ? p.statuses : null };
+  const rules: FailureRulesSql = { countRateLimited: p.rl, countTimeouts: p.ct, errorStatuses: statuses === null || Array.isArray(statuses) ? statuses : p.statuses };
   const { failures, eligible } = contractTallySql('r', rules);
   const pass = sql`
     SELECT ${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))},

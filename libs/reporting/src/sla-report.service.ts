@@ -168,10 +168,16 @@ export class SlaReportService {
     }
     const missing = scopes.map((_, i) => i).filter((i) => summaries[i] === undefined);
     // Contracts that name error statuses read the rollups' statuses, the others only their
-    // counts (index-only): each batch holds one kind.
+    // counts (index-only): each batch holds contracts that name the same statuses (or none).
+    const kinds = new Map<string, number[]>();
+    for (const i of missing) {
+      const kind = scopes[i]!.terms.errorStatuses?.join(',') ?? '';
+      const ofKind = kinds.get(kind);
+      if (ofKind === undefined) kinds.set(kind, [i]);
+      else ofKind.push(i);
+    }
     const batches: number[][] = [];
-    for (const names of [false, true]) {
-      const ofKind = missing.filter((i) => (scopes[i]!.terms.errorStatuses !== null) === names);
+    for (const ofKind of kinds.values()) {
       for (let start = 0; start < ofKind.length; start += CONTRACTS_PER_STATEMENT) batches.push(ofKind.slice(start, start + CONTRACTS_PER_STATEMENT));
     }
     // A couple of statements at a time: enough to use both of Postgres's cores, not so many that one request hogs the pool.

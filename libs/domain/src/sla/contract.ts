@@ -36,7 +36,7 @@ export interface ContractTerms {
   countTimeouts: boolean;
   /**
    * The HTTP statuses ("529") and classes ("5xx") an `error` must have to count as a failure;
-   * null: every error counts. Lower case, distinct, sorted.
+   * null: every error counts. Lower case, distinct, sorted, no status whose class is listed.
    */
   errorStatuses: string[] | null;
   /** A credit below this (after rounding, in the fee's currency) is 0; null: none. */
@@ -143,7 +143,9 @@ export function contractTerms(input: ContractInput): ContractTerms {
   else if ((input.monthlyFee.amount.split('.')[1] ?? '').length > digits) {
     problems.push(`monthlyFee.amount has more decimals than ${input.monthlyFee.currency} allows (${digits})`);
   }
-  const errorStatuses = input.errorStatuses == null ? null : [...new Set(input.errorStatuses.map((entry) => entry.toLowerCase()))].sort();
+  // Lower case, distinct, sorted; a status whose class is listed too says nothing more (and would count twice).
+  const lowered = input.errorStatuses == null ? null : new Set(input.errorStatuses.map((entry) => entry.toLowerCase()));
+  const errorStatuses = lowered === null ? null : [...lowered].filter((entry) => entry.endsWith('xx') || !lowered.has(`${entry[0]}xx`)).sort();
   for (const entry of errorStatuses ?? []) {
     if (!ERROR_STATUS_ENTRY.test(entry)) problems.push(`errorStatuses entries are HTTP statuses such as "529" or classes such as "5xx", not "${entry}"`);
   }

@@ -1,5 +1,5 @@
 import { NO_OUTCOMES } from '../detection';
-import { countedErrors, DEFAULT_FAILURE_RULES, eventFails, largestStatusCounts, statusMatches, tallyOf } from './failure-rules';
+import { addErrorStatus, countedErrors, DEFAULT_FAILURE_RULES, eventFails, largestStatusCounts, statusMatches, tallyOf } from './failure-rules';
 
 describe('failure rules (concepts §9)', () => {
   it('matches an error status exactly or by its class; an error without a status matches nothing', () => {
@@ -8,7 +8,7 @@ describe('failure rules (concepts §9)', () => {
   });
 
   it('tallies counts: an error that does not count stays eligible, a timeout that does not count does not', () => {
-    const counts = { ...NO_OUTCOMES, successes: 90, errors: 6, timeouts: 3, rateLimited: 5, clientErrors: 7, errorStatuses: { '529': 2, '404': 3, none: 1 } };
+    const counts = { ...NO_OUTCOMES, successes: 90, errors: 6, timeouts: 3, rateLimited: 5, clientErrors: 7, errorStatuses: { '529': 2, '5xx': 2, '404': 3, '4xx': 3, none: 1 } };
     expect(tallyOf(DEFAULT_FAILURE_RULES, counts)).toEqual({ eligible: 99, failures: 9 });
     const google = { ...DEFAULT_FAILURE_RULES, errorStatuses: ['5xx'] };
     expect(countedErrors(google, counts)).toBe(2);
@@ -17,6 +17,13 @@ describe('failure rules (concepts §9)', () => {
     expect(tallyOf(strict, counts, countedErrors(strict, counts))).toEqual({ eligible: 101, failures: 10 });
     // Without statuses, every error counts: a partial count is a caller's mistake.
     expect(() => tallyOf(DEFAULT_FAILURE_RULES, counts, 2)).toThrow('every error counts');
+  });
+
+  it('keeps each status and its class, so that an entry is one lookup', () => {
+    const counts: Record<string, number> = {};
+    for (const status of [529, 529, 503, 404, null]) addErrorStatus(counts, status);
+    expect(counts).toEqual({ '529': 2, '503': 1, '5xx': 3, '404': 1, '4xx': 1, none: 1 });
+    expect(countedErrors({ errorStatuses: ['404', '5xx'] }, { ...NO_OUTCOMES, errors: 5, errorStatuses: counts })).toBe(4);
   });
 
   it('judges one event as the counts do', () => {

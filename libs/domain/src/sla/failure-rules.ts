@@ -14,13 +14,24 @@ export type FailureRules = Pick<ContractTerms, 'countRateLimited' | 'countTimeou
 export const DEFAULT_FAILURE_RULES: FailureRules = { countRateLimited: false, countTimeouts: true, errorStatuses: null };
 
 /**
- * A minute's `error` outcomes by HTTP status, as the rollups store them: the status as a string
- * ("529"), or "none" for errors without one.
+ * A minute's `error` outcomes by HTTP status, as the rollups store them: each status ("529"), each
+ * status's class ("5xx": the sum of its statuses), and "none" for errors without a status. The
+ * classes are kept so that a contract's entries are each one lookup (`countedErrors`).
  */
 export type ErrorStatusCounts = Readonly<Record<string, number>>;
 
 /** The key of an error's status in `ErrorStatusCounts`. */
 export const errorStatusKey = (httpStatus: number | null): string => (httpStatus === null ? 'none' : String(httpStatus));
+
+/** Adds `n` errors of a status to counts being built: under the status and under its class. */
+export function addErrorStatus(counts: Record<string, number>, httpStatus: number | null, n = 1): void {
+  const key = errorStatusKey(httpStatus);
+  counts[key] = (counts[key] ?? 0) + n;
+  if (httpStatus !== null) {
+    const statusClass = `${key[0]}xx`;
+    counts[statusClass] = (counts[statusClass] ?? 0) + n;
+  }
+}
 
 /** Whether an error's status key matches one of `entries` ("529", or a class "5xx"); "none" matches nothing. */
 export function statusMatches(key: string, entries: readonly string[]): boolean {
@@ -35,14 +46,13 @@ export interface ContractCounts extends OutcomeCounts {
 
 /**
  * The errors that count as failures: all of them, or with `errorStatuses` those whose status
- * matches. Errors whose status is not known (rollups of days archived before statuses were kept)
- * then count as not matching.
+ * matches — the sum of the counts under the entries (a contract's entries never overlap: a
+ * status whose class is listed is dropped). Errors whose status is not known (rollups of days
+ * archived before statuses were kept) then count as not matching.
  */
 export function countedErrors(rules: Pick<FailureRules, 'errorStatuses'>, counts: ContractCounts): number {
   if (rules.errorStatuses === null) return counts.errors;
-  let matched = 0;
-  for (const [key, n] of Object.entries(counts.errorStatuses ?? {})) if (statusMatches(key, rules.errorStatuses)) matched += n;
-  return matched;
+  return rules.errorStatuses.reduce((sum, entry) => sum + (counts.errorStatuses?.[entry] ?? 0), 0);
 }
 
 /** Eligible requests and failures, as a contract counts them. */

@@ -106,7 +106,7 @@ describe('evaluateSla (concepts §6)', () => {
 
   it('counts what a vendor counts (concepts §9): errors of the named statuses only, timeouts or not', () => {
     // 10 minutes at 10 % errors: 4 of them 529, 6 a 400-class status the client caused, plus 2 timeouts.
-    const traffic = new Map(minutes('2026-06-10T00:00:00Z', 10, { successes: 88, errors: 10, timeouts: 2, errorStatuses: { '529': 4, '429': 5, none: 1 } }));
+    const traffic = new Map(minutes('2026-06-10T00:00:00Z', 10, { successes: 88, errors: 10, timeouts: 2, errorStatuses: { '529': 4, '5xx': 4, '429': 5, '4xx': 5, none: 1 } }));
     const evaluate = (overrides: Partial<ContractInput>) => evaluateSla({ terms: terms(overrides, { minConsecutiveMinutes: 5 }), period: JUNE, minutes: traffic, maintenance: [], now: AFTER });
     // Every error and timeout: 12 of 100 fail, each minute is down.
     expect(evaluate({})).toMatchObject({ downtimeMinutes: 10, evidence: [{ minutes: 10, eligibleRequests: 1_000, failedRequests: 120 }] });
@@ -251,8 +251,8 @@ describe('evaluateSla (concepts §6)', () => {
 });
 
 describe('contractTerms validation', () => {
-  it('keeps error statuses lower case, distinct and sorted', () => {
-    expect(contractTerms({ ...valid(), errorStatuses: ['529', '5XX', '5xx', '503'] }).errorStatuses).toEqual(['503', '529', '5xx']);
+  it('keeps error statuses lower case, distinct and sorted, without statuses whose class is listed', () => {
+    expect(contractTerms({ ...valid(), errorStatuses: ['529', '5XX', '5xx', '503', '404'] }).errorStatuses).toEqual(['404', '5xx']);
   });
 
   const valid = (): ContractInput => ({
