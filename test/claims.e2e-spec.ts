@@ -213,6 +213,9 @@ describe('claims', () => {
     const other = await get(`/v1/claims/${anthropicClaim}/packet.json`, acmeAdmin);
     expect([other.status, (await other.json()).code]).toEqual([403, 'FORBIDDEN']);
     expect((await get('/v1/claims/clm_0000000000000000/letter.html')).status).toBe(404);
+    // The page: the sign-in form without a key, and with a key that cannot read, saying why.
+    const page = async (key: string | null) => { const r = await get('/claims', key); return [r.status, (await r.text()).includes('Sign in with a read key')]; };
+    expect([await page(null), await page(notionIngest), await page(notionRead)]).toEqual([[401, true], [403, true], [200, false]]);
 
     // claims verify: the packet against the log — it names the run the late event changed.
     const dir = await mkdtemp(join(tmpdir(), 'claim-'));

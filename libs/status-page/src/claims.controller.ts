@@ -43,9 +43,15 @@ export class ClaimsController {
   async page(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
     htmlHeaders(reply, nonce);
-    const principal = await this.caller(request).catch((error: unknown) => (error instanceof HttpProblem && error.status === 401 ? null : Promise.reject(error)));
-    if (principal === null) {
-      reply.status(401).send(loginPage(nonce, 'The claims page needs an API key with the read scope.', 'SLA credit claims'));
+    let principal: Principal;
+    try {
+      principal = await this.caller(request);
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      // No key, or one without the read scope: the sign-in form, saying why; too many requests: when to come back.
+      const reason = error.status === 401 ? 'The claims page needs an API key with the read scope.' : `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`;
+      if (error.status === 429) reply.header('retry-after', '1');
+      reply.status(error.status).send(loginPage(nonce, reason, 'SLA credit claims'));
       return;
     }
     const now = Date.now();
