@@ -4,7 +4,7 @@ import { Interval } from '@nestjs/schedule';
 import Decimal from 'decimal.js';
 import { sql, Transaction } from 'kysely';
 import {
-  Claim, claimAsOf, ClaimOutcome, ClaimStatus, claimStatus, claimTotals, ClaimTotals, fileClaim, ForbiddenError, InputError, isOpen, resolveClaim, withdrawClaim,
+  Claim, claimAsOf, ClaimOutcome, ClaimStatus, claimStatus, claimTotals, ClaimTotals, fileClaim, ForbiddenError, InputError, isOpen, isResolved, resolveClaim, withdrawClaim,
 } from '@ledger/domain';
 import { Database, DB, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository, EvidenceReader } from '@ledger/event-store';
@@ -200,10 +200,7 @@ export class ClaimService {
   }
 
   private async refuseIfClaimed(db: Database | Transaction<DB>, contractId: string, label: string, now: number): Promise<void> {
-    const existing = (await this.claims.list(db, { contractId, period: label })).map((c) => claimAsOf(c, now)).find((c) => {
-      const status = claimStatus(c);
-      return isOpen(status) || status === 'ACCEPTED' || status === 'PARTIALLY_ACCEPTED' || status === 'DENIED';
-    });
+    const existing = (await this.claims.list(db, { contractId, period: label })).map((c) => claimAsOf(c, now)).find((c) => isOpen(claimStatus(c)) || isResolved(claimStatus(c)));
     if (existing !== undefined) throw new InputError(`claim ${existing.id} for ${contractId} ${label} is already ${claimStatus(existing)}`);
   }
 }

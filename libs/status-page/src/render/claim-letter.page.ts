@@ -2,6 +2,7 @@ import { escape } from 'html-escaper';
 import { DateTime } from 'luxon';
 import type { ClaimPacket, PacketRun } from '@ledger/reporting';
 import type { StatusCount } from '@ledger/domain';
+import { formatMoney } from './format';
 
 /** Runs listed in the letter's table; the rest are counted in a line (the packet and evidence.csv hold them all), so that it stays one page. */
 const RUNS_IN_LETTER = 10;
@@ -29,10 +30,6 @@ code, .digest { font: 8pt/1.3 ui-monospace, Menlo, Consolas, monospace; overflow
 .sign { margin-top: 14px; }
 `;
 
-const money = (m: { amount: string; currency: string }) => {
-  const [whole, fraction] = m.amount.split('.');
-  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`} ${m.currency}`;
-};
 const local = (iso: string, zone: string, format = 'd LLL yyyy, HH:mm') => DateTime.fromISO(iso, { zone }).toFormat(format);
 const causes = (list: readonly StatusCount[]) =>
   list.length === 0 ? '—' : list.slice(0, 2).map((c) => `${c.httpStatus ?? 'no status'} ${c.errorCode ?? ''} × ${c.count.toLocaleString('en-US')}`.replace('  ', ' ')).join('; ');
@@ -74,12 +71,12 @@ export function claimLetterPage(packet: ClaimPacket, nonce: string): string {
 <span>${escape(DateTime.fromISO(packet.generatedAt, { zone }).toFormat('d LLLL yyyy'))}</span></header>
 <h1>SLA credit claim: ${escape(terms.provider)}, ${escape(month)}</h1>
 <p>To ${escape(terms.provider)}: under our service agreement (contract ${escape(contract.id)}, version ${contract.version}), we claim a service credit of
-<span class="amount">${escape(money(claim.claimedAmount))}</span> for ${escape(month)} (${escape(zone)}).</p>
+<span class="amount">${escape(formatMoney(claim.claimedAmount))}</span> for ${escape(month)} (${escape(zone)}).</p>
 <dl class="terms">
 <dt>Service</dt><dd>${escape(terms.provider)}, ${models}, as used by ${escape(terms.platform)}</dd>
 <dt>Measured uptime</dt><dd><b>${escape(statement.uptimePercent)} %</b> against a commitment of ${escape(statement.targetPercent)} % (${policy})</dd>
 <dt>Failures counted</dt><dd>${escape(rules)}; a minute is down at an error rate of ${escape(terms.policy.errorRateThreshold)} or more</dd>
-<dt>Credit</dt><dd>${escape(statement.creditPercent)} % of the monthly fee of ${escape(money(terms.monthlyFee))} = <b>${escape(money(statement.creditAmount))}</b></dd>
+<dt>Credit</dt><dd>${escape(statement.creditPercent)} % of the monthly fee of ${escape(formatMoney(terms.monthlyFee))} = <b>${escape(formatMoney(statement.creditAmount))}</b></dd>
 <dt>Statement</dt><dd>version ${statement.version}, issued ${escape(local(statement.issuedAt, zone, 'd LLL yyyy'))}</dd>
 <dt>Claim deadline</dt><dd>${escape(local(claim.claimDeadline, zone, 'd LLLL yyyy, HH:mm ZZZZ'))}</dd>
 </dl>

@@ -2,6 +2,7 @@ import { escape } from 'html-escaper';
 import { DateTime } from 'luxon';
 import type { Claim, ClaimTotals } from '@ledger/domain';
 import { claimStatus, isOpen } from '@ledger/domain';
+import { formatMoney } from './format';
 import { page } from './layout';
 
 /** An open claim's row turns red this long before its deadline. */
@@ -19,10 +20,7 @@ const STATUS_WORDS: Record<string, string> = {
   DRAFT: 'Draft', FILED: 'Filed', ACCEPTED: 'Accepted', PARTIALLY_ACCEPTED: 'Partly accepted', DENIED: 'Denied', WITHDRAWN: 'Withdrawn', EXPIRED: 'Expired',
 };
 
-const money = (amount: string, currency: string) => {
-  const [whole, fraction] = amount.split('.');
-  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
-};
+const money = (amount: string, currency: string) => formatMoney({ amount, currency });
 
 /** "in 12 days", "in 5 h", "in 40 min", "passed". */
 export function countdown(deadline: number, now: number): string {

@@ -73,3 +73,9 @@ const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/** An exact decimal amount with thousands separators and its currency: "4,825.00 USD" (never through a float). */
+export function formatMoney(money: { amount: string; currency: string }): string {
+  const [whole, fraction] = money.amount.split('.');
+  return `${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction === undefined ? '' : `.${fraction}`} ${money.currency}`;
+}
