@@ -20,7 +20,7 @@ const config: CodegenConfig = {
         contextType: '@ledger/graphql#GraphqlContext',
         // Parent types that differ from the GraphQL type: SlaReport.contract is resolved from
         // contractId, a DowntimeRun's statusBreakdown read when asked for, a Claim's status from its history.
-        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport', DowntimeRun: '@ledger/reporting#EvidenceRunWithBreakdown', Claim: '@ledger/domain#Claim as ClaimModel' },
+        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport', DowntimeRun: '@ledger/reporting#EvidenceRunWithBreakdown', Claim: '@ledger/domain#ClaimListing as ClaimModel' },
       },
     },
   },

@@ -303,6 +303,10 @@ describe('claims', () => {
     // Filing at the deadline is too late; a millisecond before, it would not be (not recorded: the draft stays a draft).
     await expect(claims.file(draft.id, {}, scheduler, deadline)).rejects.toThrow(`claim ${draft.id} expired at its deadline 2026-12-03T05:00:00.000Z: it can no longer be filed`);
     expect((await claims.get(draft.id, scheduler, deadline)).history.at(-1)).toEqual({ status: 'EXPIRED', at: deadline, actor: null, note: 'the claim deadline passed without the claim being filed' });
+    // Lists filter by the status as it is at the instant asked, recorded or not.
+    const listed = async (status: 'DRAFT' | 'EXPIRED', at: number) => (await claims.list({ provider: 'mistral', status }, scheduler, at)).map((c) => c.id);
+    expect([await listed('DRAFT', deadline - 1), await listed('EXPIRED', deadline - 1)]).toEqual([[draft.id], []]);
+    expect([await listed('DRAFT', deadline), await listed('EXPIRED', deadline)]).toEqual([[], [draft.id]]);
     expect(await claims.expireDue(deadline + 90_000)).toBe(1);
     const { claim } = await ok(`query($id: ID!) { claim(id: $id) { status history { status at actor } } }`, { id: draft.id });
     expect(claim).toEqual({ status: 'EXPIRED', history: [{ status: 'DRAFT', at: expect.any(String), actor: null }, { status: 'EXPIRED', at: '2026-12-03T05:00:00.000Z', actor: null }] });

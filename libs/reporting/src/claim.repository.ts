@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { Kysely } from 'kysely';
-import { Claim, ClaimStatus, claimStatus, ClaimTransition, EvidenceRunDigest } from '@ledger/domain';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { Claim, ClaimListing, ClaimStanding, ClaimStatus, claimStatus, ClaimTransition, EvidenceRunDigest } from '@ledger/domain';
 import type { ClaimRow, DB } from '@ledger/database';
 
 export interface ClaimFilter {
-  status?: ClaimStatus | undefined;
   provider?: string | undefined;
   platform?: string | undefined;
   contractId?: string | undefined;
   period?: string | undefined;
+}
+
+export interface ClaimListFilter extends ClaimFilter {
+  /** The status as it is at `now` (a DRAFT past its deadline is EXPIRED). */
+  status?: ClaimStatus | undefined;
+  /** Claims whose deadline is before this instant (epoch ms). */
+  dueBefore?: number | undefined;
 }
 
 type StoredTransition = Omit<ClaimTransition, 'at'> & { at: string };
@@ -36,15 +42,27 @@ export class ClaimRepository {
     return row === undefined ? null : fromRow(row);
   }
 
-  /** Claims matching the filter, by deadline (the most urgent first), then id. */
-  async list(db: Kysely<DB>, filter: ClaimFilter = {}): Promise<Claim[]> {
-    let query = db.selectFrom('claims').selectAll();
-    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-    if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
-    if (filter.platform !== undefined) query = query.where('platform', '=', filter.platform);
-    if (filter.contractId !== undefined) query = query.where('contract_id', '=', filter.contractId);
-    if (filter.period !== undefined) query = query.where('period', '=', filter.period);
-    return (await query.orderBy('claim_deadline').orderBy('id').execute()).map(fromRow);
+  /** Claims matching the filter as they are at `now`, by deadline (the most urgent first), then id; without their evidence runs. */
+  async list(db: Kysely<DB>, filter: ClaimListFilter = {}, now = Date.now()): Promise<ClaimListing[]> {
+    let query = filtered(db.selectFrom('claims').select(LISTING_COLUMNS), filter);
+    const at = new Date(now);
+    if (filter.status === 'DRAFT') query = query.where('status', '=', 'DRAFT').where('claim_deadline', '>', at);
+    else if (filter.status === 'EXPIRED') query = query.where((eb) => eb.or([eb('status', '=', 'EXPIRED'), eb.and([eb('status', '=', 'DRAFT'), eb('claim_deadline', '<=', at)])]));
+    else if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    if (filter.dueBefore !== undefined) query = query.where('claim_deadline', '<', new Date(filter.dueBefore));
+    return (await query.orderBy('claim_deadline').orderBy('id').execute()).map(listingFromRow);
+  }
+
+  /** The amounts, deadlines and recorded statuses of the claims matching the filter: what totals need. */
+  async standings(db: Kysely<DB>, filter: ClaimFilter = {}): Promise<ClaimStanding[]> {
+    const rows = await filtered(db.selectFrom('claims').select(['provider', 'status', 'claim_deadline', 'claimed_amount', 'credited_amount', 'currency']), filter).execute();
+    return rows.map((row) => ({
+      provider: row.provider,
+      status: row.status as ClaimStatus,
+      claimDeadline: row.claim_deadline.getTime(),
+      claimedAmount: { amount: row.claimed_amount, currency: row.currency },
+      creditedAmount: row.credited_amount === null ? null : { amount: row.credited_amount, currency: row.currency },
+    }));
   }
 
   /** Drafts whose deadline is at or before `now`: the scheduler records their expiry. */
@@ -52,6 +70,22 @@ export class ClaimRepository {
     const rows = await db.selectFrom('claims').selectAll().where('status', '=', 'DRAFT').where('claim_deadline', '<=', now).orderBy('claim_deadline').execute();
     return rows.map(fromRow);
   }
+}
+
+/** Every column but the evidence runs, which only a claim's packet reads. */
+const LISTING_COLUMNS = [
+  'id', 'contract_id', 'platform', 'provider', 'period', 'statement_version', 'claimed_amount', 'currency', 'credited_amount', 'claim_deadline',
+  'filed_at', 'reference', 'resolved_at', 'evidence_events', 'evidence_digest', 'history',
+] as const satisfies readonly (keyof ClaimRow)[];
+
+/** The provider, platform, contract and period parts of a filter. */
+function filtered<Q extends SelectQueryBuilder<DB, 'claims', object>>(query: Q, filter: ClaimFilter): Q {
+  let q = query;
+  if (filter.provider !== undefined) q = q.where('provider', '=', filter.provider) as Q;
+  if (filter.platform !== undefined) q = q.where('platform', '=', filter.platform) as Q;
+  if (filter.contractId !== undefined) q = q.where('contract_id', '=', filter.contractId) as Q;
+  if (filter.period !== undefined) q = q.where('period', '=', filter.period) as Q;
+  return q;
 }
 
 function toRow(claim: Claim) {
@@ -80,6 +114,13 @@ function toRow(claim: Claim) {
 
 function fromRow(row: ClaimRow): Claim {
   return {
+    ...listingFromRow(row),
+    evidenceRuns: (row.evidence_runs as StoredRun[]).map((r) => ({ ...r, start: Date.parse(r.start), end: Date.parse(r.end) })),
+  };
+}
+
+function listingFromRow(row: Pick<ClaimRow, (typeof LISTING_COLUMNS)[number]>): ClaimListing {
+  return {
     id: row.id,
     contractId: row.contract_id,
     platform: row.platform,
@@ -94,7 +135,6 @@ function fromRow(row: ClaimRow): Claim {
     resolvedAt: row.resolved_at?.getTime() ?? null,
     evidenceEvents: Number(row.evidence_events),
     evidenceDigest: row.evidence_digest,
-    evidenceRuns: (row.evidence_runs as StoredRun[]).map((r) => ({ ...r, start: Date.parse(r.start), end: Date.parse(r.end) })),
     history: (row.history as StoredTransition[]).map((t) => ({ ...t, at: Date.parse(t.at) })),
   };
 }

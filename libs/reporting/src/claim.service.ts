@@ -4,7 +4,7 @@ import { Interval } from '@nestjs/schedule';
 import Decimal from 'decimal.js';
 import { sql, Transaction } from 'kysely';
 import {
-  Claim, claimAsOf, ClaimOutcome, ClaimStatus, claimStatus, claimTotals, ClaimTotals, fileClaim, ForbiddenError, InputError, isOpen, isResolved, resolveClaim, withdrawClaim,
+  Claim, claimAsOf, ClaimListing, ClaimOutcome, ClaimStatus, claimStatus, claimTotals, ClaimTotals, fileClaim, ForbiddenError, InputError, isOpen, isResolved, resolveClaim, withdrawClaim,
 } from '@ledger/domain';
 import { Database, DB, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository, EvidenceReader } from '@ledger/event-store';
@@ -59,10 +59,9 @@ export class ClaimService {
   }
 
   /** Claims as they are at `now` (a draft past its deadline is EXPIRED); a platform key sees its own platform's only. */
-  async list(query: ClaimQuery, actor: ClaimActor, now = Date.now()): Promise<Claim[]> {
-    const platform = ownPlatform(actor, query.platform);
-    const claims = (await this.claims.list(this.read, { provider: query.provider, platform })).map((c) => claimAsOf(c, now));
-    return claims.filter((c) => (query.status === undefined || claimStatus(c) === query.status) && (query.dueBefore === undefined || c.claimDeadline < query.dueBefore));
+  async list(query: ClaimQuery, actor: ClaimActor, now = Date.now()): Promise<ClaimListing[]> {
+    const filter = { ...query, platform: ownPlatform(actor, query.platform) };
+    return (await this.claims.list(this.read, filter, now)).map((c) => claimAsOf(c, now));
   }
 
   async get(id: string, actor: ClaimActor, now = Date.now()): Promise<Claim> {
@@ -73,7 +72,7 @@ export class ClaimService {
   }
 
   async summary(provider: string | undefined, actor: ClaimActor, now = Date.now()): Promise<ClaimTotals[]> {
-    return claimTotals(await this.claims.list(this.read, { provider, platform: ownPlatform(actor) }), now);
+    return claimTotals(await this.claims.standings(this.read, { provider, platform: ownPlatform(actor) }), now);
   }
 
   /**

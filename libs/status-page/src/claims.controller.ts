@@ -3,7 +3,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import { parseCookie } from 'cookie';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Claim, CLAIM_STATUSES, ClaimStatus, claimStatus, ForbiddenError, hasScope, InputError, Principal, StatusCount } from '@ledger/domain';
+import { CLAIM_STATUSES, ClaimListing, ClaimStatus, claimStatus, ForbiddenError, hasScope, InputError, Principal, StatusCount } from '@ledger/domain';
 import { ApiKeyService, RateLimiter } from '@ledger/auth';
 import { ClaimActor, ClaimPacket, ClaimPacketService, ClaimService, ContractService } from '@ledger/reporting';
 import { claimLetterPage } from './render/claim-letter.page';
@@ -147,7 +147,7 @@ function evidenceRows(packet: ClaimPacket): string {
 }
 
 /** claims.csv: one row per claim. */
-function claimRows(claims: readonly Claim[]): string {
+function claimRows(claims: readonly ClaimListing[]): string {
   const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
   return stringify(
     claims.map((c) => [

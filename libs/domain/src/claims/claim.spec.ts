@@ -1,4 +1,4 @@
-import { Claim, claimAsOf, claimStatus, claimTotals, evidenceDigestLine, fileClaim, resolveClaim, withdrawClaim } from './claim';
+import { Claim, claimAsOf, claimStatus, claimTotals, evidenceDigestLine, fileClaim, resolveClaim, standingOf, statusAsOf, withdrawClaim } from './claim';
 
 const DEADLINE = Date.UTC(2026, 11, 3, 5);
 const draft = (overrides: Partial<Claim> = {}): Claim => ({
@@ -11,6 +11,7 @@ const by = { actor: 'key_1' };
 describe('a claim\'s lifecycle (concepts §9)', () => {
   it('reads a draft as EXPIRED from its deadline on, and refuses to file it then', () => {
     expect(claimStatus(claimAsOf(draft(), DEADLINE - 1))).toBe('DRAFT');
+    expect([statusAsOf('DRAFT', DEADLINE, DEADLINE - 1), statusAsOf('DRAFT', DEADLINE, DEADLINE), statusAsOf('FILED', DEADLINE, DEADLINE + 1)]).toEqual(['DRAFT', 'EXPIRED', 'FILED']);
     expect(claimAsOf(draft(), DEADLINE).history.at(-1)).toMatchObject({ status: 'EXPIRED', at: DEADLINE, actor: null });
     expect(claimStatus(fileClaim(draft(), { ...by, at: DEADLINE - 1 }))).toBe('FILED');
     expect(() => fileClaim(draft(), { ...by, at: DEADLINE })).toThrow('claim clm_1 expired at its deadline 2026-12-03T05:00:00.000Z: it can no longer be filed');
@@ -37,7 +38,7 @@ describe('a claim\'s lifecycle (concepts §9)', () => {
       draft({ id: 'f', provider: 'openai' }),
       withdrawClaim(filed('g', 'openai', '5.00'), { ...by, at: 3 }),
     ];
-    expect(claimTotals(claims, DEADLINE + 1)).toEqual([
+    expect(claimTotals(claims.map(standingOf), DEADLINE + 1)).toEqual([
       // Resolved: 150 credited of 600 claimed = 0.25; the filed 400 is outstanding.
       { provider: 'anthropic', currency: 'JPY', claimed: '1000', credited: '0', outstanding: '1000', recoveryRate: null },
       { provider: 'anthropic', currency: 'USD', claimed: '1000.00', credited: '150.00', outstanding: '400.00', recoveryRate: '0.2500' },

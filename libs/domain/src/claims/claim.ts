@@ -52,7 +52,14 @@ export interface EvidenceRunDigest {
   digest: string;
 }
 
+/** A claim without its evidence runs: what lists show. */
+export type ClaimListing = Omit<Claim, 'evidenceRuns'>;
+
 export const claimStatus = (claim: Pick<Claim, 'history'>): ClaimStatus => claim.history.at(-1)!.status;
+
+/** A recorded status as it is at `now`: a DRAFT is EXPIRED from its deadline on, recorded or not. */
+export const statusAsOf = (recorded: ClaimStatus, claimDeadline: number, now: number): ClaimStatus =>
+  recorded === 'DRAFT' && now >= claimDeadline ? 'EXPIRED' : recorded;
 
 const RESOLVED: readonly ClaimStatus[] = ['ACCEPTED', 'PARTIALLY_ACCEPTED', 'DENIED'];
 export const isResolved = (status: ClaimStatus) => RESOLVED.includes(status);
@@ -66,8 +73,9 @@ const deadlineText = (claim: Claim) => new Date(claim.claimDeadline).toISOString
  * The claim as of `now`: a draft whose deadline has passed has been EXPIRED since the deadline,
  * whether or not the scheduler has recorded it yet.
  */
-export function claimAsOf(claim: Claim, now: number): Claim {
-  if (claimStatus(claim) !== 'DRAFT' || now < claim.claimDeadline) return claim;
+export function claimAsOf<C extends Pick<Claim, 'history' | 'claimDeadline'>>(claim: C, now: number): C {
+  const recorded = claimStatus(claim);
+  if (statusAsOf(recorded, claim.claimDeadline, now) === recorded) return claim;
   return { ...claim, history: [...claim.history, { status: 'EXPIRED', at: claim.claimDeadline, actor: null, note: 'the claim deadline passed without the claim being filed' }] };
 }
 
@@ -135,12 +143,16 @@ export interface ClaimTotals {
   recoveryRate: string | null;
 }
 
+/** What the totals need of a claim: its amounts, deadline and recorded status. */
+export type ClaimStanding = Pick<Claim, 'provider' | 'claimedAmount' | 'creditedAmount' | 'claimDeadline'> & { status: ClaimStatus };
+
+export const standingOf = (claim: Claim): ClaimStanding => ({ ...claim, status: claimStatus(claim) });
+
 /** Totals per provider and currency, sorted by provider then currency; claims are taken as they are at `now`. */
-export function claimTotals(claims: readonly Claim[], now: number): ClaimTotals[] {
+export function claimTotals(claims: readonly ClaimStanding[], now: number): ClaimTotals[] {
   const groups = new Map<string, { provider: string; currency: string; claimed: Decimal; credited: Decimal; outstanding: Decimal; resolvedClaimed: Decimal; resolved: number }>();
-  for (const raw of claims) {
-    const claim = claimAsOf(raw, now);
-    const status = claimStatus(claim);
+  for (const claim of claims) {
+    const status = statusAsOf(claim.status, claim.claimDeadline, now);
     if (status !== 'FILED' && !isResolved(status)) continue;
     const key = `${claim.provider}\u0000${claim.claimedAmount.currency}`;
     let group = groups.get(key);

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { LiveSlaReport, EvidenceRunWithBreakdown } from '@ledger/reporting';
-import type { Claim as ClaimModel } from '@ledger/domain';
+import type { ClaimListing as ClaimModel } from '@ledger/domain';
 import type { GraphqlContext } from '@ledger/graphql';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,6 +1,6 @@
 import { escape } from 'html-escaper';
 import { DateTime } from 'luxon';
-import type { Claim, ClaimTotals } from '@ledger/domain';
+import type { ClaimListing, ClaimTotals } from '@ledger/domain';
 import { claimStatus, isOpen } from '@ledger/domain';
 import { formatMoney } from './format';
 import { page } from './layout';
@@ -10,7 +10,7 @@ export const DUE_SOON_MS = 7 * 86_400_000;
 
 export interface ClaimsOverview {
   now: number;
-  claims: readonly Claim[];
+  claims: readonly ClaimListing[];
   totals: readonly ClaimTotals[];
   /** Each claim's contract's time zone, by contract id (deadlines are local midnights). */
   zones: ReadonlyMap<string, string>;
@@ -31,12 +31,12 @@ export function countdown(deadline: number, now: number): string {
   return `in ${Math.max(1, Math.floor(left / 60_000))} min`;
 }
 
-const links = (claim: Claim) => {
+const links = (claim: ClaimListing) => {
   const base = `/claims/${encodeURIComponent(claim.id)}`;
   return `<a href="${base}/letter.html">letter</a> · <a href="${base}/packet.json">packet</a> · <a href="${base}/evidence.csv">evidence.csv</a>`;
 };
 
-function openRow(claim: Claim, overview: ClaimsOverview): string {
+function openRow(claim: ClaimListing, overview: ClaimsOverview): string {
   const zone = overview.zones.get(claim.contractId) ?? 'UTC';
   const soon = claim.claimDeadline - overview.now < DUE_SOON_MS;
   const deadline = DateTime.fromMillis(claim.claimDeadline, { zone });
@@ -49,7 +49,7 @@ function openRow(claim: Claim, overview: ClaimsOverview): string {
 <td data-label="Documents">${links(claim)}</td></tr>`;
 }
 
-function closedRow(claim: Claim): string {
+function closedRow(claim: ClaimListing): string {
   const status = claimStatus(claim);
   const at = claim.history.at(-1)!.at;
   return `<tr><th scope="row">${escape(claim.provider)} · ${escape(claim.period)}<div class="muted small">${escape(claim.id)}</div></th>
