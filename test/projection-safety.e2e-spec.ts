@@ -4,7 +4,7 @@ import { createDatabase, Database } from '@ledger/database';
 import { CheckpointRepository, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import { outcomeEvent, outcomeEvents } from './support/events';
-import { rollupsVersusLog } from './support/rollups';
+import { hourRollupsVersusMinutes, rollupsVersusLog } from './support/rollups';
 import { ADMIN_KEY, startBuiltService, startTestService, TestService, waitForProjections } from './support/test-service';
 import { waitFor } from './support/wait';
 
@@ -115,6 +115,10 @@ describe('projection safety', () => {
     const { rollups, log } = await rollupsVersusLog(db);
     expect(rollups).toEqual(log);
     expect(log.length).toBeGreaterThan(100);
+    // The hour sums, folded in the same transactions, are their minutes' sums.
+    const { hours, fromMinutes } = await hourRollupsVersusMinutes(db);
+    expect(hours).toEqual(fromMinutes);
+    expect(hours.length).toBeGreaterThan(3);
   });
 
   it('refuses to skip: a single late event into an old, already-projected minute updates that minute', async () => {
@@ -126,5 +130,16 @@ describe('projection safety', () => {
     const { rollups, log } = await rollupsVersusLog(db);
     expect(rollups).toEqual(log);
     expect(rollups).toHaveLength(1);
+    // Its hour is summed again: one error in two requests (a peak of exactly 1/2).
+    const { hours, fromMinutes } = await hourRollupsVersusMinutes(db);
+    expect(hours).toEqual(fromMinutes);
+    expect(hours).toHaveLength(1);
+    expect(hours[0]).toMatch(/\/500000000\/500000000$/);
+    // Another late success lowers the minute that held its hour's peak: the hour is summed again (1 in 3).
+    await service.client.postEvents(key, [outcomeEvent('later', { occurredAt: '2026-06-07T09:10:45Z' })]);
+    while ((await runner.step(TIMELINE_PROJECTION, { batchSize: 100 })).status === 'folded');
+    const after = await hourRollupsVersusMinutes(db);
+    expect(after.hours).toEqual(after.fromMinutes);
+    expect(after.hours[0]).toMatch(/\/333333334\/333333334$/);
   });
 });

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { createDatabase, Database } from '@ledger/database';
 import { latencyBucketSql } from '@ledger/codec';
-import { ProjectionRunner, SketchBuckets, TIMELINE_PROJECTION } from '@ledger/projections';
+import { HourRollupRepository, ProjectionRunner, SketchBuckets, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import { seedDayFile } from './support/seed-day';
 import { outcomeEvents } from './support/events';
@@ -20,6 +20,7 @@ async function readModels(db: Database) {
     (await sql<{ row: string }>`SELECT row_to_json(t)::text AS row FROM ${sql.table(table)} t ORDER BY ${sql.raw(order)}`.execute(db)).rows.map((r) => r.row);
   return {
     rollups: await rows('minute_rollups', 'provider, model, platform, minute'),
+    hourRollups: await rows('hour_rollups', 'platform, provider, hour, model'),
     outages: await rows('outages', 'provider, model, platform, start_minute'),
     incidents: await rows('incidents', 'provider, start_minute'),
     vendorSummaries: await rows('vendor_summaries', 'platform, span_minutes, start_minute, provider, model'),
@@ -36,7 +37,7 @@ async function generations(db: Database) {
 /** The indexes (keys included) of the read models' tables. */
 async function indexNames(db: Database) {
   const { rows } = await sql<{ indexname: string }>`
-    SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'outages', 'incidents', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
+    SELECT indexname FROM pg_indexes WHERE tablename IN ('minute_rollups', 'hour_rollups', 'outages', 'incidents', 'vendor_summaries', 'vendor_summary_state') ORDER BY indexname`.execute(db);
   return rows.map((r) => r.indexname);
 }
 
@@ -74,10 +75,15 @@ describe('rebuild', () => {
     const incremental = await readModels(db);
     expect(incremental.outages.length).toBeGreaterThan(10);
     expect(incremental.incidents.length).toBeGreaterThan(0);
+    expect(incremental.hourRollups.length).toBeGreaterThan(10);
     // Hour, day and ten-day-block rows of the vendor summaries, and where their days end.
     expect(new Set(incremental.vendorSummaries.map((row) => JSON.parse(row).span_minutes))).toEqual(new Set([60, 1440, 14400]));
     expect(incremental.vendorSummaryState).toHaveLength(1);
     expect(await generations(db)).toEqual({ timeline: 1, 'vendor-summaries': 1 });
+    // The hours the timeline summed in Node, batch by batch, are what the SQL sum of their minutes gives.
+    await sql`TRUNCATE hour_rollups`.execute(db);
+    await new HourRollupRepository().sumAllFromMinutes(db);
+    expect((await readModels(db)).hourRollups).toEqual(incremental.hourRollups);
 
     const { stdout } = await run(process.execPath, [cli, 'rebuild', '--batch-size', '2000'], { env: { ...process.env, DATABASE_URL: service.databaseUrl } });
     expect(stdout).toMatch(/Rebuilt every read model from 9240 events/);
@@ -88,7 +94,7 @@ describe('rebuild', () => {
     const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'read_models_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
     expect(await indexNames(db)).toEqual([
-      'incidents_pkey', 'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
+      'hour_rollups_pkey', 'incidents_pkey', 'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
     ]);
     // Nothing is left for the summaries to catch up on: the rebuild summarized everything before swapping.
     const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents generation } }');

@@ -4,6 +4,7 @@ import { contractTerms, ContractInput, evaluateSla, evaluateTraffic, ExcludedMin
 import { OutcomeLogReader } from '@ledger/event-store';
 import { createDatabase, Database } from '@ledger/database';
 import { ContractTrafficRepository } from '@ledger/reporting';
+import { sumHourRollups } from './support/rollups';
 import { createTestDatabase } from './support/test-database';
 
 /**
@@ -22,8 +23,29 @@ const MONTHS = [
 
 
 /**
+ * Every minute within 90 of a period's start or end in one of the zones (offsets from `start`,
+ * inside the span): the edges where whole hours and ragged minutes meet are always populated.
+ */
+function edgeMinutes(start: number, minutes: number): number[] {
+  const offsets: number[] = [];
+  for (const { label, zones } of MONTHS) {
+    for (const zone of zones) {
+      const period = periodOf(label, zone);
+      for (const boundary of [period.start, period.end]) {
+        for (let k = -90; k < 90; k++) {
+          const offset = (boundary - start) / MINUTE_MS + k;
+          if (offset >= 0 && offset < minutes) offsets.push(offset);
+        }
+      }
+    }
+  }
+  return offsets;
+}
+
+/**
  * Rollups around both months (a day either side, so period edges in every zone are crossed):
- * sparse normal traffic, and bursts where every model of a platform fails for a while.
+ * sparse normal traffic, every minute near a period's edges, and bursts where every model of a
+ * platform fails for a while.
  */
 async function writeRollups(db: Database): Promise<void> {
   const next = seededRandom(42);
@@ -39,7 +61,7 @@ async function writeRollups(db: Database): Promise<void> {
           for (let k = 0; k < 1 + Math.floor(next() * 8); k++) burstAt.add(at + k);
         }
         for (const model of MODELS) {
-          const picked = new Set<number>(burstAt);
+          const picked = new Set<number>([...burstAt, ...edgeMinutes(start, minutes)]);
           for (let n = 0; n < 1_500; n++) picked.add(Math.floor(next() * minutes));
           for (const offset of picked) {
             const burst = burstAt.has(offset) && next() < 0.8;
@@ -64,7 +86,8 @@ async function writeRollups(db: Database): Promise<void> {
       SELECT *, ''::bytea, ''::bytea FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::timestamptz[],
         ${column(4)}::int[], ${column(5)}::int[], ${column(6)}::int[], ${column(7)}::int[], ${column(8)}::int[])`.execute(db);
   }
-  await sql`VACUUM ANALYZE minute_rollups`.execute(db);
+  await sumHourRollups(db);
+  await sql`VACUUM ANALYZE minute_rollups, hour_rollups`.execute(db);
 }
 
 /** The contract's per-minute counts, read plainly: the reference input of evaluateSla. */
@@ -170,6 +193,7 @@ describe('SLA traffic summaries in SQL', () => {
       INSERT INTO minute_rollups (provider, model, platform, minute, successes, errors, timeouts, rate_limited, client_errors, latency_sketch, ttft_sketch)
       VALUES ('edge', 'm1', 'alpha', '2026-06-10T00:00:00Z', 2, 1, 0, 0, 0, '', ''), ('edge', 'm2', 'alpha', '2026-06-10T00:00:00Z', 2, 1, 0, 0, 0, '', ''),
              ('edge', 'm1', 'alpha', '2026-06-10T00:01:00Z', 2, 1, 0, 0, 0, '', ''), ('edge', 'm2', 'alpha', '2026-06-10T00:01:00Z', 3, 0, 0, 0, 0, '', '')`.execute(db);
+    await sumHourRollups(db);
     const terms = contractTerms({
       platform: 'alpha', provider: 'edge', targetPercent: '99', policy: { kind: 'DOWNTIME_MINUTES', errorRateThreshold: '0.25', minSamples: 6 },
       monthlyFee: { amount: '1', currency: 'USD' }, effectiveFrom: '2026-01-01T00:00:00Z',

@@ -1,7 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { createDatabase } from '@ledger/database';
-import { rollupsVersusLog } from '../support/rollups';
+import { hourRollupsVersusMinutes, rollupsVersusLog } from '../support/rollups';
 import { percentile, ServiceProcess, sleep, stopAll } from '../support/service-process';
 import { createTestDatabase } from '../support/test-database';
 import { waitForProjections } from '../support/test-service';
@@ -187,6 +187,8 @@ describe('two API processes and two workers under faults', () => {
       const { rollups, log } = await rollupsVersusLog(db);
       expect(rollups.length).toBeGreaterThan(5_000); // ~17 hours of minutes × 6 models
       expect(rollups).toEqual(log);
+      const { hours, fromMinutes } = await hourRollupsVersusMinutes(db);
+      expect(hours).toEqual(fromMinutes);
     } finally {
       aborted = true;
       await db.destroy();

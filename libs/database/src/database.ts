@@ -53,16 +53,20 @@ const callbackClients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 function queriedByCallback(client: pg.PoolClient): PostgresPoolClient {
   let wrapped = callbackClients.get(client);
   if (wrapped === undefined) {
-    const query = (text: string | PostgresCursor<unknown>, values?: readonly unknown[]) => {
-      if (typeof text !== 'string') return client.query(text as unknown as pg.Submittable) as unknown as PostgresCursor<unknown>;
-      return new Promise((resolve, reject) => {
-        client.query(text, values as unknown[], (error: Error | undefined, result: unknown) => (error ? reject(error) : resolve(result)));
-      });
-    };
-    wrapped = { query: query as PostgresPoolClient['query'], release: (destroy) => client.release(destroy) };
+    wrapped = { query: callbackQuery(client), release: (destroy) => client.release(destroy) };
     callbackClients.set(client, wrapped);
   }
   return wrapped;
+}
+
+function callbackQuery(client: pg.ClientBase): PostgresPoolClient['query'] {
+  const query = (text: string | PostgresCursor<unknown>, values?: readonly unknown[]) => {
+    if (typeof text !== 'string') return client.query(text as unknown as pg.Submittable) as unknown as PostgresCursor<unknown>;
+    return new Promise((resolve, reject) => {
+      client.query(text, values as unknown[], (error: Error | undefined, result: unknown) => (error ? reject(error) : resolve(result)));
+    });
+  };
+  return query as PostgresPoolClient['query'];
 }
 
 /**
@@ -85,15 +89,19 @@ export async function withRawClient<T>(db: Database, work: (client: pg.PoolClien
 }
 
 /**
+ * A Kysely whose one connection is `client` (in whatever transaction it is in); the client is
+ * never released by it.
+ */
+export function onClient(client: pg.ClientBase): Database {
+  const lent = { query: callbackQuery(client), release: () => undefined };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: async () => lent, end: async () => undefined } }) });
+}
+
+/**
  * Runs `work` in one transaction, given both a Kysely transaction and the raw client it runs on:
  * for work that mixes queries with COPY (projection folds stream their batch of the log out and
  * their rows in). Commits when `work` resolves, rolls back when it throws.
  */
 export async function transactionWithClient<T>(db: Database, work: (trx: Transaction<DB>, client: pg.ClientBase) => Promise<T>): Promise<T> {
-  return withRawClient(db, (client) => {
-    // A Kysely whose one connection is this client; the client goes back to the pool with withRawClient.
-    const lent = { query: queriedByCallback(client).query, release: () => undefined };
-    const onClient = new Kysely<DB>({ dialect: new PostgresDialect({ pool: { connect: async () => lent, end: async () => undefined } }) });
-    return onClient.transaction().execute((trx) => work(trx, client));
-  });
+  return withRawClient(db, (client) => onClient(client).transaction().execute((trx) => work(trx, client)));
 }

@@ -1,5 +1,5 @@
 export * from './schema';
-export { createDatabase, transactionWithClient, withRawClient } from './database';
+export { createDatabase, onClient, transactionWithClient, withRawClient } from './database';
 export type { Database, DatabaseOptions } from './database';
 export { installTypeParsers } from './type-parsers';
 export { migrateTo, migrateToLatest, pendingMigrations, migrationsFolder } from './migrator';

@@ -83,6 +83,25 @@ export interface MinuteRollupTable {
 }
 export type MinuteRollupRow = Selectable<MinuteRollupTable>;
 
+/** Sums of a series' minute rollups per UTC hour (hour-rollup.repository.ts). */
+export interface HourRollupTable {
+  platform: string;
+  provider: string;
+  hour: ColumnType<Date, Date | string, Date | string>;
+  model: string;
+  successes: ColumnType<bigint, number | bigint, number | bigint>;
+  errors: ColumnType<bigint, number | bigint, number | bigint>;
+  timeouts: ColumnType<bigint, number | bigint, number | bigint>;
+  rate_limited: ColumnType<bigint, number | bigint, number | bigint>;
+  client_errors: ColumnType<bigint, number | bigint, number | bigint>;
+  /** The sum of its minutes' error_statuses, key by key; NULL when it has no errors. */
+  error_statuses: ColumnType<Record<string, number> | null, string | null | undefined, string | null>;
+  /** The highest ceil(10⁹ × failures / eligible) of its rows, counting every error and timeout as a failure; … */
+  peak_failure_ppb: ColumnType<bigint, number | bigint, number | bigint>;
+  /** … and every rate-limited request too. */
+  peak_failure_rl_ppb: ColumnType<bigint, number | bigint, number | bigint>;
+}
+
 export interface OutageTable {
   provider: string;
   model: string;
@@ -240,6 +259,7 @@ export interface DB {
   api_keys: ApiKeyTable;
   projection_checkpoints: ProjectionCheckpointTable;
   minute_rollups: MinuteRollupTable;
+  hour_rollups: HourRollupTable;
   outages: OutageTable;
   incidents: IncidentTable;
   rollup_changes: RollupChangeTable;
@@ -252,7 +272,7 @@ export interface DB {
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
 export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
-  'minute_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
+  'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

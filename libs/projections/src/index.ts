@@ -7,6 +7,7 @@ export { TimelineProjection, TIMELINE_PROJECTION, createTimelineProjection } fro
 export { CheckpointRepository, readModelVersion, toReadModelVersion } from './checkpoint.repository';
 export type { Checkpoint, ReadModelVersion } from './checkpoint.repository';
 export { MinuteRollupRepository } from './minute-rollup.repository';
+export { HourRollupRepository } from './hour-rollup.repository';
 export type { SeriesKey } from './minute-rollup.repository';
 export { OutageRepository } from './outage.repository';
 export type { SeriesOutage } from './outage.repository';

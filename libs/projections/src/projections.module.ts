@@ -3,6 +3,7 @@ import { EventStoreModule } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { DetectionPolicyService } from './detection-policy.service';
+import { HourRollupRepository } from './hour-rollup.repository';
 import { IncidentRepository } from './incident.repository';
 import { LiveStatusFeed } from './live-status.feed';
 import { MinuteRollupRepository } from './minute-rollup.repository';
@@ -16,6 +17,7 @@ const providers = [
   CheckpointRepository,
   DetectionPolicyRepository,
   MinuteRollupRepository,
+  HourRollupRepository,
   OutageRepository,
   IncidentRepository,
   RollupChangeRepository,

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
 import type pg from 'pg';
-import { Database, DB, withRawClient } from '@ledger/database';
+import { Database, DB, onClient, withRawClient } from '@ledger/database';
 import { MINUTE_MS } from '@ledger/domain';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { IncidentRepository } from './incident.repository';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
-import { foldedRollup, mergeRollups, MinuteRollup, rollupKey } from './minute-rollup';
+import { MinuteRollup } from './minute-rollup';
+import { mergeBatch } from './batch-merge';
+import { HourRollupRepository, SummedHour } from './hour-rollup.repository';
+import { MinuteSums, summedHour } from './hour-sums';
 import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
 import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
@@ -24,7 +27,7 @@ export const TIMELINE_PROJECTION = 'timeline';
 const FIRST_BATCH_ARRAYS = 32_768;
 
 /**
- * The timeline: minute rollups per (provider, model, platform, minute), the outages derived
+ * The timeline: minute rollups per (provider, model, platform, minute) and their sums per hour, the outages derived
  * from them (concepts §3) and the incidents those group into (concepts §5). A batch is folded in
  * Node by the code that folds the whole log in a rebuild (streamed out by binary COPY), merged
  * into the stored rollups, the outages of every series it touched are derived again around the
@@ -36,7 +39,7 @@ export class TimelineProjection implements Projection {
   readonly name = TIMELINE_PROJECTION;
   // Queries filter the rollups on their key columns only; the sketches would cost most of the sampling.
   readonly tables = [
-    { name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'outages' }, { name: 'incidents' },
+    { name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'hour_rollups' }, { name: 'outages' }, { name: 'incidents' },
     // A rebuild leaves it empty: the followers' own rebuilds start from the rebuilt rollups.
     { name: 'rollup_changes', bulkLoad: false },
   ] as const;
@@ -44,6 +47,7 @@ export class TimelineProjection implements Projection {
   constructor(
     private readonly log: OutcomeLogReader,
     private readonly rollups: MinuteRollupRepository,
+    private readonly hours: HourRollupRepository,
     private readonly outages: OutageRepository,
     private readonly incidents: IncidentRepository,
     private readonly deriver: OutageDeriver,
@@ -64,19 +68,13 @@ export class TimelineProjection implements Projection {
     const folded = await foldCopy(batch.client, query, buckets, Math.min(batch.maxEvents, FIRST_BATCH_ARRAYS));
     if (folded.events > batch.maxEvents) throw new Error(`the batch after ${batch.after.globalPosition} holds more than ${batch.maxEvents} events`);
     // The batch's rollups whose keys are stored get their counts added; the others are new rows,
-    // copied in as they were folded (in a log in time order, nearly all of them).
-    const stored = new Map((await this.rollups.loadInWindows(trx, windowsAround(folded))).map((r) => [rollupKey(r), r]));
-    const merged: MinuteRollup[] = [];
-    const isNew = new Uint8Array(folded.minute.length);
-    folded.series.forEach((series, index) => {
-      for (const r of folded.rollupsOfSeries[index]!) {
-        const existing = stored.get(rollupKey({ ...series, minute: folded.minute[r]! }));
-        if (existing === undefined) isNew[r] = 1;
-        else merged.push(mergeRollups(existing, foldedRollup(folded, index, r)));
-      }
-    });
+    // copied in as they were folded (in a log in time order, nearly all of them). Their hours follow.
+    const windows = windowsAround(folded);
+    const stored = storedBySeries(folded, await this.rollups.loadInWindows(trx, windows.flat()));
+    const { merged, isNew, summed, changed } = mergeBatch(folded, windows, stored);
     if (isNew.includes(1)) await this.rollups.copyFolded(batch.client, folded, { freeze: false, only: (r) => isNew[r] === 1 });
     await this.rollups.upsert(trx, merged);
+    await this.hours.apply(trx, summed, changed);
     await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
     await this.changes.record(trx, batch.end, changedHours(folded));
     return folded.events;
@@ -95,6 +93,7 @@ export class TimelineProjection implements Projection {
     await context.intoAsideTables(async (client) => {
       // Postgres loads the rollups while Node derives the outages from them between chunks.
       const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log, { freeze: true })]);
+      await this.hours.write(onClient(client), summedHours(log), { empty: true });
       await this.outages.copyIn(client, derived);
       await this.incidents.copyIn(client, incidentsOfOutages(derived, policies));
     });
@@ -152,6 +151,30 @@ function changedSeries(folded: FoldedLog): ChangedSeries[] {
   return [...ofModel.values(), ...ofPlatform];
 }
 
+/** Every series' hours of a folded log, summed from their minutes. */
+function summedHours(log: FoldedLog): SummedHour[] {
+  const hours: SummedHour[] = [];
+  log.series.forEach(({ provider, model, platform }, index) => {
+    let hour: number | null = null;
+    let minutes: MinuteSums[] = [];
+    const flush = () => {
+      if (hour !== null) hours.push({ hour: { platform, provider, model, hour }, sums: summedHour(minutes) });
+      minutes = [];
+    };
+    // A series' rollups are in minute order.
+    for (const r of log.rollupsOfSeries[index]!) {
+      const start = Math.floor(log.minute[r]! / 60) * 60;
+      if (start !== hour) {
+        flush();
+        hour = start;
+      }
+      minutes.push({ counts: log.countsOf(r), errorStatuses: log.errorStatuses(r) });
+    }
+    flush();
+  });
+  return hours;
+}
+
 /** The provider-hours (UTC) a folded batch has rollups in. */
 function changedHours(folded: FoldedLog): ProviderHour[] {
   const hours = new Map<string, ProviderHour>();
@@ -165,22 +188,42 @@ function changedHours(folded: FoldedLog): ProviderHour[] {
   return [...hours.values()];
 }
 
+/** Stored rollups by the batch's series they belong to (indexed like `folded.series`), each in minute order. */
+function storedBySeries(folded: FoldedLog, rollups: readonly MinuteRollup[]): MinuteRollup[][] {
+  const key = (s: { provider: string; model: string; platform: string }) => `${s.provider}\u0000${s.model}\u0000${s.platform}`;
+  const indexOf = new Map(folded.series.map((series, index) => [key(series), index]));
+  const bySeries = folded.series.map((): MinuteRollup[] => []);
+  for (const rollup of rollups) bySeries[indexOf.get(key(rollup))!]!.push(rollup);
+  for (const list of bySeries) list.sort((a, b) => a.minute - b.minute);
+  return bySeries;
+}
+
 /** Minutes of a series this far apart or more are looked up in separate windows (a late event far behind the rest). */
 const LOOKUP_GAP_MINUTES = 60;
 
-/** Windows covering every rollup of a folded batch, per series, split where its minutes lie far apart. */
-function windowsAround(folded: FoldedLog): SeriesWindow[] {
-  const windows: SeriesWindow[] = [];
-  folded.series.forEach(({ provider, model, platform }, index) => {
+/**
+ * Windows covering every rollup of a folded batch, per series (indexed like `folded.series`),
+ * split where its minutes lie far apart. A window an hour long or more is widened to whole hours
+ * (at most twice 59 more minutes), so that its hours are summed from minutes at hand; a shorter
+ * one (a late event) is not, and its hour is read and changed by the difference instead.
+ */
+function windowsAround(folded: FoldedLog): SeriesWindow[][] {
+  return folded.series.map(({ provider, model, platform }, index) => {
     const series = { provider, model, platform };
+    const windows: SeriesWindow[] = [];
     let window: SeriesWindow | undefined;
     for (const r of folded.rollupsOfSeries[index]!) {
       const minute = folded.minute[r]!;
       if (window !== undefined && minute - window.to < LOOKUP_GAP_MINUTES) window.to = minute + 1;
       else windows.push((window = { series, from: minute, to: minute + 1 }));
     }
+    for (const w of windows) {
+      if (w.to - w.from < 60) continue;
+      w.from = Math.floor(w.from / 60) * 60;
+      w.to = Math.ceil(w.to / 60) * 60;
+    }
+    return windows;
   });
-  return windows;
 }
 
 /** The timeline wired by hand (the CLI and tests build a runner without Nest). */
@@ -189,7 +232,7 @@ export function createTimelineProjection(): TimelineProjection {
   const outages = new OutageRepository();
   const incidents = new IncidentRepository();
   return new TimelineProjection(
-    new OutcomeLogReader(), rollups, outages, incidents, new OutageDeriver(rollups, outages, incidents), new DetectionPolicyRepository(),
+    new OutcomeLogReader(), rollups, new HourRollupRepository(), outages, incidents, new OutageDeriver(rollups, outages, incidents), new DetectionPolicyRepository(),
     new RollupChangeRepository(),
   );
 }

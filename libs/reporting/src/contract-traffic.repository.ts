@@ -25,17 +25,22 @@ type Row = { i: number; kind: 'total' | 'excluded' | 'minute' | 'window'; k: num
 const COUNTS = ['successes', 'errors', 'timeouts', 'rate_limited', 'client_errors'] as const;
 
 const iso = (minute: number) => new Date(minute * MINUTE_MS).toISOString();
+const HOUR_MS = 60 * MINUTE_MS;
 
 /**
  * A contract's traffic, summarised in Postgres from minute_rollups (ContractTraffic): only the
  * figures the engine needs travel, never the month's 43,200 minutes.
  *
- * - Totals: one pass summing the period's rows; the sums over excluded ranges are read apart
- *   (usually a few short ranges) and subtracted, so the pass tests no range per row.
+ * - Totals: one pass summing the period's whole hours from hour_rollups and the minutes at its
+ *   ragged edges (a zone half an hour off UTC) from minute_rollups; the sums over excluded
+ *   ranges are read apart (usually a few short ranges) and subtracted, so the pass tests no
+ *   range per row.
  * - Candidate minutes: a minute's summed failure rate reaches the threshold only if one of its
  *   rows (one per model) does — were every row below it, so would their sum be. So the same
- *   pass picks the rows at or above the threshold (an exact integer comparison), and only
- *   their minutes are summed per minute; the engine then applies minSamples and exclusions.
+ *   pass picks the edge rows at or above the threshold (an exact integer comparison) and the
+ *   hours whose peak may be (hour-rollup.repository.ts); only the candidate minutes, and the
+ *   minutes of those hours with such a row, are summed per minute; the engine then applies
+ *   minSamples and exclusions.
  * - Windows (AVERAGE_ERROR_RATE only): per window, over eligible minutes, those with failures.
  */
 @Injectable()
@@ -51,13 +56,13 @@ export class ContractTrafficRepository {
     // Errors by status are read only when a contract names statuses: otherwise the scans stay index-only.
     const statuses = statusesOf(params);
     const rules: FailureRulesSql = { countRateLimited: sql.ref('c.rl'), countTimeouts: sql.ref('c.ct'), errorStatuses: statuses };
-    const { failures } = contractTallySql('r', rules);
+    const { failures, eligible } = contractTallySql('r', rules);
     const sums = sql`${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))}, sum(${countedErrorsSql('r', rules.errorStatuses)})::int8 AS counted_errors`;
     const scope = sql`r.platform = c.platform AND r.provider = c.provider AND (cardinality(c.models) = 0 OR r.model = ANY(c.models))`;
     const { rows } = await sql<Row>`
       WITH c AS MATERIALIZED (
         SELECT * FROM jsonb_to_recordset(${JSON.stringify(params)}::jsonb) AS c(
-          i int, platform text, provider text, models text[], from_at timestamptz, to_at timestamptz,
+          i int, platform text, provider text, models text[], from_at timestamptz, to_at timestamptz, from_hour timestamptz, to_hour timestamptz,
           excluded tstzmultirange, rl int, ct int, statuses text[], num int8, den int8, first_minute int, window_minutes int)
       ),
       scan AS MATERIALIZED (${scans(params, statuses)})
@@ -76,6 +81,14 @@ export class ContractTrafficRepository {
         SELECT (extract(epoch FROM r.minute) / 60)::int, ${sums} FROM minute_rollups r
         WHERE ${scope} AND r.minute = ANY(scan.candidates)
         GROUP BY r.minute
+      ) AS s
+      UNION ALL
+      SELECT c.i, 'minute', s.*, NULL, NULL, NULL
+      FROM c JOIN scan USING (i) CROSS JOIN LATERAL unnest(scan.candidate_hours) AS h(hour) CROSS JOIN LATERAL (
+        SELECT (extract(epoch FROM r.minute) / 60)::int, ${sums} FROM minute_rollups r
+        WHERE ${scope} AND r.minute >= h.hour AND r.minute < h.hour + interval '1 hour'
+        GROUP BY r.minute
+        HAVING bool_or(${failures} > 0 AND ${failures} * c.den >= c.num * ${eligible})
       ) AS s
       UNION ALL
       SELECT c.i, 'window', s.*, NULL, NULL, NULL
@@ -124,12 +137,17 @@ export class ContractTrafficRepository {
 /** A contract period's parameters for the summary; equal parameters give equal summaries. */
 export function scopeParams({ terms, period, excluded }: TrafficScope) {
   const threshold = parseRatio(terms.policy.errorRateThreshold);
+  // The whole UTC hours inside the period (none when it is shorter than one); the rest are its edges.
+  const fromHour = Math.ceil(period.start / HOUR_MS) * HOUR_MS;
+  const toHour = Math.max(fromHour, Math.floor(period.end / HOUR_MS) * HOUR_MS);
   return {
     platform: terms.platform,
     provider: terms.provider,
     models: terms.models,
     from_at: new Date(period.start).toISOString(),
     to_at: new Date(period.end).toISOString(),
+    from_hour: new Date(fromHour).toISOString(),
+    to_hour: new Date(toHour).toISOString(),
     excluded: `{${excluded.ranges.map(([a, b]) => `[${iso(a)},${iso(b)})`).join(',')}}`,
     rl: terms.countRateLimited ? 1 : 0,
     ct: terms.countTimeouts ? 1 : 0,
@@ -153,8 +171,8 @@ function statusesOf(params: readonly ReturnType<typeof scopeParams>[]): FailureR
 }
 
 /**
- * The pass over each contract's rows: its sums and its candidate minutes (duplicates allowed:
- * several models' rows of one minute may qualify). A batch runs it per contract (LATERAL); a
+ * The pass over each contract's rows: its sums, the candidate minutes of its edges (duplicates
+ * allowed: several models' rows of one minute may qualify) and its candidate hours. A batch runs it per contract (LATERAL); a
  * single contract gets it with its parameters inlined, so that Postgres may split the scan
  * among parallel workers. `statuses`: how error statuses are read (`statusesOf`).
  */
@@ -163,11 +181,13 @@ function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)
   const p = single === null
     ? {
         platform: sql`c.platform`, provider: sql`c.provider`, models: sql`c.models`, from: sql`c.from_at`, to: sql`c.to_at`,
+        fromHour: sql`c.from_hour`, toHour: sql`c.to_hour`,
         rl: sql<number>`c.rl`, ct: sql<number>`c.ct`, statuses: sql<string[] | null>`c.statuses`, num: sql`c.num`, den: sql`c.den`,
       }
     : {
         platform: sql`${single.platform}::text`, provider: sql`${single.provider}::text`, models: sql`${single.models}::text[]`,
         from: sql`${single.from_at}::timestamptz`, to: sql`${single.to_at}::timestamptz`,
+        fromHour: sql`${single.from_hour}::timestamptz`, toHour: sql`${single.to_hour}::timestamptz`,
         rl: sql<number>`${single.rl}::int`, ct: sql<number>`${single.ct}::int`, statuses: sql<string[] | null>`${single.statuses}::text[]`,
         num: sql`${single.num}::int8`, den: sql`${single.den}::int8`,
       };
@@ -175,12 +195,28 @@ function scans(params: readonly ({ i: number } & ReturnType<typeof scopeParams>)
   // 9 decimals (num ≤ den ≤ 10⁹) and each count fits an int4, so the products fit in int8 too.
   const rules: FailureRulesSql = { countRateLimited: p.rl, countTimeouts: p.ct, errorStatuses: statuses === null || Array.isArray(statuses) ? statuses : p.statuses };
   const { failures, eligible } = contractTallySql('r', rules);
+  const key = (alias: string) => sql`${sql.ref(`${alias}.platform`)} = ${p.platform} AND ${sql.ref(`${alias}.provider`)} = ${p.provider}
+    AND (cardinality(${p.models}) = 0 OR ${sql.ref(`${alias}.model`)} = ANY(${p.models}))`;
+  const sums = (alias: string) => sql`${sql.raw(COUNTS.map((column) => `coalesce(sum(${alias}.${column}), 0)::int8 AS ${column}`).join(', '))},
+    coalesce(sum(${countedErrorsSql(alias, rules.errorStatuses)}), 0)::int8 AS counted_errors`;
+  // The hour's peak that bounds the contract's ratios: with rate-limited requests when it counts them.
+  const peak = sql`(CASE WHEN ${p.rl} = 1 THEN h.peak_failure_rl_ppb ELSE h.peak_failure_ppb END)`;
+  // The edges' rows, two index ranges; error statuses only when read (so that the scans stay index-only).
+  const edgeColumns = sql.raw(`minute, ${COUNTS.join(', ')}${rules.errorStatuses === null ? '' : ', error_statuses'}`);
   const pass = sql`
-    SELECT ${sql.raw(COUNTS.map((column) => `sum(r.${column})::int8 AS ${column}`).join(', '))},
-           sum(${countedErrorsSql('r', rules.errorStatuses)})::int8 AS counted_errors,
-           array_agg(r.minute) FILTER (WHERE ${failures} > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
-    FROM minute_rollups r
-    WHERE r.platform = ${p.platform} AND r.provider = ${p.provider} AND (cardinality(${p.models}) = 0 OR r.model = ANY(${p.models}))
-      AND r.minute >= ${p.from} AND r.minute < ${p.to}`;
+    SELECT ${sql.raw(COUNTS.map((column) => `hours.${column} + edges.${column} AS ${column}`).join(', '))},
+           hours.counted_errors + edges.counted_errors AS counted_errors, edges.candidates, hours.candidate_hours
+    FROM (
+      SELECT ${sums('h')}, array_agg(h.hour) FILTER (WHERE ${peak} * ${p.den} >= ${p.num} * 1000000000) AS candidate_hours
+      FROM hour_rollups h
+      WHERE ${key('h')} AND h.hour >= ${p.fromHour} AND h.hour < ${p.toHour}
+    ) AS hours, (
+      SELECT ${sums('r')}, array_agg(r.minute) FILTER (WHERE ${failures} > 0 AND ${failures} * ${p.den} >= ${p.num} * ${eligible}) AS candidates
+      FROM (
+        SELECT ${edgeColumns} FROM minute_rollups r WHERE ${key('r')} AND r.minute >= ${p.from} AND r.minute < least(${p.fromHour}, ${p.to})
+        UNION ALL
+        SELECT ${edgeColumns} FROM minute_rollups r WHERE ${key('r')} AND r.minute >= ${p.toHour} AND r.minute < ${p.to}
+      ) AS r
+    ) AS edges`;
   return single === null ? sql`SELECT c.i, s.* FROM c CROSS JOIN LATERAL (${pass}) AS s` : sql`SELECT ${single.i}::int AS i, s.* FROM (${pass}) AS s`;
 }
