@@ -21,6 +21,8 @@
  * Environment: BENCH_EVENTS (5000000), BENCH_LAG_RATE (10000), BENCH_LAG_SECONDS (60),
  * BENCH_QUERIES (200), BENCH_PG_PORT (55434), DATABASE_URL, BENCH_STRICT=1 (exit 1 on a miss),
  * BENCH_LOG_DAYS (30: fewer days make a denser log), BENCH_REPLAY_ONLY=1 (stop after (a)),
+ * BENCH_CATCHUP=1 (before (a), time the timeline folding the whole log incrementally, in the
+ * worker's 20,000-event batches, as after an outage of the worker),
  * BENCH_REPLAY_RUNS (1: rebuild the same log that many times and report the median run).
  */
 import { randomBytes } from 'node:crypto';
@@ -30,6 +32,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { createDatabase, Database, migrateToLatest } from '@ledger/database';
+import { TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import {
   benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
@@ -50,6 +53,9 @@ const REBUILD_BATCH = 250_000;
 const GEN_CHUNK = 500_000;
 const LOG_DAYS = envNumber('BENCH_LOG_DAYS', 30, 1, 365);
 const REPLAY_ONLY = process.env.BENCH_REPLAY_ONLY === '1';
+const CATCH_UP = process.env.BENCH_CATCHUP === '1';
+/** The worker's batch while it has a backlog to start from (the scheduler doubles it as a backlog lasts). */
+const CATCH_UP_BATCH = 20_000;
 const REPLAY_RUNS = Math.floor(envNumber('BENCH_REPLAY_RUNS', 1, 1, 20));
 const LAG_PLATFORM = 'lagbench';
 const BATCHES_PER_SECOND = 10;
@@ -341,6 +347,17 @@ async function main(): Promise<number> {
     "round(100.0 * count(*) FILTER (WHERE outcome = 'success') / count(*), 2)::text AS success FROM outcome_events")).rows[0]!;
   log(`log ready: ${fmtInt(EVENTS)} events in ${secs(genMs)} s, VACUUM ANALYZE + CHECKPOINT ${secs(vacuumMs)} s`);
 
+  // ── (a0) incremental catch-up ──
+  let catchUp: { seconds: number; rate: number } | null = null;
+  if (CATCH_UP) {
+    log(`(a0) the timeline folding the whole log incrementally, ${fmtInt(CATCH_UP_BATCH)}-event batches`);
+    const started = performance.now();
+    await withTimeout(createProjectionRunner(db).catchUp(TIMELINE_PROJECTION, { batchSize: CATCH_UP_BATCH, wait: true }), 3_600_000, 'the catch-up');
+    const seconds = (performance.now() - started) / 1000;
+    catchUp = { seconds: r1(seconds), rate: Math.round(EVENTS / seconds) };
+    log(`(a0) ${fmtInt(EVENTS)} events in ${secs(seconds * 1000)} s → ${fmtInt(catchUp.rate)} events/s`);
+  }
+
   // ── (a) replay ──
   const runs: ReplayRun[] = [];
   for (let run = 1; run <= REPLAY_RUNS; run++) {
@@ -360,6 +377,7 @@ async function main(): Promise<number> {
   const runLine = (r: ReplayRun) => `${fmtInt(r.rate).padStart(10)} events/s   the timeline: ${fmtInt(r.folded)} events in ${secs(r.ms - r.summarizingMs)} s; ` +
     `with the vendor summaries ${secs(r.ms)} s, ${fmtInt(r.allRate)} events/s (${Object.entries(r.phaseSeconds).map(([p, t]) => `${p} ${t} s`).join(', ')})`;
   const replayLines = [
+    ...(catchUp === null ? [] : [`(a0) incremental catch-up: the timeline folded the ${fmtInt(EVENTS)}-event log in ${fmtInt(CATCH_UP_BATCH)}-event batches in ${catchUp.seconds} s, ${fmtInt(catchUp.rate)} events/s`]),
     `(a) replay: rebuild of every read model (timeline, vendor summaries), batchSize ${fmtInt(REBUILD_BATCH)}${runs.length > 1 ? `, ${runs.length} runs over the same log, the median:` : ''}`,
     `${runLine(median)}   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(replayRate >= TARGET.replay)}`,
     `    CPU during the rebuild: rebuild process ${secs(median.nodeCpuMs)} s, Postgres ${median.pgCpuMs === null ? 'not measured' : `${secs(median.pgCpuMs)} s`} ` +
@@ -371,6 +389,7 @@ async function main(): Promise<number> {
   const replayJson = {
     eventsPerSec: Math.round(replayRate), seconds: r1(median.ms / 1000), withVendorSummariesEventsPerSec: Math.round(median.allRate), phases: median.phaseSeconds,
     cpuSeconds: { rebuildProcess: r1(median.nodeCpuMs / 1000), postgres: median.pgCpuMs === null ? null : r1(median.pgCpuMs / 1000) },
+    ...(catchUp === null ? {} : { catchUp }),
     rollups: median.rollupRows, eventsPerRollup: r1(median.folded / Math.max(1, median.rollupRows)), outages: median.outageRows,
     ...(runs.length > 1 ? { runs: runs.map((r) => ({ eventsPerSec: Math.round(r.rate), seconds: r1(r.ms / 1000), phases: r.phaseSeconds })) } : {}),
   };

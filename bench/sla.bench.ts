@@ -12,11 +12,11 @@
  *    cold: `credits` as a fresh service's first request, `slaReport` as the first report of
  *    contracts over the same traffic whose summaries nothing has cached. The same for a contract
  *    that counts only 5xx errors (`errorStatuses`, which reads the rollups' errors by status).
- * 4. Claims: 1,000 claims in the read model; `claims` and `claimSummary` asked repeatedly. Then a
+ * 4. Claims, on a service process of its own (as `npm start` runs it, its RSS sampled every
+ *    20 ms): 1,000 claims in the read model, `claims` and `claimSummary` asked repeatedly; then a
  *    claim of the big contract whose evidence minutes hold BENCH_EVIDENCE_EVENTS raw events in
  *    the log: `openClaim` (which hashes them) and `packet.json` (which reads them again, with
- *    every minute's counts), timed, in a service process of its own (as `npm start` runs it),
- *    whose RSS is sampled every 20 ms.
+ *    every minute's counts), timed.
  *
  * Environment: DATABASE_URL, BENCH_CONTRACTS (1000), BENCH_REPORTS (60), BENCH_COLD_REPORTS (20),
  * BENCH_EVIDENCE_EVENTS (1000000).
@@ -178,9 +178,6 @@ async function main(): Promise<void> {
              timestamptz '2026-07-03 00:00+00'
       FROM generate_series(0, 999) AS c`.execute(db);
     await sql`ANALYZE claims`.execute(db);
-    const claimsQuery = '{ claims { id status claimedAmount { amount currency } creditedAmount { amount } claimDeadline reference } claimSummary { provider currency claimed credited outstanding recoveryRate } }';
-    const claimsTimes = await timeRequests(REPORTS, async () => void (await graphql(claimsQuery)));
-    const openClaimsTimes = await timeRequests(REPORTS, async () => void (await graphql('{ claims(status: FILED, dueBefore: "2026-12-31T00:00:00Z") { id claimDeadline } }')));
 
     // A claim whose evidence holds EVIDENCE_EVENTS raw events: the big contract's run minutes, filled in the log.
     const perMinute = Math.ceil(EVIDENCE_EVENTS / EVIDENCE_MINUTES);
@@ -196,7 +193,7 @@ async function main(): Promise<void> {
     await sql`VACUUM ANALYZE outcome_events`.execute(db);
     log(`${(30 * 41 * perMinute).toLocaleString('en-US')} raw events in the evidence minutes written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     await graphql(`mutation { issueStatement(contractId: "${bigContract.id}", period: "2026-06") { version } }`);
-    // The packet is built by a service of its own (as `npm start` runs it), so that its RSS is the service's alone.
+    // Claims are listed and the packet built by a service of its own (as `npm start` runs it), so that its RSS is the service's alone.
     await service.close();
     service = null;
     const packetService = spawnBenchService({ databaseUrl: url, port: await freePort(), adminKey: ADMIN_KEY, role: 'api', log });
@@ -205,9 +202,14 @@ async function main(): Promise<void> {
     let openMs: number;
     let packetMs: number;
     let packetBytes: number;
+    let claimsTimes: number[];
+    let openClaimsTimes: number[];
     try {
       await waitUntilReady(packetService, 60_000);
-      await benchGraphql(packetService.url, ADMIN_KEY, '{ claims { id } }');
+      // The claims list and its totals, on the service alone.
+      const claimsQuery = '{ claims { id status claimedAmount { amount currency } creditedAmount { amount } claimDeadline reference } claimSummary { provider currency claimed credited outstanding recoveryRate } }';
+      claimsTimes = await timeRequests(REPORTS, async () => void (await benchGraphql(packetService.url, ADMIN_KEY, claimsQuery)));
+      openClaimsTimes = await timeRequests(REPORTS, async () => void (await benchGraphql(packetService.url, ADMIN_KEY, '{ claims(status: FILED, dueBefore: "2026-12-31T00:00:00Z") { id claimDeadline } }')));
       const beforeKb = procStatusKb(packetService.pid, 'VmRSS') ?? 0;
       const sampler = new RssSampler(packetService.pid, 20);
       started = performance.now();

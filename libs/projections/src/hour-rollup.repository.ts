@@ -85,7 +85,10 @@ export class HourRollupRepository {
       const { rows: found } = await sql<HourRow>`
         SELECT h.* FROM unnest(${chunk.map((h) => h.platform)}::text[], ${chunk.map((h) => h.provider)}::text[], ${chunk.map((h) => h.model)}::text[],
                                ${chunk.map((h) => isoOf(h.hour))}::timestamptz[]) AS t(platform, provider, model, hour)
-        JOIN hour_rollups h ON h.platform = t.platform AND h.provider = t.provider AND h.hour = t.hour AND h.model = t.model`.execute(db);
+        -- A key lookup per hour, whatever the planner estimates for the list (OFFSET 0 keeps it from becoming a join).
+        CROSS JOIN LATERAL (
+          SELECT * FROM hour_rollups h WHERE h.platform = t.platform AND h.provider = t.provider AND h.hour = t.hour AND h.model = t.model OFFSET 0
+        ) AS h`.execute(db);
       rows.push(...found);
     }
     return rows;
@@ -113,10 +116,15 @@ export class HourRollupRepository {
   private async resum(db: Kysely<DB>, hours: readonly SeriesHour[]): Promise<void> {
     if (hours.length === 0) return;
     const { rows } = await sql<MinuteRollupRow>`
-      SELECT m.platform, m.provider, m.model, m.minute, m.successes, m.errors, m.timeouts, m.rate_limited, m.client_errors, m.error_statuses
-      FROM unnest(${hours.map((h) => h.platform)}::text[], ${hours.map((h) => h.provider)}::text[], ${hours.map((h) => h.model)}::text[],
+      SELECT m.* FROM unnest(${hours.map((h) => h.platform)}::text[], ${hours.map((h) => h.provider)}::text[], ${hours.map((h) => h.model)}::text[],
                   ${hours.map((h) => isoOf(h.hour))}::timestamptz[]) AS t(platform, provider, model, hour)
-      JOIN minute_rollups m ON m.platform = t.platform AND m.provider = t.provider AND m.minute >= t.hour AND m.minute < t.hour + interval '1 hour' AND m.model = t.model`.execute(db);
+      -- A range of the key per hour (OFFSET 0: as in loadInWindows), never a scan of the whole table.
+      CROSS JOIN LATERAL (
+        SELECT m.platform, m.provider, m.model, m.minute, m.successes, m.errors, m.timeouts, m.rate_limited, m.client_errors, m.error_statuses
+        FROM minute_rollups m
+        WHERE m.platform = t.platform AND m.provider = t.provider AND m.minute >= t.hour AND m.minute < t.hour + interval '1 hour' AND m.model = t.model
+        OFFSET 0
+      ) AS m`.execute(db);
     const minutes = new Map<string, MinuteSums[]>();
     for (const row of rows) {
       const key = hourKey({ ...row, hour: Math.floor(row.minute.getTime() / MINUTE_MS / 60) * 60 });
