@@ -1,7 +1,7 @@
-import type { FoldedLog } from './log-fold';
-import { foldedRollup, mergeRollups, MinuteRollup } from './minute-rollup';
 import type { SeriesHour, SummedHour } from './hour-rollup.repository';
 import { MinuteChange, MinuteSums, summedHour } from './hour-sums';
+import type { FoldedLog } from './log-fold';
+import { foldedRollup, mergeRollups, MinuteRollup } from './minute-rollup';
 import type { SeriesWindow } from './series-window';
 
 /** What a batch does to the stored rollups and their hours. */

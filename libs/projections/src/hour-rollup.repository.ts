@@ -52,17 +52,18 @@ const sumsOf = (row: HourRow): HourSums => ({
 
 /**
  * hour_rollups: the minute rollups summed per series and UTC hour, kept by the timeline in the
- * transaction of its fold, so that contract reports and burn-rate windows read ~60 times fewer
- * rows. A rebuild sums them from the rebuilt minutes; a fold changes the hours of the minutes it
- * changed by the difference, so its cost follows the batch, not the hours' length.
+ * transaction of its fold, so that contract reports read ~60 times fewer rows. A rebuild sums
+ * them from the rebuilt minutes. A fold sums the hours whose minutes it loaded whole
+ * (batch-merge.ts) and changes the others by the difference its minutes made, so its cost
+ * follows the batch, not the hours' length.
  */
 @Injectable()
 export class HourRollupRepository {
   /**
    * Writes a fold's hours: those it summed from their minutes as they are; the others (partly
    * outside what the fold loaded) are read, changed by the difference of their changed minutes
-   * (hour-sums.ts) and written back, and the few whose peak minute went down are summed again
-   * from all their minutes.
+   * (hour-sums.ts) and written back, and those whose peak minute went down (in live traffic,
+   * often the minute still filling) are summed again from all their minutes.
    */
   async apply(db: Kysely<DB>, summed: readonly SummedHour[], changed: readonly { hour: SeriesHour; changes: readonly MinuteChange[] }[]): Promise<void> {
     const stored = new Map((await this.load(db, changed.map((c) => c.hour))).map((row) => [hourKey(seriesHourOf(row)), sumsOf(row)]));

@@ -46,6 +46,7 @@ export class ClaimRepository {
   async list(db: Kysely<DB>, filter: ClaimListFilter = {}, now = Date.now()): Promise<ClaimListing[]> {
     let query = filtered(db.selectFrom('claims').select(LISTING_COLUMNS), filter);
     const at = new Date(now);
+    // The status as `statusAsOf` (@ledger/domain) gives it: a DRAFT at or past its deadline is EXPIRED.
     if (filter.status === 'DRAFT') query = query.where('status', '=', 'DRAFT').where('claim_deadline', '>', at);
     else if (filter.status === 'EXPIRED') query = query.where((eb) => eb.or([eb('status', '=', 'EXPIRED'), eb.and([eb('status', '=', 'DRAFT'), eb('claim_deadline', '<=', at)])]));
     else if (filter.status !== undefined) query = query.where('status', '=', filter.status);

@@ -28,7 +28,7 @@ const iso = (minute: number) => new Date(minute * MINUTE_MS).toISOString();
 const HOUR_MS = 60 * MINUTE_MS;
 
 /**
- * A contract's traffic, summarised in Postgres from minute_rollups (ContractTraffic): only the
+ * A contract's traffic, summarised in Postgres from the rollups (ContractTraffic): only the
  * figures the engine needs travel, never the month's 43,200 minutes.
  *
  * - Totals: one pass summing the period's whole hours from hour_rollups and the minutes at its
