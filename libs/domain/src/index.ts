@@ -14,3 +14,4 @@ export * from './sla';
 export * from './vendor-score';
 export { seededRandom } from './seeded-random';
 export * from './claims';
+export * from './alerts';
