@@ -70,3 +70,27 @@ export function mergeBatch(folded: FoldedLog, windows: readonly (readonly Series
   });
   return batch;
 }
+
+/** Every series' hours of a folded log, summed from their minutes (a rebuild's; `mergeBatch` does the same for a batch, with what was stored). */
+export function summedHoursOf(log: FoldedLog): SummedHour[] {
+  const hours: SummedHour[] = [];
+  log.series.forEach(({ provider, model, platform }, index) => {
+    let hour: number | null = null;
+    let minutes: MinuteSums[] = [];
+    const flush = () => {
+      if (hour !== null) hours.push({ hour: { platform, provider, model, hour }, sums: summedHour(minutes) });
+      minutes = [];
+    };
+    // A series' rollups are in minute order.
+    for (const r of log.rollupsOfSeries[index]!) {
+      const start = Math.floor(log.minute[r]! / 60) * 60;
+      if (start !== hour) {
+        flush();
+        hour = start;
+      }
+      minutes.push({ counts: log.countsOf(r), errorStatuses: log.errorStatuses(r) });
+    }
+    flush();
+  });
+  return hours;
+}

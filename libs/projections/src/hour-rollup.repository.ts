@@ -130,7 +130,9 @@ export class HourRollupRepository {
     for (const row of rows) {
       const key = hourKey({ ...row, hour: Math.floor(row.minute.getTime() / MINUTE_MS / 60) * 60 });
       const counts = { successes: row.successes, errors: row.errors, timeouts: row.timeouts, rateLimited: row.rate_limited, clientErrors: row.client_errors };
-      minutes.set(key, [...(minutes.get(key) ?? []), { counts, errorStatuses: row.error_statuses }]);
+      const list = minutes.get(key);
+      if (list === undefined) minutes.set(key, [{ counts, errorStatuses: row.error_statuses }]);
+      else list.push({ counts, errorStatuses: row.error_statuses });
     }
     await this.write(db, hours.map((hour) => ({ hour, sums: summedHour(minutes.get(hourKey(hour)) ?? []) })));
   }

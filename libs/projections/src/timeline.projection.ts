@@ -9,9 +9,8 @@ import { DetectionPolicyRepository } from './detection-policy.repository';
 import { IncidentRepository } from './incident.repository';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
-import { mergeBatch } from './batch-merge';
-import { HourRollupRepository, SummedHour } from './hour-rollup.repository';
-import { MinuteSums, summedHour } from './hour-sums';
+import { mergeBatch, summedHoursOf } from './batch-merge';
+import { HourRollupRepository } from './hour-rollup.repository';
 import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
 import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
@@ -93,7 +92,7 @@ export class TimelineProjection implements Projection {
     await context.intoAsideTables(async (client) => {
       // Postgres loads the rollups while Node derives the outages from them between chunks.
       const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log, { freeze: true })]);
-      await this.hours.write(onClient(client), summedHours(log), { empty: true });
+      await this.hours.write(onClient(client), summedHoursOf(log), { empty: true });
       await this.outages.copyIn(client, derived);
       await this.incidents.copyIn(client, incidentsOfOutages(derived, policies));
     });
@@ -149,30 +148,6 @@ function changedSeries(folded: FoldedLog): ChangedSeries[] {
     return { series: { provider, model, platform }, minutes };
   });
   return [...ofModel.values(), ...ofPlatform];
-}
-
-/** Every series' hours of a folded log, summed from their minutes. */
-function summedHours(log: FoldedLog): SummedHour[] {
-  const hours: SummedHour[] = [];
-  log.series.forEach(({ provider, model, platform }, index) => {
-    let hour: number | null = null;
-    let minutes: MinuteSums[] = [];
-    const flush = () => {
-      if (hour !== null) hours.push({ hour: { platform, provider, model, hour }, sums: summedHour(minutes) });
-      minutes = [];
-    };
-    // A series' rollups are in minute order.
-    for (const r of log.rollupsOfSeries[index]!) {
-      const start = Math.floor(log.minute[r]! / 60) * 60;
-      if (start !== hour) {
-        flush();
-        hour = start;
-      }
-      minutes.push({ counts: log.countsOf(r), errorStatuses: log.errorStatuses(r) });
-    }
-    flush();
-  });
-  return hours;
 }
 
 /** The provider-hours (UTC) a folded batch has rollups in. */
