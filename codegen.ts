@@ -19,8 +19,11 @@ const config: CodegenConfig = {
         useTypeImports: true,
         contextType: '@ledger/graphql#GraphqlContext',
         // Parent types that differ from the GraphQL type: SlaReport.contract is resolved from
-        // contractId, a DowntimeRun's statusBreakdown read when asked for, a Claim's status from its history.
-        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport', DowntimeRun: '@ledger/reporting#EvidenceRunWithBreakdown', Claim: '@ledger/domain#ClaimListing as ClaimModel' },
+        // contractId, a DowntimeRun's statusBreakdown read when asked for, a Claim's status from its history,
+        // an Alert's deliveries when asked for, an AlertRule's minSeverity in the API's case.
+        mappers: { SlaReport: '@ledger/reporting#LiveSlaReport', DowntimeRun: '@ledger/reporting#EvidenceRunWithBreakdown', Claim: '@ledger/domain#ClaimListing as ClaimModel',
+          Alert: '@ledger/alerts#AlertView', AlertRule: '@ledger/alerts#AlertRule as AlertRuleModel', CreatedAlertRule: '@ledger/alerts#CreatedAlertRule as CreatedAlertRuleModel',
+          AlertDelivery: '@ledger/alerts#DeliveryView' },
       },
     },
   },

@@ -48,6 +48,7 @@ describe('projection safety', () => {
       expect(state.body.data.projections).toEqual([
         { name: 'timeline', lagEvents: 100, caughtUp: false },
         { name: 'vendor-summaries', lagEvents: 100, caughtUp: false },
+        { name: 'alerts', lagEvents: 100, caughtUp: false },
       ]);
 
       await t1.query('COMMIT');

@@ -79,7 +79,7 @@ describe('rebuild', () => {
     // Hour, day and ten-day-block rows of the vendor summaries, and where their days end.
     expect(new Set(incremental.vendorSummaries.map((row) => JSON.parse(row).span_minutes))).toEqual(new Set([60, 1440, 14400]));
     expect(incremental.vendorSummaryState).toHaveLength(1);
-    expect(await generations(db)).toEqual({ timeline: 1, 'vendor-summaries': 1 });
+    expect(await generations(db)).toEqual({ timeline: 1, 'vendor-summaries': 1, alerts: 1 });
     // The hours the timeline summed in Node, batch by batch, are what the SQL sum of their minutes gives.
     await sql`TRUNCATE hour_rollups`.execute(db);
     await new HourRollupRepository().sumAllFromMinutes(db);
@@ -90,17 +90,18 @@ describe('rebuild', () => {
 
     // Every read model, the vendor summaries too, rebuilt equal to what was folded incrementally, one generation later.
     expect(await readModels(db)).toEqual(incremental);
-    expect(await generations(db)).toEqual({ timeline: 2, 'vendor-summaries': 2 });
+    expect(await generations(db)).toEqual({ timeline: 2, 'vendor-summaries': 2, alerts: 2 });
     const { rows } = await sql<{ n: bigint }>`SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'read_models_rebuild'`.execute(db);
     expect(rows[0]!.n).toBe(0n);
     expect(await indexNames(db)).toEqual([
       'hour_rollups_pkey', 'incidents_pkey', 'minute_rollups_by_minute', 'minute_rollups_pkey', 'outages_by_end', 'outages_pkey', 'vendor_summaries_pkey', 'vendor_summary_state_pkey',
     ]);
-    // Nothing is left for the summaries to catch up on: the rebuild summarized everything before swapping.
+    // Nothing is left for the summaries (or the alerts) to catch up on: the rebuild did everything before swapping.
     const { body } = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents generation } }');
     expect(body.data.projections).toEqual([
       { name: 'timeline', lagEvents: 0, generation: 2 },
       { name: 'vendor-summaries', lagEvents: 0, generation: 2 },
+      { name: 'alerts', lagEvents: 0, generation: 2 },
     ]);
 
     // The projections carry on from the rebuilt checkpoints: new events are folded once.
@@ -118,7 +119,7 @@ describe('rebuild', () => {
     try {
       await createProjectionRunner(empty).rebuild();
       expect(await indexNames(empty)).toEqual(await indexNames(db));
-      expect(await generations(empty)).toEqual({ timeline: 2, 'vendor-summaries': 2 });
+      expect(await generations(empty)).toEqual({ timeline: 2, 'vendor-summaries': 2, alerts: 2 });
     } finally {
       await empty.destroy();
     }

@@ -80,18 +80,19 @@ describe('a transaction held open by another session', () => {
       expect(checkpoint.position.transactionId < xid).toBe(true);
       expect(await rolledUp(db)).toBe(3);
 
-      // The vendor summaries follow the timeline (a tick later): they reach its checkpoint and stop there, as far behind.
+      // The vendor summaries and the alerts follow the timeline (a tick later): they reach its checkpoint and stop there, as far behind.
       const projections = await waitFor(
         async () => {
           const state = await service.client.graphql(ADMIN_KEY, '{ projections { name lagEvents caughtUp } }');
           const list = state.body.data.projections as { name: string; lagEvents: number }[];
-          return list.find((p) => p.name === 'vendor-summaries')?.lagEvents === 2_000 ? list : null;
+          return list.every((p) => p.lagEvents === 2_000) ? list : null;
         },
-        { what: 'the vendor summaries to fold what the timeline folded', timeoutMs: 60_000 },
+        { what: 'the vendor summaries and the alerts to fold what the timeline folded', timeoutMs: 60_000 },
       );
       expect(projections).toEqual([
         { name: 'timeline', lagEvents: 2_000, caughtUp: false },
         { name: 'vendor-summaries', lagEvents: 2_000, caughtUp: false },
+        { name: 'alerts', lagEvents: 2_000, caughtUp: false },
       ]);
       const lagWhileHeld = await lagInMetrics(service);
       expect(lagWhileHeld).toBe(2_000);

@@ -6,6 +6,7 @@ import { MAX_EVENTS_PER_BATCH, InputError, Scope } from '@ledger/domain';
 import { migrateToLatest } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
 import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
+import { alertsCommand } from './alerts';
 import { archiveCommand } from './archive';
 import { claimsCommand } from './claims';
 import { createProjectionRunner } from '@ledger/runtime';
@@ -166,6 +167,7 @@ program
 
 program.addCommand(archiveCommand(withContext));
 program.addCommand(claimsCommand(withContext));
+program.addCommand(alertsCommand(withContext));
 
 program
   .command('demo')

@@ -27,6 +27,10 @@ const envSchema = z.object({
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   RAW_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   ARCHIVE_DIR: z.string().min(1).optional(),
+  ALERT_SECRETS_KEY: z.string().min(32, 'ALERT_SECRETS_KEY must be at least 32 characters long').optional(),
+  ALLOW_PRIVATE_WEBHOOKS: z.enum(['true', 'false']).default('false'),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +68,13 @@ export interface AppConfig {
   archiveDir: string;
   /** Who may see /status (see libs/status-page): a read key, anyone, or nobody. */
   statusPage: 'key' | 'public' | 'off';
+  /**
+   * Alert webhooks: the key that seals their signing secrets at rest (unset → a key file
+   * `<dataDir>/alert-secrets.key`, made on first use), and whether they may target loopback and
+   * private addresses (never cloud metadata addresses), and how failed deliveries are retried
+   * (the first delay, doubling up to an hour; given up this long after the first attempt).
+   */
+  alerts: { secretsKey: string | undefined; secretsKeyFile: string; allowPrivateWebhooks: boolean; retryBaseDelayMs: number; retryForMs: number };
 }
 
 /** Reads and validates the environment; throws one readable error listing every bad setting. */
@@ -96,5 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ingestConcurrency: e.INGEST_CONCURRENCY,
     rawEventsRetentionDays: e.RAW_EVENTS_RETENTION_DAYS,
     archiveDir: resolve(e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive')),
+    alerts: { secretsKey: e.ALERT_SECRETS_KEY, secretsKeyFile: resolve(join(e.DATA_DIR, 'alert-secrets.key')), allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS === 'true',
+      retryBaseDelayMs: e.WEBHOOK_RETRY_BASE_MS, retryForMs: e.WEBHOOK_RETRY_FOR_SECONDS * 1000,
+    },
   };
 }

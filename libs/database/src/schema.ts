@@ -240,6 +240,101 @@ export interface RollupChangeTable {
   hour: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** Alert rules (concepts §10): the read model of the alert-rule admin events. */
+export interface AlertRuleTable {
+  id: string;
+  name: string;
+  kind: string;
+  provider: string | null;
+  model: string | null;
+  platform: string | null;
+  contract_id: string | null;
+  min_severity: string;
+  for_minutes: number;
+  webhook_url: string;
+  format: string;
+  enabled: boolean;
+  /** AES-256-GCM under ALERT_SECRETS_KEY (libs/alerts/src/secret-box.ts). */
+  secret_sealed: string;
+  version: number;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  updated_at: ColumnType<Date, Date | string, Date | string>;
+  deleted_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+export type AlertRuleRow = Selectable<AlertRuleTable>;
+
+/** Alert episodes, kept by the alerts projection; minutes are epoch minutes. */
+export interface AlertTable {
+  id: string;
+  rule_id: string;
+  /** The model, for a MODEL_STATUS rule over each of its provider's models; '' otherwise. */
+  subject: string;
+  severity: string;
+  started_minute: number;
+  fired_decided: number;
+  escalated_decided: number | null;
+  resolved_minute: number | null;
+  resolved_decided: number | null;
+}
+export type AlertRow = Selectable<AlertTable>;
+
+export interface AlertRuleProgressTable {
+  rule_id: string;
+  /** What the evaluation depended on (alert-evaluation.ts); a different basis derives the rule again. */
+  basis: string;
+  evaluated_through: number;
+}
+
+/** A rule's evaluation state after the minutes where it changed. */
+export interface AlertRuleStateTable {
+  rule_id: string;
+  subject: string;
+  minute: number;
+  state: ColumnType<unknown, string, string>;
+}
+
+export interface AlertHorizonTable {
+  only_row: Generated<boolean>;
+  minute: number;
+}
+
+/** Per timeline batch and provider, the span of minutes whose rollups it changed, until the alerts fold it. */
+export interface AlertRollupChangeTable {
+  transaction_id: ColumnType<bigint, bigint | string, bigint | string>;
+  global_position: ColumnType<bigint, bigint | string, bigint | string>;
+  provider: string;
+  first_minute: number;
+  last_minute: number;
+}
+
+/** The webhook outbox: one delivery per alert transition. */
+export interface AlertDeliveryTable {
+  id: string;
+  alert_id: string;
+  rule_id: string;
+  transition: string;
+  body: ColumnType<unknown, string, string>;
+  state: string;
+  created_at: ColumnType<Date, Date | string, Date | string>;
+  next_attempt_at: ColumnType<Date, Date | string, Date | string>;
+  leased_until: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  attempts: Generated<number>;
+  first_attempt_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+  finished_at: ColumnType<Date | null, Date | string | null, Date | string | null>;
+}
+export type AlertDeliveryRow = Selectable<AlertDeliveryTable>;
+
+export interface AlertDeliveryAttemptTable {
+  delivery_id: string;
+  attempt: number;
+  at: ColumnType<Date, Date | string, Date | string>;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+  sent_by: string;
+}
+export type AlertDeliveryAttemptRow = Selectable<AlertDeliveryAttemptTable>;
+
 /** Per-key token buckets shared by every API process (libs/auth's rate limiter). */
 export interface RateLimitBucketTable {
   key_id: string;
@@ -267,12 +362,21 @@ export interface DB {
   vendor_summaries: VendorSummaryTable;
   vendor_summary_state: VendorSummaryStateTable;
   rate_limit_buckets: RateLimitBucketTable;
+  alert_rules: AlertRuleTable;
+  alerts: AlertTable;
+  alert_rule_progress: AlertRuleProgressTable;
+  alert_rule_states: AlertRuleStateTable;
+  alert_horizon: AlertHorizonTable;
+  alert_rollup_changes: AlertRollupChangeTable;
+  alert_deliveries: AlertDeliveryTable;
+  alert_delivery_attempts: AlertDeliveryAttemptTable;
 }
 
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
 export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
   'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
+  'alert_rules', 'alerts', 'alert_rule_progress', 'alert_rule_states', 'alert_horizon', 'alert_rollup_changes', 'alert_deliveries', 'alert_delivery_attempts',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

@@ -11,6 +11,8 @@ import { ApiKeyService, BOOTSTRAP_ADMIN_KEY_ID, RateLimiter } from '@ledger/auth
 import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledger/http';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
+import { AlertsModule } from '@ledger/alerts';
+import { AlertsResolver } from './alerts.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
 import { ClaimsResolver } from './claims.resolver';
 import { SlaResolver } from './sla.resolver';
@@ -32,7 +34,10 @@ export interface GraphqlOptions {
  * (Yoga's Nest driver lags the current Nest major). Errors are masked: clients see only
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
-@Module({ imports: [ProjectionsModule, ReportingModule], providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, VendorResolver] })
+@Module({
+  imports: [ProjectionsModule, ReportingModule, AlertsModule],
+  providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, AlertsResolver, VendorResolver],
+})
 export class GraphqlModule implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -41,6 +46,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly timelineResolver: TimelineResolver,
     private readonly slaResolver: SlaResolver,
     private readonly claimsResolver: ClaimsResolver,
+    private readonly alertsResolver: AlertsResolver,
     private readonly vendorResolver: VendorResolver,
     private readonly metrics: Metrics,
     private readonly limiter: RateLimiter,
@@ -57,6 +63,7 @@ export class GraphqlModule implements OnModuleInit {
       this.timelineResolver.resolvers(),
       this.slaResolver.resolvers(),
       this.claimsResolver.resolvers(),
+      this.alertsResolver.resolvers(),
       this.vendorResolver.resolvers(),
     ]);
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AlertsModule } from '@ledger/alerts';
 import { ProjectionsModule } from '@ledger/projections';
 import { EventStoreModule } from '@ledger/event-store';
 import { ReportingModule } from '@ledger/reporting';
@@ -12,7 +13,7 @@ import { ReportsController } from './reports.controller';
 
 /** This process's Prometheus metrics, recorded by the REST and GraphQL adapters alike. */
 @Global()
-@Module({ imports: [ProjectionsModule], providers: [Metrics, ReplicaLag], exports: [Metrics, ReplicaLag] })
+@Module({ imports: [ProjectionsModule, AlertsModule], providers: [Metrics, ReplicaLag], exports: [Metrics, ReplicaLag] })
 export class MetricsModule {}
 
 /** The REST surface: ingest, exports, metrics and health. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestResult } from '@ledger/domain';
+import { AlertQueries, OutboxStanding } from '@ledger/alerts';
 import { ProjectionRunner } from '@ledger/projections';
 import { ReplicaLag, ReplicaLagView } from './replica-lag';
 
@@ -37,7 +38,7 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
 
-  constructor(runner: ProjectionRunner, replica: ReplicaLag) {
+  constructor(runner: ProjectionRunner, replica: ReplicaLag, alerts: AlertQueries) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
     new Gauge({
       name: 'ledger_projection_lag_events',
@@ -49,6 +50,28 @@ export class Metrics {
       },
     });
     if (replica.configured) this.replicaGauges(replica);
+    this.outboxGauges(alerts);
+  }
+
+  /** The webhook outbox, counted at scrape time: pending, delivered and failed deliveries, and the age of the oldest pending. */
+  private outboxGauges(alerts: AlertQueries): void {
+    let counting: Promise<OutboxStanding> | null = null;
+    const count = () => (counting ??= alerts.outboxStanding().finally(() => (counting = null)));
+    new Gauge({
+      name: 'ledger_alert_deliveries', help: 'Webhook deliveries of alert transitions, by state', labelNames: ['state'], registers: [this.registry],
+      async collect() {
+        const standing = await count();
+        this.set({ state: 'pending' }, standing.pending);
+        this.set({ state: 'delivered' }, standing.delivered);
+        this.set({ state: 'failed' }, standing.failed);
+      },
+    });
+    new Gauge({
+      name: 'ledger_alert_delivery_oldest_pending_seconds', help: 'Age of the oldest delivery not yet delivered (0 when none is pending)', registers: [this.registry],
+      async collect() {
+        this.set((await count()).oldestPendingSeconds);
+      },
+    });
   }
 
   /** With a read replica: its lag, measured at scrape time (operations.md § Read replica). */

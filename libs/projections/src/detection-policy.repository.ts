@@ -23,6 +23,11 @@ export class DetectionPolicies {
     return text(this) === text(other);
   }
 
+  /** The overrides of one provider and its models, as text: equal exactly when that provider's minutes are classified alike. */
+  fingerprintOf(provider: string): string {
+    return JSON.stringify([...this.byKey.entries()].filter(([key]) => key.startsWith(`${provider}\u0000`)).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  }
+
   forModel(provider: string, model: string): DetectionPolicy {
     return this.byKey.get(`${provider}\u0000${model}`) ?? this.forProvider(provider);
   }

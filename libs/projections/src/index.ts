@@ -13,7 +13,7 @@ export { OutageRepository } from './outage.repository';
 export type { SeriesOutage } from './outage.repository';
 export { IncidentRepository } from './incident.repository';
 export { RollupChangeRepository } from './rollup-change.repository';
-export type { ProviderHour } from './rollup-change.repository';
+export type { ProviderHour, ProviderMinutes } from './rollup-change.repository';
 export type { ProviderIncident } from './incident.repository';
 export { OutageDeriver } from './outage-deriver';
 export { DetectionPolicyRepository, DetectionPolicies } from './detection-policy.repository';

@@ -16,7 +16,7 @@ import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
 import { deriveFoldedOutagesInTurns, incidentsOfOutages } from './replay-outages';
-import { ProviderHour, RollupChangeRepository } from './rollup-change.repository';
+import { ProviderHour, ProviderMinutes, RollupChangeRepository } from './rollup-change.repository';
 import { SeriesWindow } from './series-window';
 import { SketchBuckets } from './sketch-buckets';
 
@@ -31,7 +31,8 @@ const FIRST_BATCH_ARRAYS = 32_768;
  * Node by the code that folds the whole log in a rebuild (streamed out by binary COPY), merged
  * into the stored rollups, the outages of every series it touched are derived again around the
  * minutes it changed, and the incidents around those outages grouped again (outage-deriver.ts).
- * The provider-hours a batch changed are recorded for the projection that follows (rollup_changes).
+ * The provider-hours a batch changed are recorded for the projections that follow (rollup_changes;
+ * the span of minutes per provider in alert_rollup_changes, for the alerts).
  */
 @Injectable()
 export class TimelineProjection implements Projection {
@@ -39,8 +40,9 @@ export class TimelineProjection implements Projection {
   // Queries filter the rollups on their key columns only; the sketches would cost most of the sampling.
   readonly tables = [
     { name: 'minute_rollups', analyze: ['platform', 'provider', 'model', 'minute'] }, { name: 'hour_rollups' }, { name: 'outages' }, { name: 'incidents' },
-    // A rebuild leaves it empty: the followers' own rebuilds start from the rebuilt rollups.
+    // A rebuild leaves them empty: the followers' own rebuilds start from the rebuilt rollups.
     { name: 'rollup_changes', bulkLoad: false },
+    { name: 'alert_rollup_changes', bulkLoad: false },
   ] as const;
 
   constructor(
@@ -76,6 +78,7 @@ export class TimelineProjection implements Projection {
     await this.hours.apply(trx, summed, changed);
     await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
     await this.changes.record(trx, batch.end, changedHours(folded));
+    await this.changes.recordMinuteSpans(trx, batch.end, changedMinuteSpans(folded));
     return folded.events;
   }
 
@@ -161,6 +164,21 @@ function changedHours(folded: FoldedLog): ProviderHour[] {
     }
   });
   return [...hours.values()];
+}
+
+/** Per provider, the first and last minute a folded batch has rollups in. */
+function changedMinuteSpans(folded: FoldedLog): ProviderMinutes[] {
+  const spans = new Map<string, ProviderMinutes>();
+  folded.series.forEach(({ provider }, index) => {
+    for (const r of folded.rollupsOfSeries[index]!) {
+      const minute = folded.minute[r]!;
+      const span = spans.get(provider);
+      if (span === undefined) spans.set(provider, { provider, first: minute, last: minute });
+      else if (minute < span.first) span.first = minute;
+      else if (minute > span.last) span.last = minute;
+    }
+  });
+  return [...spans.values()];
 }
 
 /** Stored rollups by the batch's series they belong to (indexed like `folded.series`), each in minute order. */

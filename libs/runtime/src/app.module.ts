@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '@ledger/config';
+import { ALERTS_OPTIONS, alertsOptions } from '@ledger/alerts';
 import { AuthModule } from '@ledger/auth';
 import { Database, DatabaseModule } from '@ledger/database';
 import { RAW_EVENT_RETENTION, RawEventRetention } from '@ledger/event-store';
@@ -25,8 +26,9 @@ export class AppModule {
         { provide: AUTO_OPEN_CLAIMS, useValue: config.autoOpenClaims },
         { provide: INGEST_CONCURRENCY, useValue: config.ingestConcurrency },
         { provide: RAW_EVENT_RETENTION, useValue: { days: config.rawEventsRetentionDays, archiveDir: config.archiveDir } satisfies RawEventRetention },
+        { provide: ALERTS_OPTIONS, useValue: alertsOptions(config.alerts) },
       ],
-      exports: [AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS, INGEST_CONCURRENCY, RAW_EVENT_RETENTION],
+      exports: [AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS, INGEST_CONCURRENCY, RAW_EVENT_RETENTION, ALERTS_OPTIONS],
       imports: [
         DatabaseModule.forRoot(db, readDb),
         ProjectionRunnerModule,

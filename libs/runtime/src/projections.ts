@@ -3,6 +3,7 @@ import type { Database } from '@ledger/database';
 import { OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository, createTimelineProjection, Projection, ProjectionRunner, PROJECTIONS, ProjectionsModule, TimelineProjection } from '@ledger/projections';
 import { createVendorSummaryProjection, ReportingModule, VendorSummaryProjection } from '@ledger/reporting';
+import { AlertsModule, AlertsProjection, createAlertsProjection } from '@ledger/alerts';
 
 /**
  * Every read model of the ledger, as the projection that keeps it, in fold order (a projection
@@ -12,6 +13,7 @@ import { createVendorSummaryProjection, ReportingModule, VendorSummaryProjection
 export const LEDGER_PROJECTIONS = [
   { type: TimelineProjection, create: createTimelineProjection },
   { type: VendorSummaryProjection, create: createVendorSummaryProjection },
+  { type: AlertsProjection, create: createAlertsProjection },
 ] as const;
 
 /**
@@ -21,7 +23,7 @@ export const LEDGER_PROJECTIONS = [
  */
 @Global()
 @Module({
-  imports: [ProjectionsModule, ReportingModule],
+  imports: [ProjectionsModule, ReportingModule, AlertsModule],
   providers: [
     { provide: PROJECTIONS, useFactory: (...projections: Projection[]) => projections, inject: LEDGER_PROJECTIONS.map((p) => p.type) },
     ProjectionRunner,

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
+import { AlertsModule, WebhookSender } from '@ledger/alerts';
 import { ProjectionsModule, ProjectorService } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { RetentionJob } from './retention.job';
@@ -15,10 +16,12 @@ export class ProjectorDrain implements BeforeApplicationShutdown {
   constructor(
     private readonly projector: ProjectorService,
     private readonly retention: RetentionJob,
+    private readonly webhooks: WebhookSender,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.projector.onApplicationShutdown();
+    await this.webhooks.onApplicationShutdown();
     await this.retention.drain();
   }
 }
@@ -26,8 +29,8 @@ export class ProjectorDrain implements BeforeApplicationShutdown {
 /**
  * The worker role: projectors and periodic jobs on @nestjs/schedule — every projection of
  * LEDGER_PROJECTIONS (./projections.ts) folded as events arrive, statements issued after the
- * grace delay, expired days of the log archived (RAW_EVENTS_RETENTION_DAYS) — in processes started
- * with ROLE=worker or ROLE=all.
+ * grace delay, expired days of the log archived (RAW_EVENTS_RETENTION_DAYS), alert webhooks sent
+ * from the outbox — in processes started with ROLE=worker or ROLE=all.
  */
-@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule], providers: [ProjectorService, RetentionJob, ProjectorDrain] })
+@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule, AlertsModule], providers: [ProjectorService, RetentionJob, WebhookSender, ProjectorDrain] })
 export class WorkerModule {}

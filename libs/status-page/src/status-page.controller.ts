@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { escape } from 'html-escaper';
 import { hasScope } from '@ledger/domain';
+import { AlertQueries } from '@ledger/alerts';
 import { ApiKeyService, RateLimiter } from '@ledger/auth';
 import { LiveStatusFeed } from '@ledger/projections';
 import { comparePage } from './render/compare.page';
@@ -39,6 +40,7 @@ export class StatusPageController implements BeforeApplicationShutdown {
     private readonly limiter: RateLimiter,
     private readonly pages: StatusPageService,
     private readonly feed: LiveStatusFeed,
+    private readonly alerts: AlertQueries,
   ) {}
 
   /**
@@ -87,7 +89,9 @@ export class StatusPageController implements BeforeApplicationShutdown {
   async overview(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('at') at?: string): Promise<void> {
     await this.respond(request, reply, async (nonce) => {
       const asOf = at === undefined ? Math.floor(Date.now() / LIVE_GRANULARITY_MS) * LIVE_GRANULARITY_MS : endOfDay(at, 'at');
-      return overviewPage(await this.pages.overview(asOf, { live: at === undefined }), nonce, { historical: at !== undefined });
+      // Firing alerts name rules and contracts: shown to signed-in users only, never on a public page, and only live.
+      const firing = this.mode === 'key' && at === undefined ? await this.alerts.firing() : null;
+      return overviewPage(await this.pages.overview(asOf, { live: at === undefined }), nonce, { historical: at !== undefined, firing });
     });
   }
 

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlertsModule } from '@ledger/alerts';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { ClaimsController } from './claims.controller';
@@ -12,7 +13,7 @@ export class StatusPageModule {
   static forRoot(options: { mode: Exclude<StatusPageMode, 'off'> }): DynamicModule {
     return {
       module: StatusPageModule,
-      imports: [ProjectionsModule, ReportingModule],
+      imports: [ProjectionsModule, ReportingModule, AlertsModule],
       controllers: [StatusPageController],
       providers: [{ provide: STATUS_PAGE_MODE, useValue: options.mode }, StatusPageService],
     };

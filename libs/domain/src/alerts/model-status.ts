@@ -20,7 +20,7 @@ export type ModelStatusTransition = { kind: 'FIRING'; startedAt: number } | { ki
 const rank = (status: MinuteStatus) => MINUTE_STATUSES.indexOf(status);
 
 /**
- * One minute of a MODEL_STATUS rule (concepts § Alerts): it fires when `forMinutes` minutes in a
+ * One minute of a MODEL_STATUS rule (concepts §10): it fires when `forMinutes` minutes in a
  * row are at least `minSeverity`, its episode starting at the first of them, and resolves when
  * `forMinutes` minutes in a row are better, at the first of those. A minute without data neither
  * counts nor breaks a run: no traffic says nothing about the model (a platform that routed away

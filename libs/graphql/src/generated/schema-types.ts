@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { LiveSlaReport, EvidenceRunWithBreakdown } from '@ledger/reporting';
 import type { ClaimListing as ClaimModel } from '@ledger/domain';
+import type { AlertView, AlertRule as AlertRuleModel, CreatedAlertRule as CreatedAlertRuleModel, DeliveryView } from '@ledger/alerts';
 import type { GraphqlContext } from '@ledger/graphql';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -18,6 +19,93 @@ export type Scalars = {
   /** An exact decimal number, as a string */
   Decimal: { input: string; output: string; }
 };
+
+/** One episode of one rule: FIRING, then RESOLVED. A BURN_RATE TICKET may become a PAGE within it. */
+export type Alert = {
+  __typename?: 'Alert';
+  deliveries: Array<AlertDelivery>;
+  id: Scalars['ID']['output'];
+  /** MODEL_STATUS: the model */
+  model?: Maybe<Scalars['String']['output']>;
+  /** the first minute after it that no longer held it */
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  rule: AlertRule;
+  severity: AlertSeverity;
+  /** the first minute of the run that fired it */
+  startedAt: Scalars['DateTime']['output'];
+  state: AlertState;
+  summary: Scalars['String']['output'];
+};
+
+/** The delivery of one transition of an alert: the same id (X-Ledger-Delivery) on every attempt. */
+export type AlertDelivery = {
+  __typename?: 'AlertDelivery';
+  /** the last attempt's time; before any, when it was written */
+  at: Scalars['DateTime']['output'];
+  /** attempts made so far */
+  attempt: Scalars['Int']['output'];
+  attempts: Array<DeliveryAttempt>;
+  error?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** when the next attempt is due (PENDING) */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  state: DeliveryState;
+  statusCode?: Maybe<Scalars['Int']['output']>;
+  transition: DeliveryTransition;
+};
+
+export type AlertKind =
+  | 'BURN_RATE'
+  | 'MODEL_STATUS';
+
+export type AlertRule = {
+  __typename?: 'AlertRule';
+  contractId?: Maybe<Scalars['ID']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  enabled: Scalars['Boolean']['output'];
+  forMinutes: Scalars['Int']['output'];
+  format: WebhookFormat;
+  id: Scalars['ID']['output'];
+  kind: AlertKind;
+  minSeverity: Scalars['String']['output'];
+  model?: Maybe<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  platform?: Maybe<Scalars['String']['output']>;
+  provider?: Maybe<Scalars['String']['output']>;
+  updatedAt: Scalars['DateTime']['output'];
+  webhookUrl: Scalars['String']['output'];
+};
+
+export type AlertRuleInput = {
+  /** BURN_RATE: the contract whose error budget burns */
+  contractId?: InputMaybe<Scalars['ID']['input']>;
+  /** default true; a disabled rule is not evaluated and has no alerts */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** MODEL_STATUS: minutes in a row to fire and to resolve (default 3) */
+  forMinutes?: InputMaybe<Scalars['Int']['input']>;
+  format?: InputMaybe<WebhookFormat>;
+  kind: AlertKind;
+  /** MODEL_STATUS: DEGRADED, PARTIAL_OUTAGE (default) or MAJOR_OUTAGE; BURN_RATE: TICKET (default: every condition) or PAGE (the fast ones only) */
+  minSeverity?: InputMaybe<Scalars['String']['input']>;
+  /** MODEL_STATUS: one model; omitted, each of the provider's models (one alert per model) */
+  model?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  /** MODEL_STATUS: one platform's traffic; omitted, every platform's */
+  platform?: InputMaybe<Scalars['String']['input']>;
+  /** MODEL_STATUS: the provider watched */
+  provider?: InputMaybe<Scalars['String']['input']>;
+  /** where the signed webhooks go (http or https; not a private or metadata address unless the operator allows private ones) */
+  webhookUrl: Scalars['String']['input'];
+};
+
+/** How urgent: PAGE wakes someone, TICKET is for working hours. MODEL_STATUS alerts are PAGEs. */
+export type AlertSeverity =
+  | 'PAGE'
+  | 'TICKET';
+
+export type AlertState =
+  | 'FIRING'
+  | 'RESOLVED';
 
 export type ApiKey = {
   __typename?: 'ApiKey';
@@ -146,6 +234,13 @@ export type ContractInput = {
   timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A rule just created, with the secret its webhooks are signed with: shown this once, never again. */
+export type CreatedAlertRule = {
+  __typename?: 'CreatedAlertRule';
+  rule: AlertRule;
+  secret: Scalars['String']['output'];
+};
+
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
   createdAt: Scalars['DateTime']['output'];
@@ -190,6 +285,29 @@ export type CreditTierInput = {
   creditPercent: Scalars['Decimal']['input'];
   uptimeBelow: Scalars['Decimal']['input'];
 };
+
+/** One attempt to deliver a transition. */
+export type DeliveryAttempt = {
+  __typename?: 'DeliveryAttempt';
+  at: Scalars['DateTime']['output'];
+  attempt: Scalars['Int']['output'];
+  durationMs: Scalars['Int']['output'];
+  error?: Maybe<Scalars['String']['output']>;
+  /** the worker process that made it (host:pid) */
+  sentBy: Scalars['String']['output'];
+  /** what the receiver answered; null when it did not (no connection, no answer in 10 s) */
+  statusCode?: Maybe<Scalars['Int']['output']>;
+};
+
+export type DeliveryState =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+export type DeliveryTransition =
+  | 'ESCALATED'
+  | 'FIRING'
+  | 'RESOLVED';
 
 export type DetectionPolicy = {
   __typename?: 'DetectionPolicy';
@@ -306,9 +424,12 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** New terms from effectiveFrom on; a period uses the terms in force at its end. */
   amendContract: Contract;
+  createAlertRule: CreatedAlertRule;
   createApiKey: CreatedApiKey;
   declareMaintenance: MaintenanceWindow;
   defineContract: Contract;
+  /** an alert of it still firing is withdrawn: receivers get a RESOLVED marked withdrawn */
+  deleteAlertRule: Scalars['Boolean']['output'];
   endContract: Contract;
   /** DRAFT → FILED, before the claim deadline */
   fileClaim: Claim;
@@ -322,6 +443,8 @@ export type Mutation = {
   revokeApiKey: Scalars['Boolean']['output'];
   /** Overrides detection thresholds for a provider or a model; the outages it affects are derived again (admin). */
   setDetectionPolicy: DetectionPolicy;
+  /** new settings; the secret stays. A change of what it watches derives its alerts again */
+  updateAlertRule: AlertRule;
   /** DRAFT or FILED → WITHDRAWN */
   withdrawClaim: Claim;
 };
@@ -331,6 +454,11 @@ export type MutationAmendContractArgs = {
   effectiveFrom: Scalars['DateTime']['input'];
   id: Scalars['ID']['input'];
   input: ContractInput;
+};
+
+
+export type MutationCreateAlertRuleArgs = {
+  input: AlertRuleInput;
 };
 
 
@@ -348,6 +476,11 @@ export type MutationDeclareMaintenanceArgs = {
 
 export type MutationDefineContractArgs = {
   input: ContractInput;
+};
+
+
+export type MutationDeleteAlertRuleArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -391,6 +524,12 @@ export type MutationRevokeApiKeyArgs = {
 
 export type MutationSetDetectionPolicyArgs = {
   input: DetectionPolicyInput;
+};
+
+
+export type MutationUpdateAlertRuleArgs = {
+  id: Scalars['ID']['input'];
+  input: AlertRuleInput;
 };
 
 
@@ -473,6 +612,10 @@ export type ProjectionState = {
 
 export type Query = {
   __typename?: 'Query';
+  /** every alert rule (admin) */
+  alertRules: Array<AlertRule>;
+  /** alerts open at some time in [from, to), by start (admin) */
+  alerts: Array<Alert>;
   /** Every key, active and revoked (admin). */
   apiKeys: Array<ApiKey>;
   claim?: Maybe<Claim>;
@@ -503,6 +646,14 @@ export type Query = {
   /** Vendor reliability over [from, to): model rows, and provider rows with providerRows: true. */
   vendorComparison: Array<VendorScore>;
   viewer: Viewer;
+};
+
+
+export type QueryAlertsArgs = {
+  from: Scalars['DateTime']['input'];
+  ruleId?: InputMaybe<Scalars['ID']['input']>;
+  state?: InputMaybe<AlertState>;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -742,6 +893,11 @@ export type Viewer = {
   scopes: Array<Scope>;
 };
 
+/** JSON: the ledger's webhook body (docs/alerts.md); SLACK: a Slack incoming-webhook message. */
+export type WebhookFormat =
+  | 'JSON'
+  | 'SLACK';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -815,6 +971,13 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  Alert: ResolverTypeWrapper<AlertView>;
+  AlertDelivery: ResolverTypeWrapper<DeliveryView>;
+  AlertKind: AlertKind;
+  AlertRule: ResolverTypeWrapper<AlertRuleModel>;
+  AlertRuleInput: AlertRuleInput;
+  AlertSeverity: AlertSeverity;
+  AlertState: AlertState;
   ApiKey: ResolverTypeWrapper<ApiKey>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Claim: ResolverTypeWrapper<ClaimModel>;
@@ -824,6 +987,7 @@ export type ResolversTypes = {
   ClaimTransition: ResolverTypeWrapper<ClaimTransition>;
   Contract: ResolverTypeWrapper<Contract>;
   ContractInput: ContractInput;
+  CreatedAlertRule: ResolverTypeWrapper<CreatedAlertRuleModel>;
   CreatedApiKey: ResolverTypeWrapper<CreatedApiKey>;
   CreditLine: ResolverTypeWrapper<CreditLine>;
   CreditSummary: ResolverTypeWrapper<CreditSummary>;
@@ -831,6 +995,9 @@ export type ResolversTypes = {
   CreditTierInput: CreditTierInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DeliveryAttempt: ResolverTypeWrapper<DeliveryAttempt>;
+  DeliveryState: DeliveryState;
+  DeliveryTransition: DeliveryTransition;
   DetectionPolicy: ResolverTypeWrapper<DetectionPolicy>;
   DetectionPolicyInput: DetectionPolicyInput;
   DowntimeRun: ResolverTypeWrapper<EvidenceRunWithBreakdown>;
@@ -861,10 +1028,15 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VendorScore: ResolverTypeWrapper<VendorScore>;
   Viewer: ResolverTypeWrapper<Viewer>;
+  WebhookFormat: WebhookFormat;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Alert: AlertView;
+  AlertDelivery: DeliveryView;
+  AlertRule: AlertRuleModel;
+  AlertRuleInput: AlertRuleInput;
   ApiKey: ApiKey;
   Boolean: Scalars['Boolean']['output'];
   Claim: ClaimModel;
@@ -872,6 +1044,7 @@ export type ResolversParentTypes = {
   ClaimTransition: ClaimTransition;
   Contract: Contract;
   ContractInput: ContractInput;
+  CreatedAlertRule: CreatedAlertRuleModel;
   CreatedApiKey: CreatedApiKey;
   CreditLine: CreditLine;
   CreditSummary: CreditSummary;
@@ -879,6 +1052,7 @@ export type ResolversParentTypes = {
   CreditTierInput: CreditTierInput;
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  DeliveryAttempt: DeliveryAttempt;
   DetectionPolicy: DetectionPolicy;
   DetectionPolicyInput: DetectionPolicyInput;
   DowntimeRun: EvidenceRunWithBreakdown;
@@ -906,6 +1080,47 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   VendorScore: VendorScore;
   Viewer: Viewer;
+};
+
+export type AlertResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
+  deliveries?: Resolver<Array<ResolversTypes['AlertDelivery']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['AlertSeverity'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['AlertState'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AlertDeliveryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['AlertDelivery'] = ResolversParentTypes['AlertDelivery']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  attempts?: Resolver<Array<ResolversTypes['DeliveryAttempt']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['DeliveryState'], ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  transition?: Resolver<ResolversTypes['DeliveryTransition'], ParentType, ContextType>;
+};
+
+export type AlertRuleResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['AlertRule'] = ResolversParentTypes['AlertRule']> = {
+  contractId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  forMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['WebhookFormat'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AlertKind'], ParentType, ContextType>;
+  minSeverity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platform?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  webhookUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ApiKeyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
@@ -971,6 +1186,11 @@ export type ContractResolvers<ContextType = GraphqlContext, ParentType extends R
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type CreatedAlertRuleResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreatedAlertRule'] = ResolversParentTypes['CreatedAlertRule']> = {
+  rule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type CreatedApiKeyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['CreatedApiKey'] = ResolversParentTypes['CreatedApiKey']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1010,6 +1230,15 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
 }
+
+export type DeliveryAttemptResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DeliveryAttempt'] = ResolversParentTypes['DeliveryAttempt']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sentBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+};
 
 export type DetectionPolicyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['DetectionPolicy'] = ResolversParentTypes['DetectionPolicy']> = {
   degradedAt?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
@@ -1081,9 +1310,11 @@ export type MoneyResolvers<ContextType = GraphqlContext, ParentType extends Reso
 
 export type MutationResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   amendContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationAmendContractArgs, 'effectiveFrom' | 'id' | 'input'>>;
+  createAlertRule?: Resolver<ResolversTypes['CreatedAlertRule'], ParentType, ContextType, RequireFields<MutationCreateAlertRuleArgs, 'input'>>;
   createApiKey?: Resolver<ResolversTypes['CreatedApiKey'], ParentType, ContextType, RequireFields<MutationCreateApiKeyArgs, 'scopes'>>;
   declareMaintenance?: Resolver<ResolversTypes['MaintenanceWindow'], ParentType, ContextType, RequireFields<MutationDeclareMaintenanceArgs, 'input'>>;
   defineContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationDefineContractArgs, 'input'>>;
+  deleteAlertRule?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteAlertRuleArgs, 'id'>>;
   endContract?: Resolver<ResolversTypes['Contract'], ParentType, ContextType, RequireFields<MutationEndContractArgs, 'effectiveTo' | 'id'>>;
   fileClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationFileClaimArgs, 'id'>>;
   issueStatement?: Resolver<ResolversTypes['Statement'], ParentType, ContextType, RequireFields<MutationIssueStatementArgs, 'contractId' | 'period'>>;
@@ -1091,6 +1322,7 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   resolveClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationResolveClaimArgs, 'creditedAmount' | 'id' | 'outcome'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setDetectionPolicy?: Resolver<ResolversTypes['DetectionPolicy'], ParentType, ContextType, RequireFields<MutationSetDetectionPolicyArgs, 'input'>>;
+  updateAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationUpdateAlertRuleArgs, 'id' | 'input'>>;
   withdrawClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationWithdrawClaimArgs, 'id'>>;
 };
 
@@ -1138,6 +1370,8 @@ export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType ex
 };
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  alertRules?: Resolver<Array<ResolversTypes['AlertRule']>, ParentType, ContextType>;
+  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<QueryAlertsArgs, 'from' | 'to'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   claim?: Resolver<Maybe<ResolversTypes['Claim']>, ParentType, ContextType, RequireFields<QueryClaimArgs, 'id'>>;
   claimSummary?: Resolver<Array<ResolversTypes['ClaimTotals']>, ParentType, ContextType, Partial<QueryClaimSummaryArgs>>;
@@ -1234,17 +1468,22 @@ export type ViewerResolvers<ContextType = GraphqlContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = GraphqlContext> = {
+  Alert?: AlertResolvers<ContextType>;
+  AlertDelivery?: AlertDeliveryResolvers<ContextType>;
+  AlertRule?: AlertRuleResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   Claim?: ClaimResolvers<ContextType>;
   ClaimTotals?: ClaimTotalsResolvers<ContextType>;
   ClaimTransition?: ClaimTransitionResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
+  CreatedAlertRule?: CreatedAlertRuleResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
   CreditLine?: CreditLineResolvers<ContextType>;
   CreditSummary?: CreditSummaryResolvers<ContextType>;
   CreditTier?: CreditTierResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
+  DeliveryAttempt?: DeliveryAttemptResolvers<ContextType>;
   DetectionPolicy?: DetectionPolicyResolvers<ContextType>;
   DowntimeRun?: DowntimeRunResolvers<ContextType>;
   Incident?: IncidentResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { escape } from 'html-escaper';
 import { isBad, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
+import type { AlertView } from '@ledger/alerts';
 import type { ModelStatusView } from '@ledger/projections';
 import type { IncidentView } from '@ledger/projections';
 import { Episode, EPISODE_GAP_MINUTES, episodesOf, HISTORY_DAYS, lastDayOf, ModelOverview, ProviderOverview, StatusOverview, UptimeFigure } from '../overview';
@@ -10,9 +11,10 @@ import { page } from './layout';
 const badge = (status: MinuteStatus, text = STATUS_LABEL[status]) => `<span class="badge t-${status}">${escape(text)}</span>`;
 
 /** `GET /status`: live status, 90-day strips and uptime per model, recent incidents. */
-export function overviewPage(overview: StatusOverview, nonce: string, options: { historical: boolean }): string {
+export function overviewPage(overview: StatusOverview, nonce: string, options: { historical: boolean; firing?: readonly AlertView[] | null }): string {
   const body = [
     summary(overview, options.historical),
+    options.firing == null ? '' : firingCard(options.firing),
     legend(),
     ...overview.providers.map((p) => providerCard(p, options.historical)),
     incidentsCard(overview.incidents),
@@ -36,6 +38,14 @@ function summary(overview: StatusOverview, historical: boolean): string {
   const tone = affected.length === 0 ? '' : worst === 'degraded' ? ' warn' : ' bad';
   return `<section class="card banner${tone}" role="status" aria-live="polite">${badge(affected.length === 0 ? 'operational' : worst, '')}<span>${escape(text)}</span></section>
 <p class="muted small">${when}. Live status covers the last minutes of traffic over all platforms; bars are UTC days.</p>${historical ? '' : LIVE_LINE}`;
+}
+
+/** The alerts firing now, for signed-in users: what fired, since when, and whether its webhooks got through. */
+function firingCard(alerts: readonly AlertView[]): string {
+  if (alerts.length === 0) return '<section class="card" aria-labelledby="firing"><h2 id="firing">Firing alerts</h2><p class="muted">No alert is firing.</p></section>';
+  const rows = alerts.map((a) => `<tr><td>${badge(a.severity === 'PAGE' ? 'major_outage' : 'degraded', a.severity)}</td><td>${escape(a.summary)}<br><span class="muted small">rule ${escape(a.rule.name)}</span></td><td>${escape(formatInstant(a.startedAt.getTime()))}</td></tr>`);
+  return `<section class="card" aria-labelledby="firing"><h2 id="firing">Firing alerts (${alerts.length})</h2>
+<div class="scroll"><table><caption class="visually-hidden">Alerts firing now, the latest first</caption><thead><tr><th scope="col">Severity</th><th scope="col">Alert</th><th scope="col">Since</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
 function providerCard(provider: ProviderOverview, historical: boolean): string {

@@ -1,0 +1,14 @@
+export { AlertsModule } from './alerts.module';
+export { ALERTS_OPTIONS, alertsOptions, type AlertsOptions } from './alerts-options';
+export { SecretBox } from './rules/secret-box';
+export { AlertRuleRepository, type AlertRule } from './rules/alert-rule.repository';
+export { AlertRuleService, type CreatedAlertRule } from './rules/alert-rule.service';
+export { AlertQueries, type AlertView, type DeliveryView } from './alert-queries';
+export { AlertDeliveryRepository, type Delivery, type DeliveryAttempt, type OutboxStanding } from './delivery/alert-delivery.repository';
+export { WebhookSender } from './delivery/webhook-sender';
+export { sendTestDelivery } from './delivery/test-delivery';
+export { AlertRepository, type StoredAlert } from './evaluation/alert.repository';
+export { AlertEvaluator, alertId } from './evaluation/alert-evaluator';
+export { AlertInputsRepository } from './evaluation/alert-inputs.repository';
+export { AlertsProjection, ALERTS_PROJECTION, createAlertsProjection } from './evaluation/alerts.projection';
+export { signWebhook, verifyWebhook } from './webhook';
