@@ -7,7 +7,8 @@ import { describeWithBrowser, launchChromium } from './support/chromium';
 import { outcomeEvent } from './support/events';
 import { horizontalOverflow, lowContrastTexts } from './support/page-checks';
 import { createTestDatabase } from './support/test-database';
-import { startTestService, TestService } from './support/test-service';
+import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
+import { waitFor } from './support/wait';
 
 // A busy 2-core machine renders the demo month's pages many times slower than a laptop: every
 // wait below is on a condition (a response, a navigation, an element by role) with limits far
@@ -29,7 +30,7 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
     const databaseUrl = await createTestDatabase();
     // The demo as an operator runs it: a synthetic June 2026 through the normal ingest path.
     await run(process.execPath, [cli, 'demo'], { env: { ...process.env, DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024, timeout: 480_000 });
-    service = await startTestService({ DATABASE_URL: databaseUrl, STATUS_PAGE: 'key' });
+    service = await startTestService({ DATABASE_URL: databaseUrl, STATUS_PAGE: 'key', ALLOW_PRIVATE_WEBHOOKS: 'true' });
     readKey = (await service.client.createKey(null, ['READ'])).secret;
     browser = await launchChromium();
     await mkdir(ARTIFACTS, { recursive: true });
@@ -140,6 +141,31 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
     expect(navigations).toBe(0);
     await expect(page.locator('#live').textContent()).resolves.toMatch(/^Live: last heard from the service at \d\d:\d\d:\d\d UTC\.$/);
     await page.screenshot({ path: join(ARTIFACTS, 'status-live-outage.png'), fullPage: true });
+  }, TEST_MS);
+
+  it('shows signed-in users the alerts firing now', async () => {
+    const { body } = await service.client.graphql(ADMIN_KEY, 'mutation($input: AlertRuleInput!) { createAlertRule(input: $input) { rule { id } } }', {
+      // Nobody listens there: the deliveries fail and are retried, which the page does not need.
+      input: { name: 'alertco models down', kind: 'MODEL_STATUS', provider: 'alertco', minSeverity: 'MAJOR_OUTAGE', forMinutes: 2, webhookUrl: 'http://127.0.0.1:9/hook' },
+    });
+    expect(body.errors).toBeUndefined();
+    const ingest = (await service.client.createKey('alertpage', ['INGEST'])).secret;
+    // Four minutes of failures up to now: the minutes before the last one fire the rule.
+    const now = Date.now();
+    const failing = Array.from({ length: 40 }, (_, i) => outcomeEvent(`alert-page-${i}`, { provider: 'alertco', model: 'down-model', occurredAt: new Date(now - i * 6_000).toISOString(), outcome: 'error' }));
+    expect((await service.client.postEvents(ingest, failing)).status).toBe(200);
+    for (const [width, height, name] of [[1366, 900, 'status-alerts-desktop.png'], [390, 844, 'status-alerts-phone.png']] as const) {
+      const page = await signedIn({ width, height });
+      const card = page.getByRole('region', { name: /^Firing alerts/ });
+      await waitFor(async () => {
+        await open(page, '/status');
+        return (await card.textContent())?.includes('alertco/down-model') === true;
+      }, { what: 'the firing alert on /status', timeoutMs: WAIT_MS });
+      await expect(card.locator('tbody tr').first().textContent()).resolves.toMatch(/^PAGEalertco\/down-model \(all platforms\): a major outage for 2 minutes in a rowrule alertco models down/);
+      expect((await horizontalOverflow(page)).document).toBeLessThanOrEqual(0);
+      await card.screenshot({ path: join(ARTIFACTS, name) });
+      await page.context().close();
+    }
   }, TEST_MS);
 
   it('fits desktop and phone screens without sideways scrolling, and every text has AA contrast, in light and dark', async () => {
