@@ -159,6 +159,8 @@ export function spawnBenchService(options: {
   databaseUrl: string; port: number; adminKey: string; role: 'all' | 'api' | 'worker'; log: (line: string) => void;
   /** Flags for the service's node, e.g. `--cpu-prof`, after the heap bound `npm start` and the Docker image give it. */
   nodeArgs?: readonly string[];
+  /** More settings for the service (ALLOW_PRIVATE_WEBHOOKS for a local receiver, …). */
+  env?: Record<string, string>;
 }): BenchService {
   const main = join(__dirname, '../apps/api/src/main.js');
   if (!existsSync(main)) throw new Error(`${main} does not exist: run \`npm run build\` first`);
@@ -166,6 +168,7 @@ export function spawnBenchService(options: {
   for (const name of Object.keys(env)) if (name.startsWith('BENCH_')) delete env[name];
   Object.assign(env, {
     DATABASE_URL: options.databaseUrl, PORT: String(options.port), HOST: '127.0.0.1', ADMIN_API_KEY: options.adminKey, ROLE: options.role, LOG_LEVEL: 'warn',
+    ...options.env,
   });
   const child = spawn(process.execPath, [...SERVICE_HEAP_FLAGS, ...(options.nodeArgs ?? []), main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error('could not spawn the service');

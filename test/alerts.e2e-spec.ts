@@ -264,11 +264,47 @@ describe('alerts', () => {
     expect(seen.map((r) => r.status)).toEqual([500, 500, 500, 200]);
     expect(new Set(seen.map((r) => r.headers['x-ledger-delivery'])).size).toBe(1);
     expect(new Set(seen.map((r) => r.body)).size).toBe(1);
-    const [alert] = await alertsOf(rule.id);
+    // The sender records the attempt once the answer is in: the delivery says so shortly after.
+    const alert = await waitFor(async () => {
+      const [found] = await alertsOf(rule.id);
+      return found?.deliveries[0]?.state === 'DELIVERED' && found;
+    }, { what: 'the delivery recorded as DELIVERED', timeoutMs: 10_000 });
     expect(alert.deliveries).toEqual([expect.objectContaining({
       transition: 'FIRING', state: 'DELIVERED', attempt: 4, statusCode: 200, error: null,
       attempts: [{ attempt: 1, statusCode: 500 }, { attempt: 2, statusCode: 500 }, { attempt: 3, statusCode: 500 }, { attempt: 4, statusCode: 200 }],
     })]);
+
+    // Deleted while its alert fires: the receiver, which heard of the alert, hears it is over.
+    expect((await ok('mutation($id: ID!) { deleteAlertRule(id: $id) }', { id: rule.id })).deleteAlertRule).toBe(true);
+    await waitFor(() => receiver.at('/flaky').length === 5, { what: 'the withdrawal delivered', timeoutMs: 30_000 });
+    expect(receiver.bodies('/flaky').at(-1)).toMatchObject({ transition: 'RESOLVED', withdrawn: true, alert: { id: alert.id, state: 'RESOLVED' } });
+    expect(await alertsOf(rule.id)).toEqual([]);
+    expect((await ok('{ alertRules { id } }')).alertRules.map((r: { id: string }) => r.id)).not.toContain(rule.id);
+  });
+
+  it('never sends a RESOLVED before its FIRING got through, and counts deliveries in /metrics', async () => {
+    receiver.answer('/order', (nth) => ({ status: nth <= 2 ? 503 : 200 }));
+    const { rule } = await createRule({ name: 'in order', kind: 'MODEL_STATUS', provider: 'orderco', minSeverity: 'MAJOR_OUTAGE', forMinutes: 2, webhookUrl: `${receiver.url}/order` });
+    // Minutes 0–3 all failing, 4–9 all fine: one post holds the whole episode, FIRING and RESOLVED.
+    await post(notion, traffic('orderco', Date.UTC(2026, 9, 8, 6), 10, 10, (m) => (m < 4 ? 10 : 0)));
+    await waitForProjections(service.client);
+    await waitFor(() => receiver.at('/order').length >= 4, {
+      what: 'four requests to /order', timeoutMs: 30_000, detail: () => JSON.stringify(receiver.at('/order').map((r) => [JSON.parse(r.body).transition, r.status])),
+    });
+    expect(receiver.at('/order').map((r) => [JSON.parse(r.body).transition, r.status])).toEqual([['FIRING', 503], ['FIRING', 503], ['FIRING', 200], ['RESOLVED', 200]]);
+    const alert = await waitFor(async () => {
+      const [found] = await alertsOf(rule.id);
+      return found?.deliveries.every((d: any) => d.state === 'DELIVERED') && found;
+    }, { what: 'both deliveries recorded', timeoutMs: 10_000 });
+    expect([alert.startedAt, alert.resolvedAt]).toEqual([new Date(Date.UTC(2026, 9, 8, 6, 0)).toISOString(), new Date(Date.UTC(2026, 9, 8, 6, 4)).toISOString()]);
+    expect(alert.deliveries.map((d: any) => [d.transition, d.attempt])).toEqual([['FIRING', 3], ['RESOLVED', 1]]);
+
+    const metrics = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    const { rows } = await sql<{ state: string; n: number }>`SELECT state, count(*)::int AS n FROM alert_deliveries GROUP BY state`.execute(db);
+    const count = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+    expect(metrics).toContain(`ledger_alert_deliveries{state="delivered"} ${count('DELIVERED')}`);
+    expect(metrics).toContain(`ledger_alert_deliveries{state="failed"} ${count('FAILED')}`);
+    expect(metrics).toMatch(/^ledger_alert_delivery_oldest_pending_seconds \d+(\.\d+)?$/m);
   });
 
   it('opens an episode in the past when late events show one, and withdraws it when later ones undo it', async () => {

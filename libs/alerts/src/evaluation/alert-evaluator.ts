@@ -11,8 +11,9 @@ import { AlertDeliveryRepository, NewDelivery } from '../delivery/alert-delivery
 import { deliveryBody } from '../delivery/payload';
 import { AlertRule, AlertRuleRepository } from '../rules/alert-rule.repository';
 import { AlertInputsRepository, ContractMinute, ModelMinute } from './alert-inputs.repository';
-import { AlertRepository, StoredAlert } from './alert.repository';
+import { AlertRepository, RuleProgress, StoredAlert } from './alert.repository';
 import { ContractMinuteCache } from './contract-minute-cache';
+import { hourStart, StateSnapshots } from './state-snapshots';
 
 /** Minutes evaluated per read of the rollups: a day. */
 const CHUNK_MINUTES = 1440;
@@ -41,8 +42,12 @@ interface RulePlan {
   contractKey: string | null;
   /** First minute to evaluate (through the horizon). */
   from: number;
-  /** Its first evaluation (new, or changed): only episodes still open at the end are delivered. */
-  backfill: boolean;
+  /**
+   * A new or changed rule's first evaluation covers the data already there as history: what it
+   * decides at or before this minute (the horizon before this evaluation) is recorded, not
+   * delivered, but for the FIRING of an episode still open. -Infinity: nothing is history.
+   */
+  historyThrough: number;
   states: Map<string, SubjectState>;
   open: Map<string, StoredAlert>;
   /** Alerts rewound or forgotten: withdrawn unless evaluated again. */
@@ -52,9 +57,10 @@ interface RulePlan {
 /**
  * Alert evaluation (concepts §10), from the minute rollups and the rules: each rule is
  * evaluated minute by minute up to the horizon — the minute before the latest one with data, so
- * windows end at the last complete minute. The state a rule is in after a minute is stored where
- * it changed, so that late events (the timeline reports the minutes it changed) rewind a rule to
- * the minute they touch and evaluate it again from the state it had just before: the alerts are
+ * windows end at the last complete minute. The state a rule is in is stored at the end of each
+ * hour where it changed (state-snapshots.ts), so that late events (the timeline reports the
+ * minutes it changed) rewind a rule to the start of the hour they touch and evaluate it again from
+ * the state it had then: the alerts are
  * always those the current log implies, and a replay yields the same ones. Deliveries are written
  * to the outbox in the same transaction; a transition found again is not delivered twice.
  */
@@ -79,49 +85,81 @@ export class AlertEvaluator {
   }
 
   private async evaluateRules(db: Kysely<DB>, changes: readonly ProviderMinutes[], options: EvaluationOptions): Promise<void> {
-    const horizon = await this.advanceHorizon(db, changes);
+    const previousHorizon = await this.alerts.horizon(db);
+    const horizon = await this.advanceHorizon(db, previousHorizon, changes);
     const rules = await this.rules.all(db);
-    const progress = await this.alerts.progress(db);
-    const deliveries: NewDelivery[] = [];
-    const withdrawals: StoredAlert[] = [];
     const ruleOf = new Map(rules.map((r) => [r.id, r]));
-
+    const progress = await this.alerts.progress(db);
     // Rules deleted or disabled: their alerts go, and an open one that a receiver heard of is resolved.
+    const withdrawals: StoredAlert[] = [];
     for (const ruleId of progress.keys()) {
       const rule = ruleOf.get(ruleId);
-      if (rule !== undefined && isActive(rule)) continue;
-      withdrawals.push(...(await this.alerts.forget(db, ruleId)));
+      if (rule === undefined || !isActive(rule)) withdrawals.push(...(await this.alerts.forget(db, ruleId)));
     }
-
-    const active = rules.filter(isActive);
-    const contracts = await this.contractsOf(db, active);
     const policies = await this.policies.load(db);
+    const plans = await this.plan(db, rules.filter(isActive), progress, changes, { previous: previousHorizon, now: horizon }, policies);
+
+    const saved: StoredAlert[] = [];
+    const deliveries: NewDelivery[] = [];
+    const snapshots = new StateSnapshots();
+    for (const plan of plans) for (const [subject, state] of plan.states) snapshots.starting(plan.rule.id, subject, state);
+    if (horizon !== null) {
+      for (const group of groupPlans(plans)) {
+        await this.evaluateGroup(db, group, horizon, policies, (plan, transition, subject) => {
+          const alert = applyTransition(plan, subject, transition);
+          saved.push(alert);
+          if (options.deliver && transition.decided > plan.historyThrough && transition.decided >= horizon - DELIVERY_HORIZON_MINUTES) {
+            const late = transition.decided < horizon - LATE_AFTER_MINUTES;
+            deliveries.push({ alertId: alert.id, ruleId: plan.rule.id, transition: transition.transition, body: deliveryBody(plan.rule, alert, transition.transition, { late, withdrawn: false }) });
+          }
+        }, (plan, subject, minute, state) => snapshots.changed(plan.rule.id, subject, minute, state, quietState(plan.rule.kind)));
+      }
+      if (options.deliver) deliveries.push(...plans.flatMap((p) => stillFiring(p, horizon)));
+    }
+    for (const plan of plans) withdrawals.push(...plan.removed);
+    await this.alerts.saveAlerts(db, dedupeById(saved));
+    if (horizon !== null) await this.alerts.saveStates(db, snapshots.finish(horizon));
+    await this.alerts.saveProgress(db, plans.map((p) => ({ ruleId: p.rule.id, basis: p.basis, evaluatedThrough: horizon ?? -1 })));
+    if (options.deliver) await this.deliverWithdrawals(db, withdrawals, new Set(saved.map((a) => a.id)), ruleOf, deliveries, options.now);
+    await this.outbox.enqueue(db, deliveries, options.now);
+  }
+
+  /**
+   * What each active rule evaluates now, from which minute and state: a new or changed rule from
+   * its first minute with data (its alerts forgotten and derived again); the others from where
+   * they stopped, or rewound to the start of the hour of the earliest minute that late events
+   * changed (state-snapshots.ts). The rules carried on take three statements, whatever their number.
+   */
+  private async plan(
+    db: Kysely<DB>, rules: readonly AlertRule[], progress: ReadonlyMap<string, RuleProgress>, changes: readonly ProviderMinutes[],
+    horizons: { previous: number | null; now: number | null }, policies: DetectionPolicies,
+  ): Promise<RulePlan[]> {
+    const { previous: previousHorizon, now: horizon } = horizons;
+    const contracts = await this.contractsOf(db, rules);
     const plans: RulePlan[] = [];
     const continued: RulePlan[] = [];
-    for (const rule of active) {
+    for (const rule of rules) {
       const contract = rule.contractId === null ? null : (contracts.get(rule.contractId)?.at(-1) ?? null);
       if (rule.kind === 'BURN_RATE' && contract === null) continue;
       const terms = contract?.terms ?? null;
-      const contractKey = contract === null ? null : `${contract.id} v${contract.version}`;
-      const basis = basisOf(rule, contract, policies);
+      const common = { rule, basis: basisOf(rule, contract, policies), terms, contractKey: contract === null ? null : `${contract.id} v${contract.version}` };
       const done = progress.get(rule.id);
       const provider = terms?.provider ?? rule.provider!;
-      // New or changed: evaluated from its first minute with data (a backfill, which speaks only
-      // of what holds now). One that found no data so far evaluates its first data as it comes.
-      if (done === undefined || done.basis !== basis || done.evaluatedThrough < 0) {
-        const backfill = done === undefined || done.basis !== basis;
-        const removed = done === undefined || !backfill ? [] : await this.alerts.forget(db, rule.id);
+      // New or changed: from its first minute with data, what was there before treated as history.
+      // One that found no data so far evaluates its first data as it comes.
+      if (done === undefined || done.basis !== common.basis || done.evaluatedThrough < 0) {
+        const changed = done !== undefined && done.basis !== common.basis;
+        const removed = changed ? await this.alerts.forget(db, rule.id) : [];
         const first = await this.inputs.firstMinute(db, provider, terms?.platform ?? rule.platform);
-        plans.push({ rule, basis, terms, contractKey, from: first ?? Infinity, backfill, states: new Map(), open: new Map(), removed });
+        const historyThrough = done === undefined || changed ? (previousHorizon ?? -Infinity) : -Infinity;
+        plans.push({ ...common, from: first ?? Infinity, historyThrough, states: new Map(), open: new Map(), removed });
         continue;
       }
-      // Late events rewind it to the earliest minute they changed.
-      const rewind = Math.min(...changes.filter((c) => c.provider === provider).map((c) => c.first));
-      const from = Math.min(done.evaluatedThrough + 1, rewind);
-      if (horizon === null || from > horizon) continue;
-      continued.push({ rule, basis, terms, contractKey, from, backfill: false, states: new Map(), open: new Map(), removed: [] });
+      // Events after the minutes it has evaluated need no rewind.
+      const late = changes.filter((c) => c.provider === provider && c.first <= done.evaluatedThrough).map((c) => c.first);
+      const from = late.length === 0 ? done.evaluatedThrough + 1 : hourStart(Math.min(...late));
+      if (horizon !== null && from <= horizon) continued.push({ ...common, from, historyThrough: -Infinity, states: new Map(), open: new Map(), removed: [] });
     }
-    // The rules carried on from where they were, in three statements whatever their number.
     const rewound = continued.filter((p) => p.from <= progress.get(p.rule.id)!.evaluatedThrough).map((p) => ({ ruleId: p.rule.id, minute: p.from }));
     const removedByRule = new Map<string, StoredAlert[]>();
     for (const alert of await this.alerts.rewind(db, rewound)) removedByRule.set(alert.ruleId, [...(removedByRule.get(alert.ruleId) ?? []), alert]);
@@ -130,41 +168,11 @@ export class AlertEvaluator {
     for (const plan of continued) {
       plans.push({ ...plan, states: states.get(plan.rule.id) ?? new Map(), open: open.get(plan.rule.id)!, removed: removedByRule.get(plan.rule.id) ?? [] });
     }
-
-    const saved: StoredAlert[] = [];
-    const changedStates: { ruleId: string; subject: string; minute: number; state: SubjectState }[] = [];
-    if (horizon !== null) {
-      for (const group of groupPlans(plans)) {
-        await this.evaluateGroup(db, group, horizon, policies, (plan, transition, subject) => {
-          const alert = applyTransition(plan, subject, transition);
-          saved.push(alert);
-          if (options.deliver && !plan.backfill && transition.decided >= horizon - DELIVERY_HORIZON_MINUTES) {
-            const late = transition.decided < horizon - LATE_AFTER_MINUTES;
-            deliveries.push({ alertId: alert.id, ruleId: plan.rule.id, transition: transition.transition, body: deliveryBody(plan.rule, alert, transition.transition, { late, withdrawn: false }) });
-          }
-        }, (plan, subject, minute, state) => changedStates.push({ ruleId: plan.rule.id, subject, minute, state }));
-      }
-    }
-    for (const plan of plans) {
-      if (plan.backfill && options.deliver && horizon !== null) {
-        // A new rule speaks of what holds now, not of its history: the episodes still open, if recent.
-        for (const alert of plan.open.values()) {
-          if (alert.firedDecided < horizon - DELIVERY_HORIZON_MINUTES) continue;
-          deliveries.push({ alertId: alert.id, ruleId: plan.rule.id, transition: 'FIRING', body: deliveryBody(plan.rule, alert, 'FIRING', { late: false, withdrawn: false }) });
-        }
-      }
-      withdrawals.push(...plan.removed);
-    }
-    await this.alerts.saveAlerts(db, dedupeById(saved));
-    await this.alerts.saveStates(db, changedStates);
-    await this.alerts.saveProgress(db, plans.map((p) => ({ ruleId: p.rule.id, basis: p.basis, evaluatedThrough: horizon ?? -1 })));
-    if (options.deliver) await this.deliverWithdrawals(db, withdrawals, new Set(saved.map((a) => a.id)), ruleOf, deliveries, options.now);
-    await this.outbox.enqueue(db, deliveries, options.now);
+    return plans;
   }
 
   /** The horizon after `changes`: the minute before the latest with data (read from the rollups the first time). */
-  private async advanceHorizon(db: Kysely<DB>, changes: readonly ProviderMinutes[]): Promise<number | null> {
-    const stored = await this.alerts.horizon(db);
+  private async advanceHorizon(db: Kysely<DB>, stored: number | null, changes: readonly ProviderMinutes[]): Promise<number | null> {
     let horizon = stored;
     if (horizon === null) {
       const latest = await this.inputs.latestMinute(db);
@@ -240,6 +248,13 @@ function groupPlans(plans: readonly RulePlan[]): RulePlan[][] {
     groups.set(key, [...(groups.get(key) ?? []), plan]);
   }
   return [...groups.values()];
+}
+
+/** A new rule speaks of what holds now, not of its history: the FIRING of its episodes still open that fired in its history, if recent. */
+function stillFiring(plan: RulePlan, horizon: number): NewDelivery[] {
+  return [...plan.open.values()]
+    .filter((alert) => alert.firedDecided <= plan.historyThrough && alert.firedDecided >= horizon - DELIVERY_HORIZON_MINUTES)
+    .map((alert) => ({ alertId: alert.id, ruleId: plan.rule.id, transition: 'FIRING', body: deliveryBody(plan.rule, alert, 'FIRING', { late: false, withdrawn: false }) }));
 }
 
 /** A stable, readable alert id: the rule, the model (for a rule over each model) and the first minute. */
