@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Kysely, sql } from 'kysely';
+import { ExpressionBuilder, Kysely, sql } from 'kysely';
 import type { AlertDeliveryAttemptRow, AlertDeliveryRow, DB } from '@ledger/database';
 
 export type DeliveryTransition = 'FIRING' | 'ESCALATED' | 'RESOLVED';
@@ -73,15 +73,19 @@ export class AlertDeliveryRepository {
 
   /**
    * For alerts that no longer exist (late events, a changed or deleted rule): their deliveries
-   * not yet attempted are cancelled. Returns those alerts of which a receiver may have heard (an
-   * attempt was made) and which have no RESOLVED delivery yet: they are owed a RESOLVED.
+   * not yet attempted are cancelled — not one a worker is sending this moment (leased), which the
+   * receiver may already have. Returns those alerts of which a receiver may have heard (an
+   * attempt made or under way) and which have no RESOLVED delivery yet: they are owed a RESOLVED.
    */
   async withdraw(db: Kysely<DB>, alertIds: readonly string[], now: Date): Promise<string[]> {
     if (alertIds.length === 0) return [];
+    const notLeased = (eb: ExpressionBuilder<DB, 'alert_deliveries'>) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]);
     await db.updateTable('alert_deliveries').set({ state: 'CANCELLED', finished_at: now, leased_until: null })
-      .where('alert_id', 'in', alertIds).where('state', '=', 'PENDING').where('attempts', '=', 0).execute();
+      .where('alert_id', 'in', alertIds).where('state', '=', 'PENDING').where('attempts', '=', 0).where(notLeased)
+      .execute();
     const rows = await db.selectFrom('alert_deliveries').select('alert_id').distinct()
-      .where('alert_id', 'in', alertIds).where('attempts', '>', 0)
+      .where('alert_id', 'in', alertIds)
+      .where((eb) => eb.or([eb('attempts', '>', 0), eb.not(notLeased(eb))]))
       .where(({ not, exists, selectFrom }) => not(exists(
         selectFrom('alert_deliveries as r').select(sql`1`.as('one')).whereRef('r.alert_id', '=', 'alert_deliveries.alert_id').where('r.transition', '=', 'RESOLVED'),
       )))
