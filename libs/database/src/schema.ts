@@ -335,6 +335,20 @@ export interface AlertDeliveryAttemptTable {
 }
 export type AlertDeliveryAttemptRow = Selectable<AlertDeliveryAttemptTable>;
 
+/** Platform actions (concepts §11): an append-only log, idempotent by (platform, action_id). */
+export interface PlatformActionTable {
+  platform: string;
+  action_id: string;
+  provider: string;
+  model: string | null;
+  action: string;
+  occurred_at: ColumnType<Date, Date | string, never>;
+  target: string | null;
+  reason: string | null;
+  recorded_at: ColumnType<Date, Date | string | undefined, never>;
+}
+export type PlatformActionRow = Selectable<PlatformActionTable>;
+
 /** Per-key token buckets shared by every API process (libs/auth's rate limiter). */
 export interface RateLimitBucketTable {
   key_id: string;
@@ -370,6 +384,7 @@ export interface DB {
   alert_rollup_changes: AlertRollupChangeTable;
   alert_deliveries: AlertDeliveryTable;
   alert_delivery_attempts: AlertDeliveryAttemptTable;
+  platform_actions: PlatformActionTable;
 }
 
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
@@ -377,6 +392,7 @@ export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
   'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
   'alert_rules', 'alerts', 'alert_rule_progress', 'alert_rule_states', 'alert_horizon', 'alert_rollup_changes', 'alert_deliveries', 'alert_delivery_attempts',
+  'platform_actions',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

@@ -15,3 +15,4 @@ export * from './vendor-score';
 export { seededRandom } from './seeded-random';
 export * from './claims';
 export * from './alerts';
+export * from './actions';

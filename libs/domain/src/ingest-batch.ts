@@ -16,8 +16,8 @@ export class UnreadableEntry {
 }
 
 /** The valid, distinct events of a batch, ready to append, and what was refused before touching the log. */
-export interface BatchPlan {
-  events: OutcomeEvent[];
+export interface BatchPlan<T = OutcomeEvent> {
+  events: T[];
   /** `positions[i]` is the index in the original batch of `events[i]`. */
   positions: number[];
   rejected: Rejection[];
@@ -36,14 +36,24 @@ export interface IngestResult {
  * duplicate, a repeat of an id with different content is a conflict (the first one wins).
  */
 export function planIngestBatch(entries: readonly unknown[], context: ValidationContext): BatchPlan {
-  const plan: BatchPlan = { events: [], positions: [], rejected: [], duplicates: 0 };
-  const seen = new Map<string, OutcomeEvent>();
+  return planBatch(entries, (entry) => validateOutcomeEvent(entry, context), sameOutcomeEvent);
+}
+
+/** What validating one entry of a batch gives: the event, or its id (when it had one) and every problem. */
+export type EntryValidation<T> = { ok: true; event: T } | { ok: false; id: string | null; errors: string[] };
+
+/** `planIngestBatch` for any kind of event with an id (outcome events, platform actions). */
+export function planBatch<T extends { id: string }>(
+  entries: readonly unknown[], validate: (entry: unknown) => EntryValidation<T>, same: (a: T, b: T) => boolean,
+): BatchPlan<T> {
+  const plan: BatchPlan<T> = { events: [], positions: [], rejected: [], duplicates: 0 };
+  const seen = new Map<string, T>();
   entries.forEach((entry, index) => {
     if (entry instanceof UnreadableEntry) {
       plan.rejected.push({ index, id: null, errors: [entry.reason] });
       return;
     }
-    const result = validateOutcomeEvent(entry, context);
+    const result = validate(entry);
     if (!result.ok) {
       plan.rejected.push({ index, id: result.id, errors: result.errors });
       return;
@@ -53,7 +63,7 @@ export function planIngestBatch(entries: readonly unknown[], context: Validation
       seen.set(result.event.id, result.event);
       plan.events.push(result.event);
       plan.positions.push(index);
-    } else if (sameOutcomeEvent(earlier, result.event)) {
+    } else if (same(earlier, result.event)) {
       plan.duplicates += 1;
     } else {
       plan.rejected.push({ index, id: result.event.id, errors: [conflictInBatch(result.event.id)] });
@@ -66,17 +76,19 @@ export function planIngestBatch(entries: readonly unknown[], context: Validation
  * Completes a plan once the log has answered: `stored` holds, for every planned event whose
  * id the log already had, the event as originally recorded. Identical → duplicate; different → conflict.
  */
-export function settleIngestBatch(
-  plan: BatchPlan,
-  stored: ReadonlyMap<string, OutcomeEvent>,
-): IngestResult {
+export function settleIngestBatch(plan: BatchPlan, stored: ReadonlyMap<string, OutcomeEvent>): IngestResult {
+  return settleBatch(plan, stored, sameOutcomeEvent);
+}
+
+/** `settleIngestBatch` for any kind of event with an id. */
+export function settleBatch<T extends { id: string }>(plan: BatchPlan<T>, stored: ReadonlyMap<string, T>, same: (a: T, b: T) => boolean): IngestResult {
   let accepted = 0;
   let duplicates = plan.duplicates;
   const rejected = [...plan.rejected];
   plan.events.forEach((event, i) => {
     const original = stored.get(event.id);
     if (original === undefined) accepted += 1;
-    else if (sameOutcomeEvent(original, event)) duplicates += 1;
+    else if (same(original, event)) duplicates += 1;
     else rejected.push({ index: plan.positions[i]!, id: event.id, errors: [conflictInLog(event.id)] });
   });
   rejected.sort((a, b) => a.index - b.index);

@@ -2,6 +2,8 @@ export { OutcomeEventRepository, toOutcomeEvent } from './outcome-event.reposito
 export { AdminEventRepository } from './admin-event.repository';
 export type { AdminEvent } from './admin-event.repository';
 export { IngestService } from './ingest.service';
+export { ActionIngestService } from './action-ingest.service';
+export { PlatformActionRepository, type RecordedAction } from './platform-action.repository';
 export { EventStoreModule } from './event-store.module';
 export { OutcomeLogReader, LOG_START, isAfter } from './outcome-log.reader';
 export type { LogPosition, LogChange, RowsCopyOptions } from './outcome-log.reader';

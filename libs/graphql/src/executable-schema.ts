@@ -1,6 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildASTSchema, concatAST, GraphQLScalarType, GraphQLSchema, Kind, parse, printSchema } from 'graphql';
 import { createSchema } from 'graphql-yoga';
+import { actionsTypeDefs } from './actions.graphql';
 import { alertsTypeDefs } from './alerts.graphql';
 import { apiKeyTypeDefs } from './api-key.graphql';
 import { claimsTypeDefs } from './claims.graphql';
@@ -23,7 +24,7 @@ const rootTypeDefs = /* GraphQL */ `
  * define, which a merge of type definitions would let through when the two agree.
  */
 function typeDefinitions(): GraphQLSchema {
-  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, claimsTypeDefs, alertsTypeDefs, vendorTypeDefs, rootTypeDefs];
+  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, claimsTypeDefs, alertsTypeDefs, actionsTypeDefs, vendorTypeDefs, rootTypeDefs];
   return buildASTSchema(concatAST(features.map((sdl) => parse(sdl))));
 }
 

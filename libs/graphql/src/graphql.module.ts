@@ -12,6 +12,7 @@ import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledg
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { AlertsModule } from '@ledger/alerts';
+import { ActionsResolver } from './actions.resolver';
 import { AlertsResolver } from './alerts.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
 import { ClaimsResolver } from './claims.resolver';
@@ -36,7 +37,7 @@ export interface GraphqlOptions {
  */
 @Module({
   imports: [ProjectionsModule, ReportingModule, AlertsModule],
-  providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, AlertsResolver, VendorResolver],
+  providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, AlertsResolver, ActionsResolver, VendorResolver],
 })
 export class GraphqlModule implements OnModuleInit {
   constructor(
@@ -47,6 +48,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly slaResolver: SlaResolver,
     private readonly claimsResolver: ClaimsResolver,
     private readonly alertsResolver: AlertsResolver,
+    private readonly actionsResolver: ActionsResolver,
     private readonly vendorResolver: VendorResolver,
     private readonly metrics: Metrics,
     private readonly limiter: RateLimiter,
@@ -64,6 +66,7 @@ export class GraphqlModule implements OnModuleInit {
       this.slaResolver.resolvers(),
       this.claimsResolver.resolvers(),
       this.alertsResolver.resolvers(),
+      this.actionsResolver.resolvers(),
       this.vendorResolver.resolvers(),
     ]);
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({

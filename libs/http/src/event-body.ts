@@ -4,18 +4,18 @@ import { UnreadableEntry } from '@ledger/domain';
 export const NDJSON = 'application/x-ndjson';
 
 /**
- * Turns a request body into batch entries. JSON bodies must be `{"events": [...]}`; an NDJSON
- * body is one event per line, where a line that is not JSON is rejected on its own (with its
- * line number) and blank lines are ignored.
+ * Turns a request body into batch entries. JSON bodies must be `{"events": [...]}` (or, for
+ * `/v1/actions`, `{"actions": [...]}`); an NDJSON body is one entry per line, where a line that
+ * is not JSON is rejected on its own (with its line number) and blank lines are ignored.
  */
-export function entriesFromBody(contentType: string | undefined, body: unknown): unknown[] {
+export function entriesFromBody(contentType: string | undefined, body: unknown, key: 'events' | 'actions' = 'events'): unknown[] {
   if (contentType?.startsWith(NDJSON)) return entriesFromNdjson(typeof body === 'string' ? body : '');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BadRequestException('the body must be a JSON object {"events": [ ... ]} or NDJSON (application/x-ndjson)');
+    throw new BadRequestException(`the body must be a JSON object {"${key}": [ ... ]} or NDJSON (application/x-ndjson)`);
   }
-  const events = (body as { events?: unknown }).events;
-  if (!Array.isArray(events)) throw new BadRequestException('the body must have an "events" array');
-  return events;
+  const entries = (body as Record<string, unknown>)[key];
+  if (!Array.isArray(entries)) throw new BadRequestException(`the body must have an "${key}" array`);
+  return entries;
 }
 
 export function entriesFromNdjson(text: string): unknown[] {

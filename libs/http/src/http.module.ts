@@ -4,7 +4,8 @@ import { ProjectionsModule } from '@ledger/projections';
 import { EventStoreModule } from '@ledger/event-store';
 import { ReportingModule } from '@ledger/reporting';
 import { HealthController } from './health.controller';
-import { IngestController } from './ingest.controller';
+import { BatchRequests } from './batch-request';
+import { ActionsController, IngestController } from './ingest.controller';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
@@ -19,8 +20,8 @@ export class MetricsModule {}
 /** The REST surface: ingest, exports, metrics and health. */
 @Module({
   imports: [EventStoreModule, ReportingModule, MetricsModule],
-  controllers: [IngestController, ReportsController, MetricsController, HealthController],
-  providers: [IngestGate],
+  controllers: [IngestController, ActionsController, ReportsController, MetricsController, HealthController],
+  providers: [IngestGate, BatchRequests],
 })
 export class HttpModule {}
 

@@ -122,6 +122,13 @@ export class MinuteRollupRepository {
     return [...models.values(), ...rows];
   }
 
+  /** The models of a provider with events from any platform in [from, to), by name. */
+  async modelsIn(db: Kysely<DB>, provider: string, from: Date, to: Date): Promise<string[]> {
+    const rows = await db.selectFrom('minute_rollups').select('model').distinct()
+      .where('provider', '=', provider).where('minute', '>=', from).where('minute', '<', to).orderBy('model').execute();
+    return rows.map((r) => r.model);
+  }
+
   /** Rollups of a provider in [from, to), optionally one model and one platform, for queries. */
   async range(
     db: Kysely<DB>,

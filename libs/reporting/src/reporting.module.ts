@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { ProjectionsModule } from '@ledger/projections';
+import { ActionReportService } from './action-report.service';
 import { ClaimPacketService } from './claim-packet.service';
 import { ClaimRepository } from './claim.repository';
 import { ClaimService } from './claim.service';
@@ -20,6 +21,7 @@ import { VendorSummaryService } from './vendor-summary.service';
 const providers = [
   ContractRepository, ContractTrafficRepository, TrafficCache, MaintenanceRepository, StatementRepository, ContractService, SlaReportService,
   StatementService, VendorComparisonService, VendorSummaryRepository, VendorSummaryProjection, VendorSummaryService, ClaimRepository, ClaimService, ClaimPacketService,
+  ActionReportService,
 ];
 
 /** Contracts, SLA reports, credits, statements and claims, computed from the read models. */

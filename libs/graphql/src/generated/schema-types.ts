@@ -20,6 +20,21 @@ export type Scalars = {
   Decimal: { input: string; output: string; }
 };
 
+/** A platform's own actions about a provider over a window (concepts §11). */
+export type ActionReport = {
+  __typename?: 'ActionReport';
+  /** the lower median of timeToActionMinutes over the outages acted on */
+  medianTimeToActionMinutes?: Maybe<Scalars['Float']['output']>;
+  /** outages (models over all platforms) that started in the window */
+  outages: Scalars['Int']['output'];
+  outagesWithoutAction: Scalars['Int']['output'];
+  perOutage: Array<OutageAction>;
+  /** minutes in which at least one of the provider's models was routed away */
+  routedAwayMinutes: Scalars['Int']['output'];
+  /** those in which every routed-away model was healthy over all platforms */
+  routedAwayWhileHealthyMinutes: Scalars['Int']['output'];
+};
+
 /** One episode of one rule: FIRING, then RESOLVED. A BURN_RATE TICKET may become a PAGE within it. */
 export type Alert = {
   __typename?: 'Alert';
@@ -559,6 +574,19 @@ export type Outage = {
   start: Scalars['DateTime']['output'];
 };
 
+/** One outage (a model over all platforms) that started in the window, and what the platform did about it. */
+export type OutageAction = {
+  __typename?: 'OutageAction';
+  /** null while it lasts */
+  end?: Maybe<Scalars['DateTime']['output']>;
+  model: Scalars['String']['output'];
+  /** minutes from the end to its first routing back after it, one decimal; null without an action or before it came back */
+  restoreLagMinutes?: Maybe<Scalars['Float']['output']>;
+  start: Scalars['DateTime']['output'];
+  /** minutes from the start to the platform's first routing away in [start − 5 min, end], one decimal (negative when it acted first); null when it did not act */
+  timeToActionMinutes?: Maybe<Scalars['Float']['output']>;
+};
+
 export type OutcomeMix = {
   __typename?: 'OutcomeMix';
   clientError: Scalars['Int']['output'];
@@ -567,6 +595,27 @@ export type OutcomeMix = {
   success: Scalars['Int']['output'];
   timeout: Scalars['Int']['output'];
 };
+
+/** One action a platform recorded (POST /v1/actions). */
+export type PlatformAction = {
+  __typename?: 'PlatformAction';
+  action: PlatformActionKind;
+  id: Scalars['ID']['output'];
+  /** the model it concerns; null for the whole provider */
+  model?: Maybe<Scalars['String']['output']>;
+  occurredAt: Scalars['DateTime']['output'];
+  platform: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  reason?: Maybe<Scalars['String']['output']>;
+  /** where traffic went instead, when the platform said */
+  target?: Maybe<Scalars['String']['output']>;
+};
+
+export type PlatformActionKind =
+  | 'DISABLE'
+  | 'ENABLE'
+  | 'FAILBACK'
+  | 'FAILOVER';
 
 export type Policy = {
   __typename?: 'Policy';
@@ -612,6 +661,8 @@ export type ProjectionState = {
 
 export type Query = {
   __typename?: 'Query';
+  /** one platform's actions about one provider over [from, to), at most 100 days */
+  actionReport: ActionReport;
   /** every alert rule (admin) */
   alertRules: Array<AlertRule>;
   /** alerts open at some time in [from, to), by start (admin) */
@@ -633,6 +684,8 @@ export type Query = {
   minuteSeries: Array<MinuteStat>;
   /** Outages overlapping [from, to), whole. Without platform: the model series over all platforms. */
   outages: Array<Outage>;
+  /** actions in [from, to), by time (a platform key sees its own platform's) */
+  platformActions: Array<PlatformAction>;
   /** Projections: checkpoint, lag behind the log, caught up or not. */
   projections: Array<ProjectionState>;
   /** Live status per model. */
@@ -646,6 +699,14 @@ export type Query = {
   /** Vendor reliability over [from, to): model rows, and provider rows with providerRows: true. */
   vendorComparison: Array<VendorScore>;
   viewer: Viewer;
+};
+
+
+export type QueryActionReportArgs = {
+  from: Scalars['DateTime']['input'];
+  platform: Scalars['String']['input'];
+  provider: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -705,6 +766,14 @@ export type QueryMinuteSeriesArgs = {
 export type QueryOutagesArgs = {
   from: Scalars['DateTime']['input'];
   model?: InputMaybe<Scalars['String']['input']>;
+  platform?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryPlatformActionsArgs = {
+  from: Scalars['DateTime']['input'];
   platform?: InputMaybe<Scalars['String']['input']>;
   provider?: InputMaybe<Scalars['String']['input']>;
   to: Scalars['DateTime']['input'];
@@ -971,6 +1040,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ActionReport: ResolverTypeWrapper<ActionReport>;
   Alert: ResolverTypeWrapper<AlertView>;
   AlertDelivery: ResolverTypeWrapper<DeliveryView>;
   AlertKind: AlertKind;
@@ -1013,7 +1083,10 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Outage: ResolverTypeWrapper<Outage>;
+  OutageAction: ResolverTypeWrapper<OutageAction>;
   OutcomeMix: ResolverTypeWrapper<OutcomeMix>;
+  PlatformAction: ResolverTypeWrapper<PlatformAction>;
+  PlatformActionKind: PlatformActionKind;
   Policy: ResolverTypeWrapper<Policy>;
   PolicyInput: PolicyInput;
   PolicyKind: PolicyKind;
@@ -1033,6 +1106,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ActionReport: ActionReport;
   Alert: AlertView;
   AlertDelivery: DeliveryView;
   AlertRule: AlertRuleModel;
@@ -1068,7 +1142,9 @@ export type ResolversParentTypes = {
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Outage: Outage;
+  OutageAction: OutageAction;
   OutcomeMix: OutcomeMix;
+  PlatformAction: PlatformAction;
   Policy: Policy;
   PolicyInput: PolicyInput;
   ProjectionState: ProjectionState;
@@ -1080,6 +1156,15 @@ export type ResolversParentTypes = {
   Subscription: Record<PropertyKey, never>;
   VendorScore: VendorScore;
   Viewer: Viewer;
+};
+
+export type ActionReportResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ActionReport'] = ResolversParentTypes['ActionReport']> = {
+  medianTimeToActionMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  outages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outagesWithoutAction?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  perOutage?: Resolver<Array<ResolversTypes['OutageAction']>, ParentType, ContextType>;
+  routedAwayMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  routedAwayWhileHealthyMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type AlertResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
@@ -1342,12 +1427,31 @@ export type OutageResolvers<ContextType = GraphqlContext, ParentType extends Res
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type OutageActionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OutageAction'] = ResolversParentTypes['OutageAction']> = {
+  end?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  restoreLagMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  timeToActionMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
 export type OutcomeMixResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OutcomeMix'] = ResolversParentTypes['OutcomeMix']> = {
   clientError?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   error?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   rateLimited?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   success?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   timeout?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PlatformActionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['PlatformAction'] = ResolversParentTypes['PlatformAction']> = {
+  action?: Resolver<ResolversTypes['PlatformActionKind'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  platform?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  target?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PolicyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
@@ -1370,6 +1474,7 @@ export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType ex
 };
 
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  actionReport?: Resolver<ResolversTypes['ActionReport'], ParentType, ContextType, RequireFields<QueryActionReportArgs, 'from' | 'platform' | 'provider' | 'to'>>;
   alertRules?: Resolver<Array<ResolversTypes['AlertRule']>, ParentType, ContextType>;
   alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType, RequireFields<QueryAlertsArgs, 'from' | 'to'>>;
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
@@ -1381,6 +1486,7 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   incidents?: Resolver<Array<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'from' | 'to'>>;
   minuteSeries?: Resolver<Array<ResolversTypes['MinuteStat']>, ParentType, ContextType, RequireFields<QueryMinuteSeriesArgs, 'from' | 'provider' | 'to'>>;
   outages?: Resolver<Array<ResolversTypes['Outage']>, ParentType, ContextType, RequireFields<QueryOutagesArgs, 'from' | 'to'>>;
+  platformActions?: Resolver<Array<ResolversTypes['PlatformAction']>, ParentType, ContextType, RequireFields<QueryPlatformActionsArgs, 'from' | 'to'>>;
   projections?: Resolver<Array<ResolversTypes['ProjectionState']>, ParentType, ContextType>;
   providerStatus?: Resolver<Array<ResolversTypes['ModelStatus']>, ParentType, ContextType, Partial<QueryProviderStatusArgs>>;
   slaReport?: Resolver<ResolversTypes['SlaReport'], ParentType, ContextType, RequireFields<QuerySlaReportArgs, 'contractId' | 'period'>>;
@@ -1468,6 +1574,7 @@ export type ViewerResolvers<ContextType = GraphqlContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = GraphqlContext> = {
+  ActionReport?: ActionReportResolvers<ContextType>;
   Alert?: AlertResolvers<ContextType>;
   AlertDelivery?: AlertDeliveryResolvers<ContextType>;
   AlertRule?: AlertRuleResolvers<ContextType>;
@@ -1493,7 +1600,9 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Outage?: OutageResolvers<ContextType>;
+  OutageAction?: OutageActionResolvers<ContextType>;
   OutcomeMix?: OutcomeMixResolvers<ContextType>;
+  PlatformAction?: PlatformActionResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
   ProjectionState?: ProjectionStateResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,0 +1,2 @@
+export * from './platform-action';
+export * from './action-report';

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { ActionReport, actionReport, classifier, failuresOf, eligibleOf, InputError, MINUTE_MS, MinuteStatus, routedAwaySpans } from '@ledger/domain';
+import { Database, InjectReadDatabase } from '@ledger/database';
+import { PlatformActionRepository, RecordedAction } from '@ledger/event-store';
+import { DetectionPolicyRepository, MinuteRollupRepository, TimelineQueries } from '@ledger/projections';
+
+/** The longest window an action report covers (a quarter and a bit, like the other window queries' limits). */
+const MAX_REPORT_DAYS = 100;
+
+/**
+ * A platform's own actions about a provider (concepts §11), read from the actions log and the
+ * timeline: which models the provider had traffic for, their outages, and — only for the minutes
+ * the platform routed away — their minute statuses over all platforms. Computed per request:
+ * actions are few, and a replay of the timeline changes the answer exactly as it changes the outages.
+ */
+@Injectable()
+export class ActionReportService {
+  constructor(
+    @InjectReadDatabase() private readonly db: Database,
+    private readonly actions: PlatformActionRepository,
+    private readonly timeline: TimelineQueries,
+    private readonly policies: DetectionPolicyRepository,
+    private readonly rollups: MinuteRollupRepository,
+  ) {}
+
+  async list(filter: { from: Date; to: Date; platform?: string | undefined; provider?: string | undefined }): Promise<RecordedAction[]> {
+    checkWindow(filter.from, filter.to);
+    return this.actions.list(this.db, filter);
+  }
+
+  async report(filter: { from: Date; to: Date; platform: string; provider: string }, now = Date.now()): Promise<ActionReport> {
+    checkWindow(filter.from, filter.to);
+    const from = Math.floor(filter.from.getTime() / MINUTE_MS) * MINUTE_MS;
+    const to = Math.ceil(filter.to.getTime() / MINUTE_MS) * MINUTE_MS;
+    const [actions, models, outages, policies] = await Promise.all([
+      this.actions.before(this.db, filter.platform, filter.provider, new Date(to)),
+      this.rollups.modelsIn(this.db, filter.provider, new Date(from), new Date(to)),
+      this.timeline.outagesIn({ from: new Date(from), to: new Date(to), provider: filter.provider }, now),
+      this.policies.load(this.db),
+    ]);
+    // Statuses are needed only where some model was routed away: read those minutes alone.
+    const statuses = new Map<string, Map<number, MinuteStatus>>();
+    for (const model of models) {
+      const byMinute = new Map<number, MinuteStatus>();
+      statuses.set(model, byMinute);
+      for (const span of routedAwaySpans(actions, model)) {
+        const spanFrom = Math.max(from, Math.floor(span.start / MINUTE_MS) * MINUTE_MS);
+        const spanTo = Math.min(to, span.end === Infinity ? to : Math.ceil(span.end / MINUTE_MS) * MINUTE_MS);
+        if (spanFrom >= spanTo) continue;
+        const classify = classifier(policies.forModel(filter.provider, model));
+        for (const m of await this.timeline.minuteSeries({ from: new Date(spanFrom), to: new Date(spanTo), provider: filter.provider, model })) {
+          byMinute.set(m.minute, classify.status(failuresOf(m.counts), eligibleOf(m.counts)));
+        }
+      }
+    }
+    return actionReport({
+      from, to, actions, models,
+      status: (model, minute) => statuses.get(model)?.get(minute) ?? 'no_data',
+      outages: outages
+        .filter((o) => o.platform === null)
+        .map((o) => ({ model: o.model, start: o.start * MINUTE_MS, end: o.ongoing ? null : o.end * MINUTE_MS })),
+    });
+  }
+}
+
+function checkWindow(from: Date, to: Date): void {
+  if (!(from.getTime() < to.getTime())) throw new InputError('"from" must be before "to"');
+  if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000) throw new InputError(`the window may span at most ${MAX_REPORT_DAYS} days`);
+}
