@@ -59,7 +59,8 @@ describe('alert delivery', () => {
 
       // A new worker takes the delivery over once the dead one's lease has expired.
       await workers[0]!.start();
-      await waitFor(() => receiver.at('/killed').length === 1, { what: 'the delivery sent again after the restart', timeoutMs: 90_000 });
+      // The dead worker's lease (60 s) expires first.
+      await waitFor(() => receiver.at('/killed').length === 1, { what: 'the delivery sent again after the restart', timeoutMs: 150_000 });
       const [sent] = receiver.at('/killed');
       expect(sent!.headers['x-ledger-delivery']).toBe(pending.id);
       const delivered = await waitFor(async () => {

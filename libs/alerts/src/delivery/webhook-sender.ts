@@ -16,8 +16,11 @@ const LEASE_BATCH = 50;
 const SENDS_AT_ONCE = 16;
 /** Who makes the attempts of this process, as recorded with each. */
 const SENT_BY = `${hostname()}:${process.pid}`;
-/** A lease outlives the attempt's timeout: the holder finishes (or dies) before another may take it. */
-const LEASE_MS = DELIVERY_TIMEOUT_MS * 3;
+/**
+ * A lease outlives every attempt of its round: the last of the batch may start only once the
+ * ones before it have had their timeouts, and the holder finishes (or dies) before another may take it.
+ */
+const LEASE_MS = (Math.ceil(LEASE_BATCH / SENDS_AT_ONCE) + 2) * DELIVERY_TIMEOUT_MS;
 
 /**
  * Sends the outbox's deliveries (worker role): leases the due ones — any number of workers may
