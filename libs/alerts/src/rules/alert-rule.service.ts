@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { AlertRuleInput, alertRuleSettings, AlertRuleSettings, changesEvaluation, InputError } from '@ledger/domain';
-import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
+import type { Transaction } from 'kysely';
+import { Database, DB, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AdminEventRepository } from '@ledger/event-store';
 import { ContractRepository } from '@ledger/reporting';
 import { AlertsOptions, InjectAlertsOptions } from '../alerts-options';
@@ -75,8 +76,9 @@ export class AlertRuleService {
     return this.options.secrets.open(rule.secretSealed, rule.id);
   }
 
-  private async live(db: Database | Parameters<AlertRuleRepository['get']>[0], id: string): Promise<AlertRule> {
-    const rule = await this.rules.get(db, id, { forUpdate: true });
+  /** A rule not deleted, locked until the transaction ends (one change at a time). */
+  private async live(trx: Transaction<DB>, id: string): Promise<AlertRule> {
+    const rule = await this.rules.get(trx, id, { forUpdate: true });
     if (rule === null || rule.deletedAt !== null) throw new InputError(`no alert rule ${JSON.stringify(id)}`);
     return rule;
   }
