@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretBox } from './secret-box';
@@ -31,5 +31,11 @@ describe('SecretBox', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(SecretBox.fromKeyFile(path).open(sealed, 'rule_1')).toBe('whsec_x');
     expect(readFileSync(path, 'utf8')).toBe(key);
+  });
+
+  it('touches no file until a secret is sealed or opened (a process that never does needs no writable folder)', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'secret-box-')), 'never', 'alert-secrets.key');
+    SecretBox.fromKeyFile(path);
+    expect(existsSync(path)).toBe(false);
   });
 });

@@ -15,21 +15,32 @@ const TAG_BYTES = 16;
  * additional data: a sealed secret moved to another rule does not open.
  */
 export class SecretBox {
-  private constructor(private readonly key: Buffer) {}
+  private resolved: Buffer | null = null;
+
+  private constructor(private readonly loadKey: () => Buffer) {}
 
   /** A box whose key is SHA-256 of `keyText` (ALERT_SECRETS_KEY: any string of 32 characters or more). */
   static fromKeyText(keyText: string): SecretBox {
-    return new SecretBox(createHash('sha256').update(keyText, 'utf8').digest());
+    return new SecretBox(() => createHash('sha256').update(keyText, 'utf8').digest());
   }
 
-  /** A box whose key is read from `path`, created there (readable by its owner only) when missing. */
+  /**
+   * A box whose key is read from `path`, created there (readable by its owner only) when missing
+   * — on first use, so that a process that never seals or opens a secret needs no writable folder.
+   */
   static fromKeyFile(path: string): SecretBox {
-    if (!existsSync(path)) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-    }
-    chmodSync(path, 0o600);
-    return SecretBox.fromKeyText(readFileSync(path, 'utf8').trim());
+    return new SecretBox(() => {
+      if (!existsSync(path)) {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      }
+      chmodSync(path, 0o600);
+      return createHash('sha256').update(readFileSync(path, 'utf8').trim(), 'utf8').digest();
+    });
+  }
+
+  private get key(): Buffer {
+    return (this.resolved ??= this.loadKey());
   }
 
   seal(secret: string, ruleId: string): string {
