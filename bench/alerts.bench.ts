@@ -29,7 +29,7 @@ import { createProjectionRunner } from '@ledger/runtime';
 import {
   benchGraphql as graphql, BenchCleanup, createIngestKey, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, waitUntilReady, withTimeout,
 } from './bench-support';
-import { CATALOGUE, generateLog, MODEL_SLOTS, RANKED } from './synthetic-log';
+import { CATALOGUE, generateLog, liveEvent } from './synthetic-log';
 
 const EVENTS = Math.floor(envNumber('BENCH_EVENTS', 10_000_000, 1_000, 100_000_000));
 const RULES = Math.floor(envNumber('BENCH_RULES', 1_000, 1, 20_000));
@@ -115,10 +115,8 @@ async function lagPhase(url: string, token: string, databaseUrl: string) {
   const post = async (k: number) => {
     const ids: string[] = [];
     const events = Array.from({ length: batchSize }, (_, i) => {
-      const m = RANKED[MODEL_SLOTS[Math.floor(Math.random() * MODEL_SLOTS.length)]! - 1]!;
-      const roll = Math.random();
       ids.push(`alerts-lag-${k}-${i}`);
-      return { id: ids[i], provider: m.provider, model: m.model, occurredAt: new Date().toISOString(), outcome: roll < 0.97 ? 'success' : roll < 0.99 ? 'error' : 'timeout', latencyMs: 800 };
+      return liveEvent(ids[i]!, (roll) => (roll < 0.97 ? 'success' : roll < 0.99 ? 'error' : 'timeout'), () => 800);
     });
     const response = await fetch(`${url}/v1/events`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ events }), signal: AbortSignal.timeout(60_000),

@@ -39,7 +39,7 @@ import {
   projectionLags, withTimeout,
   BenchCleanup,
 } from './bench-support';
-import { CATALOGUE, generateLog, MODEL_SLOTS, MODELS, RANKED } from './synthetic-log';
+import { CATALOGUE, generateLog, liveEvent, MODELS } from './synthetic-log';
 
 const EVENTS = Math.floor(envNumber('BENCH_EVENTS', 5_000_000, 1_000, 100_000_000));
 const LAG_RATE = Math.floor(envNumber('BENCH_LAG_RATE', 10_000, 10, 100_000));
@@ -181,11 +181,8 @@ async function lagPhase(url: string, adminKey: string, token: string, databaseUr
   const post = async (k: number) => {
     const ids: string[] = [];
     const events = Array.from({ length: batchSize }, (_, i) => {
-      const m = RANKED[MODEL_SLOTS[Math.floor(Math.random() * MODEL_SLOTS.length)]! - 1]!;
-      const roll = Math.random();
-      const outcome = roll < 0.97 ? 'success' : roll < 0.98 ? 'error' : roll < 0.99 ? 'rate_limited' : 'client_error';
       ids.push(`lag-${k}-${i}`);
-      return { id: ids[i], provider: m.provider, model: m.model, occurredAt: new Date().toISOString(), outcome, latencyMs: 200 + Math.floor(Math.random() * 3000) };
+      return liveEvent(ids[i]!, (roll) => (roll < 0.97 ? 'success' : roll < 0.98 ? 'error' : roll < 0.99 ? 'rate_limited' : 'client_error'), () => 200 + Math.floor(Math.random() * 3000));
     });
     const response = await fetch(`${url}/v1/events`, {
       method: 'POST',

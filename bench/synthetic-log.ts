@@ -70,3 +70,14 @@ export async function generateLog(
     options.onChunk?.(hi);
   }
 }
+
+/**
+ * One event of the catalogue's skewed live traffic, happening now (the lag phases of
+ * bench:projections and bench:alerts): a model drawn by its traffic share, the outcome by
+ * `outcomeOf` from a uniform roll.
+ */
+export function liveEvent(id: string, outcomeOf: (roll: number) => string, latencyMs: () => number) {
+  const m = RANKED[MODEL_SLOTS[Math.floor(Math.random() * MODEL_SLOTS.length)]! - 1]!;
+  const outcome = outcomeOf(Math.random());
+  return { id, provider: m.provider, model: m.model, occurredAt: new Date().toISOString(), outcome, latencyMs: latencyMs() };
+}

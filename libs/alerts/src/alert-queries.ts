@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { MINUTE_MS } from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
 import { AlertDeliveryRepository, Delivery, DeliveryAttempt, OutboxStanding } from './delivery/alert-delivery.repository';
-import { alertSummary } from './delivery/payload';
+import { alertModel, alertSummary } from './delivery/payload';
 import { AlertRepository, StoredAlert } from './evaluation/alert.repository';
 import { AlertRule, AlertRuleRepository } from './rules/alert-rule.repository';
 
@@ -65,7 +65,7 @@ export class AlertQueries {
       if (rule === undefined) return [];
       return [{
         id: alert.id, rule, state: alert.resolvedMinute === null ? 'FIRING' : 'RESOLVED', severity: alert.severity,
-        model: rule.kind === 'MODEL_STATUS' ? (rule.model ?? alert.subject) : null,
+        model: alertModel(rule, alert),
         startedAt: new Date(alert.startedMinute * MINUTE_MS), resolvedAt: alert.resolvedMinute === null ? null : new Date(alert.resolvedMinute * MINUTE_MS),
         summary: alertSummary(rule, alert), deliveries: async () => (await load()).get(alert.id) ?? [],
       } satisfies AlertView];

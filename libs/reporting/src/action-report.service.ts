@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { ActionReport, actionReport, classifier, failuresOf, eligibleOf, InputError, MINUTE_MS, MinuteStatus, routedAwaySpans } from '@ledger/domain';
+import { ActionReport, actionReport, InputError, MINUTE_MS, MinuteStatus, routedAwaySpans } from '@ledger/domain';
 import { Database, InjectReadDatabase } from '@ledger/database';
 import { PlatformActionRepository, RecordedAction } from '@ledger/event-store';
-import { DetectionPolicyRepository, MinuteRollupRepository, TimelineQueries } from '@ledger/projections';
+import { MinuteRollupRepository, TimelineQueries } from '@ledger/projections';
 
 /** The longest window an action report covers (a quarter and a bit, like the other window queries' limits). */
 const MAX_REPORT_DAYS = 100;
@@ -19,7 +19,6 @@ export class ActionReportService {
     @InjectReadDatabase() private readonly db: Database,
     private readonly actions: PlatformActionRepository,
     private readonly timeline: TimelineQueries,
-    private readonly policies: DetectionPolicyRepository,
     private readonly rollups: MinuteRollupRepository,
   ) {}
 
@@ -32,11 +31,10 @@ export class ActionReportService {
     checkWindow(filter.from, filter.to);
     const from = Math.floor(filter.from.getTime() / MINUTE_MS) * MINUTE_MS;
     const to = Math.ceil(filter.to.getTime() / MINUTE_MS) * MINUTE_MS;
-    const [actions, models, outages, policies] = await Promise.all([
+    const [actions, models, outages] = await Promise.all([
       this.actions.before(this.db, filter.platform, filter.provider, new Date(to)),
       this.rollups.modelsIn(this.db, filter.provider, new Date(from), new Date(to)),
       this.timeline.outagesIn({ from: new Date(from), to: new Date(to), provider: filter.provider }, now),
-      this.policies.load(this.db),
     ]);
     // Statuses are needed only where some model was routed away: read those minutes alone.
     const statuses = new Map<string, Map<number, MinuteStatus>>();
@@ -47,10 +45,8 @@ export class ActionReportService {
         const spanFrom = Math.max(from, Math.floor(span.start / MINUTE_MS) * MINUTE_MS);
         const spanTo = Math.min(to, span.end === Infinity ? to : Math.ceil(span.end / MINUTE_MS) * MINUTE_MS);
         if (spanFrom >= spanTo) continue;
-        const classify = classifier(policies.forModel(filter.provider, model));
-        for (const m of await this.timeline.minuteSeries({ from: new Date(spanFrom), to: new Date(spanTo), provider: filter.provider, model })) {
-          byMinute.set(m.minute, classify.status(failuresOf(m.counts), eligibleOf(m.counts)));
-        }
+        // The model's series over all platforms, classified with its detection policy.
+        for (const m of await this.timeline.minuteSeries({ from: new Date(spanFrom), to: new Date(spanTo), provider: filter.provider, model })) byMinute.set(m.minute, m.status);
       }
     }
     return actionReport({

@@ -5,13 +5,18 @@ import type { DeliveryTransition } from './alert-delivery.repository';
 
 const iso = (minute: number) => new Date(minute * MINUTE_MS).toISOString();
 
+/** The model an alert concerns: a MODEL_STATUS rule's own, or the one of its provider it fired for; null for a contract's. */
+export function alertModel(rule: AlertRule, alert: Pick<StoredAlert, 'subject'>): string | null {
+  return rule.kind === 'MODEL_STATUS' ? (rule.model ?? alert.subject) : null;
+}
+
 const STATUS_WORDS: Record<string, string> = { degraded: 'degraded or worse', partial_outage: 'a partial outage or worse', major_outage: 'a major outage' };
 
 /** One line a person reads: what the alert is about and what holds. */
 export function alertSummary(rule: AlertRule, alert: Pick<StoredAlert, 'subject' | 'severity' | 'resolvedMinute'>): string {
   const resolved = alert.resolvedMinute === null ? '' : ' — resolved';
   if (rule.kind === 'MODEL_STATUS') {
-    const model = rule.model ?? alert.subject;
+    const model = alertModel(rule, alert);
     const where = rule.platform === null ? 'all platforms' : rule.platform;
     return `${rule.provider}/${model} (${where}): ${STATUS_WORDS[rule.minSeverity] ?? rule.minSeverity} for ${rule.forMinutes} minute${rule.forMinutes === 1 ? '' : 's'} in a row${resolved}`;
   }
@@ -37,7 +42,7 @@ export function deliveryBody(
       startedAt: iso(alert.startedMinute),
       resolvedAt: alert.resolvedMinute === null ? null : iso(alert.resolvedMinute),
       summary: alertSummary(rule, alert),
-      model: rule.kind === 'MODEL_STATUS' ? (rule.model ?? alert.subject) : null,
+      model: alertModel(rule, alert),
     },
     rule: { id: rule.id, name: rule.name, kind: rule.kind, provider: rule.provider, platform: rule.platform, contractId: rule.contractId },
     late: flags.late,

@@ -139,13 +139,8 @@ export function guardedLookup(allowPrivate: boolean, resolveAll: ResolveAll = lo
  * can change what they resolve to.
  */
 export async function checkWebhookUrl(url: string, allowPrivate: boolean, resolveAll: ResolveAll = lookup): Promise<string | null> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return 'not a URL';
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `the scheme must be http or https, not ${parsed.protocol.slice(0, -1)}`;
+  const parsed = parseWebhookUrl(url);
+  if (typeof parsed === 'string') return parsed;
   if (parsed.username !== '' || parsed.password !== '') return 'the URL must not carry a username or password';
   const host = hostOf(parsed);
   if (isIP(host) !== 0) return refusalOf(host, allowPrivate);
@@ -157,6 +152,18 @@ export async function checkWebhookUrl(url: string, allowPrivate: boolean, resolv
   }
   if (addresses.length === 0) return `${host} does not resolve`;
   return refusalOfResolved(host, addresses, allowPrivate);
+}
+
+/** A webhook URL parsed, or why it is not one: not a URL, or not http(s). */
+export function parseWebhookUrl(url: string): URL | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return 'not a URL';
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `the scheme must be http or https, not ${parsed.protocol.slice(0, -1)}`;
+  return parsed;
 }
 
 /** The host of a URL as an address or a name: URL.hostname keeps an IPv6 literal's brackets. */

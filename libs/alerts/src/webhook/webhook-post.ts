@@ -2,7 +2,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { guardedLookup, hostOf, refusalOf, WebhookAddressError } from './address-guard';
+import { guardedLookup, hostOf, parseWebhookUrl, refusalOf, WebhookAddressError } from './address-guard';
 import { DELIVERY_TIMEOUT_MS } from './retry-schedule';
 
 /** One POST of a webhook delivery. */
@@ -86,13 +86,8 @@ export function postWebhook(request: WebhookRequest): Promise<WebhookAttemptResu
 
 /** The URL to post to, or why not: Node connects to an IP literal without calling `lookup`, so literals are checked here. */
 function targetOf(url: string, allowPrivate: boolean): URL | string {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    return 'not a URL';
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') return `the scheme must be http or https, not ${target.protocol.slice(0, -1)}`;
+  const target = parseWebhookUrl(url);
+  if (typeof target === 'string') return target;
   const host = hostOf(target);
   const refusal = isIP(host) !== 0 ? refusalOf(host, allowPrivate) : null;
   return refusal === null ? target : new WebhookAddressError(refusal).message;
