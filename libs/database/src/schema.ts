@@ -349,6 +349,42 @@ export interface PlatformActionTable {
 }
 export type PlatformActionRow = Selectable<PlatformActionTable>;
 
+/** A provider's status-page incidents, one row per version (migration 2026-12-02T1800). */
+export interface ProviderIncidentVersionTable {
+  provider: string;
+  incident_id: string;
+  version: number;
+  name: string;
+  status: string;
+  impact: string;
+  created_at: ColumnType<Date, Date | string, never>;
+  resolved_at: ColumnType<Date | null, Date | string | null, never>;
+  components: string[];
+  /** [{status, body, createdAt}] (createdAt as ISO text). */
+  updates: ColumnType<{ status: string; body: string; createdAt: string }[], string, never>;
+  source: string;
+  recorded_at: ColumnType<Date, Date | string | undefined, never>;
+}
+export type ProviderIncidentVersionRow = Selectable<ProviderIncidentVersionTable>;
+
+export interface StatusComponentTable {
+  provider: string;
+  component: string;
+  models: string[];
+}
+
+export interface ProviderStatusFeedTable {
+  provider: string;
+  url: string;
+  etag: string | null;
+  next_poll_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_polled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  last_success_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  consecutive_failures: Generated<number>;
+  last_error: string | null;
+}
+export type ProviderStatusFeedRow = Selectable<ProviderStatusFeedTable>;
+
 /** Per-key token buckets shared by every API process (libs/auth's rate limiter). */
 export interface RateLimitBucketTable {
   key_id: string;
@@ -385,6 +421,9 @@ export interface DB {
   alert_deliveries: AlertDeliveryTable;
   alert_delivery_attempts: AlertDeliveryAttemptTable;
   platform_actions: PlatformActionTable;
+  provider_incident_versions: ProviderIncidentVersionTable;
+  status_components: StatusComponentTable;
+  provider_status_feeds: ProviderStatusFeedTable;
 }
 
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
@@ -392,7 +431,7 @@ export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
   'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
   'alert_rules', 'alerts', 'alert_rule_progress', 'alert_rule_states', 'alert_horizon', 'alert_rollup_changes', 'alert_deliveries', 'alert_delivery_attempts',
-  'platform_actions',
+  'platform_actions', 'provider_incident_versions', 'status_components', 'provider_status_feeds',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

@@ -16,3 +16,4 @@ export { seededRandom } from './seeded-random';
 export * from './claims';
 export * from './alerts';
 export * from './actions';
+export * from './status-pages';

@@ -6,6 +6,7 @@ import { alertsTypeDefs } from './alerts.graphql';
 import { apiKeyTypeDefs } from './api-key.graphql';
 import { claimsTypeDefs } from './claims.graphql';
 import { commonTypeDefs } from './common.graphql';
+import { providerStatusTypeDefs } from './provider-status.graphql';
 import type { Resolvers } from './generated/schema-types';
 import { slaTypeDefs } from './sla.graphql';
 import { timelineTypeDefs } from './timeline.graphql';
@@ -24,7 +25,7 @@ const rootTypeDefs = /* GraphQL */ `
  * define, which a merge of type definitions would let through when the two agree.
  */
 function typeDefinitions(): GraphQLSchema {
-  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, claimsTypeDefs, alertsTypeDefs, actionsTypeDefs, vendorTypeDefs, rootTypeDefs];
+  const features = [commonTypeDefs, apiKeyTypeDefs, timelineTypeDefs, slaTypeDefs, claimsTypeDefs, alertsTypeDefs, actionsTypeDefs, providerStatusTypeDefs, vendorTypeDefs, rootTypeDefs];
   return buildASTSchema(concatAST(features.map((sdl) => parse(sdl))));
 }
 

@@ -12,10 +12,12 @@ import { DATABASE_UNAVAILABLE_BODY, isDatabaseUnavailable, Metrics } from '@ledg
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
 import { AlertsModule } from '@ledger/alerts';
+import { ProviderStatusModule } from '@ledger/provider-status';
 import { ActionsResolver } from './actions.resolver';
 import { AlertsResolver } from './alerts.resolver';
 import { ApiKeyResolver } from './api-key.resolver';
 import { ClaimsResolver } from './claims.resolver';
+import { ProviderStatusResolver } from './provider-status.resolver';
 import { SlaResolver } from './sla.resolver';
 import { TimelineResolver } from './timeline.resolver';
 import { VendorResolver } from './vendor.resolver';
@@ -36,8 +38,8 @@ export interface GraphqlOptions {
  * errors raised on purpose (GraphQLError), never SQL or stack traces.
  */
 @Module({
-  imports: [ProjectionsModule, ReportingModule, AlertsModule],
-  providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, AlertsResolver, ActionsResolver, VendorResolver],
+  imports: [ProjectionsModule, ReportingModule, AlertsModule, ProviderStatusModule],
+  providers: [ApiKeyResolver, TimelineResolver, SlaResolver, ClaimsResolver, AlertsResolver, ActionsResolver, ProviderStatusResolver, VendorResolver],
 })
 export class GraphqlModule implements OnModuleInit {
   constructor(
@@ -49,6 +51,7 @@ export class GraphqlModule implements OnModuleInit {
     private readonly claimsResolver: ClaimsResolver,
     private readonly alertsResolver: AlertsResolver,
     private readonly actionsResolver: ActionsResolver,
+    private readonly providerStatusResolver: ProviderStatusResolver,
     private readonly vendorResolver: VendorResolver,
     private readonly metrics: Metrics,
     private readonly limiter: RateLimiter,
@@ -67,6 +70,7 @@ export class GraphqlModule implements OnModuleInit {
       this.claimsResolver.resolvers(),
       this.alertsResolver.resolvers(),
       this.actionsResolver.resolvers(),
+      this.providerStatusResolver.resolvers(),
       this.vendorResolver.resolvers(),
     ]);
     const yoga = createYoga<{ req: FastifyRequest; reply: FastifyReply }>({

@@ -3,12 +3,14 @@ import { AlertsModule } from '@ledger/alerts';
 import { ProjectionsModule } from '@ledger/projections';
 import { EventStoreModule } from '@ledger/event-store';
 import { ReportingModule } from '@ledger/reporting';
+import { ProviderStatusModule } from '@ledger/provider-status';
 import { HealthController } from './health.controller';
 import { BatchRequests } from './batch-request';
 import { ActionsController, IngestController } from './ingest.controller';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { ProviderIncidentsController } from './provider-incidents.controller';
 import { ReplicaLag } from './replica-lag';
 import { ReportsController } from './reports.controller';
 
@@ -17,10 +19,10 @@ import { ReportsController } from './reports.controller';
 @Module({ imports: [ProjectionsModule, AlertsModule], providers: [Metrics, ReplicaLag], exports: [Metrics, ReplicaLag] })
 export class MetricsModule {}
 
-/** The REST surface: ingest, exports, metrics and health. */
+/** The REST surface: ingest, provider status-page imports, exports, metrics and health. */
 @Module({
-  imports: [EventStoreModule, ReportingModule, MetricsModule],
-  controllers: [IngestController, ActionsController, ReportsController, MetricsController, HealthController],
+  imports: [EventStoreModule, ReportingModule, ProviderStatusModule, MetricsModule],
+  controllers: [IngestController, ActionsController, ProviderIncidentsController, ReportsController, MetricsController, HealthController],
   providers: [IngestGate, BatchRequests],
 })
 export class HttpModule {}

@@ -199,6 +199,21 @@ export type ClaimTransition = {
   status: ClaimStatus;
 };
 
+/** Which models a status-page component covers. */
+export type ComponentMapping = {
+  __typename?: 'ComponentMapping';
+  component: Scalars['String']['output'];
+  models: Array<Scalars['String']['output']>;
+  provider: Scalars['String']['output'];
+};
+
+export type ComponentMappingInput = {
+  /** the component's name as the status page writes it */
+  component: Scalars['String']['input'];
+  /** the models it covers (an empty list: none) */
+  models: Array<Scalars['String']['input']>;
+};
+
 /** An SLA between a platform and a provider, at its latest version. */
 export type Contract = {
   __typename?: 'Contract';
@@ -377,6 +392,38 @@ export type Incident = {
   start: Scalars['DateTime']['output'];
 };
 
+/** An incident created in the window, held against the outages. */
+export type IncidentAccuracy = {
+  __typename?: 'IncidentAccuracy';
+  /** its createdAt minus the start of the earliest outage it acknowledges, one decimal (negative when the provider posted first); null when it acknowledges none */
+  acknowledgementDelayMinutes?: Maybe<Scalars['Float']['output']>;
+  /** outages it acknowledges */
+  acknowledges: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  impact: IncidentImpact;
+  incidentId: Scalars['ID']['output'];
+  /** whether a model it covers had a bad minute (degraded or worse, enough samples, over all platforms) while it was open; true for impact NONE */
+  measuredImpact: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+/** The impact a status-page incident claims (Statuspage's impact). */
+export type IncidentImpact =
+  | 'CRITICAL'
+  | 'MAINTENANCE'
+  | 'MAJOR'
+  | 'MINOR'
+  | 'NONE';
+
+/** One update the provider posted on an incident. */
+export type IncidentUpdate = {
+  __typename?: 'IncidentUpdate';
+  body: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  status: Scalars['String']['output'];
+};
+
 export type MaintenanceInput = {
   end: Scalars['DateTime']['input'];
   /** empty or omitted: every model of the provider */
@@ -458,6 +505,8 @@ export type Mutation = {
   revokeApiKey: Scalars['Boolean']['output'];
   /** Overrides detection thresholds for a provider or a model; the outages it affects are derived again (admin). */
   setDetectionPolicy: DetectionPolicy;
+  /** replaces a provider's component mapping (admin); an empty list restores the default */
+  setStatusComponents: Array<ComponentMapping>;
   /** new settings; the secret stays. A change of what it watches derives its alerts again */
   updateAlertRule: AlertRule;
   /** DRAFT or FILED → WITHDRAWN */
@@ -542,6 +591,12 @@ export type MutationSetDetectionPolicyArgs = {
 };
 
 
+export type MutationSetStatusComponentsArgs = {
+  components: Array<ComponentMappingInput>;
+  provider: Scalars['String']['input'];
+};
+
+
 export type MutationUpdateAlertRuleArgs = {
   id: Scalars['ID']['input'];
   input: AlertRuleInput;
@@ -571,6 +626,17 @@ export type Outage = {
   platformsAffected: Scalars['Int']['output'];
   provider: Scalars['String']['output'];
   severity: Status;
+  start: Scalars['DateTime']['output'];
+};
+
+/** An outage (a model over all platforms) that started in the window, and the incidents that acknowledge it. */
+export type OutageAcknowledgement = {
+  __typename?: 'OutageAcknowledgement';
+  /** ids of the incidents covering its model and open during [start, end + 15 min) */
+  acknowledgedBy: Array<Scalars['ID']['output']>;
+  /** null while it lasts */
+  end?: Maybe<Scalars['DateTime']['output']>;
+  model: Scalars['String']['output'];
   start: Scalars['DateTime']['output'];
 };
 
@@ -659,6 +725,28 @@ export type ProjectionState = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+/** A provider's status-page incident, its latest version (POST /v1/provider-incidents or the poller). */
+export type ProviderIncident = {
+  __typename?: 'ProviderIncident';
+  /** the status-page components it names */
+  components: Array<Scalars['String']['output']>;
+  createdAt: Scalars['DateTime']['output'];
+  impact: IncidentImpact;
+  /** the id on the provider's status page */
+  incidentId: Scalars['ID']['output'];
+  /** the models those components cover (setStatusComponents; a component without a mapping covers every model with traffic in the window) */
+  models: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  /** null while unresolved */
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** investigating, identified, monitoring, resolved, postmortem, … as the page says */
+  status: Scalars['String']['output'];
+  updates: Array<IncidentUpdate>;
+  /** 1 for the first import; each import that changes the incident adds one */
+  version: Scalars['Int']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** one platform's actions about one provider over [from, to), at most 100 days */
@@ -688,6 +776,8 @@ export type Query = {
   platformActions: Array<PlatformAction>;
   /** Projections: checkpoint, lag behind the log, caught up or not. */
   projections: Array<ProjectionState>;
+  /** incidents created in [from, to), the latest version of each, at most 100 days */
+  providerIncidents: Array<ProviderIncident>;
   /** Live status per model. */
   providerStatus: Array<ModelStatus>;
   /** One contract's report for a month YYYY-MM of its term (a month outside the term is refused). */
@@ -696,6 +786,10 @@ export type Query = {
   slaReports: Array<SlaReport>;
   /** Every statement version of a contract. */
   statements: Array<Statement>;
+  /** a provider's component mapping (empty: every component covers every model) */
+  statusComponents: Array<ComponentMapping>;
+  /** a provider's status page against measurement over [from, to), at most 100 days */
+  statusPageAccuracy: StatusPageAccuracy;
   /** Vendor reliability over [from, to): model rows, and provider rows with providerRows: true. */
   vendorComparison: Array<VendorScore>;
   viewer: Viewer;
@@ -780,6 +874,13 @@ export type QueryPlatformActionsArgs = {
 };
 
 
+export type QueryProviderIncidentsArgs = {
+  from: Scalars['DateTime']['input'];
+  provider?: InputMaybe<Scalars['String']['input']>;
+  to: Scalars['DateTime']['input'];
+};
+
+
 export type QueryProviderStatusArgs = {
   model?: InputMaybe<Scalars['String']['input']>;
   provider?: InputMaybe<Scalars['String']['input']>;
@@ -801,6 +902,18 @@ export type QuerySlaReportsArgs = {
 
 export type QueryStatementsArgs = {
   contractId: Scalars['ID']['input'];
+};
+
+
+export type QueryStatusComponentsArgs = {
+  provider: Scalars['String']['input'];
+};
+
+
+export type QueryStatusPageAccuracyArgs = {
+  from: Scalars['DateTime']['input'];
+  provider: Scalars['String']['input'];
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -915,6 +1028,25 @@ export type StatusCount = {
   count: Scalars['Int']['output'];
   errorCode?: Maybe<Scalars['String']['output']>;
   httpStatus?: Maybe<Scalars['Int']['output']>;
+};
+
+/** A provider's status page held against measurement over a window (concepts §12). */
+export type StatusPageAccuracy = {
+  __typename?: 'StatusPageAccuracy';
+  acknowledgedOutages: Scalars['Int']['output'];
+  /** incidents created in the window */
+  incidents: Scalars['Int']['output'];
+  /** incidents (impact other than NONE) during which no covered model had a bad minute */
+  incidentsWithoutMeasuredImpact: Scalars['Int']['output'];
+  /** the lower median of acknowledgementDelayMinutes over incidents that acknowledge an outage */
+  medianAcknowledgementDelayMinutes?: Maybe<Scalars['Float']['output']>;
+  /** outages (per model, over all platforms) that started in the window */
+  outages: Scalars['Int']['output'];
+  perIncident: Array<IncidentAccuracy>;
+  perOutage: Array<OutageAcknowledgement>;
+  provider: Scalars['String']['output'];
+  /** the total duration of the outages no incident acknowledged */
+  unacknowledgedOutageMinutes: Scalars['Int']['output'];
 };
 
 export type Subscription = {
@@ -1055,6 +1187,8 @@ export type ResolversTypes = {
   ClaimStatus: ClaimStatus;
   ClaimTotals: ResolverTypeWrapper<ClaimTotals>;
   ClaimTransition: ResolverTypeWrapper<ClaimTransition>;
+  ComponentMapping: ResolverTypeWrapper<ComponentMapping>;
+  ComponentMappingInput: ComponentMappingInput;
   Contract: ResolverTypeWrapper<Contract>;
   ContractInput: ContractInput;
   CreatedAlertRule: ResolverTypeWrapper<CreatedAlertRuleModel>;
@@ -1074,6 +1208,9 @@ export type ResolversTypes = {
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Incident: ResolverTypeWrapper<Incident>;
+  IncidentAccuracy: ResolverTypeWrapper<IncidentAccuracy>;
+  IncidentImpact: IncidentImpact;
+  IncidentUpdate: ResolverTypeWrapper<IncidentUpdate>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MaintenanceInput: MaintenanceInput;
   MaintenanceWindow: ResolverTypeWrapper<MaintenanceWindow>;
@@ -1083,6 +1220,7 @@ export type ResolversTypes = {
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Outage: ResolverTypeWrapper<Outage>;
+  OutageAcknowledgement: ResolverTypeWrapper<OutageAcknowledgement>;
   OutageAction: ResolverTypeWrapper<OutageAction>;
   OutcomeMix: ResolverTypeWrapper<OutcomeMix>;
   PlatformAction: ResolverTypeWrapper<PlatformAction>;
@@ -1091,12 +1229,14 @@ export type ResolversTypes = {
   PolicyInput: PolicyInput;
   PolicyKind: PolicyKind;
   ProjectionState: ResolverTypeWrapper<ProjectionState>;
+  ProviderIncident: ResolverTypeWrapper<ProviderIncident>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Scope: Scope;
   SlaReport: ResolverTypeWrapper<LiveSlaReport>;
   Statement: ResolverTypeWrapper<Omit<Statement, 'report'> & { report: ResolversTypes['SlaReport'] }>;
   Status: Status;
   StatusCount: ResolverTypeWrapper<StatusCount>;
+  StatusPageAccuracy: ResolverTypeWrapper<StatusPageAccuracy>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   VendorScore: ResolverTypeWrapper<VendorScore>;
@@ -1116,6 +1256,8 @@ export type ResolversParentTypes = {
   Claim: ClaimModel;
   ClaimTotals: ClaimTotals;
   ClaimTransition: ClaimTransition;
+  ComponentMapping: ComponentMapping;
+  ComponentMappingInput: ComponentMappingInput;
   Contract: Contract;
   ContractInput: ContractInput;
   CreatedAlertRule: CreatedAlertRuleModel;
@@ -1133,6 +1275,8 @@ export type ResolversParentTypes = {
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Incident: Incident;
+  IncidentAccuracy: IncidentAccuracy;
+  IncidentUpdate: IncidentUpdate;
   Int: Scalars['Int']['output'];
   MaintenanceInput: MaintenanceInput;
   MaintenanceWindow: MaintenanceWindow;
@@ -1142,16 +1286,19 @@ export type ResolversParentTypes = {
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Outage: Outage;
+  OutageAcknowledgement: OutageAcknowledgement;
   OutageAction: OutageAction;
   OutcomeMix: OutcomeMix;
   PlatformAction: PlatformAction;
   Policy: Policy;
   PolicyInput: PolicyInput;
   ProjectionState: ProjectionState;
+  ProviderIncident: ProviderIncident;
   Query: Record<PropertyKey, never>;
   SlaReport: LiveSlaReport;
   Statement: Omit<Statement, 'report'> & { report: ResolversParentTypes['SlaReport'] };
   StatusCount: StatusCount;
+  StatusPageAccuracy: StatusPageAccuracy;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   VendorScore: VendorScore;
@@ -1248,6 +1395,12 @@ export type ClaimTransitionResolvers<ContextType = GraphqlContext, ParentType ex
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ClaimStatus'], ParentType, ContextType>;
+};
+
+export type ComponentMappingResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ComponentMapping'] = ResolversParentTypes['ComponentMapping']> = {
+  component?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  models?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ContractResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Contract'] = ResolversParentTypes['Contract']> = {
@@ -1357,6 +1510,23 @@ export type IncidentResolvers<ContextType = GraphqlContext, ParentType extends R
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type IncidentAccuracyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IncidentAccuracy'] = ResolversParentTypes['IncidentAccuracy']> = {
+  acknowledgementDelayMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  acknowledges?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  impact?: Resolver<ResolversTypes['IncidentImpact'], ParentType, ContextType>;
+  incidentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  measuredImpact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type IncidentUpdateResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['IncidentUpdate'] = ResolversParentTypes['IncidentUpdate']> = {
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MaintenanceWindowResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['MaintenanceWindow'] = ResolversParentTypes['MaintenanceWindow']> = {
   end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1407,6 +1577,7 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   resolveClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationResolveClaimArgs, 'creditedAmount' | 'id' | 'outcome'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setDetectionPolicy?: Resolver<ResolversTypes['DetectionPolicy'], ParentType, ContextType, RequireFields<MutationSetDetectionPolicyArgs, 'input'>>;
+  setStatusComponents?: Resolver<Array<ResolversTypes['ComponentMapping']>, ParentType, ContextType, RequireFields<MutationSetStatusComponentsArgs, 'components' | 'provider'>>;
   updateAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationUpdateAlertRuleArgs, 'id' | 'input'>>;
   withdrawClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationWithdrawClaimArgs, 'id'>>;
 };
@@ -1424,6 +1595,13 @@ export type OutageResolvers<ContextType = GraphqlContext, ParentType extends Res
   platformsAffected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   severity?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type OutageAcknowledgementResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OutageAcknowledgement'] = ResolversParentTypes['OutageAcknowledgement']> = {
+  acknowledgedBy?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  end?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
@@ -1473,6 +1651,20 @@ export type ProjectionStateResolvers<ContextType = GraphqlContext, ParentType ex
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
+export type ProviderIncidentResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['ProviderIncident'] = ResolversParentTypes['ProviderIncident']> = {
+  components?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  impact?: Resolver<ResolversTypes['IncidentImpact'], ParentType, ContextType>;
+  incidentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  models?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updates?: Resolver<Array<ResolversTypes['IncidentUpdate']>, ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   actionReport?: Resolver<ResolversTypes['ActionReport'], ParentType, ContextType, RequireFields<QueryActionReportArgs, 'from' | 'platform' | 'provider' | 'to'>>;
   alertRules?: Resolver<Array<ResolversTypes['AlertRule']>, ParentType, ContextType>;
@@ -1488,10 +1680,13 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   outages?: Resolver<Array<ResolversTypes['Outage']>, ParentType, ContextType, RequireFields<QueryOutagesArgs, 'from' | 'to'>>;
   platformActions?: Resolver<Array<ResolversTypes['PlatformAction']>, ParentType, ContextType, RequireFields<QueryPlatformActionsArgs, 'from' | 'to'>>;
   projections?: Resolver<Array<ResolversTypes['ProjectionState']>, ParentType, ContextType>;
+  providerIncidents?: Resolver<Array<ResolversTypes['ProviderIncident']>, ParentType, ContextType, RequireFields<QueryProviderIncidentsArgs, 'from' | 'to'>>;
   providerStatus?: Resolver<Array<ResolversTypes['ModelStatus']>, ParentType, ContextType, Partial<QueryProviderStatusArgs>>;
   slaReport?: Resolver<ResolversTypes['SlaReport'], ParentType, ContextType, RequireFields<QuerySlaReportArgs, 'contractId' | 'period'>>;
   slaReports?: Resolver<Array<ResolversTypes['SlaReport']>, ParentType, ContextType, RequireFields<QuerySlaReportsArgs, 'period'>>;
   statements?: Resolver<Array<ResolversTypes['Statement']>, ParentType, ContextType, RequireFields<QueryStatementsArgs, 'contractId'>>;
+  statusComponents?: Resolver<Array<ResolversTypes['ComponentMapping']>, ParentType, ContextType, RequireFields<QueryStatusComponentsArgs, 'provider'>>;
+  statusPageAccuracy?: Resolver<ResolversTypes['StatusPageAccuracy'], ParentType, ContextType, RequireFields<QueryStatusPageAccuracyArgs, 'from' | 'provider' | 'to'>>;
   vendorComparison?: Resolver<Array<ResolversTypes['VendorScore']>, ParentType, ContextType, RequireFields<QueryVendorComparisonArgs, 'from' | 'providerRows' | 'to'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
@@ -1544,6 +1739,18 @@ export type StatusCountResolvers<ContextType = GraphqlContext, ParentType extend
   httpStatus?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
+export type StatusPageAccuracyResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['StatusPageAccuracy'] = ResolversParentTypes['StatusPageAccuracy']> = {
+  acknowledgedOutages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  incidents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  incidentsWithoutMeasuredImpact?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  medianAcknowledgementDelayMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  outages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  perIncident?: Resolver<Array<ResolversTypes['IncidentAccuracy']>, ParentType, ContextType>;
+  perOutage?: Resolver<Array<ResolversTypes['OutageAcknowledgement']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unacknowledgedOutageMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   statusChanged?: SubscriptionResolver<ResolversTypes['ModelStatus'], "statusChanged", ParentType, ContextType, Partial<SubscriptionStatusChangedArgs>>;
 };
@@ -1582,6 +1789,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   Claim?: ClaimResolvers<ContextType>;
   ClaimTotals?: ClaimTotalsResolvers<ContextType>;
   ClaimTransition?: ClaimTransitionResolvers<ContextType>;
+  ComponentMapping?: ComponentMappingResolvers<ContextType>;
   Contract?: ContractResolvers<ContextType>;
   CreatedAlertRule?: CreatedAlertRuleResolvers<ContextType>;
   CreatedApiKey?: CreatedApiKeyResolvers<ContextType>;
@@ -1594,21 +1802,26 @@ export type Resolvers<ContextType = GraphqlContext> = {
   DetectionPolicy?: DetectionPolicyResolvers<ContextType>;
   DowntimeRun?: DowntimeRunResolvers<ContextType>;
   Incident?: IncidentResolvers<ContextType>;
+  IncidentAccuracy?: IncidentAccuracyResolvers<ContextType>;
+  IncidentUpdate?: IncidentUpdateResolvers<ContextType>;
   MaintenanceWindow?: MaintenanceWindowResolvers<ContextType>;
   MinuteStat?: MinuteStatResolvers<ContextType>;
   ModelStatus?: ModelStatusResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Outage?: OutageResolvers<ContextType>;
+  OutageAcknowledgement?: OutageAcknowledgementResolvers<ContextType>;
   OutageAction?: OutageActionResolvers<ContextType>;
   OutcomeMix?: OutcomeMixResolvers<ContextType>;
   PlatformAction?: PlatformActionResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
   ProjectionState?: ProjectionStateResolvers<ContextType>;
+  ProviderIncident?: ProviderIncidentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SlaReport?: SlaReportResolvers<ContextType>;
   Statement?: StatementResolvers<ContextType>;
   StatusCount?: StatusCountResolvers<ContextType>;
+  StatusPageAccuracy?: StatusPageAccuracyResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   VendorScore?: VendorScoreResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;

@@ -1,0 +1,3 @@
+export * from './statuspage-feed';
+export * from './component-coverage';
+export * from './status-page-accuracy';
