@@ -58,7 +58,7 @@ export const providerStatusTypeDefs = /* GraphQL */ `
     acknowledges: Int!
     "its createdAt minus the start of the earliest outage it acknowledges, one decimal (negative when the provider posted first); null when it acknowledges none"
     acknowledgementDelayMinutes: Float
-    "whether a model it covers had a bad minute (degraded or worse, enough samples, over all platforms) while it was open; true for impact NONE"
+    "whether it acknowledges an outage or a model it covers had a bad minute (degraded or worse, enough samples, over all platforms) while it was open; true for impact NONE"
     measuredImpact: Boolean!
   }
 
@@ -72,7 +72,7 @@ export const providerStatusTypeDefs = /* GraphQL */ `
     unacknowledgedOutageMinutes: Int!
     "the lower median of acknowledgementDelayMinutes over incidents that acknowledge an outage"
     medianAcknowledgementDelayMinutes: Float
-    "incidents (impact other than NONE) during which no covered model had a bad minute"
+    "incidents (impact other than NONE) that acknowledge no outage and during which no covered model had a bad minute"
     incidentsWithoutMeasuredImpact: Int!
     "incidents created in the window"
     incidents: Int!

@@ -42,7 +42,10 @@ export interface IncidentAccuracy {
   acknowledges: number;
   /** created_at − the start of the earliest outage it acknowledges, one decimal; null when it acknowledges none. */
   acknowledgementDelayMinutes: number | null;
-  /** Whether a covered model had a bad minute while it was open (always true for impact none: it claims no impact). */
+  /**
+   * Whether it had measured impact: it acknowledges an outage, or a covered model had a bad minute
+   * while it was open (true for impact none: it claims no impact).
+   */
   measuredImpact: boolean;
 }
 
@@ -87,7 +90,8 @@ export function statusPageAccuracy(input: StatusPageAccuracyInput): StatusPageAc
       incidentId: incident.incidentId,
       acknowledges: acknowledged.length,
       acknowledgementDelayMinutes: earliest === null ? null : minutesOneDecimal(incident.createdAt - earliest),
-      measuredImpact: !claimsImpact(incident) || hadBadMinute(incident, input),
+      // An incident posted in the slack after an outage ended acknowledges it: late, not a false alarm.
+      measuredImpact: !claimsImpact(incident) || acknowledged.length > 0 || hadBadMinute(incident, input),
     };
   });
   const delays = perIncident.flatMap((i) => (i.acknowledgementDelayMinutes === null ? [] : [i.acknowledgementDelayMinutes])).sort((a, b) => a - b);

@@ -402,7 +402,7 @@ export type IncidentAccuracy = {
   createdAt: Scalars['DateTime']['output'];
   impact: IncidentImpact;
   incidentId: Scalars['ID']['output'];
-  /** whether a model it covers had a bad minute (degraded or worse, enough samples, over all platforms) while it was open; true for impact NONE */
+  /** whether it acknowledges an outage or a model it covers had a bad minute (degraded or worse, enough samples, over all platforms) while it was open; true for impact NONE */
   measuredImpact: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
   resolvedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1036,7 +1036,7 @@ export type StatusPageAccuracy = {
   acknowledgedOutages: Scalars['Int']['output'];
   /** incidents created in the window */
   incidents: Scalars['Int']['output'];
-  /** incidents (impact other than NONE) during which no covered model had a bad minute */
+  /** incidents (impact other than NONE) that acknowledge no outage and during which no covered model had a bad minute */
   incidentsWithoutMeasuredImpact: Scalars['Int']['output'];
   /** the lower median of acknowledgementDelayMinutes over incidents that acknowledge an outage */
   medianAcknowledgementDelayMinutes?: Maybe<Scalars['Float']['output']>;
