@@ -61,7 +61,7 @@ const FEED = {
 };
 
 const ACCURACY = `query { statusPageAccuracy(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z", provider: "${PROVIDER}") {
-  provider outages acknowledgedOutages unacknowledgedOutageMinutes medianAcknowledgementDelayMinutes incidentsWithoutMeasuredImpact incidents
+  provider minSeverity outages acknowledgedOutages unacknowledgedOutageMinutes medianAcknowledgementDelayMinutes incidentsWithoutMeasuredImpact incidents
   perOutage { model start end acknowledgedBy } perIncident { incidentId acknowledges acknowledgementDelayMinutes measuredImpact } } }`;
 
 /** The figures of concepts §12 for FEED against OUTAGES, by hand from the definitions. */
@@ -191,6 +191,11 @@ describe('provider status pages', () => {
     // The constructed month, spelled out: A and B acknowledged (I1 25.0 min late, I2 35.0), C and D not (10 + 40 min);
     // I3, I4 and I6 had no measured impact.
     expect(expected).toMatchObject({ outages: 4, acknowledgedOutages: 2, unacknowledgedOutageMinutes: 50, medianAcknowledgementDelayMinutes: 25, incidentsWithoutMeasuredImpact: 3 });
-    expect((await graphql(ACCURACY)).statusPageAccuracy).toEqual(expected);
+    expect((await graphql(ACCURACY)).statusPageAccuracy).toEqual({ ...expected, minSeverity: 'DEGRADED' });
+    // Every constructed outage is major (all requests fail): counting major outages only changes nothing.
+    const major = await graphql(ACCURACY.replace(`provider: "${PROVIDER}")`, `provider: "${PROVIDER}", minSeverity: MAJOR_OUTAGE)`));
+    expect(major.statusPageAccuracy).toEqual({ ...expected, minSeverity: 'MAJOR_OUTAGE' });
+    const refused = await service.client.graphql(ADMIN_KEY, ACCURACY.replace(`provider: "${PROVIDER}")`, `provider: "${PROVIDER}", minSeverity: OPERATIONAL)`));
+    expect(refused.body.errors[0].message).toBe('minSeverity must be DEGRADED, PARTIAL_OUTAGE or MAJOR_OUTAGE');
   });
 });

@@ -40,14 +40,14 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
     await service?.close();
   });
 
-  async function signedIn(options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}): Promise<Page> {
+  async function signedIn(options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; key?: string } = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1100, height: options.height ?? 900 }, colorScheme: options.colorScheme ?? 'light' });
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);
     page.setDefaultNavigationTimeout(WAIT_MS);
     await open(page, '/status', 401); // the key form
     await page.getByRole('heading', { name: 'Sign in with a read key' }).waitFor();
-    await page.getByLabel('API key with the read scope').fill(readKey);
+    await page.getByLabel('API key with the read scope').fill(options.key ?? readKey);
     // Signing in is a fetch (POST /status/session), then a reload of the page: both awaited as
     // they happen, not guessed at.
     const session = page.waitForResponse((r) => r.url() === `${service.url}/status/session` && r.request().method() === 'POST');
@@ -123,6 +123,72 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
     await expect(page.getByRole('img', { name: /^Latency of successful requests: .*p95/ }).count()).resolves.toBe(1);
   }, TEST_MS);
 
+  it("draws notion's routing away over the day bars and in the incident, with its words, for those who may see it", async () => {
+    const { body } = await service.client.graphql(ADMIN_KEY, `{ actionReport(from: "2026-06-07T00:00:00Z", to: "2026-06-08T00:00:00Z", platform: "notion", provider: "anthropic") { routedAwayMinutes routedAwayWhileHealthyMinutes } }`);
+    const report = body.data.actionReport as { routedAwayMinutes: number; routedAwayWhileHealthyMinutes: number };
+    // 09:04 to 21:06 is 12 h 2 min.
+    expect(report.routedAwayMinutes).toBe(722);
+    const duration = (m: number) => `${Math.floor(m / 60)} h${m % 60 === 0 ? '' : ` ${m % 60} min`}`;
+    const words = `notion routed away 09:04–21:06 UTC on 7 Jun 2026 (12 h 2 min), ${duration(report.routedAwayWhileHealthyMinutes)} of it while the provider was healthy`;
+
+    for (const [width, height, name] of [[1366, 900, 'desktop'], [390, 844, 'phone']] as const) {
+      const page = await signedIn({ width, height });
+      await open(page, '/status?at=2026-06-30');
+      const row = page.locator('article[aria-label="anthropic claude-opus-4-7"]');
+      // The band over the bars, and its text equivalent under them.
+      await expect(row.locator('svg.strip rect.routed').count()).resolves.toBe(1);
+      await expect(row.getByRole('list', { name: 'Routed away from claude-opus-4-7 (the band over the bars)' }).textContent()).resolves.toBe(words);
+      // The incident of 7 June says it too.
+      const incident = page.locator('tr', { hasText: '7 Jun 2026, 09:01 UTC' });
+      await expect(incident.locator('.routed-note').textContent()).resolves.toBe(words);
+      expect((await horizontalOverflow(page)).document).toBeLessThanOrEqual(0);
+      await row.screenshot({ path: join(ARTIFACTS, `status-routed-away-${name}.png`) });
+      await incident.screenshot({ path: join(ARTIFACTS, `status-incident-routed-away-${name}.png`) });
+      await page.context().close();
+    }
+    // Another platform's key does not see notion's routing.
+    const acme = await signedIn({ key: (await service.client.createKey('acme-wiki', ['READ'])).secret });
+    await open(acme, '/status?at=2026-06-30');
+    await expect(acme.locator('svg.strip rect.routed').count()).resolves.toBe(0);
+    await expect(acme.locator('.routed-note').count()).resolves.toBe(0);
+    await acme.context().close();
+  }, TEST_MS);
+
+  it('holds each status page against measurement on the compare page, in a table, a chart and words', async () => {
+    const accuracy: Record<string, { outages: number; acknowledgedOutages: number; medianAcknowledgementDelayMinutes: number | null; unacknowledgedOutageMinutes: number; incidentsWithoutMeasuredImpact: number; incidents: number }> = {};
+    for (const provider of ['anthropic', 'google', 'openai']) {
+      const { body } = await service.client.graphql(ADMIN_KEY, `{ statusPageAccuracy(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z", provider: "${provider}", minSeverity: PARTIAL_OUTAGE) {
+        outages acknowledgedOutages medianAcknowledgementDelayMinutes unacknowledgedOutageMinutes incidentsWithoutMeasuredImpact incidents } }`);
+      accuracy[provider] = body.data.statusPageAccuracy;
+    }
+    // The demo's June: Anthropic acknowledged 7 June 25 minutes after it began; Google never acknowledged 18 June.
+    expect(accuracy.anthropic!.medianAcknowledgementDelayMinutes).toBe(25);
+    expect(accuracy.google).toMatchObject({ acknowledgedOutages: 0, incidentsWithoutMeasuredImpact: 1, incidents: 1 });
+    expect(accuracy.google!.unacknowledgedOutageMinutes).toBeGreaterThan(0);
+
+    for (const [width, height, name] of [[1366, 900, 'desktop'], [390, 844, 'phone']] as const) {
+      const page = await signedIn({ width, height });
+      await open(page, '/status/compare?from=2026-06-01&to=2026-06-30');
+      const card = page.getByRole('region', { name: 'Status pages against measurement' });
+      const rows = await card.locator('table.accuracy tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+      expect(rows.map((r) => r[0])).toEqual(['anthropic', 'google', 'openai']);
+      for (const row of rows) {
+        const a = accuracy[row[0]!]!;
+        expect(row[1]).toBe(`${a.acknowledgedOutages} of ${a.outages}`);
+        expect(row[2]).toBe(a.medianAcknowledgementDelayMinutes === null ? '—' : `${a.medianAcknowledgementDelayMinutes.toFixed(1)} min`);
+        expect(row[4]).toBe(`${a.incidentsWithoutMeasuredImpact} of ${a.incidents}`);
+      }
+      // The chart reads as one image whose label carries every figure; the same figures in words below it.
+      await expect(card.getByRole('img', { name: /^Partial and major outages the status page acknowledged: anthropic \d+ of \d+/ }).count()).resolves.toBe(1);
+      await expect(card.locator('.accuracy-words li').first().textContent()).resolves.toMatch(/^anthropic: \d+ of \d+ partial and major outages acknowledged, median delay 25\.0 min, /);
+      const overflow = await horizontalOverflow(page);
+      expect(overflow.document).toBeLessThanOrEqual(0);
+      expect(overflow.keyTables.every((extra) => extra <= 0)).toBe(true);
+      await card.screenshot({ path: join(ARTIFACTS, `compare-status-pages-${name}.png`) });
+      await page.context().close();
+    }
+  }, TEST_MS);
+
   it('updates the live page by itself when an outage begins, and says when it last heard from the service', async () => {
     const page = await signedIn();
     await page.locator('#live', { hasText: 'last heard from the service at' }).waitFor();
@@ -162,7 +228,9 @@ describeWithBrowser('the status pages in a browser, on the demo month', () => {
         return (await card.textContent())?.includes('alertco/down-model') === true;
       }, { what: 'the firing alert on /status', timeoutMs: WAIT_MS });
       await expect(card.locator('tbody tr').first().textContent()).resolves.toMatch(/^PAGEalertco\/down-model \(all platforms\): a major outage for 2 minutes in a rowrule alertco models down/);
-      expect((await horizontalOverflow(page)).document).toBeLessThanOrEqual(0);
+      const overflow = await horizontalOverflow(page);
+      expect(overflow.document).toBeLessThanOrEqual(0);
+      expect(overflow.keyTables.every((extra) => extra <= 0)).toBe(true);
       await card.screenshot({ path: join(ARTIFACTS, name) });
       await page.context().close();
     }

@@ -3,7 +3,7 @@ import { demoEvents } from './demo-data';
 describe('demo data', () => {
   it('is deterministic and contains the seed scenario of 2026-06-07', () => {
     const incident = { start: Date.parse('2026-06-07T09:01:00Z'), end: Date.parse('2026-06-07T09:31:00Z') };
-    const disabled = { start: Date.parse('2026-06-07T09:30:00Z'), end: Date.parse('2026-06-07T21:40:00Z') };
+    const disabled = { start: Date.parse('2026-06-07T09:04:00Z'), end: Date.parse('2026-06-07T21:06:00Z') };
     let inIncident = 0;
     let failedInIncident = 0;
     let notionToAnthropicWhileDisabled = 0;

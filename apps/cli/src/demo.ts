@@ -2,10 +2,11 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { ContractInput } from '@ledger/domain';
 import type { Database } from '@ledger/database';
 import { ApiKeyRepository, ApiKeyService } from '@ledger/auth';
-import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@ledger/event-store';
+import { ActionIngestService, AdminEventRepository, IngestService, OutcomeEventRepository, PlatformActionRepository } from '@ledger/event-store';
+import { IncidentImportService, ProviderIncidentRepository, StatusComponentRepository, StatusComponentService } from '@ledger/provider-status';
 import { createProjectionRunner } from '@ledger/runtime';
 import { ContractRepository, ContractService, MaintenanceRepository } from '@ledger/reporting';
-import { DEMO_MONTH_START, DEMO_PLATFORMS, demoEvents } from './demo-data';
+import { DEMO_ACTIONS, DEMO_MONTH_START, DEMO_PLATFORMS, DEMO_STATUS_COMPONENTS, DEMO_STATUS_FEEDS, demoEvents } from './demo-data';
 
 const CONTRACTS: ContractInput[] = [
   {
@@ -40,6 +41,9 @@ export async function runDemo(db: Database, print: (line: string) => void, baseU
 
   const { total, accepted } = await ingestMonth(db);
   await project(db);
+  const actions = await new ActionIngestService(db, new PlatformActionRepository()).ingest('notion', DEMO_ACTIONS);
+  if (actions.rejected.length > 0) throw new Error(`demo actions were rejected: ${JSON.stringify(actions.rejected[0])}`);
+  const feeds = await importStatusPages(db);
 
   const contracts = new ContractService(db, new ContractRepository(), new MaintenanceRepository(), new AdminEventRepository());
   const defined = await contracts.list({});
@@ -51,6 +55,7 @@ export async function runDemo(db: Database, print: (line: string) => void, baseU
 
   print('');
   print(`Loaded ${count(total)} events for June 2026 (${count(accepted)} new) and projected them.`);
+  print(`Recorded notion's ${DEMO_ACTIONS.length} actions on 7 June (${actions.accepted} new), and the providers' status pages for June (${feeds} incidents new or changed).`);
   print('');
   print('Contracts:');
   CONTRACTS.forEach((c, i) => {
@@ -67,10 +72,26 @@ export async function runDemo(db: Database, print: (line: string) => void, baseU
   print('  { vendorComparison(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { rank provider model availabilityPercent outages mttrMinutes p95LatencyMs } }');
   print('  { credits(period: "2026-06") { totals { currency amount } lines { contract platform provider uptimePercent creditAmount { amount currency } } } }');
   print(`  { slaReport(contractId: "${ids[0]}", period: "2026-06") { uptimePercent met downtimeMinutes creditAmount { amount currency } evidence { start end minutes } } }`);
+  print('  { actionReport(from: "2026-06-07T00:00:00Z", to: "2026-06-08T00:00:00Z", platform: "notion", provider: "anthropic") { routedAwayMinutes routedAwayWhileHealthyMinutes perOutage { model timeToActionMinutes restoreLagMinutes } } }');
+  print('  { statusPageAccuracy(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z", provider: "google") { outages acknowledgedOutages unacknowledgedOutageMinutes medianAcknowledgementDelayMinutes incidentsWithoutMeasuredImpact } }');
   print(`  CSV for finance: curl -H "Authorization: Bearer $KEY" "${baseUrl}/v1/reports/credits.csv?period=2026-06"`);
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+
+/** The providers' component mappings and June incidents, imported as an operator would (POST /v1/provider-incidents). Returns the incidents new or changed. */
+async function importStatusPages(db: Database): Promise<number> {
+  const components = new StatusComponentService(db, db, new StatusComponentRepository(), new AdminEventRepository());
+  const imports = new IncidentImportService(db, new ProviderIncidentRepository());
+  let changed = 0;
+  for (const [provider, mapping] of Object.entries(DEMO_STATUS_COMPONENTS)) {
+    // Set once: each change is an admin event, and a second run changes nothing.
+    if (JSON.stringify(await components.list(provider)) !== JSON.stringify(mapping)) await components.set(provider, mapping, null);
+    const result = await imports.importFeed(provider, DEMO_STATUS_FEEDS[provider], 'upload');
+    changed += result.imported + result.updated;
+  }
+  return changed;
+}
 const DAY_MS = 86_400_000;
 
 /** The month's events through the ingest path, a batch per platform at a time; progress in days of June, with an ETA. */

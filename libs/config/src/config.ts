@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { SLUG_PATTERN } from '@ledger/domain';
 
 /** Which parts of the service a process runs (operations.md § Configuration). */
 export const ROLES = ['all', 'api', 'worker'] as const;
@@ -32,7 +33,61 @@ const envSchema = z.object({
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   WEBHOOK_RETRY_FOR_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PROVIDER_STATUS_FEEDS: z.string().default('').transform((value, ctx) => {
+    const { feeds, problems } = parseStatusFeeds(value);
+    for (const message of problems) ctx.addIssue({ code: 'custom', message });
+    return feeds;
+  }),
+  // At most an hour: the backoff after failures is capped at an hour too, so it never polls sooner than usual.
+  PROVIDER_STATUS_POLL_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
 });
+
+/** A provider's Statuspage incidents.json the worker polls. */
+export interface StatusFeedSetting {
+  provider: string;
+  url: string;
+}
+
+/**
+ * Reads PROVIDER_STATUS_FEEDS: `provider=url` pairs separated by commas (blanks around them and
+ * empty entries ignored). A provider is a lowercase slug, named once; a URL is http(s) without
+ * a username or password (the poller logs it). Every bad entry is a problem of its own.
+ */
+export function parseStatusFeeds(value: string): { feeds: StatusFeedSetting[]; problems: string[] } {
+  const feeds: StatusFeedSetting[] = [];
+  const problems: string[] = [];
+  for (const entry of value.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const equals = entry.indexOf('=');
+    if (equals < 0) {
+      problems.push(`"${entry}" must be provider=url`);
+      continue;
+    }
+    const provider = entry.slice(0, equals).trim();
+    const url = entry.slice(equals + 1).trim();
+    if (!SLUG_PATTERN.test(provider)) {
+      problems.push(`"${entry}": the provider before the = must be a lowercase slug: [a-z0-9][a-z0-9._-]{0,63}`);
+    } else if (feeds.some((f) => f.provider === provider)) {
+      problems.push(`${provider} is named twice`);
+    } else {
+      const problem = urlProblem(url);
+      if (problem === null) feeds.push({ provider, url });
+      else problems.push(`${provider}: ${problem}`);
+    }
+  }
+  return { feeds, problems };
+}
+
+function urlProblem(url: string): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `the URL must be http or https, not ${parsed.protocol.slice(0, -1)}`;
+  if (parsed.username !== '' || parsed.password !== '') return 'the URL must not carry a username or password';
+  return null;
+}
 
 export interface AppConfig {
   /** Unset → the service starts an embedded Postgres under `dataDir`. */
@@ -75,6 +130,11 @@ export interface AppConfig {
    * (the first delay, doubling up to an hour; given up this long after the first attempt).
    */
   alerts: { secretsKey: string | undefined; secretsKeyFile: string; allowPrivateWebhooks: boolean; retryBaseDelayMs: number; retryForMs: number };
+  /**
+   * Provider status feeds (operations.md § Provider status feeds): the Statuspage incidents.json
+   * the worker polls per provider, every `pollSeconds` (later after failures); none → no poller.
+   */
+  providerStatus: { feeds: StatusFeedSetting[]; pollSeconds: number };
 }
 
 /** Reads and validates the environment; throws one readable error listing every bad setting. */
@@ -110,5 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     alerts: { secretsKey: e.ALERT_SECRETS_KEY, secretsKeyFile: resolve(join(e.DATA_DIR, 'alert-secrets.key')), allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS === 'true',
       retryBaseDelayMs: e.WEBHOOK_RETRY_BASE_MS, retryForMs: e.WEBHOOK_RETRY_FOR_SECONDS * 1000,
     },
+    providerStatus: { feeds: e.PROVIDER_STATUS_FEEDS, pollSeconds: e.PROVIDER_STATUS_POLL_SECONDS },
   };
 }

@@ -39,12 +39,15 @@ export class PlatformActionRepository {
     return (await query.orderBy('occurred_at').orderBy('platform').orderBy('action_id').execute()).map(fromRow);
   }
 
-  /** Every action of a platform about a provider before `to`: a report needs those before its window too, to know where it starts. */
-  async before(db: Kysely<DB>, platform: string, provider: string, to: Date): Promise<RecordedAction[]> {
-    const rows = await db.selectFrom('platform_actions').selectAll()
-      .where('platform', '=', platform).where('provider', '=', provider).where('occurred_at', '<', to)
-      .orderBy('occurred_at').orderBy('action_id').execute();
-    return rows.map(fromRow);
+  /**
+   * Every action before `to`, of one platform and one provider when named: a report needs those
+   * before its window too, to know where it starts (a disable long ago may still hold).
+   */
+  async before(db: Kysely<DB>, filter: { to: Date; platform?: string | undefined; provider?: string | undefined }): Promise<RecordedAction[]> {
+    let query = db.selectFrom('platform_actions').selectAll().where('occurred_at', '<', filter.to);
+    if (filter.platform !== undefined) query = query.where('platform', '=', filter.platform);
+    if (filter.provider !== undefined) query = query.where('provider', '=', filter.provider);
+    return (await query.orderBy('occurred_at').orderBy('platform').orderBy('action_id').execute()).map(fromRow);
   }
 }
 

@@ -65,6 +65,8 @@ export const providerStatusTypeDefs = /* GraphQL */ `
   "A provider's status page held against measurement over a window (concepts §12)."
   type StatusPageAccuracy {
     provider: String!
+    "the least severe outage counted"
+    minSeverity: Status!
     "outages (per model, over all platforms) that started in the window"
     outages: Int!
     acknowledgedOutages: Int!
@@ -95,10 +97,10 @@ export const providerStatusTypeDefs = /* GraphQL */ `
   }
 
   extend type Query {
-    "incidents created in [from, to), the latest version of each, at most 100 days"
+    "incidents created in [from, to), the latest version of each, at most 400 days"
     providerIncidents(from: DateTime!, to: DateTime!, provider: String): [ProviderIncident!]!
-    "a provider's status page against measurement over [from, to), at most 100 days"
-    statusPageAccuracy(from: DateTime!, to: DateTime!, provider: String!): StatusPageAccuracy!
+    "a provider's status page against measurement over [from, to), at most 400 days; minSeverity leaves out lesser outages (default DEGRADED: every outage)"
+    statusPageAccuracy(from: DateTime!, to: DateTime!, provider: String!, minSeverity: Status = DEGRADED): StatusPageAccuracy!
     "a provider's component mapping (empty: every component covers every model)"
     statusComponents(provider: String!): [ComponentMapping!]!
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { MinuteStatus } from '@ledger/domain';
 import { IncidentWithModels, StatusComponentService, StatusPageAccuracyService } from '@ledger/provider-status';
 import type { IncidentImpact, Resolvers } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
@@ -31,10 +32,12 @@ export class ProviderStatusResolver {
         },
         statusPageAccuracy: async (_, a, context) => {
           requireScope(context, 'read');
-          const report = await asGraphql(() => this.accuracy.accuracy({ from: a.from, to: a.to, provider: a.provider }));
+          const minSeverity = (a.minSeverity ?? 'DEGRADED').toLowerCase() as MinuteStatus;
+          const report = await asGraphql(() => this.accuracy.accuracy({ from: a.from, to: a.to, provider: a.provider, minSeverity }));
           const byId = new Map(report.incidents.map((i) => [i.incidentId, i]));
           return {
             ...report,
+            minSeverity: report.minSeverity.toUpperCase() as Uppercase<MinuteStatus>,
             incidents: report.incidents.length,
             perOutage: report.perOutage.map((o) => ({ ...o, start: new Date(o.start), end: instant(o.end) })),
             perIncident: report.perIncident.map((x) => {

@@ -16,7 +16,7 @@ import { ReportsController } from './reports.controller';
 
 /** This process's Prometheus metrics, recorded by the REST and GraphQL adapters alike. */
 @Global()
-@Module({ imports: [ProjectionsModule, AlertsModule], providers: [Metrics, ReplicaLag], exports: [Metrics, ReplicaLag] })
+@Module({ imports: [ProjectionsModule, AlertsModule, ProviderStatusModule], providers: [Metrics, ReplicaLag], exports: [Metrics, ReplicaLag] })
 export class MetricsModule {}
 
 /** The REST surface: ingest, provider status-page imports, exports, metrics and health. */

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { IngestResult } from '@ledger/domain';
 import { AlertQueries, OutboxStanding } from '@ledger/alerts';
+import { Database, InjectDatabase } from '@ledger/database';
 import { ProjectionRunner } from '@ledger/projections';
+import { FeedState, ProviderStatusFeedRepository } from '@ledger/provider-status';
 import { ReplicaLag, ReplicaLagView } from './replica-lag';
 
 /** A rejection reason as a metric label: the field it concerns, or its kind. */
@@ -38,7 +40,7 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   });
 
-  constructor(runner: ProjectionRunner, replica: ReplicaLag, alerts: AlertQueries) {
+  constructor(runner: ProjectionRunner, replica: ReplicaLag, alerts: AlertQueries, feeds: ProviderStatusFeedRepository, @InjectDatabase() db: Database) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
     new Gauge({
       name: 'ledger_projection_lag_events',
@@ -51,6 +53,30 @@ export class Metrics {
     });
     if (replica.configured) this.replicaGauges(replica);
     this.outboxGauges(alerts);
+    this.statusFeedGauges(feeds, db);
+  }
+
+  /**
+   * The status-feed poller's state per provider, read at scrape time from the primary: the
+   * poller may run in another process (a worker serves no /metrics), and whichever it is, any
+   * API process reports it.
+   */
+  private statusFeedGauges(repository: ProviderStatusFeedRepository, db: Database): void {
+    let reading: Promise<FeedState[]> | null = null;
+    const read = () => (reading ??= repository.all(db).finally(() => (reading = null)));
+    const gauge = (name: string, help: string, value: (feed: FeedState) => number) =>
+      new Gauge({
+        name, help, labelNames: ['provider'], registers: [this.registry],
+        async collect() {
+          const feeds = await read();
+          // A feed no longer in the table is no longer reported.
+          this.reset();
+          for (const feed of feeds) this.set({ provider: feed.provider }, value(feed));
+        },
+      });
+    gauge('ledger_status_feed_consecutive_failures', 'Failed polls in a row of a provider\'s status feed (0 after a good answer)', (feed) => feed.consecutiveFailures);
+    gauge('ledger_status_feed_last_success_seconds', 'Unix time of the last poll of a provider\'s status feed that answered (0: never)',
+      (feed) => (feed.lastSuccessAt === null ? 0 : feed.lastSuccessAt.getTime() / 1000));
   }
 
   /** The webhook outbox, counted at scrape time: pending, delivered and failed deliveries, and the age of the oldest pending. */

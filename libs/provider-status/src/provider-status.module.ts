@@ -6,12 +6,15 @@ import { StatusComponentRepository } from './components/status-component.reposit
 import { StatusComponentService } from './components/status-component.service';
 import { IncidentImportService } from './incidents/incident-import.service';
 import { ProviderIncidentRepository } from './incidents/provider-incident.repository';
+import { ProviderStatusFeedRepository } from './poller/provider-status-feed.repository';
 
-const providers = [ProviderIncidentRepository, IncidentImportService, StatusComponentRepository, StatusComponentService, StatusPageAccuracyService];
+const providers = [ProviderIncidentRepository, IncidentImportService, StatusComponentRepository, StatusComponentService, StatusPageAccuracyService,
+  ProviderStatusFeedRepository];
 
 /**
  * Provider status pages (concepts §12): imported incidents and their versions, the component
- * mapping, and the accuracy report. The feed poller runs in the worker role.
+ * mapping, the accuracy report, and the feed poller's state. The poller (StatusFeedPoller) runs in
+ * the worker role; STATUS_FEEDS_OPTIONS comes from the app module.
  */
 @Module({ imports: [EventStoreModule, ProjectionsModule], providers, exports: providers })
 export class ProviderStatusModule {}

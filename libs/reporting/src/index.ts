@@ -25,4 +25,4 @@ export type { ClaimActor, ClaimQuery } from './claim.service';
 export { ClaimRepository } from './claim.repository';
 export { ClaimPacketService, CLAIM_PACKET_FORMAT, DIGEST_METHOD, verifyPacket } from './claim-packet.service';
 export type { ClaimPacket, PacketRun, PacketMinute, PacketVerification } from './claim-packet.service';
-export { ActionReportService } from './action-report.service';
+export { ActionReportService, type PlatformRoutedAway } from './action-report.service';

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AlertsModule, WebhookSender } from '@ledger/alerts';
 import { ProjectionsModule, ProjectorService } from '@ledger/projections';
+import { ProviderStatusModule, StatusFeedPoller } from '@ledger/provider-status';
 import { ReportingModule } from '@ledger/reporting';
 import { RetentionJob } from './retention.job';
 
@@ -17,11 +18,13 @@ export class ProjectorDrain implements BeforeApplicationShutdown {
     private readonly projector: ProjectorService,
     private readonly retention: RetentionJob,
     private readonly webhooks: WebhookSender,
+    private readonly statusFeeds: StatusFeedPoller,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.projector.onApplicationShutdown();
     await this.webhooks.onApplicationShutdown();
+    await this.statusFeeds.onApplicationShutdown();
     await this.retention.drain();
   }
 }
@@ -30,7 +33,11 @@ export class ProjectorDrain implements BeforeApplicationShutdown {
  * The worker role: projectors and periodic jobs on @nestjs/schedule — every projection of
  * LEDGER_PROJECTIONS (./projections.ts) folded as events arrive, statements issued after the
  * grace delay, expired days of the log archived (RAW_EVENTS_RETENTION_DAYS), alert webhooks sent
- * from the outbox — in processes started with ROLE=worker or ROLE=all.
+ * from the outbox, providers' status feeds polled (PROVIDER_STATUS_FEEDS) — in processes started
+ * with ROLE=worker or ROLE=all.
  */
-@Module({ imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule, AlertsModule], providers: [ProjectorService, RetentionJob, WebhookSender, ProjectorDrain] })
+@Module({
+  imports: [ScheduleModule.forRoot(), ProjectionsModule, ReportingModule, AlertsModule, ProviderStatusModule],
+  providers: [ProjectorService, RetentionJob, WebhookSender, StatusFeedPoller, ProjectorDrain],
+})
 export class WorkerModule {}

@@ -1,6 +1,6 @@
 import { MINUTE_MS, MinuteStatus, worse } from '@ledger/domain';
 import type { IncidentView, ModelStatusView } from '@ledger/projections';
-import type { DailyModelTotals } from '@ledger/reporting';
+import type { DailyModelTotals, PlatformRoutedAway } from '@ledger/reporting';
 
 export const DAY_MS = 86_400_000;
 
@@ -42,12 +42,24 @@ export interface UptimeFigure {
   hasData: boolean;
 }
 
+/** A platform's routing away from this model (its own actions), within the strip's days: drawn as a band over the bars. */
+export interface ModelRoutedAway {
+  platform: string;
+  /** Epoch ms; end null while it lasts. */
+  start: number;
+  end: number | null;
+  /** The provider-wide period it belongs to (its minutes and those while healthy). */
+  period: PlatformRoutedAway;
+}
+
 export interface ModelOverview {
   provider: string;
   model: string;
   live: ModelStatusView | null;
   days: DayBar[];
   uptime: UptimeFigure[];
+  /** Routed-away spans of the platforms the viewer may see, by start. */
+  routedAway: ModelRoutedAway[];
 }
 
 export interface ProviderOverview {
@@ -63,6 +75,8 @@ export interface StatusOverview {
   providers: ProviderOverview[];
   /** Incidents of the last 30 days, most recent first. */
   incidents: IncidentView[];
+  /** Routed-away periods of the platforms the viewer may see (none on a public page), latest first. */
+  routedAway: PlatformRoutedAway[];
 }
 
 /** An outage of a model's series over all platforms, in minute indexes, `end` exclusive. */
@@ -80,6 +94,7 @@ export interface OverviewInput {
   outages: readonly ModelOutageSpan[];
   live: readonly ModelStatusView[];
   incidents: readonly IncidentView[];
+  routedAway?: readonly PlatformRoutedAway[];
 }
 
 /** Incidents of one provider this close together read as one episode on the page. */
@@ -171,7 +186,11 @@ export function buildOverview(input: OverviewInput): StatusOverview {
         hasData: measured.length > 0,
       };
     });
-    return { provider: m.provider, model: m.model, live: m.live, days, uptime };
+    const routedAway = (input.routedAway ?? [])
+      .filter((p) => p.provider === m.provider)
+      .flatMap((period) => period.spans.filter((s) => s.model === m.model).map((s) => ({ platform: period.platform, start: s.start, end: s.end, period })))
+      .sort((a, b) => a.start - b.start);
+    return { provider: m.provider, model: m.model, live: m.live, days, uptime, routedAway };
   });
 
   const byProvider = new Map<string, ModelOverview[]>();
@@ -184,5 +203,5 @@ export function buildOverview(input: OverviewInput): StatusOverview {
       models: list.sort((a, b) => a.model.localeCompare(b.model)),
     }));
   const incidents = [...input.incidents].sort((a, b) => b.start - a.start || a.provider.localeCompare(b.provider));
-  return { asOf: input.asOf, providers, incidents };
+  return { asOf: input.asOf, providers, incidents, routedAway: [...(input.routedAway ?? [])] };
 }

@@ -22,6 +22,16 @@ const LIVE_GRANULARITY_MS = 15_000;
 /** How often the live stream says it is still there when nothing changes (the page shows when it last heard). */
 const HEARTBEAT_MS = 15_000;
 
+/**
+ * Who looks at a page: the rate-limit bucket the view takes from, and whose platform actions it
+ * may show — a platform key its own platform's, a staff key every platform's (null), a public
+ * page none (undefined): a platform's routing decisions are its own business.
+ */
+interface Viewer {
+  bucket: string;
+  actionsOf: string | null | undefined;
+}
+
 class PageError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
@@ -50,12 +60,12 @@ export class StatusPageController implements BeforeApplicationShutdown {
    */
   @Get('live')
   async live(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const caller = await this.caller(request);
-    if (caller === null) {
+    const viewer = await this.viewer(request);
+    if (viewer === null) {
       reply.status(401).send({ code: 'UNAUTHENTICATED', message: 'This status page needs an API key with the read scope.' });
       return;
     }
-    const decision = await this.limiter.take(caller, 'query', 1);
+    const decision = await this.limiter.take(viewer.bucket, 'query', 1);
     if (!decision.allowed) {
       reply.status(429).header('retry-after', String(decision.retryAfterSeconds)).send({ code: 'RATE_LIMITED', message: `retry in ${decision.retryAfterSeconds} s` });
       return;
@@ -87,11 +97,12 @@ export class StatusPageController implements BeforeApplicationShutdown {
 
   @Get()
   async overview(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('at') at?: string): Promise<void> {
-    await this.respond(request, reply, async (nonce) => {
+    await this.respond(request, reply, async (nonce, viewer) => {
       const asOf = at === undefined ? Math.floor(Date.now() / LIVE_GRANULARITY_MS) * LIVE_GRANULARITY_MS : endOfDay(at, 'at');
       // Firing alerts name rules and contracts: shown to signed-in users only, never on a public page, and only live.
       const firing = this.mode === 'key' && at === undefined ? await this.alerts.firing() : null;
-      return overviewPage(await this.pages.overview(asOf, { live: at === undefined }), nonce, { historical: at !== undefined, firing });
+      const overview = await this.pages.overview(asOf, { live: at === undefined, actionsOf: viewer.actionsOf });
+      return overviewPage(overview, nonce, { historical: at !== undefined, firing });
     });
   }
 
@@ -124,7 +135,7 @@ export class StatusPageController implements BeforeApplicationShutdown {
     reply.header('set-cookie', SESSION_PATHS.map((path) => stringifySetCookie(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path, maxAge: 0 })));
   }
 
-  private async respond(request: FastifyRequest, reply: FastifyReply, render: (nonce: string) => Promise<string>): Promise<void> {
+  private async respond(request: FastifyRequest, reply: FastifyReply, render: (nonce: string, viewer: Viewer) => Promise<string>): Promise<void> {
     const nonce = randomBytes(16).toString('base64');
     reply
       .header('content-type', 'text/html; charset=utf-8')
@@ -133,17 +144,17 @@ export class StatusPageController implements BeforeApplicationShutdown {
       .header('referrer-policy', 'no-referrer')
       .header('cache-control', this.mode === 'public' ? 'public, max-age=15' : 'private, no-store');
     try {
-      const caller = await this.caller(request);
-      if (caller === null) {
+      const viewer = await this.viewer(request);
+      if (viewer === null) {
         reply.status(401).send(loginPage(nonce, 'This status page needs an API key with the read scope.'));
         return;
       }
-      const decision = await this.limiter.take(caller, 'query', 1);
+      const decision = await this.limiter.take(viewer.bucket, 'query', 1);
       if (!decision.allowed) {
         reply.header('retry-after', String(decision.retryAfterSeconds));
         throw new PageError(429, `Too many requests; retry in ${decision.retryAfterSeconds} s.`);
       }
-      reply.status(200).send(await render(nonce));
+      reply.status(200).send(await render(nonce, viewer));
     } catch (error) {
       if (!(error instanceof PageError)) throw error;
       const body = `<section class="card" role="alert"><h2>${error.status === 429 ? 'Slow down' : 'That did not work'}</h2><p>${escape(error.message)}</p><p><a href="/status">Back to the status page</a></p></section>`;
@@ -151,13 +162,13 @@ export class StatusPageController implements BeforeApplicationShutdown {
     }
   }
 
-  /** Whose rate-limit bucket a page view takes from; null when a key is needed and none valid came. */
-  private async caller(request: FastifyRequest): Promise<string | null> {
-    if (this.mode === 'public') return `status-page:${request.ip}`;
+  /** Who is looking; null when a key is needed and none valid came. */
+  private async viewer(request: FastifyRequest): Promise<Viewer | null> {
+    if (this.mode === 'public') return { bucket: `status-page:${request.ip}`, actionsOf: undefined };
     const cookie = parseCookie(request.headers.cookie ?? '')[SESSION_COOKIE];
     const header = request.headers.authorization ?? (cookie ? `Bearer ${cookie}` : undefined);
     const result = await this.keys.authenticate(header);
-    return result.ok && hasScope(result.principal, 'read') ? result.principal.keyId : null;
+    return result.ok && hasScope(result.principal, 'read') ? { bucket: result.principal.keyId, actionsOf: result.principal.platform } : null;
   }
 }
 

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AlertsModule } from '@ledger/alerts';
 import { ProjectionsModule } from '@ledger/projections';
 import { ReportingModule } from '@ledger/reporting';
+import { ProviderStatusModule } from '@ledger/provider-status';
 import { ClaimsController } from './claims.controller';
 import { STATUS_PAGE_MODE, StatusPageMode } from './status-access';
 import { StatusPageController } from './status-page.controller';
@@ -13,7 +14,7 @@ export class StatusPageModule {
   static forRoot(options: { mode: Exclude<StatusPageMode, 'off'> }): DynamicModule {
     return {
       module: StatusPageModule,
-      imports: [ProjectionsModule, ReportingModule, AlertsModule],
+      imports: [ProjectionsModule, ReportingModule, AlertsModule, ProviderStatusModule],
       controllers: [StatusPageController],
       providers: [{ provide: STATUS_PAGE_MODE, useValue: options.mode }, StatusPageService],
     };

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database, InjectReadDatabase } from '@ledger/database';
 import { LiveStatusFeed, TimelineQueries } from '@ledger/projections';
-import { VendorComparisonService, VendorSummaryRepository, VendorSummaryService } from '@ledger/reporting';
+import { ActionReportService, VendorComparisonService, VendorSummaryRepository, VendorSummaryService } from '@ledger/reporting';
 import type { VendorScore } from '@ledger/domain';
+import { ProviderAccuracy, StatusPageAccuracyService } from '@ledger/provider-status';
 import { buildOverview, DAY_MS, HISTORY_DAYS, lastDayOf, StatusOverview } from './overview';
 
 const INCIDENT_DAYS = 30;
@@ -15,6 +16,8 @@ export interface Comparison {
   to: Date;
   providers: VendorScore[];
   models: VendorScore[];
+  /** Each compared provider's status page against its partial and major outages (concepts §12), as /status lists them. */
+  statusPages: ProviderAccuracy[];
 }
 
 /** Gathers what the status pages show, from the read models, with a short cache. */
@@ -30,27 +33,32 @@ export class StatusPageService {
     private readonly timeline: TimelineQueries,
     private readonly comparison: VendorComparisonService,
     private readonly feed: LiveStatusFeed,
+    private readonly actions: ActionReportService,
+    private readonly statusPages: StatusPageAccuracyService,
   ) {}
 
   /**
    * The status as of `asOf` (ms): live statuses then, 90 daily bars up to that day, recent
-   * incidents. A live view is computed again once the live feed has published a change, so that
-   * the live page, fetching itself on that change, shows it.
+   * incidents, and the routed-away periods of `actionsOf` (a platform's, every platform's for
+   * null, none for undefined). A live view is computed again once the live feed has published a
+   * change, so that the live page, fetching itself on that change, shows it.
    */
-  overview(asOf: number, options: { live: boolean }): Promise<StatusOverview> {
-    return this.cached(`overview:${asOf}${options.live ? `:${this.feed.version}` : ''}`, async () => {
+  overview(asOf: number, options: { live: boolean; actionsOf?: string | null | undefined }): Promise<StatusOverview> {
+    const viewer = options.actionsOf === undefined ? 'none' : options.actionsOf === null ? 'all' : `platform=${options.actionsOf}`;
+    return this.cached(`overview:${asOf}:${viewer}${options.live ? `:${this.feed.version}` : ''}`, async () => {
       const historyStart = new Date((lastDayOf(asOf) - HISTORY_DAYS + 1) * DAY_MS);
       const to = new Date(asOf);
       // The daily bars come from the vendor comparison's hour summaries (a few thousand rows for
       // 90 days), brought up to the projection first.
       await this.summarizer.refresh();
-      const [days, outages, live, incidents] = await Promise.all([
+      const [days, outages, live, incidents, routedAway] = await Promise.all([
         this.summaries.dailyModelTotals(this.db, historyStart, to),
         this.timeline.outagesIn({ from: historyStart, to }, asOf),
         this.timeline.providerStatus({}, asOf),
         this.timeline.incidentsIn({ from: new Date(asOf - INCIDENT_DAYS * DAY_MS), to }, asOf),
+        options.actionsOf === undefined ? [] : this.actions.periods({ from: historyStart, to, platform: options.actionsOf ?? undefined }, asOf),
       ]);
-      return buildOverview({ asOf, days, outages, live, incidents });
+      return buildOverview({ asOf, days, outages, live, incidents, routedAway });
     });
   }
 
@@ -58,7 +66,10 @@ export class StatusPageService {
   compare(from: Date, to: Date): Promise<Comparison> {
     return this.cached(`compare:${from.getTime()}:${to.getTime()}`, async () => {
       const scores = await this.comparison.compare({ from, to, providerRows: true });
-      return { from, to, providers: scores.filter((s) => s.model === null), models: scores.filter((s) => s.model !== null) };
+      const providers = scores.filter((s) => s.model === null);
+      const statusPages = [];
+      for (const { provider } of [...providers].sort((a, b) => a.provider.localeCompare(b.provider))) statusPages.push(await this.statusPages.accuracy({ from, to, provider, minSeverity: 'partial_outage' }));
+      return { from, to, providers, models: scores.filter((s) => s.model !== null), statusPages };
     });
   }
 

@@ -1,5 +1,5 @@
 import type { MinuteStatus } from '../detection';
-import { actionReport, minutesOneDecimal, routedAwaySpans } from './action-report';
+import { actionReport, minutesOneDecimal, routedAwayPeriods, routedAwaySpans } from './action-report';
 import { PlatformAction, PlatformActionKind } from './platform-action';
 
 const T0 = Date.UTC(2026, 5, 7, 0, 0);
@@ -22,6 +22,14 @@ describe('routed-away spans', () => {
     expect(routedAwaySpans(actions, 'm1')).toEqual([{ start: at(9, 4), end: at(21, 6) }, { start: at(22, 0), end: at(23, 0) }]);
     expect(routedAwaySpans(actions, 'm2')).toEqual([{ start: at(9, 4), end: at(21, 6) }]);
     expect(routedAwaySpans([act('disable', at(1, 0))], 'm1')).toEqual([{ start: at(1, 0), end: Infinity }]);
+  });
+
+  it('join across models into periods: the time in which any of them was routed away', () => {
+    const actions = [act('failover', at(9, 0), 'm1'), act('failover', at(9, 30), 'm2'), act('failback', at(10, 0), 'm1'), act('failback', at(11, 0), 'm2'), act('disable', at(12, 0))];
+    expect(routedAwayPeriods(actions, ['m1', 'm2'])).toEqual([
+      { start: at(9, 0), end: at(11, 0), spans: [{ model: 'm1', start: at(9, 0), end: at(10, 0) }, { model: 'm2', start: at(9, 30), end: at(11, 0) }] },
+      { start: at(12, 0), end: Infinity, spans: [{ model: 'm1', start: at(12, 0), end: Infinity }, { model: 'm2', start: at(12, 0), end: Infinity }] },
+    ]);
   });
 });
 

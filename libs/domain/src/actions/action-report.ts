@@ -72,6 +72,36 @@ export function routedAwaySpans(actions: readonly PlatformAction[], model: strin
   return spans;
 }
 
+/** A model's routed-away span. */
+export interface ModelSpan {
+  model: string;
+  start: number;
+  end: number;
+}
+
+/** A time in which some of a provider's models were routed away: the union of their spans, end Infinity while it lasts. */
+export interface RoutedAwayPeriod {
+  start: number;
+  end: number;
+  /** Each model's own spans within it, by start. */
+  spans: ModelSpan[];
+}
+
+/** The periods in which at least one of `models` was routed away, in time order. */
+export function routedAwayPeriods(actions: readonly PlatformAction[], models: readonly string[]): RoutedAwayPeriod[] {
+  const spans = models.flatMap((model) => routedAwaySpans(actions, model).map((s) => ({ model, ...s })))
+    .sort((a, b) => a.start - b.start || (a.model < b.model ? -1 : 1));
+  const periods: RoutedAwayPeriod[] = [];
+  for (const span of spans) {
+    const last = periods.at(-1);
+    if (last !== undefined && span.start <= last.end) {
+      last.end = Math.max(last.end, span.end);
+      last.spans.push(span);
+    } else periods.push({ start: span.start, end: span.end, spans: [span] });
+  }
+  return periods;
+}
+
 /**
  * A platform's own actions about a provider over a window (concepts §11): the minutes it routed
  * away, those of them while the provider was healthy, and per outage starting in the window how

@@ -776,7 +776,7 @@ export type Query = {
   platformActions: Array<PlatformAction>;
   /** Projections: checkpoint, lag behind the log, caught up or not. */
   projections: Array<ProjectionState>;
-  /** incidents created in [from, to), the latest version of each, at most 100 days */
+  /** incidents created in [from, to), the latest version of each, at most 400 days */
   providerIncidents: Array<ProviderIncident>;
   /** Live status per model. */
   providerStatus: Array<ModelStatus>;
@@ -788,7 +788,7 @@ export type Query = {
   statements: Array<Statement>;
   /** a provider's component mapping (empty: every component covers every model) */
   statusComponents: Array<ComponentMapping>;
-  /** a provider's status page against measurement over [from, to), at most 100 days */
+  /** a provider's status page against measurement over [from, to), at most 400 days; minSeverity leaves out lesser outages (default DEGRADED: every outage) */
   statusPageAccuracy: StatusPageAccuracy;
   /** Vendor reliability over [from, to): model rows, and provider rows with providerRows: true. */
   vendorComparison: Array<VendorScore>;
@@ -912,6 +912,7 @@ export type QueryStatusComponentsArgs = {
 
 export type QueryStatusPageAccuracyArgs = {
   from: Scalars['DateTime']['input'];
+  minSeverity?: InputMaybe<Status>;
   provider: Scalars['String']['input'];
   to: Scalars['DateTime']['input'];
 };
@@ -1040,6 +1041,8 @@ export type StatusPageAccuracy = {
   incidentsWithoutMeasuredImpact: Scalars['Int']['output'];
   /** the lower median of acknowledgementDelayMinutes over incidents that acknowledge an outage */
   medianAcknowledgementDelayMinutes?: Maybe<Scalars['Float']['output']>;
+  /** the least severe outage counted */
+  minSeverity: Status;
   /** outages (per model, over all platforms) that started in the window */
   outages: Scalars['Int']['output'];
   perIncident: Array<IncidentAccuracy>;
@@ -1686,7 +1689,7 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   slaReports?: Resolver<Array<ResolversTypes['SlaReport']>, ParentType, ContextType, RequireFields<QuerySlaReportsArgs, 'period'>>;
   statements?: Resolver<Array<ResolversTypes['Statement']>, ParentType, ContextType, RequireFields<QueryStatementsArgs, 'contractId'>>;
   statusComponents?: Resolver<Array<ResolversTypes['ComponentMapping']>, ParentType, ContextType, RequireFields<QueryStatusComponentsArgs, 'provider'>>;
-  statusPageAccuracy?: Resolver<ResolversTypes['StatusPageAccuracy'], ParentType, ContextType, RequireFields<QueryStatusPageAccuracyArgs, 'from' | 'provider' | 'to'>>;
+  statusPageAccuracy?: Resolver<ResolversTypes['StatusPageAccuracy'], ParentType, ContextType, RequireFields<QueryStatusPageAccuracyArgs, 'from' | 'minSeverity' | 'provider' | 'to'>>;
   vendorComparison?: Resolver<Array<ResolversTypes['VendorScore']>, ParentType, ContextType, RequireFields<QueryVendorComparisonArgs, 'from' | 'providerRows' | 'to'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
@@ -1744,6 +1747,7 @@ export type StatusPageAccuracyResolvers<ContextType = GraphqlContext, ParentType
   incidents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   incidentsWithoutMeasuredImpact?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   medianAcknowledgementDelayMinutes?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  minSeverity?: Resolver<ResolversTypes['Status'], ParentType, ContextType>;
   outages?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   perIncident?: Resolver<Array<ResolversTypes['IncidentAccuracy']>, ParentType, ContextType>;
   perOutage?: Resolver<Array<ResolversTypes['OutageAcknowledgement']>, ParentType, ContextType>;

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import {
-  coveredModels, ComponentMapping, IncidentSpan, incidentMinutes, InputError, MINUTE_MS, MinuteStatus, StatusPageAccuracy, statusPageAccuracy,
+  coveredModels, ComponentMapping, IncidentSpan, incidentMinutes, InputError, isBad, MINUTE_MS, MINUTE_STATUSES, MinuteStatus, StatusPageAccuracy, statusPageAccuracy,
 } from '@ledger/domain';
 import { Database, InjectReadDatabase } from '@ledger/database';
 import { MinuteRollupRepository, TimelineQueries } from '@ledger/projections';
 import { StatusComponentRepository } from '../components/status-component.repository';
 import { ProviderIncidentRepository, StoredIncident } from '../incidents/provider-incident.repository';
 
-/** The longest window these reports cover, as for the action report. */
-const MAX_WINDOW_DAYS = 100;
+/** The longest window these reports cover, as for the other window queries (outages, incidents, the vendor comparison). */
+const MAX_WINDOW_DAYS = 400;
 
 /** A stored incident with the models its components cover. */
 export interface IncidentWithModels extends StoredIncident {
@@ -17,6 +17,8 @@ export interface IncidentWithModels extends StoredIncident {
 
 export interface ProviderAccuracy extends StatusPageAccuracy {
   provider: string;
+  /** The least severe outage counted. */
+  minSeverity: MinuteStatus;
   /** The incidents considered (created in the window), with their covered models. */
   incidents: IncidentWithModels[];
 }
@@ -55,7 +57,15 @@ export class StatusPageAccuracyService {
     });
   }
 
-  async accuracy(filter: { from: Date; to: Date; provider: string }, now = Date.now()): Promise<ProviderAccuracy> {
+  /**
+   * The figures over [from, to). `minSeverity` leaves out lesser outages (default degraded:
+   * every outage, as concepts §12 defines them); the status page counts partial and worse, as
+   * it lists them.
+   */
+  async accuracy(filter: { from: Date; to: Date; provider: string; minSeverity?: MinuteStatus | undefined }, now = Date.now()): Promise<ProviderAccuracy> {
+    const minSeverity = filter.minSeverity ?? 'degraded';
+    if (!isBad(minSeverity)) throw new InputError('minSeverity must be DEGRADED, PARTIAL_OUTAGE or MAJOR_OUTAGE');
+    const counted = (severity: string) => MINUTE_STATUSES.indexOf(severity as MinuteStatus) >= MINUTE_STATUSES.indexOf(minSeverity);
     const [incidents, outages] = await Promise.all([
       this.incidentsIn(filter),
       this.timeline.outagesIn({ from: filter.from, to: filter.to, provider: filter.provider }, now),
@@ -65,10 +75,10 @@ export class StatusPageAccuracyService {
     const figures = statusPageAccuracy({
       from: filter.from.getTime(), to: filter.to.getTime(), now, incidents: spans,
       // Outages of a model's series over all platforms.
-      outages: outages.filter((o) => o.platform === null).map((o) => ({ model: o.model, start: o.start * MINUTE_MS, end: o.ongoing ? null : o.end * MINUTE_MS })),
+      outages: outages.filter((o) => o.platform === null && counted(o.severity)).map((o) => ({ model: o.model, start: o.start * MINUTE_MS, end: o.ongoing ? null : o.end * MINUTE_MS })),
       status: (model, minute) => statuses.get(model)?.get(minute) ?? 'no_data',
     });
-    return { provider: filter.provider, incidents, ...figures };
+    return { provider: filter.provider, minSeverity, incidents, ...figures };
   }
 
   /** Minute statuses (over all platforms) of each covered model while each incident was open: only those minutes are read. */

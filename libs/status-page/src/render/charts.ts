@@ -1,5 +1,5 @@
 import { escape } from 'html-escaper';
-import type { DayBar } from '../overview';
+import { DAY_MS, DayBar } from '../overview';
 import { formatCount, formatDay, formatLatency, percentFloor, STATUS_LABEL } from './format';
 
 /** What a day's bar says in words: its date, worst status and availability. */
@@ -17,8 +17,17 @@ export function describeDay(bar: DayBar): string {
  * view to the last 30 days, so that a bar is wide enough to tap, and a tap anywhere on the strip
  * picks the day under it.
  */
-export function dayStrip(days: readonly DayBar[], label: string): string {
+export function dayStrip(days: readonly DayBar[], label: string, bands: readonly { start: number; end: number }[] = []): string {
   const step = 5;
+  const first = days[0]?.day ?? 0;
+  // Routed-away time as a band across the top of the bars, placed by the hour (x in days × step);
+  // not a control: the bars under it stay the targets, and the words come with the strip.
+  const x = (ms: number) => Math.min(days.length * step, Math.max(0, (ms / DAY_MS - first) * step));
+  const marks = bands
+    .map((b) => ({ from: x(b.start), to: x(b.end) }))
+    .filter((b) => b.to > b.from)
+    .map((b) => `<rect x="${round(b.from)}" y="0" width="${round(Math.max(0.6, b.to - b.from))}" height="7" class="routed" aria-hidden="true"/>`)
+    .join('');
   const bars = days
     .map((bar, i) => {
       const words = escape(describeDay(bar));
@@ -26,8 +35,10 @@ export function dayStrip(days: readonly DayBar[], label: string): string {
       return `<rect x="${i * step}" y="0" width="${step - 1}" height="32" rx="1" class="s-${bar.status}" role="img" tabindex="${last ? 0 : -1}" aria-label="${words}" data-detail="${words}" data-day="${escape(formatDay(bar.day))}"><title>${words}</title></rect>`;
     })
     .join('');
-  return `<svg class="strip" viewBox="0 0 ${days.length * step - 1} 32" preserveAspectRatio="none" role="group" aria-label="${escape(label)}">${bars}</svg>`;
+  return `<svg class="strip" viewBox="0 0 ${days.length * step - 1} 32" preserveAspectRatio="none" role="group" aria-label="${escape(label)}">${bars}${marks}</svg>`;
 }
+
+const round = (n: number) => Math.round(n * 100) / 100;
 
 export interface BarRow {
   label: string;

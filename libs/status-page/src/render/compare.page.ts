@@ -1,5 +1,6 @@
 import { escape } from 'html-escaper';
 import type { VendorScore } from '@ledger/domain';
+import type { ProviderAccuracy } from '@ledger/provider-status';
 import type { Comparison } from '../status-page.service';
 import { barChart, latencyChart } from './charts';
 import { formatCompact, formatCount, formatDuration, formatInstant, formatLatency, isoDay, percentFloor } from './format';
@@ -85,6 +86,33 @@ function availabilityChart(scores: readonly VendorScore[]): string {
   );
 }
 
+const delayWords = (minutes: number | null) => (minutes === null ? '—' : `${minutes.toFixed(1)} min`);
+
+/**
+ * Each provider's status page held against measurement (concepts §12): a table of the figures
+ * and a chart of the share of outages acknowledged, whose label says every figure in words.
+ */
+function statusPagesCard(pages: readonly ProviderAccuracy[]): string {
+  if (pages.length === 0) return '';
+  const rows = pages.map((p) => `<tr><th scope="row">${escape(p.provider)}</th>${numberCell(`${formatCount(p.acknowledgedOutages)} of ${formatCount(p.outages)}`)}`
+    + `<td class="num words">${escape(delayWords(p.medianAcknowledgementDelayMinutes))}</td>${minutesCell(p.unacknowledgedOutageMinutes, true)}`
+    + `${numberCell(`${formatCount(p.incidentsWithoutMeasuredImpact)} of ${formatCount(p.incidents.length)}`)}</tr>`).join('');
+  const chart = barChart('Partial and major outages the status page acknowledged', pages.map((p) => ({
+    label: p.provider,
+    share: p.outages === 0 ? 0 : p.acknowledgedOutages / p.outages,
+    text: p.outages === 0 ? 'no outages measured' : `${p.acknowledgedOutages} of ${p.outages} (${percentFloor(p.acknowledgedOutages, p.outages, 0)} %)`,
+  })));
+  const words = pages.map((p) => `${p.provider}: ${p.acknowledgedOutages} of ${p.outages} partial and major outages acknowledged`
+    + `${p.medianAcknowledgementDelayMinutes === null ? '' : `, median delay ${delayWords(p.medianAcknowledgementDelayMinutes)}`}`
+    + `, ${formatDuration(p.unacknowledgedOutageMinutes)} of outage never acknowledged, ${p.incidentsWithoutMeasuredImpact} of ${p.incidents.length} incidents without measured impact.`);
+  return `<section class="card" aria-labelledby="status-pages-title"><h2 id="status-pages-title">Status pages against measurement</h2>
+<p class="muted small">What each provider's status page said, held against its partial and major outages measured over all platforms (brief degradations are left out, as above). An outage counts as acknowledged when an incident covering its model was open during it or within 15 minutes after it; the delay runs from the outage's start to the incident's creation (negative when the provider posted first). An incident without measured impact acknowledged no outage and saw no bad minute of the models it covers.</p>
+<div class="scroll"><table class="accuracy key"><caption class="visually-hidden">Status-page accuracy per provider</caption><thead><tr><th scope="col">Provider</th><th scope="col" class="num">Acknow&shy;ledged</th>`
+    + `<th scope="col" class="num">Median delay</th><th scope="col" class="num">Never acknow&shy;ledged</th><th scope="col" class="num">Incidents without impact</th></tr></thead><tbody>${rows}</tbody></table></div>
+${chart}
+<ul class="small accuracy-words">${words.map((w) => `<li>${escape(w)}</li>`).join('')}</ul></section>`;
+}
+
 /** `GET /status/compare`: the vendor comparison (concepts §7) as tables and small charts. */
 export function comparePage(comparison: Comparison, nonce: string): string {
   const { from, to, providers, models } = comparison;
@@ -100,6 +128,7 @@ ${providers.length === 0 ? '' : `<section class="card" aria-labelledby="provider
 ${models.length === 0 ? '' : `<section class="card" aria-labelledby="models-title"><h2 id="models-title">Models</h2>
 ${tables('Models ranked', models, 'models-all')}
 ${availabilityChart(models)}
-${latencyChart('Latency of successful requests', models.map((s) => ({ label: nameOf(s), p50: s.p50LatencyMs, p95: s.p95LatencyMs, p99: s.p99LatencyMs })))}</section>`}`;
+${latencyChart('Latency of successful requests', models.map((s) => ({ label: nameOf(s), p50: s.p50LatencyMs, p95: s.p95LatencyMs, p99: s.p99LatencyMs })))}</section>`}
+${statusPagesCard(comparison.statusPages)}`;
   return page({ title: 'Compare AI vendors', current: 'compare', nonce, body });
 }

@@ -39,6 +39,9 @@ nav a { margin-right: 14px; color: var(--accent); } nav a[aria-current="page"] {
 .strip { width: 100%; height: 34px; display: block; margin-top: 6px; }
 .strip rect:focus { outline: none; stroke: var(--text); stroke-width: 1.5; }
 .strip rect:hover { opacity: .75; }
+.strip rect.routed { fill: var(--accent); pointer-events: none; } .legend i.routed { background: var(--accent); height: 4px; vertical-align: 2px; }
+.routed-note::before { content: "▬ "; color: var(--accent); } .accuracy-words { margin: 6px 0 0; padding-left: 18px; }
+.routed-words { font-size: .85rem; margin: 2px 0 0; padding: 0; list-style: none; } .routed-words li::before { content: "▬ "; color: var(--accent); }
 .strip-axis { display: flex; justify-content: space-between; font-size: .75rem; color: var(--muted); }
 .detail { min-height: 1.4em; font-size: .85rem; color: var(--muted); margin: 2px 0 0; }
 .legend { display: flex; flex-wrap: wrap; gap: 12px; font-size: .8rem; color: var(--muted); margin: 0; padding: 0; list-style: none; }
@@ -103,7 +106,7 @@ const PHONE_DAYS = 30;
 function bindStrips(root) {
   for (const strip of root.querySelectorAll('svg.strip')) {
     const detail = document.getElementById(strip.dataset.detailFor);
-    const bars = [...strip.querySelectorAll('rect')];
+    const bars = [...strip.querySelectorAll('rect[data-day]')];
     const show = (bar) => { if (detail) detail.textContent = bar.dataset.detail; };
     const moveTo = (to) => { for (const b of bars) b.tabIndex = -1; bars[to].tabIndex = 0; bars[to].focus(); };
     let first = 0;

@@ -1,5 +1,6 @@
 import { escape } from 'html-escaper';
-import { isBad, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
+import { isBad, MINUTE_MS, MINUTE_STATUSES, MinuteStatus } from '@ledger/domain';
+import type { PlatformRoutedAway } from '@ledger/reporting';
 import type { AlertView } from '@ledger/alerts';
 import type { ModelStatusView } from '@ledger/projections';
 import type { IncidentView } from '@ledger/projections';
@@ -15,9 +16,9 @@ export function overviewPage(overview: StatusOverview, nonce: string, options: {
   const body = [
     summary(overview, options.historical),
     options.firing == null ? '' : firingCard(options.firing),
-    legend(),
-    ...overview.providers.map((p) => providerCard(p, options.historical)),
-    incidentsCard(overview.incidents),
+    legend(overview.routedAway.length > 0),
+    ...overview.providers.map((p) => providerCard(p, options.historical, overview.asOf)),
+    incidentsCard(overview.incidents, overview.routedAway, overview.asOf),
   ].join('\n');
   return page({ title: 'SLA Ledger status', current: 'overview', nonce, body });
 }
@@ -48,15 +49,31 @@ function firingCard(alerts: readonly AlertView[]): string {
 <div class="scroll"><table><caption class="visually-hidden">Alerts firing now, the latest first</caption><thead><tr><th scope="col">Severity</th><th scope="col">Alert</th><th scope="col">Since</th></tr></thead><tbody>${rows.join('')}</tbody></table></div></section>`;
 }
 
-function providerCard(provider: ProviderOverview, historical: boolean): string {
+function providerCard(provider: ProviderOverview, historical: boolean, asOf: number): string {
   const id = `provider-${provider.provider}`;
   return `<section class="card" aria-labelledby="${escape(id)}">
 <div class="provider-head"><h2 id="${escape(id)}">${escape(provider.provider)}</h2>${badge(provider.live)}</div>
-${provider.models.map((m) => modelRow(m, historical)).join('\n')}
+${provider.models.map((m) => modelRow(m, historical, asOf)).join('\n')}
 </section>`;
 }
 
-function modelRow(model: ModelOverview, historical: boolean): string {
+/**
+ * A platform's routing away in words (the band's text equivalent): "notion routed away
+ * 09:04–21:06 UTC on 7 Jun 2026 (12 h 2 min), 11 h 27 min of it while the provider was healthy".
+ */
+export function routedAwayWords(period: PlatformRoutedAway): string {
+  const start = Math.floor(period.start / MINUTE_MS);
+  const healthy = `${formatDuration(period.routedAwayWhileHealthyMinutes)} of it while the provider was healthy`;
+  if (period.end === null) return `${period.platform} has routed away since ${formatMinute(start)} (${formatDuration(period.routedAwayMinutes)} so far), ${healthy}`;
+  const end = Math.floor(period.end / MINUTE_MS);
+  const sameDay = Math.floor(start / 1440) === Math.floor(end / 1440);
+  const when = sameDay
+    ? `${formatClock(start).replace(' UTC', '')}–${formatClock(end)} on ${formatDay(Math.floor(start / 1440)).replace(/^\w+ /, '')}`
+    : `${formatMinute(start)} – ${formatMinute(end)}`;
+  return `${period.platform} routed away ${when} (${formatDuration(period.routedAwayMinutes)}), ${healthy}`;
+}
+
+function modelRow(model: ModelOverview, historical: boolean, asOf: number): string {
   const detailId = `detail-${model.provider}-${model.model}`;
   const live = model.live;
   const liveWords = live === null
@@ -67,13 +84,18 @@ function modelRow(model: ModelOverview, historical: boolean): string {
   const uptime = model.uptime.map((u) => `<li>${escape(u.label)} <b>${escape(uptimeWords(u))}</b>${coverageWords(u)}</li>`).join('');
   const first = model.days[0]!.day;
   const last = model.days[model.days.length - 1]!.day;
-  const strip = dayStrip(model.days, `${model.provider} ${model.model}, daily status from ${formatDay(first)} to ${formatDay(last)}`)
+  const bands = model.routedAway.map((r) => ({ start: r.start, end: r.end ?? asOf }));
+  const strip = dayStrip(model.days, `${model.provider} ${model.model}, daily status from ${formatDay(first)} to ${formatDay(last)}`, bands)
     .replace('<svg ', `<svg data-detail-for="${escape(detailId)}" `);
+  const periods = [...new Set(model.routedAway.map((r) => r.period))];
+  const routed = periods.length === 0
+    ? ''
+    : `<ul class="routed-words" aria-label="${escape(`Routed away from ${model.model} (the band over the bars)`)}">${periods.map((p) => `<li>${escape(routedAwayWords(p))}</li>`).join('')}</ul>`;
   return `<article class="model" aria-label="${escape(`${model.provider} ${model.model}`)}">
 <div class="model-head"><h3>${escape(model.model)}</h3><span>${liveWords}</span></div>
 <ul class="uptime" aria-label="Uptime (minutes outside outages, of the time with traffic)">${uptime}</ul>
 ${strip}
-<div class="strip-axis" aria-hidden="true"><span>${escape(formatDay(first))}</span><span>${escape(formatDay(last))}</span></div>
+<div class="strip-axis" aria-hidden="true"><span>${escape(formatDay(first))}</span><span>${escape(formatDay(last))}</span></div>${routed}
 <p class="detail" id="${escape(detailId)}" aria-live="polite"></p>
 </article>`;
 }
@@ -100,21 +122,30 @@ function errorRateWords(live: ModelStatusView): string {
   return `error rate ${percentFloor(failures, live.eligibleRequests, 1)} % of ${formatCount(live.eligibleRequests)} requests`;
 }
 
-function legend(): string {
+function legend(routed: boolean): string {
   const items = (['operational', 'degraded', 'partial_outage', 'major_outage', 'no_data'] as const)
     .map((s) => `<li><i class="s-${s}" aria-hidden="true"></i>${STATUS_LABEL[s]}</li>`)
     .join('');
-  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}<li>Tap, hover over or focus a day for its figures; with a keyboard, the arrow keys move between days.</li></ul>`;
+  const band = routed ? '<li><i class="routed" aria-hidden="true"></i>Routed away (a platform\'s own actions)</li>' : '';
+  return `<ul class="legend" aria-label="Colours of the daily bars (the day's worst status)">${items}${band}<li>Tap, hover over or focus a day for its figures; with a keyboard, the arrow keys move between days.</li></ul>`;
 }
 
-function incidentTable(caption: string, episodes: readonly Episode[]): string {
+/** A platform's routing away during an episode (from up to an hour after it ended), under its models. */
+function routedDuring(e: Episode, periods: readonly PlatformRoutedAway[], asOf: number): string {
+  const from = e.start * MINUTE_MS;
+  const until = (e.ongoing ? asOf : e.end * MINUTE_MS) + 60 * MINUTE_MS;
+  const during = periods.filter((p) => p.provider === e.provider && p.start < until && (p.end ?? asOf) > from).sort((a, b) => a.start - b.start);
+  return during.map((p) => `<div class="small routed-note">${escape(routedAwayWords(p))}</div>`).join('');
+}
+
+function incidentTable(caption: string, episodes: readonly Episode[], periods: readonly PlatformRoutedAway[], asOf: number): string {
   const rows = episodes
     .map((e) => {
       const end = e.ongoing ? 'ongoing' : `until ${formatMinute(e.end)}`;
       const count = e.incidents.length > 1 ? `<div class="muted small">${e.incidents.length} incidents</div>` : '';
       return `<tr><td>${escape(formatMinute(e.start))}<div class="muted small">${escape(end)}</div></td><td>${escape(e.provider)}</td>`
         + `<td>${badge(e.severity)}</td><td class="num">${escape(formatDuration(e.end - e.start))}${e.ongoing ? ' so far' : ''}${count}</td>`
-        + `<td><span class="models">${e.models.map((m) => escape(m)).join(', ')}</span>${episodeDetails(e)}</td></tr>`;
+        + `<td><span class="models">${e.models.map((m) => escape(m)).join(', ')}</span>${routedDuring(e, periods, asOf)}${episodeDetails(e)}</td></tr>`;
     })
     .join('');
   return `<div class="scroll"><table class="incidents"><caption class="visually-hidden">${escape(caption)}</caption><thead><tr><th scope="col">Started</th><th scope="col">Provider</th>`
@@ -138,16 +169,16 @@ function episodeDetails(e: Episode): string {
 }
 
 /** Outages (partial or major) first; brief degradations are folded away but one click off. */
-function incidentsCard(incidents: readonly IncidentView[]): string {
+function incidentsCard(incidents: readonly IncidentView[], periods: readonly PlatformRoutedAway[], asOf: number): string {
   const episodes = episodesOf(incidents);
   const serious = episodes.filter((e) => e.severity === 'partial_outage' || e.severity === 'major_outage');
   const degradations = episodes.filter((e) => e.severity === 'degraded');
   const main = serious.length === 0
     ? '<p class="muted">No partial or major outages in the last 30 days.</p>'
-    : incidentTable('Partial and major outages, most recent first', serious);
+    : incidentTable('Partial and major outages, most recent first', serious, periods, asOf);
   const folded = degradations.length === 0
     ? ''
-    : `<details id="degradations"><summary>${degradations.length} ${degradations.length === 1 ? 'degradation' : 'degradations'} (error rate above the degraded threshold, below partial)</summary>${incidentTable('Degradations, most recent first', degradations)}</details>`;
+    : `<details id="degradations"><summary>${degradations.length} ${degradations.length === 1 ? 'degradation' : 'degradations'} (error rate above the degraded threshold, below partial)</summary>${incidentTable('Degradations, most recent first', degradations, periods, asOf)}</details>`;
   return `<section class="card" aria-labelledby="incidents"><h2 id="incidents">Incidents, last 30 days</h2>
 <p class="muted small">An incident groups one provider's model outages that overlap in time (over all platforms); one provider's outages less than ${EPISODE_GAP_MINUTES} minutes apart (and degradations as close to each other) are shown as one row.</p>${main}${folded}</section>`;
 }
