@@ -2,8 +2,8 @@ import { seededRandom } from '@ledger/domain';
 
 /**
  * A synthetic month of outcome events for the demo: several platforms, providers and models
- * with daily traffic curves, background noise (client errors, throttling), a few short
- * degradations, and the seed scenario of concepts §8 on Sunday 2026-06-07 — two Anthropic models
+ * with daily traffic curves, background noise (client errors, throttling), a few shorter
+ * outages, and the seed scenario of concepts §8 on Sunday 2026-06-07 — two Anthropic models
  * failing together around 09:00 UTC while Notion disables the provider for twelve hours (09:04
  * to 21:06, its recorded actions below).
  * Deterministic (seeded), so running the demo twice stores nothing twice.
@@ -38,11 +38,11 @@ const NOTION_DISABLED = { start: Date.UTC(2026, 5, 7, 9, 4), end: Date.UTC(2026,
 /** Yields the month's events in time order, minute by minute. */
 export function* demoEvents(): Generator<DemoEvent> {
   const rand = seededRandom(20260607);
-  // Short degradations elsewhere in the month: [provider, model, start, minutes, failure share].
+  // Shorter outages elsewhere in the month: [provider, model, start, minutes, failure share].
   const blips: [string, string, number, number, number][] = [
     ['openai', 'gpt-5', Date.UTC(2026, 5, 12, 14, 20), 8, 0.4],
-    ['google', 'gemini-2.5-pro', Date.UTC(2026, 5, 18, 3, 5), 25, 0.9],
-    ['anthropic', 'claude-opus-4-8', Date.UTC(2026, 5, 23, 17, 40), 4, 0.2],
+    ['google', 'gemini-2.5-pro', Date.UTC(2026, 5, 18, 15, 5), 25, 0.9],
+    ['anthropic', 'claude-opus-4-8', Date.UTC(2026, 5, 23, 12, 40), 12, 0.6],
     ['openai', 'gpt-5-mini', Date.UTC(2026, 5, 27, 11, 0), 12, 0.6],
   ];
   let sequence = 0;
@@ -105,8 +105,9 @@ const statuspageIncident = (id: string, name: string, impact: string, createdAt:
 
 /**
  * What the providers' status pages said about June (Statuspage incidents.json): Anthropic
- * acknowledged the 7 June outage 25 minutes after it began; Google never acknowledged the
- * 18 June one; OpenAI acknowledged its two within minutes and posted one about ChatGPT alone.
+ * acknowledged the 7 June outage 25 minutes after it began and never the 23 June one; Google
+ * never acknowledged the 18 June one and posted one the measurement did not see; OpenAI
+ * acknowledged its two within minutes and posted one about ChatGPT alone.
  */
 export const DEMO_STATUS_FEEDS: Record<string, { incidents: unknown[] }> = {
   anthropic: {

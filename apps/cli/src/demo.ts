@@ -73,7 +73,7 @@ export async function runDemo(db: Database, print: (line: string) => void, baseU
   print('  { credits(period: "2026-06") { totals { currency amount } lines { contract platform provider uptimePercent creditAmount { amount currency } } } }');
   print(`  { slaReport(contractId: "${ids[0]}", period: "2026-06") { uptimePercent met downtimeMinutes creditAmount { amount currency } evidence { start end minutes } } }`);
   print('  { actionReport(from: "2026-06-07T00:00:00Z", to: "2026-06-08T00:00:00Z", platform: "notion", provider: "anthropic") { routedAwayMinutes routedAwayWhileHealthyMinutes perOutage { model timeToActionMinutes restoreLagMinutes } } }');
-  print('  { statusPageAccuracy(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z", provider: "google") { outages acknowledgedOutages unacknowledgedOutageMinutes medianAcknowledgementDelayMinutes incidentsWithoutMeasuredImpact } }');
+  print('  { statusPageAccuracy(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z", provider: "google", minSeverity: PARTIAL_OUTAGE) { outages acknowledgedOutages unacknowledgedOutageMinutes medianAcknowledgementDelayMinutes incidentsWithoutMeasuredImpact } }');
   print(`  CSV for finance: curl -H "Authorization: Bearer $KEY" "${baseUrl}/v1/reports/credits.csv?period=2026-06"`);
 }
 

@@ -94,9 +94,11 @@ const delayWords = (minutes: number | null) => (minutes === null ? '—' : `${mi
  */
 function statusPagesCard(pages: readonly ProviderAccuracy[]): string {
   if (pages.length === 0) return '';
-  const rows = pages.map((p) => `<tr><th scope="row">${escape(p.provider)}</th>${numberCell(`${formatCount(p.acknowledgedOutages)} of ${formatCount(p.outages)}`)}`
-    + `<td class="num words">${escape(delayWords(p.medianAcknowledgementDelayMinutes))}</td>${minutesCell(p.unacknowledgedOutageMinutes, true)}`
-    + `${numberCell(`${formatCount(p.incidentsWithoutMeasuredImpact)} of ${formatCount(p.incidents.length)}`)}</tr>`).join('');
+  // Every cell may wrap between its words ("2 of 3") on a phone, so that five columns fit.
+  const wordsCell = (text: string) => `<td class="num words">${escape(text)}</td>`;
+  const rows = pages.map((p) => `<tr><th scope="row">${escape(p.provider)}</th>${wordsCell(`${formatCount(p.acknowledgedOutages)} of ${formatCount(p.outages)}`)}`
+    + `${wordsCell(delayWords(p.medianAcknowledgementDelayMinutes))}${minutesCell(p.unacknowledgedOutageMinutes, true)}`
+    + `${wordsCell(`${formatCount(p.incidentsWithoutMeasuredImpact)} of ${formatCount(p.incidents.length)}`)}</tr>`).join('');
   const chart = barChart('Partial and major outages the status page acknowledged', pages.map((p) => ({
     label: p.provider,
     share: p.outages === 0 ? 0 : p.acknowledgedOutages / p.outages,
@@ -106,7 +108,7 @@ function statusPagesCard(pages: readonly ProviderAccuracy[]): string {
     + `${p.medianAcknowledgementDelayMinutes === null ? '' : `, median delay ${delayWords(p.medianAcknowledgementDelayMinutes)}`}`
     + `, ${formatDuration(p.unacknowledgedOutageMinutes)} of outage never acknowledged, ${p.incidentsWithoutMeasuredImpact} of ${p.incidents.length} incidents without measured impact.`);
   return `<section class="card" aria-labelledby="status-pages-title"><h2 id="status-pages-title">Status pages against measurement</h2>
-<p class="muted small">What each provider's status page said, held against its partial and major outages measured over all platforms (brief degradations are left out, as above). An outage counts as acknowledged when an incident covering its model was open during it or within 15 minutes after it; the delay runs from the outage's start to the incident's creation (negative when the provider posted first). An incident without measured impact acknowledged no outage and saw no bad minute of the models it covers.</p>
+<p class="muted small">What each provider's status page said, held against its partial and major outages measured over all platforms (brief degradations are left out, as in the incident list of the status page). An outage counts as acknowledged when an incident covering its model was open during it or within 15 minutes after it; the delay runs from the outage's start to the incident's creation (negative when the provider posted first). An incident without measured impact acknowledged no outage and saw no bad minute of the models it covers.</p>
 <div class="scroll"><table class="accuracy key"><caption class="visually-hidden">Status-page accuracy per provider</caption><thead><tr><th scope="col">Provider</th><th scope="col" class="num">Acknow&shy;ledged</th>`
     + `<th scope="col" class="num">Median delay</th><th scope="col" class="num">Never acknow&shy;ledged</th><th scope="col" class="num">Incidents without impact</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${chart}

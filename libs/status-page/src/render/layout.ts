@@ -88,7 +88,7 @@ a { color: var(--accent); }
   .chart-rows li { grid-template-columns: minmax(0, 1fr) 80px; } .chart-label { grid-column: 1 / -1; }
   /* The key table fits a phone: rows stay in rank order without the rank column, a model's name
      goes under its provider's, headings wrap, figures do not. */
-  table.key { font-size: .8rem; } table.key .rank { display: none; }
+  table.key { font-size: .8rem; } table.key .rank { display: none; } table.accuracy { font-size: .75rem; }
   table.key tbody th { white-space: normal; overflow-wrap: break-word; } table.key .model-name { display: block; font-weight: 400; }
   table.key thead th, table.key td.words { white-space: normal; } table.key th, table.key td { padding: 5px 4px; } }
 `;
