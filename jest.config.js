@@ -11,7 +11,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const esmPackages = ['@nestjs'];
+const esmPackages = ['@nestjs', '@opentelemetry'];
 const aliases = {
   '^@ledger/(.*)$': '<rootDir>/libs/$1/src/index.ts',
 };

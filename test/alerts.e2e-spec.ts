@@ -166,15 +166,18 @@ describe('alerts', () => {
         .sort((a, b) => a.model.localeCompare(b.model)),
     );
 
-    // Every delivery made: nothing pending, each one answered.
-    const outbox = async () => (await sql<{ state: string; n: number }>`
-      SELECT state, count(*)::int AS n FROM alert_deliveries WHERE rule_id = ${rule.id} GROUP BY state`.execute(db)).rows;
+    // Every delivery made: nothing pending, and every delivered one received. Deliveries are at
+    // least once: a receiver slow to answer (this one shares a busy process with the service)
+    // may get one twice, under the same X-Ledger-Delivery id, which is what receivers dedupe by.
+    const outbox = async () => (await sql<{ id: string; state: string }>`SELECT id, state FROM alert_deliveries WHERE rule_id = ${rule.id}`.execute(db)).rows;
+    const receivedIds = () => new Set(receiver.at('/seed').map((r) => String(r.headers['x-ledger-delivery'])));
     await waitFor(async () => {
-      const states = await outbox();
-      const delivered = states.find((r) => r.state === 'DELIVERED')?.n ?? 0;
-      return !states.some((r) => r.state === 'PENDING') && receiver.at('/seed').length === delivered;
+      const rows = await outbox();
+      const received = receivedIds();
+      return !rows.some((r) => r.state === 'PENDING') && rows.filter((r) => r.state === 'DELIVERED').every((r) => received.has(r.id));
     }, { what: 'every delivery of the seed rule made', timeoutMs: 30_000, detail: () => `${receiver.at('/seed').length} received` });
-    const bodies = receiver.at('/seed').map((r) => ({ ...JSON.parse(r.body), request: r }));
+    const firstOfEach = receiver.at('/seed').filter((r, i, all) => all.findIndex((o) => o.headers['x-ledger-delivery'] === r.headers['x-ledger-delivery']) === i);
+    const bodies = firstOfEach.map((r) => ({ ...JSON.parse(r.body), request: r }));
     const current = await alertsOf(rule.id);
     for (const alert of current) {
       // Each alert's FIRING and RESOLVED reach the receiver once, the FIRING first, signed with the rule's secret.
@@ -184,7 +187,7 @@ describe('alerts', () => {
         expect(signatureHolds(secret, request.body, String(request.headers['x-ledger-signature']))).toBe(true);
         expect(signatureHolds(`${secret}x`, request.body, String(request.headers['x-ledger-signature']))).toBe(false);
       }
-      expect(alert.deliveries.map((d: any) => [d.transition, d.state, d.attempt])).toEqual([['FIRING', 'DELIVERED', 1], ['RESOLVED', 'DELIVERED', 1]]);
+      expect(alert.deliveries.map((d: any) => [d.transition, d.state])).toEqual([['FIRING', 'DELIVERED'], ['RESOLVED', 'DELIVERED']]);
       expect(ofAlert.map((b) => b.request.headers['x-ledger-delivery'])).toEqual(alert.deliveries.map((d: any) => d.id));
     }
     // The two platforms' files are posted one after the other: an alert the first file alone

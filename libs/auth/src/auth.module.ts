@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventStoreModule } from '@ledger/event-store';
 import { ApiKeyRepository } from './api-key.repository';
+import { ProviderAliasRepository } from './provider-alias.repository';
+import { ProviderAliasService } from './provider-alias.service';
 import { ADMIN_API_KEY, ApiKeyService } from './api-key.service';
 import { RATE_LIMITS, RateLimiter, RateLimits } from './rate-limiter';
 import { QueryRateLimitGuard } from './query-rate-limit.guard';
@@ -16,13 +18,15 @@ export class AuthModule {
       providers: [
         ApiKeyRepository,
         ApiKeyService,
+        ProviderAliasRepository,
+        ProviderAliasService,
         ScopeGuard,
         RateLimiter,
         QueryRateLimitGuard,
         { provide: ADMIN_API_KEY, useValue: options.adminApiKey },
         { provide: RATE_LIMITS, useValue: options.rateLimits },
       ],
-      exports: [ApiKeyService, ScopeGuard, RateLimiter, QueryRateLimitGuard],
+      exports: [ApiKeyService, ProviderAliasService, ScopeGuard, RateLimiter, QueryRateLimitGuard],
     };
   }
 }

@@ -8,3 +8,5 @@ export { issueToken, parseToken } from './api-key-token';
 export { QueryRateLimitGuard } from './query-rate-limit.guard';
 export { RateLimiter, RATE_LIMITS, DEFAULT_RATE_LIMITS } from './rate-limiter';
 export type { RateLimits, RateDecision, LimitKind } from './rate-limiter';
+export { ProviderAliasService } from './provider-alias.service';
+export { ProviderAliasRepository, type ProviderAlias } from './provider-alias.repository';

@@ -385,6 +385,13 @@ export interface ProviderStatusFeedTable {
 }
 export type ProviderStatusFeedRow = Selectable<ProviderStatusFeedTable>;
 
+/** A key's own provider names for OTLP spans (migration 2026-12-02T2000). */
+export interface OtlpProviderAliasTable {
+  key_id: string;
+  source: string;
+  provider: string;
+}
+
 /** Per-key token buckets shared by every API process (libs/auth's rate limiter). */
 export interface RateLimitBucketTable {
   key_id: string;
@@ -424,6 +431,7 @@ export interface DB {
   provider_incident_versions: ProviderIncidentVersionTable;
   status_components: StatusComponentTable;
   provider_status_feeds: ProviderStatusFeedTable;
+  otlp_provider_aliases: OtlpProviderAliasTable;
 }
 
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
@@ -431,7 +439,7 @@ export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
   'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
   'alert_rules', 'alerts', 'alert_rule_progress', 'alert_rule_states', 'alert_horizon', 'alert_rollup_changes', 'alert_deliveries', 'alert_delivery_attempts',
-  'platform_actions', 'provider_incident_versions', 'status_components', 'provider_status_feeds',
+  'platform_actions', 'provider_incident_versions', 'status_components', 'provider_status_feeds', 'otlp_provider_aliases',
 ] as const satisfies readonly (keyof DB)[];
 // A table added to DB but not to DB_TABLES fails to compile here.
 const everyTableListed: Record<Exclude<keyof DB, (typeof DB_TABLES)[number]>, never> = {};

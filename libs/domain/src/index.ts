@@ -17,3 +17,4 @@ export * from './claims';
 export * from './alerts';
 export * from './actions';
 export * from './status-pages';
+export * from './otlp';

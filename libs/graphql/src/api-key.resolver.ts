@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Scope } from '@ledger/domain';
-import { ApiKeyService, ApiKeySummary } from '@ledger/auth';
+import { ApiKeyService, ApiKeySummary, ProviderAliasService } from '@ledger/auth';
 import type { Resolvers, Scope as GraphqlScope } from './generated/schema-types';
 import { asGraphql, requireScope } from './graphql-context';
 
@@ -12,7 +12,10 @@ const present = <T extends ApiKeySummary>(key: T) => ({ ...key, scopes: key.scop
 /** Keys and the viewer: who is calling, and the admin operations on keys. */
 @Injectable()
 export class ApiKeyResolver {
-  constructor(private readonly keys: ApiKeyService) {}
+  constructor(
+    private readonly keys: ApiKeyService,
+    private readonly aliases: ProviderAliasService,
+  ) {}
 
   resolvers(): Resolvers {
     return {
@@ -24,6 +27,10 @@ export class ApiKeyResolver {
         apiKeys: async (_, __, context) => {
           requireScope(context, 'admin');
           return (await this.keys.list()).map(present);
+        },
+        otlpProviderAliases: async (_, args, context) => {
+          requireScope(context, 'admin');
+          return this.aliases.list(args.keyId);
         },
       },
       Mutation: {
@@ -37,6 +44,10 @@ export class ApiKeyResolver {
         revokeApiKey: async (_, args, context) => {
           const principal = requireScope(context, 'admin');
           return this.keys.revoke(args.id, principal.keyId);
+        },
+        setOtlpProviderAliases: async (_, args, context) => {
+          const principal = requireScope(context, 'admin');
+          return asGraphql(() => this.aliases.set(args.keyId, args.aliases, principal.keyId));
         },
       },
     };

@@ -1,5 +1,10 @@
+import { createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { NDJSON } from './event-body';
+
+/** OTLP/HTTP's binary encoding (POST /v1/traces). */
+export const PROTOBUF = 'application/x-protobuf';
 
 /** The largest request body accepted (api.md: 10 MiB → 413 beyond). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -19,12 +24,33 @@ class DrainingFastifyAdapter extends FastifyAdapter {
   }
 }
 
-/** Fastify with the body limit and an NDJSON body parser (the body arrives as text, split by the ingest route). */
+/**
+ * Fastify with the body limit, an NDJSON body parser (the body arrives as text, split by the
+ * ingest route), a protobuf one (the bytes, decoded by the OTLP route), and gzip request bodies
+ * (OTLP exporters may compress; the limit applies to the body decompressed).
+ */
 export function createFastifyAdapter(): FastifyAdapter {
   const adapter = new DrainingFastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false });
   const fastify = adapter.getInstance();
   fastify.addContentTypeParser(NDJSON, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => {
     done(null, body);
+  });
+  fastify.addContentTypeParser(PROTOBUF, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => {
+    done(null, body);
+  });
+  fastify.addHook('preParsing', (request, reply, payload, done) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (encoding === undefined || encoding === '' || encoding === 'identity') return done(null, payload);
+    if (encoding !== 'gzip') {
+      void reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `Content-Encoding ${encoding} is not supported; send gzip or nothing` });
+      return;
+    }
+    const gunzip = createGunzip() as ReturnType<typeof createGunzip> & { receivedEncodedLength: number };
+    // Fastify compares Content-Length with the bytes it read: those are the compressed ones.
+    gunzip.receivedEncodedLength = 0;
+    payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
+    payload.on('error', (error) => gunzip.destroy(error));
+    done(null, payload.pipe(gunzip) as unknown as Readable & typeof payload);
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (adapter.draining) void reply.header('connection', 'close');

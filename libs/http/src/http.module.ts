@@ -10,7 +10,9 @@ import { ActionsController, IngestController } from './ingest.controller';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
+import { OpenSloController } from './openslo.controller';
 import { ProviderIncidentsController } from './provider-incidents.controller';
+import { TracesController } from './otlp/traces.controller';
 import { ReplicaLag } from './replica-lag';
 import { ReportsController } from './reports.controller';
 
@@ -21,8 +23,8 @@ export class MetricsModule {}
 
 /** The REST surface: ingest, provider status-page imports, exports, metrics and health. */
 @Module({
-  imports: [EventStoreModule, ReportingModule, ProviderStatusModule, MetricsModule],
-  controllers: [IngestController, ActionsController, ProviderIncidentsController, ReportsController, MetricsController, HealthController],
+  imports: [EventStoreModule, ReportingModule, ProviderStatusModule, MetricsModule, AlertsModule],
+  controllers: [IngestController, ActionsController, TracesController, ProviderIncidentsController, ReportsController, OpenSloController, MetricsController, HealthController],
   providers: [IngestGate, BatchRequests],
 })
 export class HttpModule {}

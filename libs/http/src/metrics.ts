@@ -31,6 +31,10 @@ export class Metrics {
     help: 'Requests answered 503 because the database was unreachable',
     registers: [this.registry],
   });
+  /** OTLP spans by what became of them: an event, ignored (not a model call), or rejected. */
+  readonly otlpSpans = new Counter({
+    name: 'ledger_otlp_spans_total', help: 'Spans posted to /v1/traces, by result (event, ignored, rejected)', labelNames: ['result'], registers: [this.registry],
+  });
   readonly ingestSeconds = new Histogram({
     name: 'ledger_ingest_request_seconds', help: 'POST /v1/events duration', registers: [this.registry],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],

@@ -4,3 +4,4 @@ export * from './contract';
 export * from './sla-evaluation';
 export * from './traffic';
 export * from './failure-rules';
+export * from './openslo';

@@ -505,6 +505,8 @@ export type Mutation = {
   revokeApiKey: Scalars['Boolean']['output'];
   /** Overrides detection thresholds for a provider or a model; the outages it affects are derived again (admin). */
   setDetectionPolicy: DetectionPolicy;
+  /** Replaces a key's OTLP provider aliases (at most 100); an empty list removes them. */
+  setOtlpProviderAliases: Array<OtlpProviderAlias>;
   /** replaces a provider's component mapping (admin); an empty list restores the default */
   setStatusComponents: Array<ComponentMapping>;
   /** new settings; the secret stays. A change of what it watches derives its alerts again */
@@ -591,6 +593,12 @@ export type MutationSetDetectionPolicyArgs = {
 };
 
 
+export type MutationSetOtlpProviderAliasesArgs = {
+  aliases: Array<OtlpProviderAliasInput>;
+  keyId: Scalars['ID']['input'];
+};
+
+
 export type MutationSetStatusComponentsArgs = {
   components: Array<ComponentMappingInput>;
   provider: Scalars['String']['input'];
@@ -606,6 +614,18 @@ export type MutationUpdateAlertRuleArgs = {
 export type MutationWithdrawClaimArgs = {
   id: Scalars['ID']['input'];
   note?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A key's own name for a provider in OpenTelemetry spans (POST /v1/traces): a span whose gen_ai.provider.name (or gen_ai.system) is source is recorded as provider. */
+export type OtlpProviderAlias = {
+  __typename?: 'OtlpProviderAlias';
+  provider: Scalars['String']['output'];
+  source: Scalars['String']['output'];
+};
+
+export type OtlpProviderAliasInput = {
+  provider: Scalars['String']['input'];
+  source: Scalars['String']['input'];
 };
 
 /** A maximal run of bad minutes of one series (concepts §5). Times are whole UTC minutes. */
@@ -770,6 +790,8 @@ export type Query = {
   incidents: Array<Incident>;
   /** Minutes of [from, to) that have events; summed over the provider's models unless one is named. */
   minuteSeries: Array<MinuteStat>;
+  /** A key's OTLP provider aliases (admin). */
+  otlpProviderAliases: Array<OtlpProviderAlias>;
   /** Outages overlapping [from, to), whole. Without platform: the model series over all platforms. */
   outages: Array<Outage>;
   /** actions in [from, to), by time (a platform key sees its own platform's) */
@@ -854,6 +876,11 @@ export type QueryMinuteSeriesArgs = {
   platform?: InputMaybe<Scalars['String']['input']>;
   provider: Scalars['String']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+
+export type QueryOtlpProviderAliasesArgs = {
+  keyId: Scalars['ID']['input'];
 };
 
 
@@ -1222,6 +1249,8 @@ export type ResolversTypes = {
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OtlpProviderAlias: ResolverTypeWrapper<OtlpProviderAlias>;
+  OtlpProviderAliasInput: OtlpProviderAliasInput;
   Outage: ResolverTypeWrapper<Outage>;
   OutageAcknowledgement: ResolverTypeWrapper<OutageAcknowledgement>;
   OutageAction: ResolverTypeWrapper<OutageAction>;
@@ -1288,6 +1317,8 @@ export type ResolversParentTypes = {
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
+  OtlpProviderAlias: OtlpProviderAlias;
+  OtlpProviderAliasInput: OtlpProviderAliasInput;
   Outage: Outage;
   OutageAcknowledgement: OutageAcknowledgement;
   OutageAction: OutageAction;
@@ -1580,9 +1611,15 @@ export type MutationResolvers<ContextType = GraphqlContext, ParentType extends R
   resolveClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationResolveClaimArgs, 'creditedAmount' | 'id' | 'outcome'>>;
   revokeApiKey?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeApiKeyArgs, 'id'>>;
   setDetectionPolicy?: Resolver<ResolversTypes['DetectionPolicy'], ParentType, ContextType, RequireFields<MutationSetDetectionPolicyArgs, 'input'>>;
+  setOtlpProviderAliases?: Resolver<Array<ResolversTypes['OtlpProviderAlias']>, ParentType, ContextType, RequireFields<MutationSetOtlpProviderAliasesArgs, 'aliases' | 'keyId'>>;
   setStatusComponents?: Resolver<Array<ResolversTypes['ComponentMapping']>, ParentType, ContextType, RequireFields<MutationSetStatusComponentsArgs, 'components' | 'provider'>>;
   updateAlertRule?: Resolver<ResolversTypes['AlertRule'], ParentType, ContextType, RequireFields<MutationUpdateAlertRuleArgs, 'id' | 'input'>>;
   withdrawClaim?: Resolver<ResolversTypes['Claim'], ParentType, ContextType, RequireFields<MutationWithdrawClaimArgs, 'id'>>;
+};
+
+export type OtlpProviderAliasResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['OtlpProviderAlias'] = ResolversParentTypes['OtlpProviderAlias']> = {
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type OutageResolvers<ContextType = GraphqlContext, ParentType extends ResolversParentTypes['Outage'] = ResolversParentTypes['Outage']> = {
@@ -1680,6 +1717,7 @@ export type QueryResolvers<ContextType = GraphqlContext, ParentType extends Reso
   credits?: Resolver<ResolversTypes['CreditSummary'], ParentType, ContextType, RequireFields<QueryCreditsArgs, 'period'>>;
   incidents?: Resolver<Array<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'from' | 'to'>>;
   minuteSeries?: Resolver<Array<ResolversTypes['MinuteStat']>, ParentType, ContextType, RequireFields<QueryMinuteSeriesArgs, 'from' | 'provider' | 'to'>>;
+  otlpProviderAliases?: Resolver<Array<ResolversTypes['OtlpProviderAlias']>, ParentType, ContextType, RequireFields<QueryOtlpProviderAliasesArgs, 'keyId'>>;
   outages?: Resolver<Array<ResolversTypes['Outage']>, ParentType, ContextType, RequireFields<QueryOutagesArgs, 'from' | 'to'>>;
   platformActions?: Resolver<Array<ResolversTypes['PlatformAction']>, ParentType, ContextType, RequireFields<QueryPlatformActionsArgs, 'from' | 'to'>>;
   projections?: Resolver<Array<ResolversTypes['ProjectionState']>, ParentType, ContextType>;
@@ -1813,6 +1851,7 @@ export type Resolvers<ContextType = GraphqlContext> = {
   ModelStatus?: ModelStatusResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  OtlpProviderAlias?: OtlpProviderAliasResolvers<ContextType>;
   Outage?: OutageResolvers<ContextType>;
   OutageAcknowledgement?: OutageAcknowledgementResolvers<ContextType>;
   OutageAction?: OutageActionResolvers<ContextType>;
