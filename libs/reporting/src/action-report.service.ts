@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ActionReport, actionReport, InputError, MINUTE_MS, MinuteStatus, ModelSpan, routedAwayPeriods, routedAwaySpans } from '@ledger/domain';
+import { ActionReport, actionReport, checkWindow, MINUTE_MS, MinuteStatus, ModelSpan, routedAwayPeriods, routedAwaySpans } from '@ledger/domain';
 import { Database, InjectReadDatabase } from '@ledger/database';
 import { PlatformActionRepository, RecordedAction } from '@ledger/event-store';
 import { MinuteRollupRepository, TimelineQueries } from '@ledger/projections';
@@ -39,12 +39,12 @@ export class ActionReportService {
   ) {}
 
   async list(filter: { from: Date; to: Date; platform?: string | undefined; provider?: string | undefined }): Promise<RecordedAction[]> {
-    checkWindow(filter.from, filter.to);
+    checkWindow(filter.from, filter.to, MAX_REPORT_DAYS);
     return this.actions.list(this.db, filter);
   }
 
   async report(filter: { from: Date; to: Date; platform: string; provider: string }, now = Date.now()): Promise<ActionReport> {
-    checkWindow(filter.from, filter.to);
+    checkWindow(filter.from, filter.to, MAX_REPORT_DAYS);
     const from = Math.floor(filter.from.getTime() / MINUTE_MS) * MINUTE_MS;
     const to = Math.ceil(filter.to.getTime() / MINUTE_MS) * MINUTE_MS;
     const [actions, models, outages] = await Promise.all([
@@ -81,7 +81,7 @@ export class ActionReportService {
    * page draws over the day bars and says in words.
    */
   async periods(filter: { from: Date; to: Date; platform?: string | undefined }, now = Date.now()): Promise<PlatformRoutedAway[]> {
-    checkWindow(filter.from, filter.to);
+    checkWindow(filter.from, filter.to, MAX_REPORT_DAYS);
     const from = filter.from.getTime();
     const to = filter.to.getTime();
     const actions = await this.actions.before(this.db, { to: filter.to, platform: filter.platform });
@@ -114,9 +114,4 @@ export class ActionReportService {
     }
     return latest;
   }
-}
-
-function checkWindow(from: Date, to: Date): void {
-  if (!(from.getTime() < to.getTime())) throw new InputError('"from" must be before "to"');
-  if (to.getTime() - from.getTime() > MAX_REPORT_DAYS * 86_400_000) throw new InputError(`the window may span at most ${MAX_REPORT_DAYS} days`);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  coveredModels, ComponentMapping, IncidentSpan, incidentMinutes, InputError, isBad, MINUTE_MS, MINUTE_STATUSES, MinuteStatus, StatusPageAccuracy, statusPageAccuracy,
+  checkWindow, coveredModels, ComponentMapping, IncidentSpan, incidentMinutes, InputError, isBad, MINUTE_MS, MINUTE_STATUSES, MinuteStatus, StatusPageAccuracy, statusPageAccuracy,
 } from '@ledger/domain';
 import { Database, InjectReadDatabase } from '@ledger/database';
 import { MinuteRollupRepository, TimelineQueries } from '@ledger/projections';
@@ -41,7 +41,7 @@ export class StatusPageAccuracyService {
 
   /** Incidents created in [from, to) (the latest version of each), with the models they cover. */
   async incidentsIn(filter: { from: Date; to: Date; provider?: string | undefined }): Promise<IncidentWithModels[]> {
-    checkWindow(filter.from, filter.to);
+    checkWindow(filter.from, filter.to, MAX_WINDOW_DAYS);
     const incidents = await this.incidents.createdIn(this.db, filter);
     const coverage = new Map<string, { mapping: ComponentMapping[]; models: string[] }>();
     for (const provider of new Set(incidents.map((i) => i.provider))) {
@@ -95,9 +95,4 @@ export class StatusPageAccuracyService {
     }
     return statuses;
   }
-}
-
-function checkWindow(from: Date, to: Date): void {
-  if (!(from.getTime() < to.getTime())) throw new InputError('"from" must be before "to"');
-  if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * 86_400_000) throw new InputError(`the window may span at most ${MAX_WINDOW_DAYS} days`);
 }
