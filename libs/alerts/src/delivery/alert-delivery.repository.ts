@@ -66,7 +66,14 @@ export class AlertDeliveryRepository {
           id: `dlv_${randomBytes(10).toString('hex')}`, alert_id: d.alertId, rule_id: d.ruleId, transition: d.transition, body: JSON.stringify(d.body),
           state: 'PENDING', created_at: now, next_attempt_at: now,
         })))
-        .onConflict((oc) => oc.columns(['alert_id', 'transition']).doNothing())
+        // A transition derived again is not sent twice; one cancelled (never attempted) when its
+        // alert was withdrawn is sent after all when the alert comes back under the same id.
+        .onConflict((oc) => oc.columns(['alert_id', 'transition'])
+          .doUpdateSet((eb) => ({
+            state: 'PENDING', body: eb.ref('excluded.body'), created_at: eb.ref('excluded.created_at'), next_attempt_at: eb.ref('excluded.next_attempt_at'),
+            finished_at: null, leased_until: null,
+          }))
+          .where('alert_deliveries.state', '=', 'CANCELLED'))
         .execute();
     }
   }
@@ -74,23 +81,30 @@ export class AlertDeliveryRepository {
   /**
    * For alerts that no longer exist (late events, a changed or deleted rule): their deliveries
    * not yet attempted are cancelled — not one a worker is sending this moment (leased), which the
-   * receiver may already have. Returns those alerts of which a receiver may have heard (an
-   * attempt made or under way) and which have no RESOLVED delivery yet: they are owed a RESOLVED.
+   * receiver may already have. A receiver that heard of an alert (its FIRING or ESCALATED
+   * attempted or under way) must hear that it is over: its RESOLVED, if one is waiting, is kept;
+   * the alerts without one are returned, owed a RESOLVED.
    */
   async withdraw(db: Kysely<DB>, alertIds: readonly string[], now: Date): Promise<string[]> {
     if (alertIds.length === 0) return [];
     const notLeased = (eb: ExpressionBuilder<DB, 'alert_deliveries'>) => eb.or([eb('leased_until', 'is', null), eb('leased_until', '<', now)]);
-    await db.updateTable('alert_deliveries').set({ state: 'CANCELLED', finished_at: now, leased_until: null })
-      .where('alert_id', 'in', alertIds).where('state', '=', 'PENDING').where('attempts', '=', 0).where(notLeased)
+    const cancel = (transitions: DeliveryTransition[], ofAlerts: readonly string[]) => ofAlerts.length === 0 ? Promise.resolve() : db.updateTable('alert_deliveries')
+      .set({ state: 'CANCELLED', finished_at: now, leased_until: null })
+      .where('alert_id', 'in', ofAlerts).where('transition', 'in', transitions).where('state', '=', 'PENDING').where('attempts', '=', 0).where(notLeased)
       .execute();
-    const rows = await db.selectFrom('alert_deliveries').select('alert_id').distinct()
-      .where('alert_id', 'in', alertIds)
+    // The openings first: once cancelled, no worker can take one (nor the RESOLVED behind it
+    // before this transaction commits), so what is heard below stays heard.
+    await cancel(['FIRING', 'ESCALATED'], alertIds);
+    const heard = new Set((await db.selectFrom('alert_deliveries').select('alert_id').distinct()
+      .where('alert_id', 'in', alertIds).where('transition', '!=', 'RESOLVED').where('state', '!=', 'CANCELLED')
       .where((eb) => eb.or([eb('attempts', '>', 0), eb.not(notLeased(eb))]))
-      .where(({ not, exists, selectFrom }) => not(exists(
-        selectFrom('alert_deliveries as r').select(sql`1`.as('one')).whereRef('r.alert_id', '=', 'alert_deliveries.alert_id').where('r.transition', '=', 'RESOLVED'),
-      )))
-      .execute();
-    return rows.map((r) => r.alert_id);
+      .execute()).map((r) => r.alert_id));
+    await cancel(['RESOLVED'], alertIds.filter((id) => !heard.has(id)));
+    if (heard.size === 0) return [];
+    const resolving = new Set((await db.selectFrom('alert_deliveries').select('alert_id')
+      .where('alert_id', 'in', [...heard]).where('transition', '=', 'RESOLVED').where('state', '!=', 'CANCELLED')
+      .execute()).map((r) => r.alert_id));
+    return [...heard].filter((id) => !resolving.has(id));
   }
 
   /**
