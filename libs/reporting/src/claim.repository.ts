@@ -54,15 +54,25 @@ export class ClaimRepository {
     return (await query.orderBy('claim_deadline').orderBy('id').execute()).map(listingFromRow);
   }
 
-  /** The amounts, deadlines and recorded statuses of the claims matching the filter: what totals need. */
+  /**
+   * What totals need of the claims matching the filter, summed in SQL per provider, currency and
+   * recorded status: one standing per group rather than one per claim. Only filed and resolved
+   * claims count toward totals — a draft counts for nothing, expired or not, nor does a withdrawn
+   * claim — and totals are sums, so `claimTotals` gives the same from these as from each claim.
+   */
   async standings(db: Kysely<DB>, filter: ClaimFilter = {}): Promise<ClaimStanding[]> {
-    const rows = await filtered(db.selectFrom('claims').select(['provider', 'status', 'claim_deadline', 'claimed_amount', 'credited_amount', 'currency']), filter).execute();
+    const rows = await filtered(db.selectFrom('claims'), filter)
+      .where('status', 'in', COUNTED_STATUSES)
+      .select((eb) => ['provider', 'currency', 'status', eb.fn.sum<string>('claimed_amount').as('claimed'), eb.fn.sum<string | null>('credited_amount').as('credited')])
+      .groupBy(['provider', 'currency', 'status'])
+      .execute();
     return rows.map((row) => ({
       provider: row.provider,
       status: row.status as ClaimStatus,
-      claimDeadline: row.claim_deadline.getTime(),
-      claimedAmount: { amount: row.claimed_amount, currency: row.currency },
-      creditedAmount: row.credited_amount === null ? null : { amount: row.credited_amount, currency: row.currency },
+      // Filed and resolved claims no longer expire: their deadline does not enter the totals.
+      claimDeadline: Infinity,
+      claimedAmount: { amount: row.claimed, currency: row.currency },
+      creditedAmount: row.credited === null ? null : { amount: row.credited, currency: row.currency },
     }));
   }
 
@@ -72,6 +82,9 @@ export class ClaimRepository {
     return rows.map(fromRow);
   }
 }
+
+/** The statuses whose claims count toward totals (claimTotals, @ledger/domain). */
+const COUNTED_STATUSES: ClaimStatus[] = ['FILED', 'ACCEPTED', 'PARTIALLY_ACCEPTED', 'DENIED'];
 
 /** Every column but the evidence runs, which only a claim's packet reads. */
 const LISTING_COLUMNS = [
