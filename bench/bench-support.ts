@@ -377,13 +377,12 @@ function procStat(pid: number): { ppid: number; cpu: number } | null {
 function treeCpu(root: number): number | null {
   const self = procStat(root);
   if (self === null) return null;
-  let total = self.cpu;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = procStat(Number(entry));
-    if (stat !== null && stat.ppid === root) total += stat.cpu;
-  }
-  return total;
+  return childPids(root).reduce((total, child) => total + (procStat(child)?.cpu ?? 0), self.cpu);
+}
+
+/** The processes whose parent is `pid`. */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry) && procStat(Number(entry))?.ppid === pid).map(Number);
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
@@ -414,7 +413,17 @@ export function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | nu
   }
 }
 
-/** The peak of a process's RSS, sampled every `everyMs` until stopped. */
+/**
+ * A field of a process and of its children summed: a ROLE=all service is its API process and
+ * the worker process it started. For VmHWM the sum of the peaks bounds the peak of the sum.
+ */
+export function treeStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  const own = procStatusKb(pid, field);
+  if (own === null) return null;
+  return childPids(pid).reduce((sum, child) => sum + (procStatusKb(child, field) ?? 0), own);
+}
+
+/** The peak of a process's RSS (with its children's), sampled every `everyMs` until stopped. */
 export class RssSampler {
   peakKb = 0;
   samples = 0;
@@ -422,7 +431,7 @@ export class RssSampler {
 
   constructor(pid: number, everyMs: number) {
     this.timer = setInterval(() => {
-      const kb = procStatusKb(pid, 'VmRSS');
+      const kb = treeStatusKb(pid, 'VmRSS');
       if (kb === null) return;
       this.samples += 1;
       this.peakKb = Math.max(this.peakKb, kb);
@@ -458,7 +467,7 @@ export function cpuSnapshot(servicePid: number | null, postmaster: number | null
   const usage = process.cpuUsage();
   return {
     at: performance.now(),
-    service: servicePid === null ? null : (procStat(servicePid)?.cpu ?? null),
+    service: servicePid === null ? null : treeCpu(servicePid),
     postgres: postmaster === null ? null : treeCpu(postmaster),
     bench: (usage.user + usage.system) / 1e6,
     machine: machineBusyCpu(),

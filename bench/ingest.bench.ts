@@ -26,7 +26,7 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import {
-  cpuBetween, cpuSnapshot, createIngestKey, describePostgres, envNumber, freePort, percentile, procStatusKb, runBenchmark, runLoad,
+  cpuBetween, cpuSnapshot, createIngestKey, describePostgres, envNumber, freePort, percentile, runBenchmark, runLoad, treeStatusKb,
   settle, spawnBenchService, stopService, waitUntilReady, withTimeout,
   BenchCleanup, CpuUse, LoadResult, PostgresFacts, RssSampler, SETTING_NAMES,
 } from './bench-support';
@@ -220,7 +220,7 @@ async function endToEnd(databaseUrl: string, admin: pg.Client, pool: BatchPool, 
   const service = (cleanup.service = spawnBenchService({ databaseUrl, port: await freePort(), adminKey, role: ROLE, nodeArgs: SERVICE_NODE_ARGS, log }));
   const rss = new RssSampler(service.pid, 100);
   await waitUntilReady(service, 90_000);
-  const idleRssKb = procStatusKb(service.pid, 'VmRSS');
+  const idleRssKb = treeStatusKb(service.pid, 'VmRSS');
   const token = await createIngestKey(service.url, adminKey, PLATFORM);
   log(`service ready at ${service.url} (pid ${service.pid}, RSS ${((idleRssKb ?? 0) / 1024).toFixed(0)} MB)`);
 
@@ -241,7 +241,7 @@ async function endToEnd(databaseUrl: string, admin: pg.Client, pool: BatchPool, 
   const cpu = cpuBetween(cpuBefore, cpuSnapshot(service.pid, postmaster));
   const rows = (await outcomeRows(admin)) - rowsBefore;
   if (rows !== load.units) throw new Error(`the service reported ${load.units} events accepted but ${rows} rows were added to outcome_events`);
-  const hwmKb = procStatusKb(service.pid, 'VmHWM');
+  const hwmKb = treeStatusKb(service.pid, 'VmHWM');
   rss.stop();
   log(`end-to-end: ${fmtInt(load.units)} events in ${secs(load.elapsedMs)} s`);
   await stopService(service, log);

@@ -30,8 +30,8 @@ import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { seededRandom } from '@ledger/domain';
 import {
-  benchGraphql, cpuBetween, cpuSnapshot, createIngestKey, describePostgres, envNumber, freePort, percentile, procStatusKb, projectionLags,
-  runBenchmark, runLoad, sleep, spawnBenchService, stopService, waitUntilReady,
+  benchGraphql, cpuBetween, cpuSnapshot, createIngestKey, describePostgres, envNumber, freePort, percentile, projectionLags,
+  runBenchmark, runLoad, sleep, spawnBenchService, stopService, treeStatusKb, waitUntilReady,
   BenchCleanup, BenchService, CpuSnapshot, CpuUse, PostgresFacts, RssSampler, SETTING_NAMES,
 } from './bench-support';
 import { CATALOGUE, drawOutcome, GeneratedEvent, jsonBody, MODEL_COUNT, OutcomeMix, outcomeFields, pickModel, postBatch } from './realistic-traffic';
@@ -430,7 +430,7 @@ async function ingestPhase(run: {
     const at = performance.now();
     log(`ingest: ${fmtInt(acks.acked)} / ${fmtInt(EVENTS)} events, ${fmtInt(((acks.acked - lastProgress.acked) * 1000) / (at - lastProgress.at))} events/s ` +
       `over the last ${secs(at - lastProgress.at)} s; lag ${fmtInt(lastLag.events)} events / ${lastLag.seconds.toFixed(1)} s; ` +
-      `RSS ${mb(procStatusKb(service.pid, 'VmRSS') ?? 0)} MB`);
+      `RSS ${mb(treeStatusKb(service.pid, 'VmRSS') ?? 0)} MB`);
     lastProgress = { at, acked: acks.acked };
   }, PROGRESS_MS);
 
@@ -453,7 +453,7 @@ async function ingestPhase(run: {
   }
   const endedAt = performance.now();
   await Promise.all([sampler, dashboard, printed]);
-  const hwmKb = procStatusKb(service.pid, 'VmHWM');
+  const hwmKb = treeStatusKb(service.pid, 'VmHWM');
   log(`ingest done: ${fmtInt(acks.acked)} events in ${secs(endedAt - start)} s`);
   return { slices, endedAt, elapsedMs: endedAt - start, hwmKb, burstCount: traffic.bursts.length };
 }
@@ -628,7 +628,7 @@ async function backlogCatchUp(run: { databaseUrl: string; port: number; adminKey
     caughtUpMs = performance.now() - t0;
   }
   rss.stop();
-  const peakRssKb = Math.max(rss.peakKb, procStatusKb(service.pid, 'VmHWM') ?? 0);
+  const peakRssKb = Math.max(rss.peakKb, treeStatusKb(service.pid, 'VmHWM') ?? 0);
   log(`catch-up: ${fmtInt(BACKLOG)} events folded ${secs(caughtUpMs)} s after the spawn (ready after ${secs(readyMs)} s)`);
   await stopService(service, log);
   cleanup.service = null;

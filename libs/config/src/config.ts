@@ -16,6 +16,7 @@ const envSchema = z.object({
     .min(32, 'ADMIN_API_KEY must be at least 32 characters long')
     .optional(),
   ROLE: z.enum(ROLES).default('all'),
+  WORKER_PROCESS: z.enum(['child', 'inline']).default('child'),
   NODE_ENV: z.string().default('development'),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -101,6 +102,12 @@ export interface AppConfig {
   host: string;
   adminApiKey: string | undefined;
   role: Role;
+  /**
+   * ROLE=all: the worker runs in a process of its own that the API process starts and restarts
+   * (`child`: the JavaScript of ingest, queries and folding gets a core each), or in the API's
+   * process (`inline`).
+   */
+  workerProcess: 'child' | 'inline';
   production: boolean;
   dataDir: string;
   embeddedPostgresPort: number;
@@ -155,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: e.HOST,
     adminApiKey: e.ADMIN_API_KEY,
     role: e.ROLE,
+    workerProcess: e.WORKER_PROCESS,
     production: e.NODE_ENV === 'production',
     dataDir: resolve(e.DATA_DIR),
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,

