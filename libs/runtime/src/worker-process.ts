@@ -45,14 +45,20 @@ export class WorkerProcess {
     });
     this.child = child;
     this.logger.info({ pid: child.pid }, 'started the worker process');
-    child.once('exit', (code, signal) => {
+    let ended = false;
+    const ends = (details: Record<string, unknown>) => {
+      if (ended) return;
+      ended = true;
       this.child = null;
       if (this.stopping) return;
       this.failures = Date.now() - startedAt >= STABLE_AFTER_MS ? 0 : this.failures + 1;
       const delay = Math.min(MAX_RESTART_DELAY_MS, this.failures === 0 ? 0 : FIRST_RESTART_DELAY_MS * 2 ** (this.failures - 1));
-      this.logger.error({ code, signal, restartInMs: delay }, 'the worker process exited; starting it again');
+      this.logger.error({ ...details, restartInMs: delay }, 'the worker process ended; starting it again');
       this.restartTimer = setTimeout(() => this.start(), delay);
-    });
+    };
+    child.once('exit', (code, signal) => ends({ code, signal }));
+    // Could not be started at all (an 'exit' may or may not follow).
+    child.once('error', (error) => ends({ err: error }));
   }
 
   /** Stops the worker (it finishes or rolls back the batch it is folding) and waits for it to exit. */
