@@ -4,6 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { parse } from 'csv-parse/sync';
 import { ClaimService } from '@ledger/reporting';
 import { ADMIN_KEY, startTestService, TestService, waitForProjections } from './support/test-service';
@@ -114,7 +115,11 @@ describe('claims', () => {
     expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(
       'BAD_USER_INPUT: no statement has been issued for 2026-09 yet: issue one (issueStatement), or let the scheduler issue it 48 h after the period ends',
     );
-    expect(await refused(OPEN, { id: contractId, p: '2026-12' })).toMatch(/^BAD_USER_INPUT: 2026-12 has not ended yet \(it ends 2027-01-01T00:00:00.000Z\)/);
+    // The month this test runs in has not ended (the contract is in UTC).
+    const now = new Date();
+    const thisMonth = now.toISOString().slice(0, 7);
+    const monthEnds = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();
+    expect(await refused(OPEN, { id: contractId, p: thisMonth })).toMatch(new RegExp(`^BAD_USER_INPUT: ${thisMonth} has not ended yet \\(it ends ${monthEnds.replaceAll('.', '\\.')}\\)`));
     // 60 downtime minutes of 43,200: 99.8611 % < 99.9: 10 % of 48,250.00 USD.
     expect((await issue(contractId, '2026-09')).issueStatement).toEqual({ version: 1, creditAmount: { amount: '4825.00' } });
     expect(await refused(OPEN, { id: contractId, p: '2026-09' }, acmeAdmin)).toMatch(/^FORBIDDEN: contract ctr_\w+ is platform "notion"'s; this key acts for platform "acme" only$/);
@@ -129,14 +134,14 @@ describe('claims', () => {
       contract: { id: contractId, platform: 'notion', provider: 'anthropic' },
     });
     expect(draft.history).toEqual([{ status: 'DRAFT', at: expect.any(String), actor: expect.any(String), note: null }]);
-    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft.id} for ${contractId} 2026-09 is already DRAFT`);
-    expect(await refused(RESOLVE, { id: draft.id, o: 'ACCEPTED', amount: '4825.00' })).toBe(`BAD_USER_INPUT: claim ${draft.id} is DRAFT: only a FILED claim can be resolved`);
-    expect(await refused(FILE, { id: draft.id }, acmeAdmin)).toBe(`FORBIDDEN: claim ${draft.id} is platform "notion"'s; this key acts for platform "acme" only`);
-    expect(await refused(FILE, { id: draft.id }, notionRead)).toBe('FORBIDDEN: this key lacks the admin scope');
+    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft!.id} for ${contractId} 2026-09 is already DRAFT`);
+    expect(await refused(RESOLVE, { id: draft!.id, o: 'ACCEPTED', amount: '4825.00' })).toBe(`BAD_USER_INPUT: claim ${draft!.id} is DRAFT: only a FILED claim can be resolved`);
+    expect(await refused(FILE, { id: draft!.id }, acmeAdmin)).toBe(`FORBIDDEN: claim ${draft!.id} is platform "notion"'s; this key acts for platform "acme" only`);
+    expect(await refused(FILE, { id: draft!.id }, notionRead)).toBe('FORBIDDEN: this key lacks the admin scope');
 
-    const { fileClaim: filed } = await ok(FILE, { id: draft.id, ref: 'CASE-2026-0917', note: 'sent with the packet' });
+    const { fileClaim: filed } = await ok(FILE, { id: draft!.id, ref: 'CASE-2026-0917', note: 'sent with the packet' });
     expect(filed).toMatchObject({ status: 'FILED', reference: 'CASE-2026-0917', filedAt: expect.any(String) });
-    expect(await refused(FILE, { id: draft.id })).toBe(`BAD_USER_INPUT: claim ${draft.id} is FILED: only a DRAFT claim can be filed`);
+    expect(await refused(FILE, { id: draft!.id })).toBe(`BAD_USER_INPUT: claim ${draft!.id} is FILED: only a DRAFT claim can be filed`);
 
     // Late events after the statement: an hour on the 11th fails. The live report moves; the claim keeps its amount and digest.
     const late = Array.from({ length: 10 }, (_, m) => ({
@@ -146,7 +151,7 @@ describe('claims', () => {
     await post([...late, { id: 'late-in-run', provider: 'anthropic', model: 'm-1', occurredAt: '2026-09-10T10:12:00.000Z', outcome: 'success', httpStatus: 200 }]);
     const { slaReport } = await ok(`query($id: ID!) { slaReport(contractId: $id, period: "2026-09") { downtimeMinutes eventsAfterStatement differsFromStatement creditAmount { amount } } }`, { id: contractId });
     expect(slaReport).toEqual({ downtimeMinutes: 70, eventsAfterStatement: 11, differsFromStatement: true, creditAmount: { amount: '4825.00' } });
-    const { claim: afterLate } = await ok(`query($id: ID!) { claim(id: $id) { ${CLAIM_FIELDS} } }`, { id: draft.id });
+    const { claim: afterLate } = await ok(`query($id: ID!) { claim(id: $id) { ${CLAIM_FIELDS} } }`, { id: draft!.id });
     expect(afterLate).toMatchObject({ claimedAmount: { amount: '4825.00' }, evidenceEvents: 181, evidenceDigest: expected.digest });
     expect(digestOf(posted.filter((e) => e.provider === 'anthropic'), runs).digest).not.toBe(expected.digest);
 
@@ -156,19 +161,19 @@ describe('claims', () => {
       ['ACCEPTED', '4000.00', 'equal to the claimed 4825.00 USD'],
       ['DENIED', '1.00', '0'],
     ]) {
-      expect(await refused(RESOLVE, { id: draft.id, o: outcome, amount })).toBe(`BAD_USER_INPUT: a claim ${outcome} is credited ${rule}, not ${amount} USD`);
+      expect(await refused(RESOLVE, { id: draft!.id, o: outcome, amount })).toBe(`BAD_USER_INPUT: a claim ${outcome} is credited ${rule}, not ${amount} USD`);
     }
-    expect(await refused(RESOLVE, { id: draft.id, o: 'PARTIALLY_ACCEPTED', amount: '2000.001' })).toBe(
+    expect(await refused(RESOLVE, { id: draft!.id, o: 'PARTIALLY_ACCEPTED', amount: '2000.001' })).toBe(
       'BAD_USER_INPUT: creditedAmount must be a non-negative amount in USD with at most 2 decimals, not "2000.001"',
     );
-    const { resolveClaim: resolved } = await ok(RESOLVE, { id: draft.id, o: 'PARTIALLY_ACCEPTED', amount: '2000', note: 'credit memo CM-88' });
+    const { resolveClaim: resolved } = await ok(RESOLVE, { id: draft!.id, o: 'PARTIALLY_ACCEPTED', amount: '2000', note: 'credit memo CM-88' });
     expect(resolved).toMatchObject({ status: 'PARTIALLY_ACCEPTED', creditedAmount: { amount: '2000.00', currency: 'USD' }, resolvedAt: expect.any(String) });
     expect(resolved.history.map((t: { status: string; note: string | null }) => [t.status, t.note])).toEqual([
       ['DRAFT', null], ['FILED', 'sent with the packet'], ['PARTIALLY_ACCEPTED', 'credit memo CM-88'],
     ]);
-    expect(await refused(WITHDRAW, { id: draft.id })).toBe(`BAD_USER_INPUT: claim ${draft.id} is PARTIALLY_ACCEPTED: only a DRAFT or FILED claim can be withdrawn`);
-    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft.id} for ${contractId} 2026-09 is already PARTIALLY_ACCEPTED`);
-    anthropicClaim = draft.id;
+    expect(await refused(WITHDRAW, { id: draft!.id })).toBe(`BAD_USER_INPUT: claim ${draft!.id} is PARTIALLY_ACCEPTED: only a DRAFT or FILED claim can be withdrawn`);
+    expect(await refused(OPEN, { id: contractId, p: '2026-09' })).toBe(`BAD_USER_INPUT: claim ${draft!.id} for ${contractId} 2026-09 is already PARTIALLY_ACCEPTED`);
+    anthropicClaim = draft!.id;
   });
 
   it('serves the claim packet, the evidence per minute and the letter; claims verify finds the run a late event changed', async () => {
@@ -289,26 +294,31 @@ describe('claims', () => {
     const contractId = await define(contractInput('mistral', { timeZone: 'America/New_York', claimWindowDays: 32 }));
     await issue(contractId, '2026-10');
     const claims = service.app.get(ClaimService);
-    // The scheduler's round: a draft for the statement with a credit, and none twice.
-    expect(await claims.openDueDrafts()).toBe(1);
-    expect(await claims.openDueDrafts()).toBe(0);
-    const [draft] = (await ok(`{ claims(provider: "mistral") { ${CLAIM_FIELDS} } }`)).claims;
-    expect(draft).toMatchObject({ status: 'DRAFT', claimDeadline: '2026-12-03T05:00:00.000Z', claimedAmount: { amount: '4825.00' } });
-    expect(draft.history[0].actor).toBeNull();
-
+    // The scheduler's rounds are the test's, at the instants it chooses: the service's own round
+    // (every minute, on the wall clock, long past this deadline) would expire the draft meanwhile.
+    service.app.get(SchedulerRegistry).deleteInterval('claims');
     const deadline = Date.parse('2026-12-03T05:00:00.000Z');
     const scheduler = { keyId: null, platform: null };
+    // The scheduler's round a day before the deadline (the clock is the test's, not the wall's):
+    // a draft for the statement with a credit, and none twice.
+    const dayBefore = deadline - 86_400_000;
+    expect(await claims.openDueDrafts(dayBefore)).toBe(1);
+    expect(await claims.openDueDrafts(dayBefore)).toBe(0);
+    const [draft] = await claims.list({ provider: 'mistral' }, scheduler, dayBefore);
+    expect(draft).toMatchObject({ claimDeadline: deadline, claimedAmount: { amount: '4825.00' } });
+    expect(draft!.history.map((t) => [t.status, t.actor])).toEqual([['DRAFT', null]]);
+
     expect(await claims.expireDue(deadline - 1)).toBe(0);
-    expect((await claims.get(draft.id, scheduler, deadline - 1)).history.at(-1)!.status).toBe('DRAFT');
+    expect((await claims.get(draft!.id, scheduler, deadline - 1)).history.at(-1)!.status).toBe('DRAFT');
     // Filing at the deadline is too late; a millisecond before, it would not be (not recorded: the draft stays a draft).
-    await expect(claims.file(draft.id, {}, scheduler, deadline)).rejects.toThrow(`claim ${draft.id} expired at its deadline 2026-12-03T05:00:00.000Z: it can no longer be filed`);
-    expect((await claims.get(draft.id, scheduler, deadline)).history.at(-1)).toEqual({ status: 'EXPIRED', at: deadline, actor: null, note: 'the claim deadline passed without the claim being filed' });
+    await expect(claims.file(draft!.id, {}, scheduler, deadline)).rejects.toThrow(`claim ${draft!.id} expired at its deadline 2026-12-03T05:00:00.000Z: it can no longer be filed`);
+    expect((await claims.get(draft!.id, scheduler, deadline)).history.at(-1)).toEqual({ status: 'EXPIRED', at: deadline, actor: null, note: 'the claim deadline passed without the claim being filed' });
     // Lists filter by the status as it is at the instant asked, recorded or not.
     const listed = async (status: 'DRAFT' | 'EXPIRED', at: number) => (await claims.list({ provider: 'mistral', status }, scheduler, at)).map((c) => c.id);
-    expect([await listed('DRAFT', deadline - 1), await listed('EXPIRED', deadline - 1)]).toEqual([[draft.id], []]);
-    expect([await listed('DRAFT', deadline), await listed('EXPIRED', deadline)]).toEqual([[], [draft.id]]);
+    expect([await listed('DRAFT', deadline - 1), await listed('EXPIRED', deadline - 1)]).toEqual([[draft!.id], []]);
+    expect([await listed('DRAFT', deadline), await listed('EXPIRED', deadline)]).toEqual([[], [draft!.id]]);
     expect(await claims.expireDue(deadline + 90_000)).toBe(1);
-    const { claim } = await ok(`query($id: ID!) { claim(id: $id) { status history { status at actor } } }`, { id: draft.id });
+    const { claim } = await ok(`query($id: ID!) { claim(id: $id) { status history { status at actor } } }`, { id: draft!.id });
     expect(claim).toEqual({ status: 'EXPIRED', history: [{ status: 'DRAFT', at: expect.any(String), actor: null }, { status: 'EXPIRED', at: '2026-12-03T05:00:00.000Z', actor: null }] });
     expect(await claims.expireDue(deadline + 120_000)).toBe(0);
     // An expired claim is not opened again by the scheduler (its deadline has passed anyway).
