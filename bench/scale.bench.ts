@@ -46,6 +46,8 @@ const BATCH = Math.floor(envNumber('BENCH_BATCH_SIZE', 5000, 1, 10_000));
 const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55490, 1, 65535));
 const EXTERNAL_DATABASE_URL = process.env.DATABASE_URL || undefined;
 const STRICT = process.env.BENCH_STRICT === '1';
+// e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": the worker process inherits the flags.
+const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
 if (SLICE < BATCH) throw new Error('BENCH_SCALE_SLICE must be at least BENCH_BATCH_SIZE');
 
 const SAMPLE_MS = 1_000;
@@ -282,7 +284,7 @@ async function main(): Promise<number> {
 }
 
 async function startService(databaseUrl: string, port: number, adminKey: string, role: 'all' | 'api'): Promise<BenchService> {
-  const service = (cleanup.service = spawnBenchService({ databaseUrl, port, adminKey, role, log }));
+  const service = (cleanup.service = spawnBenchService({ databaseUrl, port, adminKey, role, nodeArgs: SERVICE_NODE_ARGS, log }));
   await waitUntilReady(service, 90_000);
   log(`service (ROLE=${role}) ready at ${service.url}, pid ${service.pid}`);
   return service;
@@ -606,7 +608,7 @@ async function backlogCatchUp(run: { databaseUrl: string; port: number; adminKey
   log(`catch-up: ${Object.entries(lags).map(([name, lag]) => `${name} ${fmtInt(lag)} behind`).join(', ')}; starting ROLE=all`);
 
   const t0 = performance.now();
-  const service = (cleanup.service = spawnBenchService({ databaseUrl: run.databaseUrl, port: run.port, adminKey: run.adminKey, role: 'all', log }));
+  const service = (cleanup.service = spawnBenchService({ databaseUrl: run.databaseUrl, port: run.port, adminKey: run.adminKey, role: 'all', nodeArgs: SERVICE_NODE_ARGS, log }));
   const rss = new RssSampler(service.pid, 100);
   await waitUntilReady(service, 90_000);
   const readyMs = performance.now() - t0;

@@ -23,10 +23,33 @@ const sketched = (column: 'latency_ms' | 'ttft_ms') => sketchedBucketSql(sql.ref
 @Injectable()
 export class OutcomeLogReader {
   /**
+   * Runs `read` — statements that take events in commit order, `ORDER BY transaction_id,
+   * global_position LIMIT n` — in a transaction (`db`'s, or one of its own) whose planner may not
+   * sort, and lets it sort again after. Such a read must walk every partition's commit-order
+   * index and merge them (a Merge Append), reading the n events and no more. Postgres cannot
+   * estimate how many rows a range of (xid8, bigint) holds; on day partitions filled since they
+   * were last analysed — every partition that a backlog or sustained ingest is writing — it
+   * guessed a few thousand and planned instead to read every event after the position and sort
+   * them on disk: up to millions of rows for each batch of a catch-up.
+   */
+  async inCommitOrder<T>(db: Kysely<DB>, read: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+    if (!db.isTransaction) return db.transaction().execute((trx) => this.inCommitOrder(trx, read));
+    await sql`SET LOCAL enable_sort = off`.execute(db);
+    const result = await read(db);
+    // Only on success: a failed read aborts the transaction, and the setting goes with it.
+    await sql`SET LOCAL enable_sort TO DEFAULT`.execute(db);
+    return result;
+  }
+
+  /**
    * The end (inclusive) of the next batch of at most `limit` events after `after`, or null when
    * none is visible.
    */
   async nextBatchEnd(trx: Transaction<DB>, after: LogPosition, limit: number): Promise<LogPosition | null> {
+    return this.inCommitOrder(trx, (db) => this.firstBatchEnd(db, after, limit));
+  }
+
+  private async firstBatchEnd(trx: Kysely<DB>, after: LogPosition, limit: number): Promise<LogPosition | null> {
     const visible = sql<boolean>`${afterPosition(after)} AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())`;
     // The last of the first `limit` visible events: one statement, so one horizon — the batch
     // then holds at most `limit` events (a later horizon only reveals more, for the next batch).
@@ -80,11 +103,11 @@ export class OutcomeLogReader {
    * that asking costs the same however far behind a projection is.
    */
   async countAfter(db: Kysely<DB>, after: LogPosition, exactUpTo: number): Promise<{ events: number; exact: boolean }> {
-    const { rows } = await sql<{ n: string }>`
+    const { rows } = await this.inCommitOrder(db, (trx) => sql<{ n: string }>`
       SELECT count(*)::text AS n FROM (
         SELECT 1 FROM outcome_events WHERE ${afterPosition(after)}
         ORDER BY transaction_id, global_position LIMIT ${exactUpTo + 1}
-      ) AS lag`.execute(db);
+      ) AS lag`.execute(trx));
     const counted = Number(rows[0]!.n);
     if (counted <= exactUpTo) return { events: counted, exact: true };
     const last = await this.lastVisible(db);
@@ -97,7 +120,7 @@ export class OutcomeLogReader {
    * occurredAt of each (epoch ms); null when there are more than `limit` events.
    */
   async changesBetween(db: Kysely<DB>, after: LogPosition, end: LogPosition, limit: number): Promise<LogChange[] | null> {
-    const { rows } = await sql<{ n: string; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
+    const { rows } = await this.inCommitOrder(db, (trx) => sql<{ n: string; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
       WITH delta AS (
         -- Both bounds are conditions of the commit-order index scan: events beyond \`end\` are never read.
         SELECT platform, provider, occurred_at FROM outcome_events
@@ -106,7 +129,7 @@ export class OutcomeLogReader {
         LIMIT ${limit + 1}
       )
       SELECT (SELECT count(*) FROM delta)::text AS n,
-             (SELECT json_agg(g) FROM (SELECT platform, provider, min(occurred_at) AS first, max(occurred_at) AS last FROM delta GROUP BY 1, 2) AS g) AS changes`.execute(db);
+             (SELECT json_agg(g) FROM (SELECT platform, provider, min(occurred_at) AS first, max(occurred_at) AS last FROM delta GROUP BY 1, 2) AS g) AS changes`.execute(trx));
     const row = rows[0]!;
     if (Number(row.n) > limit) return null;
     return (row.changes ?? []).map((c) => ({ platform: c.platform, provider: c.provider, first: Date.parse(c.first), last: Date.parse(c.last) }));
@@ -126,10 +149,8 @@ export class OutcomeLogReader {
 
   /**
    * The same rows for the events in (after, end] — a projection's batch, of at most `maxEvents`
-   * events. Read in commit order with a limit, so that Postgres walks the commit-order index for
-   * them: it cannot estimate how few rows a range of (xid8, bigint) holds, and would plan a scan
-   * of the whole log. A stream of more than `maxEvents` rows means the batch was not what the
-   * caller thought: check, and fail rather than fold part of it.
+   * events, in commit order: run the COPY `inCommitOrder`. A stream of more than `maxEvents` rows
+   * means the batch was not what the caller thought: check, and fail rather than fold part of it.
    */
   batchCopy(after: LogPosition, end: LogPosition, maxEvents: number, options: RowsCopyOptions): string {
     const where = `(transaction_id, global_position) > ${positionLiteral(after)} AND (transaction_id, global_position) <= ${positionLiteral(end)}`;

@@ -66,7 +66,7 @@ export class TimelineProjection implements Projection {
     }));
     const query = this.log.batchCopy(batch.after, batch.end, batch.maxEvents, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
     // Sized for a tick's batch: a batch grown for a backlog grows its arrays as it goes.
-    const folded = await foldCopy(batch.client, query, buckets, Math.min(batch.maxEvents, FIRST_BATCH_ARRAYS));
+    const folded = await this.log.inCommitOrder(trx, () => foldCopy(batch.client, query, buckets, Math.min(batch.maxEvents, FIRST_BATCH_ARRAYS)));
     if (folded.events > batch.maxEvents) throw new Error(`the batch after ${batch.after.globalPosition} holds more than ${batch.maxEvents} events`);
     // The batch's rollups whose keys are stored get their counts added; the others are new rows,
     // copied in as they were folded (in a log in time order, nearly all of them). Their hours follow.
