@@ -22,7 +22,8 @@
  *
  * Environment: BENCH_SCALE_EVENTS (30000000), BENCH_SCALE_SLICE (5000000), BENCH_SCALE_BACKLOG
  * (5000000; 0 skips step 5), BENCH_CLIENTS (4), BENCH_BATCH_SIZE (5000), BENCH_PG_PORT (55490),
- * DATABASE_URL, DB_POOL_SIZE (passed to the service), BENCH_STRICT=1 (exit 1 when a target is missed).
+ * DATABASE_URL, DB_POOL_SIZE (passed to the service), BENCH_SERVICE_NODE_ARGS (extra node flags
+ * for the service and its worker, e.g. --cpu-prof), BENCH_STRICT=1 (exit 1 when a target is missed).
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -46,7 +47,6 @@ const BATCH = Math.floor(envNumber('BENCH_BATCH_SIZE', 5000, 1, 10_000));
 const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55490, 1, 65535));
 const EXTERNAL_DATABASE_URL = process.env.DATABASE_URL || undefined;
 const STRICT = process.env.BENCH_STRICT === '1';
-// e.g. BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": the worker process inherits the flags.
 const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
 if (SLICE < BATCH) throw new Error('BENCH_SCALE_SLICE must be at least BENCH_BATCH_SIZE');
 
