@@ -58,10 +58,12 @@ function septemberWithOutage(provider: string): PostedEvent[] {
   return events;
 }
 
+// The longest claim window a contract may have: the September 2026 claims below stay open to
+// claims (and their drafts unexpired on the wall clock) until September 2036.
 const contractInput = (provider: string, overrides: Record<string, unknown> = {}) => ({
   platform: 'notion', provider, targetPercent: '99.9', policy: { kind: 'DOWNTIME_MINUTES' },
   creditTiers: [{ uptimeBelow: '99.9', creditPercent: '10' }, { uptimeBelow: '99.0', creditPercent: '25' }],
-  monthlyFee: { amount: '48250.00', currency: 'USD' }, claimWindowDays: 365, effectiveFrom: '2026-01-01T00:00:00Z', ...overrides,
+  monthlyFee: { amount: '48250.00', currency: 'USD' }, claimWindowDays: 3650, effectiveFrom: '2026-01-01T00:00:00Z', ...overrides,
 });
 
 const run = promisify(execFile);
@@ -130,7 +132,7 @@ describe('claims', () => {
     expect(expected.events).toBe(181); // 3 errors a minute for an hour, and the hourly success at 10:00
     expect(draft).toMatchObject({
       period: '2026-09', status: 'DRAFT', statementVersion: 1, claimedAmount: { amount: '4825.00', currency: 'USD' }, creditedAmount: null,
-      claimDeadline: '2027-10-01T00:00:00.000Z', filedAt: null, reference: null, resolvedAt: null, evidenceEvents: 181, evidenceDigest: expected.digest,
+      claimDeadline: '2036-09-28T00:00:00.000Z', filedAt: null, reference: null, resolvedAt: null, evidenceEvents: 181, evidenceDigest: expected.digest,
       contract: { id: contractId, platform: 'notion', provider: 'anthropic' },
     });
     expect(draft.history).toEqual([{ status: 'DRAFT', at: expect.any(String), actor: expect.any(String), note: null }]);
