@@ -12,10 +12,16 @@ export interface TestService extends RunningService {
   client: LedgerClient;
 }
 
-/** The real service, in this process, listening on port 0 (a free port the kernel picks), over a fresh database. */
+/**
+ * The real service, in this process, listening on port 0 (a free port the kernel picks), over a
+ * fresh database. It runs the TypeScript sources, so ingest bodies are parsed on the event loop
+ * (INGEST_THREADS=0: the thread needs the built script); `startBuiltService` runs the thread.
+ */
 export async function startTestService(env: Record<string, string> = {}): Promise<TestService> {
   const databaseUrl = env.DATABASE_URL ?? (await createTestDatabase());
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, DB_POOL_SIZE: '5', ...env, DATABASE_URL: databaseUrl });
+  const config = loadConfig({
+    PORT: '0', HOST: '127.0.0.1', ADMIN_API_KEY: ADMIN_KEY, DB_POOL_SIZE: '5', INGEST_THREADS: '0', ...env, DATABASE_URL: databaseUrl,
+  });
   const service = await startService(config, pino({ level: 'silent' }));
   return { ...service, client: new LedgerClient(service.url) };
 }

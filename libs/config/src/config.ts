@@ -27,6 +27,7 @@ const envSchema = z.object({
   AUTO_OPEN_CLAIMS: z.enum(['true', 'false']).default('true'),
   STATUS_PAGE: z.enum(['key', 'public', 'off']).default('key'),
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  INGEST_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   RAW_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   ARCHIVE_DIR: z.string().min(1).optional(),
   ALERT_SECRETS_KEY: z.string().min(32, 'ALERT_SECRETS_KEY must be at least 32 characters long').optional(),
@@ -121,6 +122,8 @@ export interface AppConfig {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   /** Ingest batches a process appends at once; more wait their turn, up to four per slot (then 503). */
   ingestConcurrency: number;
+  /** Threads that parse and validate ingest bodies, off the event loop that answers queries (0: on it). */
+  ingestThreads: number;
   /**
    * Raw-event retention: whole UTC days of the outcome log kept besides today (older days are
    * archived to `archiveDir` and dropped); unset → keep everything.
@@ -173,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: e.LOG_LEVEL,
     statusPage: e.STATUS_PAGE,
     ingestConcurrency: e.INGEST_CONCURRENCY,
+    ingestThreads: e.INGEST_THREADS,
     rawEventsRetentionDays: e.RAW_EVENTS_RETENTION_DAYS,
     archiveDir: resolve(e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive')),
     alerts: { secretsKey: e.ALERT_SECRETS_KEY, secretsKeyFile: resolve(join(e.DATA_DIR, 'alert-secrets.key')), allowPrivateWebhooks: e.ALLOW_PRIVATE_WEBHOOKS === 'true',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IngestResult, planIngestBatch, settleIngestBatch } from '@ledger/domain';
+import { BatchPlan, IngestResult, planIngestBatch, settleIngestBatch, ValidationContext } from '@ledger/domain';
 import { OutcomeEventRepository } from './outcome-event.repository';
 import { InjectRawEventRetention, RawEventRetention } from './raw-event-retention';
 
@@ -16,7 +16,16 @@ export class IngestService {
   ) {}
 
   async ingest(platform: string, entries: readonly unknown[], now: number = Date.now()): Promise<IngestResult> {
-    const plan = planIngestBatch(entries, { now, platform, retentionDays: this.retention?.days });
+    return this.appendPlanned(platform, planIngestBatch(entries, this.validationContext(platform, now)));
+  }
+
+  /** What validating a batch of `platform`'s needs to know; for planning the batch elsewhere (HTTP ingest plans on a thread). */
+  validationContext(platform: string, now: number = Date.now()): ValidationContext {
+    return { now, platform, retentionDays: this.retention?.days };
+  }
+
+  /** Appends a batch planned with `validationContext`, and tells duplicates from conflicts. */
+  async appendPlanned(platform: string, plan: BatchPlan): Promise<IngestResult> {
     const stored = await this.events.append(platform, plan.events);
     return settleIngestBatch(plan, stored);
   }

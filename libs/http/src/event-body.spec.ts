@@ -1,14 +1,17 @@
-import { BadRequestException } from '@nestjs/common';
 import { UnreadableEntry } from '@ledger/domain';
 import { entriesFromBody, entriesFromNdjson } from './event-body';
 
 describe('entriesFromBody', () => {
   it('takes the events array of a JSON body', () => {
-    expect(entriesFromBody('application/json', { events: [{ id: 'a' }] })).toEqual([{ id: 'a' }]);
+    expect(entriesFromBody('application/json', { events: [{ id: 'a' }] })).toEqual({ ok: true, entries: [{ id: 'a' }] });
   });
 
-  it.each([[null], [[{ id: 'a' }]], [{ event: [] }], [{ events: {} }], ['text']])('refuses %p with a 400', (body) => {
-    expect(() => entriesFromBody('application/json', body)).toThrow(BadRequestException);
+  it.each([[null], [[{ id: 'a' }]], ['text']])('refuses %p: not a JSON object', (body) => {
+    expect(entriesFromBody('application/json', body)).toEqual({ ok: false, message: expect.stringContaining('must be a JSON object') });
+  });
+
+  it.each([[{ event: [] }], [{ events: {} }]])('refuses %p: no events array', (body) => {
+    expect(entriesFromBody('application/json', body)).toEqual({ ok: false, message: 'the body must have an "events" array' });
   });
 
   it('splits NDJSON into lines, skipping blank ones and flagging unreadable ones with their line number', () => {

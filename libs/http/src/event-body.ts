@@ -1,21 +1,24 @@
-import { BadRequestException } from '@nestjs/common';
 import { UnreadableEntry } from '@ledger/domain';
 
 export const NDJSON = 'application/x-ndjson';
+
+/** A body's entries, or why the body holds none (answered 400). */
+export type BodyEntries = { ok: true; entries: unknown[] } | { ok: false; message: string };
 
 /**
  * Turns a request body into batch entries. JSON bodies must be `{"events": [...]}` (or, for
  * `/v1/actions`, `{"actions": [...]}`); an NDJSON body is one entry per line, where a line that
  * is not JSON is rejected on its own (with its line number) and blank lines are ignored.
+ * Pure (no Nest): ingest runs it on its parsing thread too.
  */
-export function entriesFromBody(contentType: string | undefined, body: unknown, key: 'events' | 'actions' = 'events'): unknown[] {
-  if (contentType?.startsWith(NDJSON)) return entriesFromNdjson(typeof body === 'string' ? body : '');
+export function entriesFromBody(contentType: string | undefined, body: unknown, key: 'events' | 'actions' = 'events'): BodyEntries {
+  if (contentType?.startsWith(NDJSON)) return { ok: true, entries: entriesFromNdjson(typeof body === 'string' ? body : '') };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BadRequestException(`the body must be a JSON object {"${key}": [ ... ]} or NDJSON (application/x-ndjson)`);
+    return { ok: false, message: `the body must be a JSON object {"${key}": [ ... ]} or NDJSON (application/x-ndjson)` };
   }
   const entries = (body as Record<string, unknown>)[key];
-  if (!Array.isArray(entries)) throw new BadRequestException(`the body must have an "${key}" array`);
-  return entries;
+  if (!Array.isArray(entries)) return { ok: false, message: `the body must have an "${key}" array` };
+  return { ok: true, entries };
 }
 
 export function entriesFromNdjson(text: string): unknown[] {

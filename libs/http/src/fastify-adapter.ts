@@ -1,7 +1,9 @@
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { NDJSON } from './event-body';
+import { RawEventBatch } from './event-batch/prepare-event-batch';
 
 /** OTLP/HTTP's binary encoding (POST /v1/traces). */
 export const PROTOBUF = 'application/x-protobuf';
@@ -24,16 +26,29 @@ class DrainingFastifyAdapter extends FastifyAdapter {
   }
 }
 
+/** The route whose bodies are parsed on the ingest thread, not here. */
+const EVENTS_ROUTE = '/v1/events';
+
+function isEventIngest(request: FastifyRequest): boolean {
+  return request.routeOptions.url === EVENTS_ROUTE;
+}
+
 /**
- * Fastify with the body limit, an NDJSON body parser (the body arrives as text, split by the
- * ingest route), a protobuf one (the bytes, decoded by the OTLP route), and gzip request bodies
- * (OTLP exporters may compress; the limit applies to the body decompressed).
+ * Fastify with the body limit; JSON as Fastify parses it, except `POST /v1/events`, whose body
+ * is kept as bytes (RawEventBatch) for the ingest thread; an NDJSON body parser (text, split by
+ * the ingest routes); a protobuf one (the bytes, decoded by the OTLP route); and gzip request
+ * bodies (OTLP exporters may compress; the limit applies to the body decompressed).
  */
 export function createFastifyAdapter(): FastifyAdapter {
   const adapter = new DrainingFastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false });
   const fastify = adapter.getInstance();
-  fastify.addContentTypeParser(NDJSON, { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => {
-    done(null, body);
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  adapter.useBodyParser('application/json', false, { bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
+    if (isEventIngest(request)) done(null, new RawEventBatch(body));
+    else parseJson(request, body.toString('utf8'), done);
+  });
+  fastify.addContentTypeParser(NDJSON, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (request, body: Buffer, done) => {
+    done(null, isEventIngest(request) ? new RawEventBatch(body) : body.toString('utf8'));
   });
   fastify.addContentTypeParser(PROTOBUF, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => {
     done(null, body);

@@ -7,6 +7,7 @@ import { ProviderStatusModule } from '@ledger/provider-status';
 import { HealthController } from './health.controller';
 import { BatchRequests } from './batch-request';
 import { ActionsController, IngestController } from './ingest.controller';
+import { EventBatchPreparer } from './event-batch/event-batch-preparer';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 import { MetricsController } from './metrics.controller';
@@ -25,7 +26,7 @@ export class MetricsModule {}
 @Module({
   imports: [EventStoreModule, ReportingModule, ProviderStatusModule, MetricsModule, AlertsModule],
   controllers: [IngestController, ActionsController, TracesController, ProviderIncidentsController, ReportsController, OpenSloController, MetricsController, HealthController],
-  providers: [IngestGate, BatchRequests],
+  providers: [IngestGate, BatchRequests, EventBatchPreparer],
 })
 export class HttpModule {}
 

@@ -6,3 +6,4 @@ export { DatabaseUnavailableFilter, isDatabaseUnavailable, DATABASE_UNAVAILABLE_
 export { ReplicaLag } from './replica-lag';
 export type { ReplicaLagView } from './replica-lag';
 export { INGEST_CONCURRENCY } from './ingest-gate';
+export { INGEST_THREADS } from './event-batch/event-batch-preparer';

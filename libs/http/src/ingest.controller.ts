@@ -1,13 +1,19 @@
-import { Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Headers, HttpCode, HttpException, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { IngestResult } from '@ledger/domain';
 import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
 import { ActionIngestService, IngestService } from '@ledger/event-store';
 import { BatchRequests } from './batch-request';
+import { EventBatchPreparer } from './event-batch/event-batch-preparer';
+import { RawEventBatch } from './event-batch/prepare-event-batch';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 
-/** `POST /v1/events` (api.md § Ingest): answers only after every accepted event is committed. */
+/**
+ * `POST /v1/events` (api.md § Ingest): answers only after every accepted event is committed.
+ * The body arrives unparsed (a RawEventBatch); in the batch's turn at the gate, a thread parses
+ * and validates it, then the plan is appended.
+ */
 @Controller('v1/events')
 @UseGuards(ScopeGuard)
 export class IngestController {
@@ -16,6 +22,7 @@ export class IngestController {
     private readonly metrics: Metrics,
     private readonly batches: BatchRequests,
     private readonly gate: IngestGate,
+    private readonly preparer: EventBatchPreparer,
   ) {}
 
   @Post()
@@ -27,9 +34,16 @@ export class IngestController {
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IngestResult> {
-    const { platform, entries } = await this.batches.read(request, contentType, body, reply, 'events');
+    const platform = this.batches.platformOf(request, contentType, 'events');
+    if (!(body instanceof RawEventBatch)) throw new BadRequestException(`the body must be JSON or NDJSON`);
     const stop = this.metrics.ingestSeconds.startTimer();
-    const appended = this.gate.tryRun(request.principal!.keyId, () => this.ingest.ingest(platform, entries));
+    const appended = this.gate.tryRun(request.principal!.keyId, async () => {
+      const prepared = await this.preparer.prepare({ contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform) });
+      this.batches.checkClaim(platform, prepared.claimedPlatform);
+      if (!prepared.ok) throw new BadRequestException(prepared.message);
+      await this.batches.admit(request, reply, 'events', prepared.entryCount);
+      return this.ingest.appendPlanned(platform, prepared.plan);
+    });
     if (appended === null) {
       stop();
       reply.header('retry-after', '1');
@@ -38,8 +52,7 @@ export class IngestController {
         HttpStatus.SERVICE_UNAVAILABLE,
       );
     }
-    const result = await appended;
-    stop();
+    const result = await appended.finally(stop);
     this.metrics.recordIngest(result);
     return result;
   }
