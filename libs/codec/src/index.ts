@@ -14,6 +14,9 @@ export {
   writeSketchField, jsonbFieldBytes, BinaryCopyWriter,
 } from './binary-copy';
 export { COPY_TEXT_NULL, escapeCopy } from './copy-text';
+export {
+  OUTCOME_COPY_COLUMNS, outcomeEventsCopyChunks, outcomeEventsCopyText, occurredOn, encodeOutcomeBatch, type EncodedOutcomeBatch,
+} from './outcome-events-copy';
 export { failuresSql, eligibleSql, countedErrorsSql, contractTallySql, eventFailsSql, type FailureRulesSql, latencyBucketSql, latencyCountsSql, sketchedBucketSql } from './outcome-rules.sql';
 export type { RuleFlag } from './outcome-rules.sql';
 export { sqlText } from './sql-text';

@@ -1,7 +1,7 @@
 export { OutcomeEventRepository, toOutcomeEvent } from './outcome-event.repository';
 export { AdminEventRepository } from './admin-event.repository';
 export type { AdminEvent } from './admin-event.repository';
-export { IngestService } from './ingest.service';
+export { IngestService, type EncodedPlan } from './ingest.service';
 export { ActionIngestService } from './action-ingest.service';
 export { PlatformActionRepository, type RecordedAction } from './platform-action.repository';
 export { EventStoreModule } from './event-store.module';

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { OutcomeEvent } from '@ledger/domain';
 import { Database, InjectDatabase, OutcomeEventRow, withRawClient } from '@ledger/database';
-import { OUTCOME_COPY_COLUMNS, occurredOn, outcomeEventsCopyChunks } from './copy-text';
+import { EncodedOutcomeBatch, OUTCOME_COPY_COLUMNS, occurredOn, outcomeEventsCopyChunks } from '@ledger/codec';
 import { OutcomeLogDays } from './outcome-log-days';
 
 const UNIQUE_VIOLATION = '23505';
@@ -14,6 +14,13 @@ const DEADLOCK_DETECTED = '40P01';
 const NO_PARTITION = '23514';
 /** How often the id-ordered path is retried after Postgres aborted it to break a deadlock. */
 const DEADLOCK_RETRIES = 5;
+
+/** A batch to append: its days (partitions), its COPY text, and its events for the slower path. */
+interface CopyBatch {
+  days: readonly string[];
+  copyChunks: () => Iterable<string>;
+  events: () => readonly OutcomeEvent[];
+}
 
 /** The only code that appends to the outcome event log (projections read it through outcome-log.reader.ts and their own scans). */
 @Injectable()
@@ -31,18 +38,32 @@ export class OutcomeEventRepository {
    */
   async append(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
     if (events.length === 0) return new Map();
+    return this.appendCopy(platform, { days: events.map(occurredOn), copyChunks: () => outcomeEventsCopyChunks(platform, events), events: () => events });
+  }
+
+  /**
+   * `append` for a batch already encoded (by the ingest thread); `events` gives the batch's events
+   * for the slower path, taken only when the log already holds some of its ids.
+   */
+  async appendEncoded(platform: string, batch: EncodedOutcomeBatch, events: () => readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
+    if (batch.eventCount === 0) return new Map();
+    return this.appendCopy(platform, { days: batch.days, copyChunks: () => [batch.copyText], events });
+  }
+
+  private async appendCopy(platform: string, batch: CopyBatch): Promise<Map<string, OutcomeEvent>> {
     try {
-      return await this.appendToKnownDays(platform, events);
+      return await this.appendToKnownDays(platform, batch);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       this.days.forget();
-      return this.appendToKnownDays(platform, events);
+      return this.appendToKnownDays(platform, batch);
     }
   }
 
-  private async appendToKnownDays(platform: string, events: readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
-    await this.days.ensure(events.map(occurredOn));
-    if (await this.copyAllNew(platform, events)) return new Map();
+  private async appendToKnownDays(platform: string, batch: CopyBatch): Promise<Map<string, OutcomeEvent>> {
+    await this.days.ensure(batch.days);
+    if (await this.copyAllNew(batch.copyChunks())) return new Map();
+    const events = batch.events();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.insertSkippingKnown(platform, events);
@@ -62,11 +83,11 @@ export class OutcomeEventRepository {
    * deadlock once more with a COPY still running in another order; its transaction has then
    * stored nothing, so `append` runs it again, and by then it waits for the other batch's commit.
    */
-  private async copyAllNew(platform: string, events: readonly OutcomeEvent[]): Promise<boolean> {
+  private async copyAllNew(copyChunks: Iterable<string>): Promise<boolean> {
     return withRawClient(this.db, async (client) => {
       const copy = client.query(copyFrom(`COPY outcome_events (${OUTCOME_COPY_COLUMNS.join(', ')}) FROM STDIN`));
       try {
-        await pipeline(Readable.from(outcomeEventsCopyChunks(platform, events)), copy);
+        await pipeline(Readable.from(copyChunks), copy);
         return true;
       } catch (error) {
         const code = (error as { code?: string }).code;

@@ -5,7 +5,7 @@ import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
 import { ActionIngestService, IngestService } from '@ledger/event-store';
 import { BatchRequests } from './batch-request';
 import { EventBatchPreparer } from './event-batch/event-batch-preparer';
-import { RawEventBatch } from './event-batch/prepare-event-batch';
+import { planEventBatch, RawEventBatch } from './event-batch/prepare-event-batch';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 
@@ -38,11 +38,12 @@ export class IngestController {
     if (!(body instanceof RawEventBatch)) throw new BadRequestException(`the body must be JSON or NDJSON`);
     const stop = this.metrics.ingestSeconds.startTimer();
     const appended = this.gate.tryRun(request.principal!.keyId, async () => {
-      const prepared = await this.preparer.prepare({ contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform) });
+      const input = { contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform) };
+      const prepared = await this.preparer.prepare(input);
       this.batches.checkClaim(platform, prepared.claimedPlatform);
       if (!prepared.ok) throw new BadRequestException(prepared.message);
       await this.batches.admit(request, reply, 'events', prepared.entryCount);
-      return this.ingest.appendPlanned(platform, prepared.plan);
+      return this.ingest.appendEncoded(platform, prepared.plan, () => planEventBatch(input));
     });
     if (appended === null) {
       stop();

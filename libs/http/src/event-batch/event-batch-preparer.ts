@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
 import { EventBatchInput, prepareEventBatch, PreparedEventBatch } from './prepare-event-batch';
 
@@ -12,6 +12,15 @@ export const INGEST_THREADS = Symbol('INGEST_THREADS');
  * events through one thread: a peak RSS of 186 MB against 224 MB).
  */
 const THREAD_YOUNG_GENERATION_MB = 8;
+
+/**
+ * The thread runs at a lower priority than the rest of the machine (Linux nice 10; where the
+ * platform cannot, at the same). When the cores are all busy, the projections' folding and the
+ * queries go first and ingest waits: measured with 4 M events posted flat out, the projections'
+ * lag p99 fell from 5.8–9.0 s to 3.1–4.2 s, queries' p95 by a further third, and ingest by a
+ * quarter. With a core to spare, the priority changes nothing (bench:ingest alike at 0 and 10).
+ */
+const THREAD_NICE_INCREMENT = 10;
 
 /** The compiled thread entry, beside this file. */
 const THREAD_SCRIPT = join(__dirname, 'event-batch.worker.js');
@@ -26,7 +35,7 @@ const THREAD_SCRIPT = join(__dirname, 'event-batch.worker.js');
  * thread script; the tests of the built service run the thread).
  */
 @Injectable()
-export class EventBatchPreparer implements OnModuleDestroy {
+export class EventBatchPreparer implements OnApplicationShutdown {
   private pool: Piscina<EventBatchInput, PreparedEventBatch> | null = null;
 
   constructor(@Inject(INGEST_THREADS) private readonly threads: number) {}
@@ -35,12 +44,13 @@ export class EventBatchPreparer implements OnModuleDestroy {
     if (this.threads === 0) return prepareEventBatch(input);
     this.pool ??= new Piscina({
       filename: THREAD_SCRIPT, minThreads: this.threads, maxThreads: this.threads, idleTimeout: Number.POSITIVE_INFINITY,
-      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB }, niceIncrement: THREAD_NICE_INCREMENT,
     });
     return this.pool.run(input);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed, so that the batches it was still answering were prepared. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool?.destroy();
   }
 }

@@ -1,5 +1,5 @@
 import type { OutcomeEvent } from '@ledger/domain';
-import { COPY_TEXT_NULL as NULL, escapeCopy } from '@ledger/codec';
+import { COPY_TEXT_NULL as NULL, escapeCopy } from './copy-text';
 
 /** Columns written by a COPY of outcome events, in the order `outcomeEventsCopyText` writes them. */
 export const OUTCOME_COPY_COLUMNS = [
@@ -36,4 +36,20 @@ export function outcomeEventsCopyText(platform: string, events: readonly Outcome
 /** The UTC day an event occurred on, `YYYY-MM-DD`: the log's partition key. `occurredAtIso` is canonical UTC. */
 export function occurredOn(event: OutcomeEvent): string {
   return event.occurredAtIso.slice(0, event.occurredAtIso.indexOf('T'));
+}
+
+/**
+ * A batch of outcome events as the log's COPY takes it: what the ingest thread hands back instead
+ * of the events themselves, since one string crosses between threads for the price of a copy,
+ * where thousands of objects must each be rebuilt.
+ */
+export interface EncodedOutcomeBatch {
+  copyText: string;
+  eventCount: number;
+  /** The distinct UTC days of the events' occurredAt: the log partitions they need. */
+  days: string[];
+}
+
+export function encodeOutcomeBatch(platform: string, events: readonly OutcomeEvent[]): EncodedOutcomeBatch {
+  return { copyText: outcomeEventsCopyText(platform, events), eventCount: events.length, days: [...new Set(events.map(occurredOn))] };
 }

@@ -1,4 +1,4 @@
-import { outcomeEventsCopyChunks, outcomeEventsCopyText } from './copy-text';
+import { outcomeEventsCopyChunks, outcomeEventsCopyText } from './outcome-events-copy';
 
 describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
   it('writes one line per event, \\N for nulls, instants and their day in UTC', () => {
