@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { EvidenceReader, OutcomeLogReader } from '@ledger/event-store';
+import { EvidenceReader } from '@ledger/event-store';
 import { createDatabase, Database } from '@ledger/database';
-import { ProjectionRunner, TIMELINE_PROJECTION } from '@ledger/projections';
+import { ProjectionRunner, RollupChangeRepository, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import { ContractRepository, ContractTrafficRepository, MaintenanceRepository, SlaReportService, StatementRepository, TrafficCache } from '@ledger/reporting';
 import { outcomeEvent } from './support/events';
@@ -18,7 +18,7 @@ describe('SLA traffic summary cache', () => {
   let key: string;
   let acme: string;
   let contractId: string;
-  const traffic = new ContractTrafficRepository(new OutcomeLogReader());
+  const traffic = new ContractTrafficRepository(new RollupChangeRepository());
   const reports = () => new SlaReportService(db, new ContractRepository(), new MaintenanceRepository(), traffic, cache, new StatementRepository(), new EvidenceReader());
   let cache: TrafficCache;
   let reads: jest.SpyInstance;
@@ -72,6 +72,74 @@ describe('SLA traffic summary cache', () => {
     await post(key, [outcomeEvent('late-1', { provider: 'vendor', model: 'alpha', occurredAt: '2026-06-10T00:00:40Z', outcome: 'error' })]);
     expect(await june()).toMatchObject({ eventsCounted: 21, downtimeMinutes: 1 });
     expect(reads).toHaveBeenCalledTimes(2);
+  });
+
+  it('reads again only the days that changed, and the pieces add up to what a fresh read gives, under every policy', async () => {
+    // A Berlin month (it starts at 22:00 UTC), maintenance across a midnight, and windows that do not divide a day.
+    await service.client.graphql(ADMIN_KEY, `mutation { declareMaintenance(input: { provider: "pieces", start: "2026-06-11T23:30:00Z", end: "2026-06-12T00:45:00Z", reason: "upgrade" }) { id } }`);
+    const policies = ['{ kind: DOWNTIME_MINUTES, minConsecutiveMinutes: 2 }', '{ kind: REQUEST_SUCCESS_RATIO }', '{ kind: AVERAGE_ERROR_RATE, windowMinutes: 7 }'];
+    const contracts: string[] = [];
+    for (const policy of policies) {
+      const { body } = await service.client.graphql(ADMIN_KEY, `mutation { defineContract(input: { platform: "docsco", provider: "pieces", timeZone: "Europe/Berlin",
+        targetPercent: "99.9", policy: ${policy}, monthlyFee: { amount: "100.00", currency: "USD" }, effectiveFrom: "2026-01-01T00:00:00Z" }) { id } }`);
+      contracts.push(body.data.defineContract.id);
+    }
+    const now = Date.UTC(2026, 7, 1);
+    const cached = reports();
+    const compare = async () => {
+      for (const id of contracts) {
+        const report = await cached.report(id, '2026-06', null, now);
+        const fresh = await new SlaReportService(db, new ContractRepository(), new MaintenanceRepository(), traffic, new TrafficCache(), new StatementRepository(), new EvidenceReader()).report(id, '2026-06', null, now);
+        expect(report).toEqual(fresh);
+      }
+    };
+    // Failures around midnights (UTC and Berlin), in and around the maintenance.
+    let n = 0;
+    const burst = (isoMinute: string, failures: number, successes = 2) => Array.from({ length: failures + successes }, (_, i) => outcomeEvent(`p-${n++}`, {
+      provider: 'pieces', model: i % 2 === 0 ? 'alpha' : 'beta', occurredAt: new Date(Date.parse(isoMinute) + i * 1_000).toISOString(),
+      ...(i < failures ? { outcome: 'error', httpStatus: 503 } : {}),
+    }));
+    await post(key, [...burst('2026-05-31T22:00:00Z', 3), ...burst('2026-06-11T23:59:00Z', 2), ...burst('2026-06-12T00:00:00Z', 2), ...burst('2026-06-20T10:00:00Z', 0, 5)]);
+    await compare();
+    const readsBefore = reads.mock.calls.length;
+
+    // June 12th changes: the whole month is read again, day by day, in one statement per summary
+    // (the first two contracts share theirs: a summary depends on the threshold, not the policy).
+    await post(key, burst('2026-06-12T00:01:00Z', 4));
+    await compare();
+    const stretches = (calls: unknown[][]) => calls.map(([, scopes]) => (scopes as { stretch?: { start: number; end: number } }[]).map((s) => s.stretch));
+    const dayByDay = stretches(reads.mock.calls.slice(readsBefore)).filter((call) => call.length > 1);
+    expect(dayByDay.map((call) => call.length)).toEqual([31, Math.ceil((30 * 1_440) / 1_435)]);
+
+    // Then June 20th and the last minutes of the Berlin month: only the pieces around them.
+    const readsBetween = reads.mock.calls.length;
+    await post(key, [...burst('2026-06-20T10:30:00Z', 3), ...burst('2026-06-30T21:59:00Z', 2)]);
+    await compare();
+    const again = stretches(reads.mock.calls.slice(readsBetween)).filter((call) => call[0] !== undefined); // not the fresh reads
+    // Cut at UTC midnights: June 20th, and June 30th up to the Berlin month's end.
+    expect(again[0]).toEqual([
+      { start: Date.UTC(2026, 5, 20), end: Date.UTC(2026, 5, 21) }, { start: Date.UTC(2026, 5, 30), end: Date.UTC(2026, 5, 30, 22) },
+    ]);
+    // Cut every 205 windows of 7 minutes: each changed UTC day overlaps at most two such pieces.
+    expect(again[1]!.length).toBeLessThanOrEqual(4);
+    for (const stretch of again[1]!) expect(stretch!.end - stretch!.start).toBeLessThanOrEqual(1_435 * 60_000);
+    expect(again).toHaveLength(2);
+
+    // A batch folded between reading the days changed and reading the pieces: the two saw
+    // different versions, so both are read again in one snapshot, and the report is still exact.
+    const changesSince = traffic.changesSince.bind(traffic);
+    const between = jest.spyOn(traffic, 'changesSince').mockImplementationOnce(async (...args) => {
+      const changes = await changesSince(...args);
+      await post(key, burst('2026-06-25T08:00:00Z', 3));
+      return changes;
+    });
+    try {
+      await post(key, burst('2026-06-24T08:00:00Z', 3));
+      await compare(); // the fresh reports are read after: they see that batch too
+      expect(between.mock.calls).toHaveLength(policies.length + 1); // the first contract's twice: alone, then in one snapshot
+    } finally {
+      between.mockRestore();
+    }
   });
 
   it('reads again after a rebuild, which swaps in new read models one generation later', async () => {

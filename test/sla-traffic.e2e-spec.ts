@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { contractTerms, ContractInput, evaluateSla, evaluateTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, periodOf, seededRandom } from '@ledger/domain';
-import { OutcomeLogReader } from '@ledger/event-store';
+import { RollupChangeRepository } from '@ledger/projections';
 import { createDatabase, Database } from '@ledger/database';
 import { ContractTrafficRepository } from '@ledger/reporting';
 import { sumHourRollups } from './support/rollups';
@@ -153,7 +153,7 @@ function scopeOf(c: ContractCase) {
 
 describe('SLA traffic summaries in SQL', () => {
   let db: Database;
-  const repository = new ContractTrafficRepository(new OutcomeLogReader());
+  const repository = new ContractTrafficRepository(new RollupChangeRepository());
   const now = Date.UTC(2027, 0, 15);
 
   beforeAll(async () => {

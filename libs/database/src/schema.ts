@@ -240,6 +240,15 @@ export interface RollupChangeTable {
   hour: ColumnType<Date, Date | string, Date | string>;
 }
 
+/** The log position of the timeline batch that last changed a platform's and provider's minute rollups of a UTC day. */
+export interface RollupDayChangeTable {
+  platform: string;
+  provider: string;
+  day: ColumnType<Date, Date | string, Date | string>;
+  transaction_id: ColumnType<bigint, bigint | string, bigint | string>;
+  global_position: ColumnType<bigint, bigint | string, bigint | string>;
+}
+
 /** Alert rules (concepts §10): the read model of the alert-rule admin events. */
 export interface AlertRuleTable {
   id: string;
@@ -415,6 +424,7 @@ export interface DB {
   outages: OutageTable;
   incidents: IncidentTable;
   rollup_changes: RollupChangeTable;
+  rollup_day_changes: RollupDayChangeTable;
   detection_policies: DetectionPolicyTable;
   vendor_summaries: VendorSummaryTable;
   vendor_summary_state: VendorSummaryStateTable;
@@ -437,7 +447,7 @@ export interface DB {
 /** Every table of `DB` by name, for checks against the database's catalog (a test compares them). */
 export const DB_TABLES = [
   'contracts', 'maintenance_windows', 'statements', 'claims', 'outcome_events', 'outcome_archives', 'admin_events', 'api_keys', 'projection_checkpoints',
-  'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
+  'minute_rollups', 'hour_rollups', 'outages', 'incidents', 'rollup_changes', 'rollup_day_changes', 'detection_policies', 'vendor_summaries', 'vendor_summary_state', 'rate_limit_buckets',
   'alert_rules', 'alerts', 'alert_rule_progress', 'alert_rule_states', 'alert_horizon', 'alert_rollup_changes', 'alert_deliveries', 'alert_delivery_attempts',
   'platform_actions', 'provider_incident_versions', 'status_components', 'provider_status_feeds', 'otlp_provider_aliases',
 ] as const satisfies readonly (keyof DB)[];

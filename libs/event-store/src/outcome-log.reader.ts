@@ -116,26 +116,6 @@ export class OutcomeLogReader {
   }
 
   /**
-   * The events in (after, end] grouped by platform and provider, with the earliest and latest
-   * occurredAt of each (epoch ms); null when there are more than `limit` events.
-   */
-  async changesBetween(db: Kysely<DB>, after: LogPosition, end: LogPosition, limit: number): Promise<LogChange[] | null> {
-    const { rows } = await this.inCommitOrder(db, (trx) => sql<{ n: string; changes: { platform: string; provider: string; first: string; last: string }[] | null }>`
-      WITH delta AS (
-        -- Both bounds are conditions of the commit-order index scan: events beyond \`end\` are never read.
-        SELECT platform, provider, occurred_at FROM outcome_events
-        WHERE ${afterPosition(after)} AND ${atOrBefore(end)}
-        ORDER BY transaction_id, global_position
-        LIMIT ${limit + 1}
-      )
-      SELECT (SELECT count(*) FROM delta)::text AS n,
-             (SELECT json_agg(g) FROM (SELECT platform, provider, min(occurred_at) AS first, max(occurred_at) AS last FROM delta GROUP BY 1, 2) AS g) AS changes`.execute(trx));
-    const row = rows[0]!;
-    if (Number(row.n) > limit) return null;
-    return (row.changes ?? []).map((c) => ({ platform: c.platform, provider: c.provider, first: Date.parse(c.first), last: Date.parse(c.last) }));
-  }
-
-  /**
    * A COPY statement streaming, as binary rows, every event at or before `end` in commit order's
    * horizon — (platform, provider, model, occurred_at, outcome code, latency, ttft, error status) —
    * for replays. Outcomes are coded by their index in `outcomeCodes`; an error's HTTP status is
@@ -175,22 +155,9 @@ function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions
   ) TO STDOUT (FORMAT binary)`;
 }
 
-/** Events folded after some position, grouped by platform and provider (see `changesBetween`). */
-export interface LogChange {
-  platform: string;
-  provider: string;
-  /** The earliest and latest occurredAt among them, epoch ms. */
-  first: number;
-  last: number;
-}
-
 /** The log's commit order as a condition: events after `position`. */
 const afterPosition = (position: LogPosition) =>
   sql<boolean>`(transaction_id, global_position) > (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
-
-/** Events at or before `position`. */
-const atOrBefore = (position: LogPosition) =>
-  sql<boolean>`(transaction_id, global_position) <= (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
 
 /** A position as SQL text (for COPY, which takes no parameters); BigInt() admits digits only. */
 const positionLiteral = (position: LogPosition) => `('${BigInt(position.transactionId)}'::xid8, ${BigInt(position.globalPosition)}::bigint)`;

@@ -69,6 +69,9 @@ export class CheckpointRepository {
   }
 }
 
+/** The timeline's name, and so its checkpoint's: the version of the rollups, outages and incidents. */
+export const TIMELINE_PROJECTION = 'timeline';
+
 /**
  * A projection's generation and position as one row of SQL (generation 1 at the log's start
  * before its first step), to read in the same statement as figures from its read models.

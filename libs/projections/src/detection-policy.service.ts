@@ -6,7 +6,7 @@ import { DetectionPolicyRepository, PolicyOverride } from './detection-policy.re
 import { MinuteRollupRepository } from './minute-rollup.repository';
 import { OutageDeriver } from './outage-deriver';
 import { lockProjection } from './projection-runner';
-import { TIMELINE_PROJECTION } from './timeline.projection';
+import { TIMELINE_PROJECTION } from './checkpoint.repository';
 
 export interface PolicyChange extends Partial<DetectionPolicy> {
   provider: string;

@@ -15,7 +15,8 @@ import { OutageDeriver } from './outage-deriver';
 import { OutageRepository, SeriesOutage } from './outage.repository';
 import { ProjectionRunner } from './projection-runner';
 import { incidentsOfOutages } from './replay-outages';
-import { createTimelineProjection, TIMELINE_PROJECTION } from './timeline.projection';
+import { TIMELINE_PROJECTION } from './checkpoint.repository';
+import { createTimelineProjection } from './timeline.projection';
 import { IncidentView, TimelineQueries } from './timeline.queries';
 
 /** Minute indexes from 2026-06-01T00:00Z on. */

@@ -6,7 +6,8 @@ import { OutcomeEventRepository, OutcomeLogReader } from '@ledger/event-store';
 import { createEmptyDatabase } from '../../../test/support/test-database';
 import { CheckpointRepository } from './checkpoint.repository';
 import { ProjectionRunner } from './projection-runner';
-import { createTimelineProjection, TIMELINE_PROJECTION } from './timeline.projection';
+import { TIMELINE_PROJECTION } from './checkpoint.repository';
+import { createTimelineProjection } from './timeline.projection';
 
 describe('the rollup error statuses migration', () => {
   const event = (id: string, minute: number, outcome: Outcome, httpStatus: number | null): OutcomeEvent => {

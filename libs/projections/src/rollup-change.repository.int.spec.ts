@@ -38,6 +38,46 @@ describe('RollupChangeRepository against Postgres', () => {
   });
 });
 
+describe('RollupChangeRepository: the days whose rollups changed', () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+  });
+  afterAll(() => db.destroy());
+
+  const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+  const shown = (rows: { platform: string; provider: string; day: number; position: LogPosition }[]) =>
+    rows.map((r) => `${r.platform} ${r.provider} ${new Date(r.day).toISOString().slice(0, 10)} @${r.position.globalPosition}`).sort();
+
+  it('keeps one row per platform, provider and day at the last batch that changed it, and lists those after a position', async () => {
+    await db.transaction().execute(async (trx) => {
+      await changes.recordDays(trx, position(20, 100), [
+        { platform: 'docsco', provider: 'openai', day: day('2026-06-07') }, { platform: 'docsco', provider: 'openai', day: day('2026-06-08') },
+        { platform: 'acme', provider: 'openai', day: day('2026-06-07') },
+      ]);
+      await changes.recordDays(trx, position(20, 200), [{ platform: 'docsco', provider: 'openai', day: day('2026-06-08') }]);
+      await changes.recordDays(trx, position(21, 50), [{ platform: 'docsco', provider: 'google', day: day('2026-06-30') }]);
+      await changes.recordDays(trx, position(21, 60), []);
+    });
+    const changed = async (...args: Parameters<RollupChangeRepository['daysChangedAfter']> extends [unknown, ...infer Rest] ? Rest : never) =>
+      (await changes.daysChangedAfter(db, ...args)).changes;
+    const docscoOpenai = [{ platform: 'docsco', provider: 'openai' }];
+    const june = [Date.UTC(2026, 5, 1), Date.UTC(2026, 6, 1)] as const;
+    expect(shown(await changed(docscoOpenai, ...june, LOG_START))).toEqual(['docsco openai 2026-06-07 @100', 'docsco openai 2026-06-08 @200']);
+    // After (20, 100): only the day changed again.
+    expect(shown(await changed(docscoOpenai, ...june, position(20, 100)))).toEqual(['docsco openai 2026-06-08 @200']);
+    // A period that starts inside a day (a zone east of UTC) still sees that day; one that ends before it does not.
+    expect(shown(await changed(docscoOpenai, Date.UTC(2026, 5, 8, 22), Date.UTC(2026, 6, 8, 22), LOG_START))).toEqual(['docsco openai 2026-06-08 @200']);
+    expect(await changed(docscoOpenai, Date.UTC(2026, 4, 1), Date.UTC(2026, 5, 7), LOG_START)).toEqual([]);
+    expect(shown(await changed([...docscoOpenai, { platform: 'docsco', provider: 'google' }], ...june, position(20, 150)))).toEqual([
+      'docsco google 2026-06-30 @50', 'docsco openai 2026-06-08 @200',
+    ]);
+    expect(await changed([], ...june, LOG_START)).toEqual([]);
+    // With the timeline's version, read in the same statement (no checkpoint yet: generation 1 at the log's start).
+    expect((await changes.daysChangedAfter(db, docscoOpenai, ...june, LOG_START)).state).toEqual({ generation: 1n, position: { transactionId: 0n, globalPosition: 0n } });
+  });
+});
+
 describe('the rollup changes migration', () => {
   const event = (id: string, provider: string, occurredAtIso: string): OutcomeEvent => ({
     id, provider, model: 'm-1', outcome: 'success', httpStatus: 200, errorCode: null, latencyMs: 500, ttftMs: null,

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { sql, Transaction } from 'kysely';
+import { Kysely, sql, Transaction } from 'kysely';
 import type { DB } from '@ledger/database';
 import type { LogPosition } from '@ledger/event-store';
+import { ReadModelVersion, readModelVersion, TIMELINE_PROJECTION, toReadModelVersion } from './checkpoint.repository';
+
+const DAY_MS = 86_400_000;
 
 /** A provider's UTC hour whose minute rollups changed. */
 export interface ProviderHour {
@@ -14,6 +17,19 @@ export interface ProviderMinutes {
   provider: string;
   first: number;
   last: number;
+}
+
+/** A platform's and provider's UTC day whose minute rollups changed. */
+export interface RollupDay {
+  platform: string;
+  provider: string;
+  /** The day's start (UTC midnight), epoch ms. */
+  day: number;
+}
+
+/** A day's rollups, and where in the log the timeline last changed them. */
+export interface RollupDayChange extends RollupDay {
+  position: LogPosition;
 }
 
 /**
@@ -43,6 +59,39 @@ export class RollupChangeRepository {
         RETURNING provider, hour)
       SELECT DISTINCT provider, hour FROM taken ORDER BY hour, provider`.execute(trx);
     return rows.map((r) => ({ provider: r.provider, start: r.hour }));
+  }
+
+  /** Moves the days a batch ending at `end` changed to `end` (rollup_day_changes: one row per day, kept). */
+  async recordDays(trx: Transaction<DB>, end: LogPosition, days: readonly RollupDay[]): Promise<void> {
+    if (days.length === 0) return;
+    await sql`
+      INSERT INTO rollup_day_changes (platform, provider, day, transaction_id, global_position)
+      SELECT platform, provider, day, ${end.transactionId.toString()}::xid8, ${end.globalPosition.toString()}::bigint
+      FROM unnest(${days.map((d) => d.platform)}::text[], ${days.map((d) => d.provider)}::text[], ${days.map((d) => new Date(d.day).toISOString())}::timestamptz[])
+        AS u(platform, provider, day)
+      ON CONFLICT (platform, provider, day) DO UPDATE SET transaction_id = excluded.transaction_id, global_position = excluded.global_position`.execute(trx);
+  }
+
+  /**
+   * The timeline's version now and, read in the same statement, the days of these platforms and
+   * providers in [from, to) (epoch ms; a day counts when it overlaps) changed after `after`.
+   */
+  async daysChangedAfter(
+    db: Kysely<DB>, series: readonly { platform: string; provider: string }[], from: number, to: number, after: LogPosition,
+  ): Promise<{ state: ReadModelVersion; changes: RollupDayChange[] }> {
+    const { rows } = await sql<{ cp_generation: bigint; cp_tx: bigint; cp_pos: bigint; platform: string | null; provider: string; day: Date; transaction_id: bigint; global_position: bigint }>`
+      SELECT state.*, c.* FROM (${readModelVersion(TIMELINE_PROJECTION)}) AS state LEFT JOIN LATERAL (
+        SELECT platform, provider, day, transaction_id, global_position FROM rollup_day_changes
+        WHERE (platform, provider) IN (SELECT * FROM unnest(${series.map((s) => s.platform)}::text[], ${series.map((s) => s.provider)}::text[]))
+          AND day > ${new Date(from - DAY_MS).toISOString()}::timestamptz AND day < ${new Date(to).toISOString()}::timestamptz
+          AND (transaction_id, global_position) > (${after.transactionId.toString()}::xid8, ${after.globalPosition.toString()}::bigint)
+      ) AS c ON true`.execute(db);
+    return {
+      state: toReadModelVersion(rows[0]!),
+      changes: rows.filter((r) => r.platform !== null).map((r) => ({
+        platform: r.platform!, provider: r.provider, day: r.day.getTime(), position: { transactionId: BigInt(r.transaction_id), globalPosition: BigInt(r.global_position) },
+      })),
+    };
   }
 
   /** Records the span of minutes per provider a batch ending at `end` changed (alert_rollup_changes, for the alerts). */

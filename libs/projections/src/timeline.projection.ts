@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { Database, DB, onClient, withRawClient } from '@ledger/database';
 import { MINUTE_MS } from '@ledger/domain';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
+import { TIMELINE_PROJECTION } from './checkpoint.repository';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicyRepository } from './detection-policy.repository';
 import { IncidentRepository } from './incident.repository';
@@ -16,14 +17,13 @@ import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
 import { deriveFoldedOutagesInTurns, incidentsOfOutages } from './replay-outages';
-import { ProviderHour, ProviderMinutes, RollupChangeRepository } from './rollup-change.repository';
+import { ProviderHour, ProviderMinutes, RollupChangeRepository, RollupDay } from './rollup-change.repository';
 import { SeriesWindow } from './series-window';
 import { SketchBuckets } from './sketch-buckets';
 
-export const TIMELINE_PROJECTION = 'timeline';
-
 /** Events a batch's fold arrays start with room for. */
 const FIRST_BATCH_ARRAYS = 32_768;
+const MINUTES_PER_DAY = 1_440;
 
 /**
  * The timeline: minute rollups per (provider, model, platform, minute) and their sums per hour, the outages derived
@@ -43,6 +43,8 @@ export class TimelineProjection implements Projection {
     // A rebuild leaves them empty: the followers' own rebuilds start from the rebuilt rollups.
     { name: 'rollup_changes', bulkLoad: false },
     { name: 'alert_rollup_changes', bulkLoad: false },
+    // A rebuild starts it empty: what changed before it is of no use to a reader of the new generation.
+    { name: 'rollup_day_changes', bulkLoad: false },
   ] as const;
 
   constructor(
@@ -79,6 +81,7 @@ export class TimelineProjection implements Projection {
     await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
     await this.changes.record(trx, batch.end, changedHours(folded));
     await this.changes.recordMinuteSpans(trx, batch.end, changedMinuteSpans(folded));
+    await this.changes.recordDays(trx, batch.end, changedDays(folded));
     return folded.events;
   }
 
@@ -164,6 +167,19 @@ function changedHours(folded: FoldedLog): ProviderHour[] {
     }
   });
   return [...hours.values()];
+}
+
+/** The platforms', providers' and UTC days' rollups a folded batch changed. */
+function changedDays(folded: FoldedLog): RollupDay[] {
+  const days = new Map<string, RollupDay>();
+  folded.series.forEach(({ platform, provider }, index) => {
+    for (const r of folded.rollupsOfSeries[index]!) {
+      const day = Math.floor(folded.minute[r]! / MINUTES_PER_DAY) * MINUTES_PER_DAY * MINUTE_MS;
+      const key = `${platform}\u0000${provider}\u0000${day}`;
+      if (!days.has(key)) days.set(key, { platform, provider, day });
+    }
+  });
+  return [...days.values()];
 }
 
 /** Per provider, the first and last minute a folded batch has rollups in. */

@@ -3,14 +3,19 @@ import { Kysely, sql } from 'kysely';
 import { contractTallySql, countedErrorsSql, FailureRulesSql } from '@ledger/codec';
 import { ContractTerms, ContractTraffic, ExcludedMinutes, MINUTE_MS, OutcomeCounts, parseRatio, Period, Tally, tallyOf } from '@ledger/domain';
 import type { DB } from '@ledger/database';
-import { LogChange, LogPosition, OutcomeLogReader } from '@ledger/event-store';
-import { ReadModelVersion, readModelVersion, TIMELINE_PROJECTION, toReadModelVersion } from '@ledger/projections';
+import type { LogPosition } from '@ledger/event-store';
+import {
+  ReadModelVersion, readModelVersion, RollupChangeRepository, RollupDayChange, TIMELINE_PROJECTION, toReadModelVersion,
+} from '@ledger/projections';
+import type { CacheScope, Stretch } from './traffic-cache';
 
 /** One contract's period to summarise. */
 export interface TrafficScope {
   terms: ContractTerms;
   period: Period;
   excluded: ExcludedMinutes;
+  /** Only this stretch of the period (its windows still counted from the period's start); the whole period when omitted. */
+  stretch?: Stretch;
 }
 
 export interface ScopedTraffic {
@@ -49,7 +54,7 @@ export class ContractTrafficRepository {
    * Many contracts (at least one) in one statement, each its own index range scan; results in
    * the scopes' order, with the rollups' state they were read at.
    */
-  constructor(private readonly log: OutcomeLogReader) {}
+  constructor(private readonly rollupChanges: RollupChangeRepository) {}
 
   async summarise(db: Kysely<DB>, scopes: readonly TrafficScope[]): Promise<{ state: ReadModelVersion; traffic: ScopedTraffic[] }> {
     const params = scopes.map((scope, i) => ({ i, ...scopeParams(scope) }));
@@ -123,32 +128,37 @@ export class ContractTrafficRepository {
   }
 
   /**
-   * The rollups' version now, and the events folded into them since `after` (at most `limit`;
-   * null when there were more). Events up to a checkpoint are fixed, so reading them after the
-   * version still describes exactly what lies between the two.
+   * The rollups' version now, and the days of the scopes' platforms and providers whose rollups
+   * changed after `after` up to that version (one statement).
    */
-  async changesSince(db: Kysely<DB>, after: LogPosition, limit: number): Promise<{ state: ReadModelVersion; changes: LogChange[] | null }> {
-    const { rows } = await readModelVersion(TIMELINE_PROJECTION).execute(db);
-    const state = toReadModelVersion(rows[0]!);
-    return { state, changes: await this.log.changesBetween(db, after, state.position, limit) };
+  async changesSince(db: Kysely<DB>, scopes: readonly CacheScope[], after: LogPosition): Promise<{ state: ReadModelVersion; changes: RollupDayChange[] }> {
+    const series = [...new Map(scopes.map((s) => [`${s.platform}\u0000${s.provider}`, { platform: s.platform, provider: s.provider }])).values()];
+    const from = Math.min(...scopes.map((s) => s.from));
+    const to = Math.max(...scopes.map((s) => s.to));
+    return this.rollupChanges.daysChangedAfter(db, series, from, to, after);
   }
 }
 
-/** A contract period's parameters for the summary; equal parameters give equal summaries. */
-export function scopeParams({ terms, period, excluded }: TrafficScope) {
+/** A contract period's parameters for the summary (of its stretch, if it has one); equal parameters give equal summaries. */
+export function scopeParams({ terms, period, excluded, stretch }: TrafficScope) {
   const threshold = parseRatio(terms.policy.errorRateThreshold);
-  // The whole UTC hours inside the period (none when it is shorter than one); the rest are its edges.
-  const fromHour = Math.ceil(period.start / HOUR_MS) * HOUR_MS;
-  const toHour = Math.max(fromHour, Math.floor(period.end / HOUR_MS) * HOUR_MS);
+  const { start, end } = stretch ?? period;
+  // The whole UTC hours inside the stretch (none when it is shorter than one); the rest are its edges.
+  const fromHour = Math.ceil(start / HOUR_MS) * HOUR_MS;
+  const toHour = Math.max(fromHour, Math.floor(end / HOUR_MS) * HOUR_MS);
+  // Excluded ranges are summed apart and subtracted: only their parts inside the stretch.
+  const ranges = excluded.ranges
+    .map(([a, b]) => [Math.max(a, start / MINUTE_MS), Math.min(b, end / MINUTE_MS)] as const)
+    .filter(([a, b]) => a < b);
   return {
     platform: terms.platform,
     provider: terms.provider,
     models: terms.models,
-    from_at: new Date(period.start).toISOString(),
-    to_at: new Date(period.end).toISOString(),
+    from_at: new Date(start).toISOString(),
+    to_at: new Date(end).toISOString(),
     from_hour: new Date(fromHour).toISOString(),
     to_hour: new Date(toHour).toISOString(),
-    excluded: `{${excluded.ranges.map(([a, b]) => `[${iso(a)},${iso(b)})`).join(',')}}`,
+    excluded: `{${ranges.map(([a, b]) => `[${iso(a)},${iso(b)})`).join(',')}}`,
     rl: terms.countRateLimited ? 1 : 0,
     ct: terms.countTimeouts ? 1 : 0,
     statuses: terms.errorStatuses,

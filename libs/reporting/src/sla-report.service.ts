@@ -3,19 +3,18 @@ import {
   evaluateTraffic, ExcludedMinutes, InputError, maintenanceApplies, MINUTE_MS, Money, Period, periodInTerm, periodOf, StatusCount, termWords, totalsByCurrency,
 } from '@ledger/domain';
 import { Database, InjectDatabase, InjectReadDatabase } from '@ledger/database';
-import { EvidenceReader } from '@ledger/event-store';
+import { EvidenceReader, LogPosition } from '@ledger/event-store';
+import type { ReadModelVersion } from '@ledger/projections';
 import { ContractTrafficRepository, ScopedTraffic, scopeParams, TrafficScope } from './contract-traffic.repository';
 import { ContractRepository, ContractVersion, termOf, versionInForce } from './contract.repository';
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
 import { EvidenceRunWithBreakdown, reportView, sameFigures, SlaReportView } from './sla-report';
 import { Statement, StatementRepository } from './statement.repository';
-import { TrafficCache } from './traffic-cache';
+import { CacheScope, comparePositions, mergePieces, periodChunks, SummaryPiece, TrafficCache } from './traffic-cache';
 
 /** Contracts whose traffic one statement summarises, and statements run at once, when reporting many. */
 const CONTRACTS_PER_STATEMENT = 250;
 const STATEMENT_CONCURRENCY = 2;
-/** At most this many events folded since a cached summary are checked against it; beyond, it is read again. */
-const CHANGES_CHECKED = 20_000;
 
 /** A live report, with how it compares to the latest statement issued for the period. */
 export interface LiveSlaReport extends SlaReportView {
@@ -155,45 +154,75 @@ export class SlaReportService {
     });
   }
 
-  /** The scopes' traffic summaries: those cached and still exact, and the others read a batch of contracts per statement. */
+  /** The scopes' traffic summaries, a batch of contracts per statement (see summariseBatch). */
   private async summarise(db: Database, scopes: readonly TrafficScope[]): Promise<ScopedTraffic[]> {
-    const keyed = scopes.map((scope) => ({
-      key: JSON.stringify(scopeParams(scope)), platform: scope.terms.platform, provider: scope.terms.provider, from: scope.period.start, to: scope.period.end,
-    }));
-    const summaries: (ScopedTraffic | undefined)[] = new Array(scopes.length);
-    const since = this.cache.oldestPosition(keyed);
-    if (since !== null) {
-      const { state, changes } = await this.traffic.changesSince(db, since, CHANGES_CHECKED);
-      this.cache.take(keyed, since, state, changes).forEach((cached, i) => (summaries[i] = cached));
-    }
-    const missing = scopes.map((_, i) => i).filter((i) => summaries[i] === undefined);
     // Contracts that name error statuses read the rollups' statuses, the others only their
     // counts (index-only): each batch holds contracts that name the same statuses (or none).
     const kinds = new Map<string, number[]>();
-    for (const i of missing) {
-      const kind = scopes[i]!.terms.errorStatuses?.join(',') ?? '';
+    scopes.forEach((scope, i) => {
+      const kind = scope.terms.errorStatuses?.join(',') ?? '';
       const ofKind = kinds.get(kind);
       if (ofKind === undefined) kinds.set(kind, [i]);
       else ofKind.push(i);
-    }
+    });
     const batches: number[][] = [];
     for (const ofKind of kinds.values()) {
       for (let start = 0; start < ofKind.length; start += CONTRACTS_PER_STATEMENT) batches.push(ofKind.slice(start, start + CONTRACTS_PER_STATEMENT));
     }
     // A couple of statements at a time: enough to use both of Postgres's cores, not so many that one request hogs the pool.
+    const summaries: ScopedTraffic[] = new Array(scopes.length);
     let next = 0;
     const worker = async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const { state, traffic } = await this.traffic.summarise(db, batch.map((i) => scopes[i]!));
-        batch.forEach((i, j) => {
-          summaries[i] = traffic[j]!;
-          this.cache.put(keyed[i]!, traffic[j]!, state);
-        });
+        const traffic = await this.summariseBatch(db, batch.map((i) => scopes[i]!));
+        batch.forEach((i, j) => (summaries[i] = traffic[j]!));
       }
     };
     await Promise.all(Array.from({ length: Math.min(STATEMENT_CONCURRENCY, batches.length) }, worker));
-    return summaries as ScopedTraffic[];
+    return summaries;
+  }
+
+  /**
+   * A batch's summaries: what the cache holds that is still exact, and the rest read in one
+   * statement — the whole period of a contract not held, the changed days of one held.
+   */
+  private async summariseBatch(db: Database, scopes: readonly TrafficScope[]): Promise<ScopedTraffic[]> {
+    const keyed = scopes.map(cacheScope);
+    const since = this.cache.oldestPosition(keyed);
+    if (since === null) {
+      const { state, traffic } = await this.traffic.summarise(db, scopes);
+      keyed.forEach((scope, i) => this.cache.put(scope, [{ start: scope.from, end: scope.to, traffic: traffic[i]! }], state));
+      return traffic;
+    }
+    // The days changed and the stretches they call for must be read at one version of the
+    // rollups, so that each summary is the rollups' at one position. Read one after the other
+    // they nearly always are (the timeline commits a batch a second or so at most); when not,
+    // they are read again in one snapshot (a REPEATABLE READ transaction).
+    const read = (await this.readPieces(db, scopes, keyed, since))
+      ?? (await db.transaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute((trx) => this.readPieces(trx, scopes, keyed, since)));
+    if (read === null) throw new Error('the rollups changed within one snapshot');
+    return keyed.map((scope, i) => {
+      this.cache.put(scope, read.pieces[i]!, read.state);
+      return mergePieces(read.pieces[i]!);
+    });
+  }
+
+  /** The scopes' pieces at one version of the rollups, or null when the two reads saw different ones. */
+  private async readPieces(
+    db: Database, scopes: readonly TrafficScope[], keyed: readonly CacheScope[], since: LogPosition,
+  ): Promise<{ state: ReadModelVersion; pieces: SummaryPiece[][] } | null> {
+    const { state, changes } = await this.traffic.changesSince(db, keyed, since);
+    const plans = keyed.map((scope) => this.cache.plan(scope, since, state, changes));
+    const reads = plans.flatMap((plan, i) => (plan === null ? [{ start: keyed[i]!.from, end: keyed[i]!.to }] : plan.stale).map((stretch) => ({ i, stretch })));
+    let traffic: ScopedTraffic[] = [];
+    if (reads.length > 0) {
+      const read = await this.traffic.summarise(db, reads.map(({ i, stretch }) => ({ ...scopes[i]!, stretch })));
+      if (!sameVersion(read.state, state)) return null;
+      traffic = read.traffic;
+    }
+    const pieces = keyed.map((_, i) => [...(plans[i]?.kept ?? []), ...reads.flatMap((r, j) => (r.i === i ? [{ ...r.stretch, traffic: traffic[j]! }] : []))]);
+    return { state, pieces };
   }
 
   private async live(versions: readonly ContractVersion[], label: string, now: number): Promise<LiveSlaReport> {
@@ -233,3 +262,14 @@ function withStatement(report: SlaReportView, latest: Statement | undefined): Li
     differsFromStatement: latest === undefined ? null : !sameFigures(report, latest.report),
   };
 }
+
+/** How the traffic cache knows a contract's period: by its summary's parameters, cut into chunks where pieces may be read apart. */
+function cacheScope(scope: TrafficScope): CacheScope {
+  const { terms, period } = scope;
+  return {
+    key: JSON.stringify(scopeParams(scope)), platform: terms.platform, provider: terms.provider, from: period.start, to: period.end,
+    chunks: periodChunks(period, terms.policy.kind === 'AVERAGE_ERROR_RATE' ? terms.policy.windowMinutes : null),
+  };
+}
+
+const sameVersion = (a: ReadModelVersion, b: ReadModelVersion) => a.generation === b.generation && comparePositions(a.position, b.position) === 0;

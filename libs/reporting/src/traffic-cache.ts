@@ -1,16 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { LogChange, LogPosition } from '@ledger/event-store';
-import type { ReadModelVersion } from '@ledger/projections';
+import { MINUTE_MS, Tally } from '@ledger/domain';
+import type { LogPosition } from '@ledger/event-store';
+import type { ReadModelVersion, RollupDayChange } from '@ledger/projections';
 import type { ScopedTraffic } from './contract-traffic.repository';
 
-/** A scope's summary as read at a version of the rollups. */
-interface Entry {
-  platform: string;
-  provider: string;
-  from: number;
-  to: number;
+const DAY_MS = 86_400_000;
+
+/** A stretch [start, end) of a contract's period, epoch ms. */
+export interface Stretch {
+  start: number;
+  end: number;
+}
+
+/** A stretch's traffic summary. */
+export interface SummaryPiece extends Stretch {
   traffic: ScopedTraffic;
-  state: ReadModelVersion;
 }
 
 export interface CacheScope {
@@ -21,15 +25,32 @@ export interface CacheScope {
   /** The period [from, to), epoch ms. */
   from: number;
   to: number;
+  /** The period cut where its summary may be read in pieces (`periodChunks`). */
+  chunks: readonly Stretch[];
+}
+
+/** A scope's summary as pieces covering its period, all exact at `state`. */
+interface Entry {
+  scope: CacheScope;
+  pieces: SummaryPiece[];
+  state: ReadModelVersion;
+  weight: number;
+}
+
+/** What to do for a scope: the pieces held that are still exact, and the stretches to read again. */
+export interface CachePlan {
+  kept: SummaryPiece[];
+  stale: Stretch[];
 }
 
 /**
  * How much the cache holds at most, in tallies (a candidate minute or a window, ~100 bytes
- * each, plus one per entry): about 50 MB. The oldest entries go first.
+ * each, plus one per piece): about 50 MB. The oldest entries go first.
  */
 const MAX_WEIGHT = 500_000;
 
-const weightOf = (t: ScopedTraffic) => 1 + t.traffic.candidateMinutes.size + t.traffic.windows.size;
+const weightOf = (pieces: readonly SummaryPiece[]) =>
+  pieces.reduce((sum, p) => sum + 1 + p.traffic.traffic.candidateMinutes.size + p.traffic.traffic.windows.size, 0);
 
 export function comparePositions(a: LogPosition, b: LogPosition): number {
   if (a.transactionId !== b.transactionId) return a.transactionId < b.transactionId ? -1 : 1;
@@ -38,15 +59,50 @@ export function comparePositions(a: LogPosition, b: LogPosition): number {
 }
 
 /**
- * Traffic summaries of contract periods, kept in this process and served only while provably
- * current. Why that can be proven: minute_rollups changes only when the timeline projection
- * folds events, in log order, committing the rollups with its checkpoint — or when a rebuild
- * swaps in new tables (a new generation). So a summary read at checkpoint P is still exact at
- * checkpoint C, in the same generation, unless an event folded in (P, C] has the summary's
- * platform, provider and an occurredAt inside its period. The caller reads the events folded
- * since the oldest entry it wants (`oldestPosition`) together with the current version, and
- * `take` keeps only the entries none of them touches; anything uncertain (another generation, a
- * checkpoint that went back, too many events to list) is a miss and is read again.
+ * Where a period's summary may be cut into pieces that add up: at UTC midnights, or, under a
+ * policy of windows, at the window boundaries nearest below one day's worth of windows (a window
+ * counts only when it has failures, so one cut in two would lose the requests of its quiet half).
+ */
+export function periodChunks(period: Stretch, windowMinutes: number | null): Stretch[] {
+  const chunks: Stretch[] = [];
+  const step = windowMinutes === null ? DAY_MS : Math.max(1, Math.floor(1_440 / windowMinutes)) * windowMinutes * MINUTE_MS;
+  let start = period.start;
+  while (start < period.end) {
+    const end = Math.min(period.end, windowMinutes === null ? (Math.floor(start / DAY_MS) + 1) * DAY_MS : start + step);
+    chunks.push({ start, end });
+    start = end;
+  }
+  return chunks;
+}
+
+/** The summary of a whole period from its pieces (disjoint stretches covering it). */
+export function mergePieces(pieces: readonly SummaryPiece[]): ScopedTraffic {
+  if (pieces.length === 1) return pieces[0]!.traffic;
+  const candidateMinutes = new Map<number, Tally>();
+  const windows = new Map<number, Tally>();
+  const eligibleTotal = { eligible: 0, failures: 0 };
+  let events = 0;
+  for (const { traffic } of [...pieces].sort((a, b) => a.start - b.start)) {
+    events += traffic.events;
+    eligibleTotal.eligible += traffic.traffic.eligibleTotal.eligible;
+    eligibleTotal.failures += traffic.traffic.eligibleTotal.failures;
+    for (const [minute, tally] of traffic.traffic.candidateMinutes) candidateMinutes.set(minute, tally);
+    for (const [window, tally] of traffic.traffic.windows) windows.set(window, tally);
+  }
+  return { events, traffic: { eligibleTotal, candidateMinutes, windows } };
+}
+
+/**
+ * Traffic summaries of contract periods, kept in this process as pieces (days, in the end) and
+ * served only while provably current. Why that can be proven: minute_rollups changes only when
+ * the timeline projection folds events, in log order, committing the rollups with its checkpoint
+ * and, for each platform, provider and UTC day it changed, the batch's end in rollup_day_changes
+ * — or when a rebuild swaps in new tables (a new generation). So a piece read at checkpoint P is
+ * still exact at checkpoint C, in the same generation, unless a day it overlaps has a change
+ * after P for the scope's platform and provider. The caller reads those changes and the current
+ * version in one snapshot, and `plan` keeps the pieces none of them touches and names the
+ * stretches to read again — during ingest, the day the traffic is arriving in. Anything
+ * uncertain (another generation, a checkpoint that went back) is read whole again.
  */
 @Injectable()
 export class TrafficCache {
@@ -64,30 +120,40 @@ export class TrafficCache {
   }
 
   /**
-   * The summaries still exact at `now`, given `changes`: every event folded after `since` up to
-   * `now` (null: unknown). The entries taken are marked current at `now`.
+   * The plan for `scope` at `now`, given `changes`: every day changed after `since` (the oldest
+   * of the entries asked for: oldestPosition) up to `now`. null: nothing usable is held, read the period
+   * whole. A piece changed since it was read is read again; one that spans several chunks is
+   * read again chunk by chunk, so that the next change costs one chunk.
    */
-  take(scopes: readonly CacheScope[], since: LogPosition, now: ReadModelVersion, changes: readonly LogChange[] | null): (ScopedTraffic | undefined)[] {
-    return scopes.map((scope) => {
-      const entry = this.entries.get(scope.key);
-      if (entry === undefined || changes === null || entry.state.generation !== now.generation) return undefined;
-      // Read before `since` (replaced meanwhile), or after `now` (the checkpoint went back): unknown.
-      if (comparePositions(entry.state.position, since) < 0 || comparePositions(entry.state.position, now.position) > 0) return undefined;
-      const touched = changes.some((c) => c.platform === entry.platform && c.provider === entry.provider && c.first < entry.to && c.last >= entry.from);
-      if (touched) return undefined;
-      entry.state = now;
-      return entry.traffic;
-    });
+  plan(scope: CacheScope, since: LogPosition, now: ReadModelVersion, changes: readonly RollupDayChange[]): CachePlan | null {
+    const entry = this.entries.get(scope.key);
+    if (entry === undefined || entry.state.generation !== now.generation) return null;
+    // Read before `since` (replaced meanwhile), or after `now` (a replica behind the primary, or a checkpoint that went back): unknown.
+    if (comparePositions(entry.state.position, since) < 0 || comparePositions(entry.state.position, now.position) > 0) return null;
+    const changedDays = changes.filter((c) => c.platform === scope.platform && c.provider === scope.provider && comparePositions(c.position, entry.state.position) > 0);
+    const plan: CachePlan = { kept: [], stale: [] };
+    for (const piece of entry.pieces) {
+      const touched = changedDays.some((c) => c.day < piece.end && c.day + DAY_MS > piece.start);
+      if (!touched) {
+        plan.kept.push(piece);
+        continue;
+      }
+      const inside = scope.chunks.filter((chunk) => chunk.start >= piece.start && chunk.end <= piece.end);
+      const covered = inside.reduce((sum, chunk) => sum + (chunk.end - chunk.start), 0) === piece.end - piece.start;
+      plan.stale.push(...(covered ? inside : [{ start: piece.start, end: piece.end }]));
+    }
+    return plan;
   }
 
-  /** Keeps a summary read at `state`, unless a later reading of the same scope is already held. */
-  put(scope: CacheScope, traffic: ScopedTraffic, state: ReadModelVersion): void {
+  /** Keeps a scope's pieces read at `state`, unless a later reading of the same scope is already held. */
+  put(scope: CacheScope, pieces: SummaryPiece[], state: ReadModelVersion): void {
     const held = this.entries.get(scope.key);
     if (held !== undefined && held.state.generation === state.generation && comparePositions(held.state.position, state.position) > 0) return;
     this.remove(scope.key);
-    if (weightOf(traffic) > MAX_WEIGHT / 10) return; // one huge summary should not flush all the others
-    this.entries.set(scope.key, { platform: scope.platform, provider: scope.provider, from: scope.from, to: scope.to, traffic, state });
-    this.weight += weightOf(traffic);
+    const weight = weightOf(pieces);
+    if (weight > MAX_WEIGHT / 10) return; // one huge summary should not flush all the others
+    this.entries.set(scope.key, { scope, pieces, state, weight });
+    this.weight += weight;
     while (this.weight > MAX_WEIGHT) this.remove(this.entries.keys().next().value!);
   }
 
@@ -95,6 +161,6 @@ export class TrafficCache {
     const entry = this.entries.get(key);
     if (entry === undefined) return;
     this.entries.delete(key);
-    this.weight -= weightOf(entry.traffic);
+    this.weight -= entry.weight;
   }
 }
