@@ -21,13 +21,13 @@ const alive = (pid: number) => {
 };
 
 /**
- * ROLE=all as `npm start` runs it: the projections fold in a worker process of the service's
+ * ROLE=all with WORKER_PROCESS=child: the projections fold in a worker process of the service's
  * own, which the service starts again when it dies and which does not outlive the service.
  */
 describe('the worker process of a ROLE=all service', () => {
   it('folds in a child process, is restarted when killed, and ends with the service', async () => {
     const databaseUrl = await createTestDatabase();
-    const service = new ServiceProcess('api+worker', { DATABASE_URL: databaseUrl, ROLE: 'all' });
+    const service = new ServiceProcess('api+worker', { DATABASE_URL: databaseUrl, ROLE: 'all', WORKER_PROCESS: 'child' });
     const db = createDatabase({ url: databaseUrl, poolSize: 1 });
     try {
       await service.start();

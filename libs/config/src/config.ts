@@ -16,7 +16,7 @@ const envSchema = z.object({
     .min(32, 'ADMIN_API_KEY must be at least 32 characters long')
     .optional(),
   ROLE: z.enum(ROLES).default('all'),
-  WORKER_PROCESS: z.enum(['child', 'inline']).default('child'),
+  WORKER_PROCESS: z.enum(['child', 'inline']).default('inline'),
   NODE_ENV: z.string().default('development'),
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -104,9 +104,10 @@ export interface AppConfig {
   adminApiKey: string | undefined;
   role: Role;
   /**
-   * ROLE=all: the worker runs in a process of its own that the API process starts and restarts
-   * (`child`: the JavaScript of ingest, queries and folding gets a core each), or in the API's
-   * process (`inline`).
+   * ROLE=all: the worker runs in the API's process (`inline`: one process, about half the memory;
+   * ingest bodies are parsed on a thread of their own either way), or in a process of its own
+   * that the API process starts and restarts (`child`: the JavaScript of queries and of folding
+   * gets a core each).
    */
   workerProcess: 'child' | 'inline';
   production: boolean;
