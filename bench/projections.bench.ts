@@ -7,7 +7,8 @@
  *    (skewed), ~97% success, and hour-long error bursts (≈1% of each model's hours) so outages exist.
  * 2. (a) Replay: times the runner's rebuild of every read model (batchSize 250,000) over that log → events/s, with
  *    the time of each phase and the CPU seconds the rebuild process and Postgres spent (a shared
- *    machine stretches wall time; CPU time says what the work costs).
+ *    machine stretches wall time; CPU time says what the work costs), and samples the RSS of this
+ *    process, which the rebuild runs in (as `cli rebuild` runs it in its own).
  * 3. Spawns the built service (ROLE=all: the API and the projector worker) and measures
  *    (c) `outages` for one model over 30 days (rotating over the models) and `providerStatus`
  *    for all models over POST /graphql, sequentially, after a warm-up.
@@ -35,9 +36,9 @@ import { createDatabase, Database, migrateToLatest } from '@ledger/database';
 import { TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import {
-  benchGraphql as graphql, envNumber, freePort, percentile, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
+  benchGraphql as graphql, envNumber, freePort, percentile, procStatusKb, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
   projectionLags, withTimeout,
-  BenchCleanup,
+  BenchCleanup, RssSampler,
 } from './bench-support';
 import { CATALOGUE, generateLog, liveEvent, MODELS } from './synthetic-log';
 
@@ -60,7 +61,7 @@ const REPLAY_RUNS = Math.floor(envNumber('BENCH_REPLAY_RUNS', 1, 1, 20));
 const LAG_PLATFORM = 'lagbench';
 const BATCHES_PER_SECOND = 10;
 const POLL_MS = 50;
-const TARGET = { replay: 500_000, lagP99Ms: 2_000, queryP95Ms: 50 };
+const TARGET = { replay: 500_000, lagP99Ms: 2_000, queryP95Ms: 50, rebuildRssMb: 300 };
 const WATCHDOG_MS = (1_800 + EVENTS / 2_000 + 3 * LAG_SECONDS) * 1000;
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -262,6 +263,8 @@ interface ReplayRun {
   /** Events/s of the timeline's part (every phase but the vendor summaries'); `allRate` of the whole rebuild. */
   rate: number; allRate: number; ms: number; summarizingMs: number; folded: number; phaseSeconds: Record<string, number>;
   nodeCpuMs: number; pgCpuMs: number | null; rollupRows: number; outageRows: number; modelOutages: number;
+  /** This process's RSS before the rebuild and at its peak during it (the rebuild runs here, as `cli rebuild` runs it in its own). */
+  rssBeforeMb: number; rssPeakMb: number;
 }
 
 /** One full rebuild of the log: wall time per phase and the CPU the rebuild process and Postgres spent. */
@@ -269,6 +272,8 @@ async function replayOnce(db: Database, count: (sqlText: string) => Promise<numb
   const phaseStarts: { phase: string; at: number }[] = [];
   const pgCpuBefore = postgresCpuMs(cleanup.tempDir);
   const nodeCpuBefore = process.cpuUsage();
+  const rssBeforeKb = procStatusKb(process.pid, 'VmRSS') ?? 0;
+  const rss = new RssSampler(process.pid, 100);
   const replayStart = performance.now();
   let lastLogged = 0;
   const rebuilt = await withTimeout(createProjectionRunner(db).rebuild({
@@ -283,7 +288,7 @@ async function replayOnce(db: Database, count: (sqlText: string) => Promise<numb
         log(`    folded ${fmtInt(folded)} / ~${fmtInt(total)} (${secs(now - replayStart)} s)`);
       }
     },
-  }), 1_800_000, 'the rebuild');
+  }), 1_800_000, 'the rebuild').finally(() => rss.stop());
   const ms = performance.now() - replayStart;
   const nodeCpu = process.cpuUsage(nodeCpuBefore);
   const pgCpuAfter = postgresCpuMs(cleanup.tempDir);
@@ -298,6 +303,7 @@ async function replayOnce(db: Database, count: (sqlText: string) => Promise<numb
     rollupRows: await count('SELECT count(*) AS n FROM minute_rollups'),
     outageRows: await count('SELECT count(*) AS n FROM outages'),
     modelOutages: await count("SELECT count(*) AS n FROM outages WHERE platform = ''"),
+    rssBeforeMb: Math.round(rssBeforeKb / 1024), rssPeakMb: Math.round(rss.peakKb / 1024),
   };
   log(`(a) ${fmtInt(rebuilt.folded)} events in ${secs(ms)} s → ${fmtInt(run.allRate)} events/s (the timeline's part ${fmtInt(rate)} events/s); ` +
     `${fmtInt(run.rollupRows)} rollups, ${fmtInt(run.outageRows)} outages`);
@@ -379,6 +385,7 @@ async function main(): Promise<number> {
     `${runLine(median)}   target ≥ ${fmtInt(TARGET.replay)}   ${verdict(replayRate >= TARGET.replay)}`,
     `    CPU during the rebuild: rebuild process ${secs(median.nodeCpuMs)} s, Postgres ${median.pgCpuMs === null ? 'not measured' : `${secs(median.pgCpuMs)} s`} ` +
       `(on a machine to itself, wall time would approach the larger of the two per phase)`,
+    `    RSS of the process the rebuild ran in: ${median.rssBeforeMb} MB before, peak ${median.rssPeakMb} MB   target ≤ ${TARGET.rebuildRssMb} MB   ${verdict(median.rssPeakMb <= TARGET.rebuildRssMb)}`,
     ...(runs.length > 1 ? ['    every run:', ...runs.map((r) => `  ${runLine(r)}`)] : []),
     `    read models: ${fmtInt(median.rollupRows)} minute_rollups (${(median.folded / Math.max(1, median.rollupRows)).toFixed(2)} events per series-minute), ` +
       `${fmtInt(median.outageRows)} outages (${fmtInt(median.modelOutages)} on all-platform model series)`,
@@ -386,6 +393,7 @@ async function main(): Promise<number> {
   const replayJson = {
     eventsPerSec: Math.round(replayRate), seconds: r1(median.ms / 1000), withVendorSummariesEventsPerSec: Math.round(median.allRate), phases: median.phaseSeconds,
     cpuSeconds: { rebuildProcess: r1(median.nodeCpuMs / 1000), postgres: median.pgCpuMs === null ? null : r1(median.pgCpuMs / 1000) },
+    rssMb: { before: median.rssBeforeMb, peak: median.rssPeakMb },
     ...(catchUp === null ? {} : { catchUp }),
     rollups: median.rollupRows, eventsPerRollup: r1(median.folded / Math.max(1, median.rollupRows)), outages: median.outageRows,
     ...(runs.length > 1 ? { runs: runs.map((r) => ({ eventsPerSec: Math.round(r.rate), seconds: r1(r.ms / 1000), phases: r.phaseSeconds })) } : {}),
@@ -395,7 +403,7 @@ async function main(): Promise<number> {
       '', 'SLA Ledger projections benchmark (replay only)', machineLine(loadBefore), postgresLine(version, settings, settingNames), logLine(logFacts, genMs, vacuumMs), '',
       ...replayLines, '', `total bench time ${secs(performance.now() - startedAt)} s`, '',
     ].join('\n'));
-    process.stdout.write(`${JSON.stringify({ bench: 'projections', events: EVENTS, days: LOG_DAYS, replay: replayJson, pass: { replay: replayRate >= TARGET.replay } })}\n`);
+    process.stdout.write(`${JSON.stringify({ bench: 'projections', events: EVENTS, days: LOG_DAYS, replay: replayJson, pass: { replay: replayRate >= TARGET.replay, rebuildRss: median.rssPeakMb <= TARGET.rebuildRssMb } })}\n`);
     return STRICT && replayRate < TARGET.replay ? 1 : 0;
   }
 
@@ -434,6 +442,7 @@ async function main(): Promise<number> {
   const worst = (key: 'outages' | 'providerStatus') => Math.max(queriesBefore[key].p95, queriesAfter[key].p95);
   const pass = {
     replay: replayRate >= TARGET.replay,
+    rebuildRss: median.rssPeakMb <= TARGET.rebuildRssMb,
     lag: lag.p99 <= TARGET.lagP99Ms,
     outages: worst('outages') <= TARGET.queryP95Ms,
     providerStatus: worst('providerStatus') <= TARGET.queryP95Ms,

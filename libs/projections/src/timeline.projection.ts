@@ -6,7 +6,7 @@ import { MINUTE_MS } from '@ledger/domain';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { TIMELINE_PROJECTION } from './checkpoint.repository';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
-import { DetectionPolicyRepository } from './detection-policy.repository';
+import { DetectionPolicies, DetectionPolicyRepository } from './detection-policy.repository';
 import { IncidentRepository } from './incident.repository';
 import { FoldedLog, LogFolder, OUTCOME_CODES } from './log-fold';
 import { MinuteRollup } from './minute-rollup';
@@ -102,14 +102,17 @@ export class TimelineProjection implements Projection {
       await this.outages.copyIn(client, derived);
       await this.incidents.copyIn(client, incidentsOfOutages(derived, policies));
     });
-    return {
-      events: log.events,
-      // A policy set while the log was folding re-derived the public outages (and incidents), not these: derive them again.
-      beforeSwap: async (trx) => {
-        const current = await this.policies.load(trx);
-        if (current.sameAs(policies)) return;
-        await this.deriver.rederiveAll(trx, await this.rollups.allSeries(trx), current);
-      },
+    // Made apart from this scope: a closure made here would keep the folded log (hundreds of MB
+    // of arrays) alive until the swap, through the other projections' rebuilds.
+    return { events: log.events, beforeSwap: this.rederiveIfPoliciesChanged(policies) };
+  }
+
+  /** A policy set while the log was folding re-derived the public outages (and incidents), not the rebuilt ones: derive them again. */
+  private rederiveIfPoliciesChanged(foldedWith: DetectionPolicies): (trx: Transaction<DB>) => Promise<void> {
+    return async (trx) => {
+      const current = await this.policies.load(trx);
+      if (current.sameAs(foldedWith)) return;
+      await this.deriver.rederiveAll(trx, await this.rollups.allSeries(trx), current);
     };
   }
 }
