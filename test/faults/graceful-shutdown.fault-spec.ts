@@ -122,7 +122,7 @@ describe('a SIGTERM during ingest', () => {
       // Logs: every line JSON, Nest's own messages included, and no error logged.
       const lines = service.stdout.map((line) => JSON.parse(line) as { level: number; msg: string; nest?: boolean; context?: string });
       expect(lines.some((l) => l.nest === true && l.context === 'RouterExplorer')).toBe(true);
-      // The service's own lines: its worker process writes to the same stdout, and logs its own stop.
+      // The service's own lines (by pid): with WORKER_PROCESS=child its worker process writes to the same stdout and logs its own stop.
       const own = lines.filter((l) => (l as { pid?: number }).pid === signalledPid);
       expect(own.filter((l) => l.msg === 'shutting down')).toEqual([expect.objectContaining({ level: 30, signal: 'SIGTERM' })]);
       const stopped = own.filter((l) => l.msg === 'stopped') as unknown as { level: number; ms: unknown }[];

@@ -100,7 +100,7 @@ export function mergePieces(pieces: readonly SummaryPiece[]): ScopedTraffic {
  * — or when a rebuild swaps in new tables (a new generation). So a piece read at checkpoint P is
  * still exact at checkpoint C, in the same generation, unless a day it overlaps has a change
  * after P for the scope's platform and provider. The caller reads those changes and the current
- * version in one snapshot, and `plan` keeps the pieces none of them touches and names the
+ * version in one statement, and `plan` keeps the pieces none of them touches and names the
  * stretches to read again — during ingest, the day the traffic is arriving in. Anything
  * uncertain (another generation, a checkpoint that went back) is read whole again.
  */
@@ -121,9 +121,9 @@ export class TrafficCache {
 
   /**
    * The plan for `scope` at `now`, given `changes`: every day changed after `since` (the oldest
-   * of the entries asked for: oldestPosition) up to `now`. null: nothing usable is held, read the period
-   * whole. A piece changed since it was read is read again; one that spans several chunks is
-   * read again chunk by chunk, so that the next change costs one chunk.
+   * of the entries asked for: oldestPosition) up to `now`. null: nothing usable is held, read
+   * the period whole. A piece changed since it was read is read again; one that spans several
+   * chunks is read again chunk by chunk, so that the next change costs one chunk.
    */
   plan(scope: CacheScope, since: LogPosition, now: ReadModelVersion, changes: readonly RollupDayChange[]): CachePlan | null {
     const entry = this.entries.get(scope.key);
