@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Kysely, sql, Transaction } from 'kysely';
 import type { DB } from '@ledger/database';
+import { DAY_MS } from '@ledger/domain';
 import type { LogPosition } from '@ledger/event-store';
 import { ReadModelVersion, readModelVersion, TIMELINE_PROJECTION, toReadModelVersion } from './checkpoint.repository';
-
-const DAY_MS = 86_400_000;
 
 /** A provider's UTC hour whose minute rollups changed. */
 export interface ProviderHour {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
 import type pg from 'pg';
 import { Database, DB, onClient, withRawClient } from '@ledger/database';
-import { MINUTE_MS } from '@ledger/domain';
+import { DAY_MS, MINUTE_MS } from '@ledger/domain';
 import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { TIMELINE_PROJECTION } from './checkpoint.repository';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
@@ -23,7 +23,6 @@ import { SketchBuckets } from './sketch-buckets';
 
 /** Events a batch's fold arrays start with room for. */
 const FIRST_BATCH_ARRAYS = 32_768;
-const MINUTES_PER_DAY = 1_440;
 
 /**
  * The timeline: minute rollups per (provider, model, platform, minute) and their sums per hour, the outages derived
@@ -79,9 +78,10 @@ export class TimelineProjection implements Projection {
     await this.rollups.upsert(trx, merged);
     await this.hours.apply(trx, summed, changed);
     await this.deriver.rederive(trx, changedSeries(folded), await this.policies.load(trx));
-    await this.changes.record(trx, batch.end, changedHours(folded));
-    await this.changes.recordMinuteSpans(trx, batch.end, changedMinuteSpans(folded));
-    await this.changes.recordDays(trx, batch.end, changedDays(folded));
+    const { hours, days, spans } = changesOf(folded);
+    await this.changes.record(trx, batch.end, hours);
+    await this.changes.recordMinuteSpans(trx, batch.end, spans);
+    await this.changes.recordDays(trx, batch.end, days);
     return folded.events;
   }
 
@@ -159,45 +159,31 @@ function changedSeries(folded: FoldedLog): ChangedSeries[] {
   return [...ofModel.values(), ...ofPlatform];
 }
 
-/** The provider-hours (UTC) a folded batch has rollups in. */
-function changedHours(folded: FoldedLog): ProviderHour[] {
+/**
+ * What a folded batch changed, for the projections and readers that follow the timeline: the
+ * provider-hours (UTC) it has rollups in, the platforms', providers' and UTC days' rollups, and
+ * per provider the first and last minute — in one pass over its rollups.
+ */
+function changesOf(folded: FoldedLog): { hours: ProviderHour[]; days: RollupDay[]; spans: ProviderMinutes[] } {
   const hours = new Map<string, ProviderHour>();
-  folded.series.forEach(({ provider }, index) => {
-    for (const r of folded.rollupsOfSeries[index]!) {
-      const hour = Math.floor(folded.minute[r]! / 60) * 60;
-      const key = `${provider}\u0000${hour}`;
-      if (!hours.has(key)) hours.set(key, { provider, start: new Date(hour * MINUTE_MS) });
-    }
-  });
-  return [...hours.values()];
-}
-
-/** The platforms', providers' and UTC days' rollups a folded batch changed. */
-function changedDays(folded: FoldedLog): RollupDay[] {
   const days = new Map<string, RollupDay>();
+  const spans = new Map<string, ProviderMinutes>();
   folded.series.forEach(({ platform, provider }, index) => {
     for (const r of folded.rollupsOfSeries[index]!) {
-      const day = Math.floor(folded.minute[r]! / MINUTES_PER_DAY) * MINUTES_PER_DAY * MINUTE_MS;
-      const key = `${platform}\u0000${provider}\u0000${day}`;
-      if (!days.has(key)) days.set(key, { platform, provider, day });
-    }
-  });
-  return [...days.values()];
-}
-
-/** Per provider, the first and last minute a folded batch has rollups in. */
-function changedMinuteSpans(folded: FoldedLog): ProviderMinutes[] {
-  const spans = new Map<string, ProviderMinutes>();
-  folded.series.forEach(({ provider }, index) => {
-    for (const r of folded.rollupsOfSeries[index]!) {
       const minute = folded.minute[r]!;
+      const hour = Math.floor(minute / 60) * 60;
+      const hourKey = `${provider}\u0000${hour}`;
+      if (!hours.has(hourKey)) hours.set(hourKey, { provider, start: new Date(hour * MINUTE_MS) });
+      const day = Math.floor((minute * MINUTE_MS) / DAY_MS) * DAY_MS;
+      const dayKey = `${platform}\u0000${provider}\u0000${day}`;
+      if (!days.has(dayKey)) days.set(dayKey, { platform, provider, day });
       const span = spans.get(provider);
       if (span === undefined) spans.set(provider, { provider, first: minute, last: minute });
       else if (minute < span.first) span.first = minute;
       else if (minute > span.last) span.last = minute;
     }
   });
-  return [...spans.values()];
+  return { hours: [...hours.values()], days: [...days.values()], spans: [...spans.values()] };
 }
 
 /** Stored rollups by the batch's series they belong to (indexed like `folded.series`), each in minute order. */

@@ -221,7 +221,8 @@ export class SlaReportService {
       if (!sameVersion(read.state, state)) return null;
       traffic = read.traffic;
     }
-    const pieces = keyed.map((_, i) => [...(plans[i]?.kept ?? []), ...reads.flatMap((r, j) => (r.i === i ? [{ ...r.stretch, traffic: traffic[j]! }] : []))]);
+    const pieces = plans.map((plan) => [...(plan?.kept ?? [])]);
+    reads.forEach(({ i, stretch }, j) => pieces[i]!.push({ ...stretch, traffic: traffic[j]! }));
     return { state, pieces };
   }
 

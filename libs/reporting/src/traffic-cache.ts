@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { MINUTE_MS, Tally } from '@ledger/domain';
+import { DAY_MS, MINUTE_MS, Tally } from '@ledger/domain';
 import type { LogPosition } from '@ledger/event-store';
 import type { ReadModelVersion, RollupDayChange } from '@ledger/projections';
 import type { ScopedTraffic } from './contract-traffic.repository';
-
-const DAY_MS = 86_400_000;
 
 /** A stretch [start, end) of a contract's period, epoch ms. */
 export interface Stretch {
