@@ -423,15 +423,15 @@ export function treeStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | nu
   return childPids(pid).reduce((sum, child) => sum + (procStatusKb(child, field) ?? 0), own);
 }
 
-/** The peak of a process's RSS (with its children's), sampled every `everyMs` until stopped. */
+/** The peak of a process's RSS (with its children's, unless told not to), sampled every `everyMs` until stopped. */
 export class RssSampler {
   peakKb = 0;
   samples = 0;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(pid: number, everyMs: number) {
+  constructor(pid: number, everyMs: number, options: { children?: boolean } = {}) {
     this.timer = setInterval(() => {
-      const kb = treeStatusKb(pid, 'VmRSS');
+      const kb = options.children === false ? procStatusKb(pid, 'VmRSS') : treeStatusKb(pid, 'VmRSS');
       if (kb === null) return;
       this.samples += 1;
       this.peakKb = Math.max(this.peakKb, kb);

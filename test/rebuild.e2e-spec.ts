@@ -7,7 +7,7 @@ import { latencyBucketSql } from '@ledger/codec';
 import { HourRollupRepository, ProjectionRunner, SketchBuckets, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import { seedDayFile } from './support/seed-day';
-import { outcomeEvents } from './support/events';
+import { outcomeEvent, outcomeEvents } from './support/events';
 import { createTestDatabase } from './support/test-database';
 import { ADMIN_KEY, startTestService, TestService } from './support/test-service';
 
@@ -26,6 +26,20 @@ async function readModels(db: Database) {
     vendorSummaries: await rows('vendor_summaries', 'platform, span_minutes, start_minute, provider, model'),
     vendorSummaryState: await rows('vendor_summary_state', 'singleton'),
   };
+}
+
+/**
+ * 800 events, one every 1.5 s from 2026-06-07 23:50 to 06-08 00:10, mostly errors from 23:56 to
+ * 00:04 — an outage across midnight — and every fourth moved to 2026-06-09 00:00–00:10: three days.
+ */
+function acrossMidnight(): Record<string, unknown>[] {
+  const start = Date.parse('2026-06-07T23:50:00Z');
+  const failing = (at: number) => at >= Date.parse('2026-06-07T23:56:00Z') && at < Date.parse('2026-06-08T00:04:00Z');
+  return Array.from({ length: 800 }, (_, i) => {
+    const at = start + i * 1_500 + (i % 4 === 3 ? 86_400_000 + 600_000 : 0);
+    const error = failing(at) && i % 3 !== 0;
+    return outcomeEvent(`midnight-${i}`, { occurredAt: new Date(at).toISOString(), outcome: error ? 'error' : 'success', httpStatus: error ? 503 : 200 });
+  });
 }
 
 /** Each projection's generation, by name. */
@@ -71,9 +85,13 @@ describe('rebuild', () => {
     }
     await service.client.postRaw(acme, 'application/x-ndjson', seedDayFile('acme-wiki'));
     await service.client.postEvents(notion, outcomeEvents('late', 500)); // late events into the same morning
+    await service.client.postEvents(notion, acrossMidnight()); // the next two days, with an outage across the first midnight
     await projectAll(runner);
     const incremental = await readModels(db);
     expect(incremental.outages.length).toBeGreaterThan(10);
+    const midnight = Date.parse('2026-06-08T00:00:00Z') / 60_000;
+    const acrossTheNight = incremental.outages.map((row) => JSON.parse(row)).filter((o) => Date.parse(o.start_minute) / 60_000 < midnight && Date.parse(o.end_minute) / 60_000 > midnight);
+    expect(acrossTheNight.length).toBeGreaterThan(0);
     expect(incremental.incidents.length).toBeGreaterThan(0);
     expect(incremental.hourRollups.length).toBeGreaterThan(10);
     // Hour, day and ten-day-block rows of the vendor summaries, and where their days end.
@@ -85,8 +103,9 @@ describe('rebuild', () => {
     await new HourRollupRepository().sumAllFromMinutes(db);
     expect((await readModels(db)).hourRollups).toEqual(incremental.hourRollups);
 
-    const { stdout } = await run(process.execPath, [cli, 'rebuild', '--batch-size', '2000'], { env: { ...process.env, DATABASE_URL: service.databaseUrl } });
-    expect(stdout).toMatch(/Rebuilt every read model from 9240 events/);
+    // A day of the log at a time: the outage across midnight is derived from two stretches' minutes.
+    const { stdout } = await run(process.execPath, [cli, 'rebuild', '--batch-size', '2000', '--stretch-mb', '0'], { env: { ...process.env, DATABASE_URL: service.databaseUrl } });
+    expect(stdout).toMatch(/Rebuilt every read model from 10040 events/);
 
     // Every read model, the vendor summaries too, rebuilt equal to what was folded incrementally, one generation later.
     expect(await readModels(db)).toEqual(incremental);
@@ -108,10 +127,10 @@ describe('rebuild', () => {
     await service.client.postEvents(notion, outcomeEvents('after-rebuild', 10));
     await projectAll(runner);
     const { rows: total } = await sql<{ n: bigint }>`SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM minute_rollups`.execute(db);
-    expect(Number(total[0]!.n)).toBe(9_250);
+    expect(Number(total[0]!.n)).toBe(10_050);
     const { rows: summarized } = await sql<{ n: bigint }>`
       SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM vendor_summaries WHERE span_minutes = 60 AND platform = '' AND model = ''`.execute(db);
-    expect(Number(summarized[0]!.n)).toBe(9_250);
+    expect(Number(summarized[0]!.n)).toBe(10_050);
   });
 
   it('rebuilds an empty log into read models with every key and index, a generation later', async () => {

@@ -9,6 +9,7 @@ import { AdminEventRepository, IngestService, OutcomeEventRepository } from '@le
 import { alertsCommand } from './alerts';
 import { archiveCommand } from './archive';
 import { claimsCommand } from './claims';
+import { DEFAULT_STRETCH_BYTES } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import { CliContext, openCliContext } from './cli-context';
 import { runDemo } from './demo';
@@ -32,6 +33,13 @@ function batchSize(value: string): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_EVENTS_PER_BATCH) {
     throw new InvalidArgumentError(`a whole number from 1 to ${MAX_EVENTS_PER_BATCH}`);
   }
+  return n;
+}
+
+/** A size in megabytes, 0 or more (commander option parser). */
+function megabytes(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('a number of megabytes, 0 or more');
   return n;
 }
 
@@ -146,7 +154,8 @@ program
   .description('replay the whole log into fresh read models (rollups, outages, vendor summaries), built aside and swapped in at once')
   .option('--batch-size <n>', 'events per transaction when folding what arrived during the rebuild', (v) => Number(v), 250_000)
   .option('--without-archived-days', 'rebuild although archived days are not restored (their rollups and outages are lost)')
-  .action((options: { batchSize: number; withoutArchivedDays?: boolean }) =>
+  .option('--stretch-mb <n>', 'megabytes of the log (whole days) folded in memory at a time (at least a day): less takes less memory', megabytes, DEFAULT_STRETCH_BYTES / 2 ** 20)
+  .action((options: { batchSize: number; withoutArchivedDays?: boolean; stretchMb: number }) =>
     withContext(async ({ db }) => {
       const bar = new SingleBar({ format: 'rebuilding [{bar}] {percentage}% | {value}/{total} events | {phase}', hideCursor: true }, Presets.shades_classic);
       const started = Date.now();
@@ -154,6 +163,7 @@ program
       const result = await createProjectionRunner(db).rebuild({
         batchSize: options.batchSize,
         withoutArchivedDays: options.withoutArchivedDays === true,
+        stretchBytes: options.stretchMb * 2 ** 20,
         onProgress: ({ folded, total, phase }) => {
           bar.setTotal(Math.max(total, 1));
           bar.update(folded, { phase });

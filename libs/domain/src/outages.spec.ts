@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { classifier, DEFAULT_DETECTION_POLICY, DetectionPolicy, MinuteStatus, OutcomeCounts } from './detection';
-import { deriveOutages, isOngoing, SeriesMinute } from './outages';
+import { deriveOutages, isOngoing, outageMinutesFilter, SeriesMinute } from './outages';
 
 const classify = classifier(DEFAULT_DETECTION_POLICY);
 const counts = (successes: number, errors: number, extra: Partial<OutcomeCounts> = {}): OutcomeCounts => ({
@@ -96,6 +96,28 @@ describe('deriveOutages', () => {
         { numRuns: 500 },
       );
     });
+
+    it('from the minutes outageMinutesFilter keeps, as from all of them', () => {
+      fc.assert(
+        fc.property(minutesArb, policyArb, (raw, policy) => {
+          const series = raw.map(({ minute: m, failingPlatforms, ...c }) => ({ minute: m, counts: c, failingPlatforms }));
+          const classify = classifier(policy);
+          const keep = outageMinutesFilter(classify);
+          const kept = series.filter((m) => keep(m.minute, m.counts));
+          expect(deriveOutages(kept, classify)).toEqual(deriveOutages(series, classify));
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+
+  it('keeps bad minutes and those within the merge gap after one, and no others', () => {
+    const classify = classifier({ ...DEFAULT_DETECTION_POLICY, mergeGapMinutes: 2 });
+    const keep = outageMinutesFilter(classify);
+    const good = { successes: 10, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 };
+    const bad = { ...good, successes: 0, errors: 10 };
+    const offered = [[1, good], [2, bad], [3, good], [4, good], [5, good], [9, bad], [11, good], [12, good]] as const;
+    expect(offered.filter(([minute, counts]) => keep(minute, counts)).map(([minute]) => minute)).toEqual([2, 3, 4, 9, 11]);
   });
 });
 

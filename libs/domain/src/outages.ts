@@ -77,6 +77,25 @@ export function deriveOutages(minutes: readonly SeriesMinute[], classify: Classi
 }
 
 /**
+ * Which minutes of a series `deriveOutages` needs, asked in minute order: its bad minutes and
+ * those at most `mergeGapMinutes` after one. An outage runs from a bad minute to a bad minute at
+ * most that far apart and sums the minutes in between; no other minute changes an outage, so
+ * deriving from these alone gives the same outages — and a replay holds the few minutes around
+ * outages instead of every minute of every series.
+ */
+export function outageMinutesFilter(classify: Classifier): (minute: number, counts: OutcomeCounts) => boolean {
+  const gap = classify.policy.mergeGapMinutes;
+  let lastBad = -Infinity;
+  return (minute, counts) => {
+    if (isBad(classify.status(failuresOf(counts), eligibleOf(counts)))) {
+      lastBad = minute;
+      return true;
+    }
+    return minute - lastBad <= gap;
+  };
+}
+
+/**
  * An outage is ongoing while its last bad minute is within `mergeGapMinutes` of now (concepts §5):
  * counted in whole minutes from the last bad minute to the minute `now` falls in.
  */

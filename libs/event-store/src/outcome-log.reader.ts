@@ -128,6 +128,26 @@ export class OutcomeLogReader {
   }
 
   /**
+   * The same rows for the events at or before `end` that occurred on the UTC days [from, to)
+   * (dates, YYYY-MM-DD) — those days' partitions only, in no particular order: a rebuild folding
+   * the log a stretch of days at a time.
+   */
+  stretchCopy(end: LogPosition, days: DayRange, options: RowsCopyOptions): string {
+    const where = `occurred_on >= ${dateLiteral(days.from)} AND occurred_on < ${dateLiteral(days.to)} AND (transaction_id, global_position) <= ${positionLiteral(end)}`;
+    return rowsCopy(where, '', options);
+  }
+
+  /** The days the log holds (its partitions' days, YYYY-MM-DD, in order) and the size of each on disk. */
+  async daysInLog(db: Kysely<DB>): Promise<LogDaySize[]> {
+    const { rows } = await sql<{ name: string; bytes: string }>`
+      SELECT c.relname AS name, pg_relation_size(c.oid)::text AS bytes
+      FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'outcome_events'::regclass
+      ORDER BY 1`.execute(db);
+    return rows.map((r) => ({ day: `${r.name.slice(15, 19)}-${r.name.slice(19, 21)}-${r.name.slice(21, 23)}`, bytes: Number(r.bytes) }));
+  }
+
+  /**
    * The same rows for the events in (after, end] — a projection's batch, of at most `maxEvents`
    * events, in commit order: run the COPY `inCommitOrder`. A stream of more than `maxEvents` rows
    * means the batch was not what the caller thought: check, and fail rather than fold part of it.
@@ -137,6 +157,17 @@ export class OutcomeLogReader {
     // One more than the batch may hold, so that a fold can tell a batch cut short from a full one.
     return rowsCopy(where, `ORDER BY transaction_id, global_position LIMIT ${Math.floor(maxEvents) + 1}`, options);
   }
+}
+
+/** UTC days [from, to), as YYYY-MM-DD. */
+export interface DayRange {
+  from: string;
+  to: string;
+}
+
+export interface LogDaySize {
+  day: string;
+  bytes: number;
 }
 
 export interface RowsCopyOptions {
@@ -158,6 +189,12 @@ function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions
 /** The log's commit order as a condition: events after `position`. */
 const afterPosition = (position: LogPosition) =>
   sql<boolean>`(transaction_id, global_position) > (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
+
+/** A date as SQL text; only YYYY-MM-DD is admitted. */
+function dateLiteral(day: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a date: ${day}`);
+  return `'${day}'::date`;
+}
 
 /** A position as SQL text (for COPY, which takes no parameters); BigInt() admits digits only. */
 const positionLiteral = (position: LogPosition) => `('${BigInt(position.transactionId)}'::xid8, ${BigInt(position.globalPosition)}::bigint)`;

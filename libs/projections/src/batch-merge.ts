@@ -1,5 +1,6 @@
+import { NO_OUTCOMES } from '@ledger/domain';
 import type { SeriesHour, SummedHour } from './hour-rollup.repository';
-import { MinuteChange, MinuteSums, summedHour } from './hour-sums';
+import { HourSummer, MinuteChange, MinuteSums, summedHour } from './hour-sums';
 import type { FoldedLog } from './log-fold';
 import { foldedRollup, mergeRollups, MinuteRollup } from './minute-rollup';
 import type { SeriesWindow } from './series-window';
@@ -74,23 +75,23 @@ export function mergeBatch(folded: FoldedLog, windows: readonly (readonly Series
 /** Every series' hours of a folded log, summed from their minutes (a rebuild's; `mergeBatch` does the same for a batch, with what was stored). */
 export function summedHoursOf(log: FoldedLog): SummedHour[] {
   const hours: SummedHour[] = [];
+  const counts = { ...NO_OUTCOMES };
   log.series.forEach(({ provider, model, platform }, index) => {
     let hour: number | null = null;
-    let minutes: MinuteSums[] = [];
-    const flush = () => {
-      if (hour !== null) hours.push({ hour: { platform, provider, model, hour }, sums: summedHour(minutes) });
-      minutes = [];
-    };
+    let summer = new HourSummer();
     // A series' rollups are in minute order.
     for (const r of log.rollupsOfSeries[index]!) {
       const start = Math.floor(log.minute[r]! / 60) * 60;
       if (start !== hour) {
-        flush();
+        if (hour !== null) hours.push({ hour: { platform, provider, model, hour }, sums: summer.sums() });
         hour = start;
+        summer = new HourSummer();
       }
-      minutes.push({ counts: log.countsOf(r), errorStatuses: log.errorStatuses(r) });
+      counts.successes = counts.errors = counts.timeouts = counts.rateLimited = counts.clientErrors = 0;
+      log.addCountsTo(counts, r);
+      summer.add(counts, log.errorStatuses(r));
     }
-    flush();
+    if (hour !== null) hours.push({ hour: { platform, provider, model, hour }, sums: summer.sums() });
   });
   return hours;
 }

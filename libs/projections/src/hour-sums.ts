@@ -86,20 +86,31 @@ export function changedHour(stored: HourSums | null, changes: readonly MinuteCha
 
 /** An hour summed from all its minutes (a rebuild, a rescan): `changedHour` from nothing, in one loop. */
 export function summedHour(minutes: readonly MinuteSums[]): HourSums {
-  const counts = { ...NO_OUTCOMES };
-  let statuses: Record<string, number> | null = null;
-  let peakPpb = 0;
-  let peakRlPpb = 0;
-  for (const minute of minutes) {
-    const c = minute.counts;
-    counts.successes += c.successes;
-    counts.errors += c.errors;
-    counts.timeouts += c.timeouts;
-    counts.rateLimited += c.rateLimited;
-    counts.clientErrors += c.clientErrors;
-    if (minute.errorStatuses !== null) for (const status in minute.errorStatuses) (statuses ??= {})[status] = (statuses[status] ?? 0) + minute.errorStatuses[status]!;
-    peakPpb = Math.max(peakPpb, minutePeakPpb(c, false));
-    peakRlPpb = Math.max(peakRlPpb, minutePeakPpb(c, true));
+  const summer = new HourSummer();
+  for (const minute of minutes) summer.add(minute.counts, minute.errorStatuses);
+  return summer.sums();
+}
+
+/** `summedHour` a minute at a time, keeping none of what it is given (a rebuild sums millions of minutes). */
+export class HourSummer {
+  private readonly counts = { ...NO_OUTCOMES };
+  private statuses: Record<string, number> | null = null;
+  private peakPpb = 0;
+  private peakRlPpb = 0;
+
+  add(counts: OutcomeCounts, errorStatuses: ErrorStatusCounts | null): void {
+    const sums = this.counts;
+    sums.successes += counts.successes;
+    sums.errors += counts.errors;
+    sums.timeouts += counts.timeouts;
+    sums.rateLimited += counts.rateLimited;
+    sums.clientErrors += counts.clientErrors;
+    if (errorStatuses !== null) for (const status in errorStatuses) (this.statuses ??= {})[status] = (this.statuses[status] ?? 0) + errorStatuses[status]!;
+    this.peakPpb = Math.max(this.peakPpb, minutePeakPpb(counts, false));
+    this.peakRlPpb = Math.max(this.peakRlPpb, minutePeakPpb(counts, true));
   }
-  return { counts, errorStatuses: statuses, peakPpb, peakRlPpb };
+
+  sums(): HourSums {
+    return { counts: { ...this.counts }, errorStatuses: this.statuses, peakPpb: this.peakPpb, peakRlPpb: this.peakRlPpb };
+  }
 }

@@ -1,7 +1,7 @@
 export { ProjectionsModule } from './projections.module';
 export { ProjectorService } from './projector.service';
 export type { Projection, ReadModelTable, LogBatch, RebuildContext, RebuiltReadModels } from './projection';
-export { ProjectionRunner, PROJECTIONS, tryLockProjection, lockProjection } from './projection-runner';
+export { ProjectionRunner, PROJECTIONS, tryLockProjection, lockProjection, DEFAULT_STRETCH_BYTES } from './projection-runner';
 export type { StepResult, ProjectionState, RebuildProgress, RebuildOptions } from './projection-runner';
 export { TimelineProjection, createTimelineProjection } from './timeline.projection';
 export { CheckpointRepository, readModelVersion, TIMELINE_PROJECTION, toReadModelVersion } from './checkpoint.repository';

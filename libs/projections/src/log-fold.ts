@@ -4,7 +4,7 @@ import { FoldedSeries, grow, NONE, SeriesTable, SeriesTables } from './series-ta
 import type { SketchBuckets } from './sketch-buckets';
 
 /**
- * Folding the log in memory, for rebuilds (the whole log) and for the timeline's batches alike:
+ * Folding the log in memory, for rebuilds (a stretch of days at a time) and for the timeline's batches alike:
  * `LogFolder` takes the COPY stream's rows as they are decoded (log-rows.ts) into one rollup per
  * (series, minute) in a `SeriesTable` (series-table.ts); `FoldedLog` gives the result out —
  * counts, sketches sorted into [bucket, count, …] pairs only when written, and series merged by
@@ -152,7 +152,7 @@ export interface SketchScratch {
 
 export const newSketchScratch = (): SketchScratch => ({ buckets: new Int32Array(64), pairs: new Int32Array(128) });
 
-/** Folds the binary COPY stream of `OutcomeLogReader.replayCopy` or `batchCopy`; feed it chunks, then call `finish`. */
+/** Folds the binary COPY stream of `OutcomeLogReader.stretchCopy` or `batchCopy`; feed it chunks, then call `finish`. */
 export class LogFolder implements LogRowSink {
   private readonly decoder = new LogRowDecoder(this);
   private readonly table: SeriesTable;

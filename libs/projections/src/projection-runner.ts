@@ -39,7 +39,12 @@ export interface RebuildOptions {
    * outages) are then lost. Without it, such a rebuild is refused.
    */
   withoutArchivedDays?: boolean;
+  /** About how many bytes of the log's day partitions a projection folds in memory at once (`RebuildContext.stretchBytes`). */
+  stretchBytes?: number;
 }
+
+/** The default `RebuildOptions.stretchBytes`: about 400,000 events, some 30 MB of a fold's arrays. */
+export const DEFAULT_STRETCH_BYTES = 64 * 2 ** 20;
 
 export interface CatchUpOptions {
   /** Events in the first batch, and in every batch while the projection keeps up. */
@@ -210,7 +215,7 @@ export class ProjectionRunner {
       const bulk = end !== null && projection.rebuild !== undefined;
       await this.createAsideTables(projection, bulk);
       if (bulk) {
-        const rebuilt = await projection.rebuild!(this.rebuildContext(projection, end, report));
+        const rebuilt = await projection.rebuild!(this.rebuildContext(projection, end, options.stretchBytes ?? DEFAULT_STRETCH_BYTES, report));
         if (rebuilt.beforeSwap !== undefined) beforeSwap.set(projection.name, rebuilt.beforeSwap);
         await this.indexAsideTables(projection.tables.filter(isBulkLoaded), report);
         await this.inAside(async (trx) => {
@@ -288,10 +293,11 @@ export class ProjectionRunner {
     return projection;
   }
 
-  private rebuildContext(projection: Projection, end: LogPosition, report: (phase: string, folded?: number) => void): RebuildContext {
+  private rebuildContext(projection: Projection, end: LogPosition, stretchBytes: number, report: (phase: string, folded?: number) => void): RebuildContext {
     return {
       db: this.db,
       end,
+      stretchBytes,
       report,
       inAsideTransaction: (work) => this.inAside((trx) => work(trx)),
       intoAsideTables: (work) => withRawClient(this.db, async (client) => {

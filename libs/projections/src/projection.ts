@@ -36,6 +36,11 @@ export interface RebuildContext {
   /** The last event to fold (the commit horizon when the rebuild began). */
   end: LogPosition;
   /**
+   * Fold the log in stretches of consecutive days whose partitions take about this many bytes
+   * (a day more than it alone): what a rebuild holds in memory follows the stretch, not the log.
+   */
+  stretchBytes: number;
+  /**
    * Runs `work` in a transaction on a raw connection (for COPY) whose search_path finds the aside
    * tables first; the projection's tables were just truncated in it, so COPY … FREEZE may fill them.
    */

@@ -1,24 +1,110 @@
-import { classifier, deriveOutages, groupIncidents, OutcomeCounts, SeriesMinute } from '@ledger/domain';
+import { Classifier, classifier, deriveOutages, groupIncidents, outageMinutesFilter, OutcomeCounts, SeriesMinute } from '@ledger/domain';
 import type { DetectionPolicies } from './detection-policy.repository';
 import type { ProviderIncident } from './incident.repository';
 import type { FoldedLog } from './log-fold';
 import type { SeriesOutage } from './outage.repository';
 
-/**
- * Every outage of a folded log, in one pass over its rollups (rebuilds): each (platform, model)
- * series from its own rollups, each model series from its platforms' rollups summed per minute
- * — the minutes `MinuteRollupRepository.windowMinutes` would read, without reading them back.
- * A series at a time, yielding to the event loop in between: a rebuild derives while the
- * rollups' COPY drains, so Node derives while Postgres loads.
- */
-export async function deriveFoldedOutagesInTurns(log: FoldedLog, policies: DetectionPolicies): Promise<SeriesOutage[]> {
-  const outages: SeriesOutage[] = [];
-  for (const ofSeries of foldedOutagesBySeries(log, policies)) {
-    outages.push(...ofSeries);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  return outages;
+/** One series of a replay: what it is, how its minutes are classified, and the minutes its outages need. */
+interface ReplayedSeries {
+  provider: string;
+  model: string;
+  /** null: the model over all its platforms. */
+  platform: string | null;
+  classify: Classifier;
+  keep: (minute: number, counts: OutcomeCounts) => boolean;
+  minutes: SeriesMinute[];
+  /** The last minute offered: stretches come in time order. */
+  lastMinute: number;
 }
+
+/**
+ * Every outage of a rebuild, from the log folded a stretch of days at a time, in time order
+ * (rebuilds): each stretch's rollups are offered to their series — each (platform, model) series
+ * its own, each model series its platforms' summed per minute, the minutes
+ * `MinuteRollupRepository.windowMinutes` would read — and a series keeps only the minutes an
+ * outage needs (`outageMinutesFilter`): a few per outage, so what a replay holds follows its
+ * outages, not its log. Once every stretch is in, `derive` gives the outages.
+ */
+export class ReplayedOutages {
+  private readonly series = new Map<string, ReplayedSeries>();
+
+  constructor(private readonly policies: DetectionPolicies) {}
+
+  /** Offers a folded stretch's minutes; each must come after those of its series offered before. */
+  add(log: FoldedLog): void {
+    const platformsOfModel = new Map<string, number[]>();
+    log.series.forEach(({ provider, model, platform }, index) => {
+      const key = `${provider}\u0000${model}`;
+      const platforms = platformsOfModel.get(key);
+      if (platforms === undefined) platformsOfModel.set(key, [index]);
+      else platforms.push(index);
+      const series = this.seriesOf(provider, model, platform);
+      const failing = [platform];
+      const counts = noCounts();
+      for (const r of log.rollupsOfSeries[index]!) {
+        counts.successes = counts.errors = counts.timeouts = counts.rateLimited = counts.clientErrors = 0;
+        log.addCountsTo(counts, r);
+        this.offer(series, log.minute[r]!, counts, log.failing(r) ? failing : NO_PLATFORMS);
+      }
+    });
+    for (const indexes of platformsOfModel.values()) {
+      const { provider, model } = log.series[indexes[0]!]!;
+      const series = this.seriesOf(provider, model, null);
+      const platforms = indexes.map((i) => log.series[i]!.platform);
+      // The minute being summed over the platforms, offered once the merge has passed it.
+      let minute: number | null = null;
+      const counts = noCounts();
+      let failing: readonly string[] = NO_PLATFORMS;
+      log.mergeByMinute(indexes.map((i) => log.rollupsOfSeries[i]!), (rollup, k, at) => {
+        if (minute !== at) {
+          if (minute !== null) this.offer(series, minute, counts, failing);
+          minute = at;
+          counts.successes = counts.errors = counts.timeouts = counts.rateLimited = counts.clientErrors = 0;
+          failing = NO_PLATFORMS;
+        }
+        log.addCountsTo(counts, rollup);
+        if (log.failing(rollup)) failing = [...failing, platforms[k]!];
+      });
+      if (minute !== null) this.offer(series, minute, counts, failing);
+    }
+  }
+
+  /**
+   * Every outage of the stretches added: each (platform, model) series', then each model
+   * series'. A series at a time, yielding to the event loop in between.
+   */
+  async derive(): Promise<SeriesOutage[]> {
+    const outages: SeriesOutage[] = [];
+    const ordered = [...this.series.values()].sort((a, b) => Number(a.platform === null) - Number(b.platform === null));
+    for (const { provider, model, platform, classify, minutes } of ordered) {
+      for (const outage of deriveOutages(minutes, classify)) outages.push({ ...outage, provider, model, platform });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return outages;
+  }
+
+  private seriesOf(provider: string, model: string, platform: string | null): ReplayedSeries {
+    const key = platform === null ? `${provider}\u0000${model}` : `${provider}\u0000${model}\u0000${platform}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const classify = classifier(this.policies.forModel(provider, model));
+      this.series.set(key, (series = { provider, model, platform, classify, keep: outageMinutesFilter(classify), minutes: [], lastMinute: -Infinity }));
+    }
+    return series;
+  }
+
+  /** `counts` may be reused by the caller: a minute kept gets a copy. */
+  private offer(series: ReplayedSeries, minute: number, counts: OutcomeCounts, failingPlatforms: readonly string[]): void {
+    if (minute <= series.lastMinute) {
+      throw new Error(`minute ${minute} of ${series.provider}/${series.model} (${series.platform ?? 'all platforms'}) offered after a later one`);
+    }
+    series.lastMinute = minute;
+    if (series.keep(minute, counts)) series.minutes.push({ minute, counts: { ...counts }, failingPlatforms });
+  }
+}
+
+const NO_PLATFORMS: readonly string[] = [];
+const noCounts = (): OutcomeCounts => ({ successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 });
 
 /**
  * Every incident of a set of outages: each provider's outages of its models' all-platform series,
@@ -36,45 +122,4 @@ export function incidentsOfOutages(outages: readonly SeriesOutage[], policies: D
   return [...byProvider].flatMap(([provider, list]) =>
     groupIncidents(list, policies.forProvider(provider).mergeGapMinutes).map(({ members: _members, ...incident }) => ({ ...incident, provider })),
   );
-}
-
-function* foldedOutagesBySeries(log: FoldedLog, policies: DetectionPolicies): Generator<SeriesOutage[]> {
-  const platformsOfModel = new Map<string, number[]>();
-  for (const [index, series] of log.series.entries()) {
-    const key = `${series.provider}\u0000${series.model}`;
-    const platforms = platformsOfModel.get(key);
-    if (platforms === undefined) platformsOfModel.set(key, [index]);
-    else platforms.push(index);
-    const failing = [series.platform];
-    const minutes = Array.from(log.rollupsOfSeries[index]!, (r) => ({
-      minute: log.minute[r]!,
-      counts: log.countsOf(r),
-      failingPlatforms: log.failing(r) ? failing : NO_PLATFORMS,
-    }));
-    const policy = policies.forModel(series.provider, series.model);
-    yield deriveOutages(minutes, classifier(policy)).map((o) => ({ ...o, provider: series.provider, model: series.model, platform: series.platform }));
-  }
-  for (const indexes of platformsOfModel.values()) {
-    const { provider, model } = log.series[indexes[0]!]!;
-    const policy = policies.forModel(provider, model);
-    yield deriveOutages(modelMinutes(log, indexes), classifier(policy)).map((o) => ({ ...o, provider, model, platform: null }));
-  }
-}
-
-const NO_PLATFORMS: readonly string[] = [];
-
-/**
- * A model's minutes over all its platforms: counts summed per minute, failing platforms listed —
- * a merge of the platforms' rollups, each list already in minute order.
- */
-function modelMinutes(log: FoldedLog, indexes: readonly number[]): SeriesMinute[] {
-  const platforms = indexes.map((i) => log.series[i]!.platform);
-  const minutes: SeriesMinute[] = [];
-  let last: { minute: number; counts: OutcomeCounts; failingPlatforms: readonly string[] } | undefined;
-  log.mergeByMinute(indexes.map((i) => log.rollupsOfSeries[i]!), (rollup, k, minute) => {
-    if (last?.minute !== minute) minutes.push((last = { minute, counts: { successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 }, failingPlatforms: NO_PLATFORMS }));
-    log.addCountsTo(last.counts, rollup);
-    if (log.failing(rollup)) last.failingPlatforms = [...last.failingPlatforms, platforms[k]!];
-  });
-  return minutes;
 }

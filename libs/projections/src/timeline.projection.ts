@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
 import type pg from 'pg';
-import { Database, DB, onClient, withRawClient } from '@ledger/database';
+import { DB, onClient, withRawClient } from '@ledger/database';
 import { DAY_MS, MINUTE_MS } from '@ledger/domain';
-import { LogPosition, OutcomeLogReader } from '@ledger/event-store';
+import { DayRange, LogDaySize, OutcomeLogReader } from '@ledger/event-store';
 import { TIMELINE_PROJECTION } from './checkpoint.repository';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicies, DetectionPolicyRepository } from './detection-policy.repository';
@@ -16,7 +16,7 @@ import { MinuteRollupRepository, SeriesKey } from './minute-rollup.repository';
 import { ChangedSeries, OutageDeriver } from './outage-deriver';
 import { OutageRepository } from './outage.repository';
 import { LogBatch, Projection, RebuildContext, RebuiltReadModels } from './projection';
-import { deriveFoldedOutagesInTurns, incidentsOfOutages } from './replay-outages';
+import { incidentsOfOutages, ReplayedOutages } from './replay-outages';
 import { ProviderHour, ProviderMinutes, RollupChangeRepository, RollupDay } from './rollup-change.repository';
 import { SeriesWindow } from './series-window';
 import { SketchBuckets } from './sketch-buckets';
@@ -86,25 +86,45 @@ export class TimelineProjection implements Projection {
   }
 
   /**
-   * One scan of the log up to the horizon, streamed as binary COPY and folded in memory
-   * (log-fold.ts); the rollups COPY'd in key order while Node derives every outage from them
-   * (replay-outages.ts); then the outages, and the incidents grouped from them.
+   * The log up to the horizon folded in memory a stretch of days at a time (log-fold.ts), each
+   * stretch streamed out of its days' partitions by binary COPY while the one before is written:
+   * its rollups COPY'd in key order and its hours summed, and the minutes its outages need kept
+   * (replay-outages.ts). Once every stretch is written, the outages are derived from those, and
+   * the incidents grouped from them. A stretch is dropped once written, so what a rebuild holds
+   * follows the stretch and the outages, not the log.
    */
   async rebuild(context: RebuildContext): Promise<RebuiltReadModels> {
     context.report('folding', 0);
     const policies = await this.policies.load(context.db);
-    const log = await foldWholeLog(context.db, this.log, context.end, (folded) => context.report('folding', folded));
-    context.report('writing', log.events);
+    const buckets = await SketchBuckets.load(context.db);
+    const stretches = dayStretches(await this.log.daysInLog(context.db), context.stretchBytes);
+    const fold = (stretch: DayStretch) => {
+      const query = this.log.stretchCopy(context.end, stretch, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
+      return withRawClient(context.db, (client) => foldCopy(client, query, buckets, stretch.bytes / LOG_BYTES_PER_EVENT));
+    };
+    const replayed = new ReplayedOutages(policies);
+    let events = 0;
     await context.intoAsideTables(async (client) => {
-      // Postgres loads the rollups while Node derives the outages from them between chunks.
-      const [derived] = await Promise.all([deriveFoldedOutagesInTurns(log, policies), this.rollups.copyFolded(client, log, { freeze: true })]);
-      await this.hours.write(onClient(client), summedHoursOf(log), { empty: true });
+      let next = stretches.length > 0 ? fold(stretches[0]!) : null;
+      for (let i = 0; next !== null; i++) {
+        const folded = await next;
+        // The next stretch is read and folded while Postgres loads this one.
+        next = i + 1 < stretches.length ? fold(stretches[i + 1]!) : null;
+        // A failed write ends the rebuild with the next fold still running: it fails or finishes on its own connection.
+        next?.catch(() => undefined);
+        await this.rollups.copyFolded(client, folded, { freeze: true });
+        await this.hours.write(onClient(client), summedHoursOf(folded), { empty: true });
+        replayed.add(folded);
+        context.report('folding', (events += folded.events));
+      }
+      context.report('writing', events);
+      const derived = await replayed.derive();
       await this.outages.copyIn(client, derived);
       await this.incidents.copyIn(client, incidentsOfOutages(derived, policies));
     });
-    // Made apart from this scope: a closure made here would keep the folded log (hundreds of MB
-    // of arrays) alive until the swap, through the other projections' rebuilds.
-    return { events: log.events, beforeSwap: this.rederiveIfPoliciesChanged(policies) };
+    // Made apart from this scope: a closure made here would keep what it holds alive until the
+    // swap, through the other projections' rebuilds.
+    return { events, beforeSwap: this.rederiveIfPoliciesChanged(policies) };
   }
 
   /** A policy set while the log was folding re-derived the public outages (and incidents), not the rebuilt ones: derive them again. */
@@ -117,29 +137,39 @@ export class TimelineProjection implements Projection {
   }
 }
 
-/**
- * Folds the log up to `end` (inclusive, in commit order) into rollups in memory: one scan,
- * streamed as binary COPY (log-fold.ts). Latencies are bucketed in Node with a table that agrees
- * with the SQL expression of the buckets (sketch-buckets.ts), or by Postgres with that expression
- * when no such table could be made. Rows at or before a commit-safe position are fixed, so the
- * result depends on `end` alone.
- */
-async function foldWholeLog(db: Database, reader: OutcomeLogReader, end: LogPosition, onProgress: (events: number) => void): Promise<FoldedLog> {
-  const buckets = await SketchBuckets.load(db);
-  const query = reader.replayCopy(end, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
-  return withRawClient(db, (client) => foldCopy(client, query, buckets, Number(end.globalPosition), onProgress));
+/** About what an event takes in its partition (a stretch's fold arrays are sized by it). */
+const LOG_BYTES_PER_EVENT = 160;
+
+/** Consecutive days of the log, [from, to), whose partitions take `bytes`. */
+interface DayStretch extends DayRange {
+  bytes: number;
 }
 
-/** Folds the rows a COPY of the log streams (`OutcomeLogReader.replayCopy`, `batchCopy`), `expectedEvents` or so of them. */
-async function foldCopy(
-  client: pg.ClientBase, query: string, buckets: SketchBuckets | null, expectedEvents: number, onProgress?: (events: number) => void,
-): Promise<FoldedLog> {
+/**
+ * The log's days (in order) in stretches of at least one day and, past that, at most `maxBytes`
+ * of partitions. A day's partition holds exactly the events of that UTC day's minutes, so no
+ * minute is folded in two stretches, and the stretches follow each other in time.
+ */
+export function dayStretches(days: readonly LogDaySize[], maxBytes: number): DayStretch[] {
+  const stretches: DayStretch[] = [];
+  let current: DayStretch | undefined;
+  for (const { day, bytes } of days) {
+    const to = nextDay(day);
+    if (current !== undefined && current.bytes + bytes <= maxBytes) {
+      current.to = to;
+      current.bytes += bytes;
+    } else stretches.push((current = { from: day, to, bytes }));
+  }
+  return stretches;
+}
+
+/** The day after a YYYY-MM-DD day. */
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+
+/** Folds the rows a COPY of the log streams (`OutcomeLogReader.stretchCopy`, `batchCopy`), `expectedEvents` or so of them. */
+async function foldCopy(client: pg.ClientBase, query: string, buckets: SketchBuckets | null, expectedEvents: number): Promise<FoldedLog> {
   const folder = new LogFolder(buckets, expectedEvents);
-  let chunks = 0;
-  const copy = new CopyOutChunks(query, (payload) => {
-    folder.push(payload);
-    if (onProgress !== undefined && ++chunks % 1024 === 0) onProgress(folder.eventCount);
-  });
+  const copy = new CopyOutChunks(query, (payload) => folder.push(payload));
   client.query(copy as CopyOutSubmittable);
   await copy.done;
   return folder.finish();

@@ -14,6 +14,8 @@ export const VENDOR_SUMMARIES_PROJECTION = 'vendor-summaries';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const BLOCK_MS = BLOCK * 60_000;
+/** Hours of rollups a rebuild summarizes per statement (a divisor of 24). */
+const REBUILD_HOURS = 1;
 const floorDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const floorBlock = (ms: number) => Math.floor(ms / BLOCK_MS) * BLOCK_MS;
 
@@ -75,14 +77,17 @@ export class VendorSummaryProjection implements Projection {
     await this.summaries.saveDaysEnd(trx, new Date(today));
   }
 
-  /** Everything from the rebuilt rollups, a day of rollups per statement: hours of every day, then days and blocks. */
+  /**
+   * Everything from the rebuilt rollups, a few hours of rollups per statement (what a rebuild holds
+   * in memory at once): hours of every day, then days and blocks.
+   */
   async rebuild(context: RebuildContext): Promise<RebuiltReadModels> {
     return context.inAsideTransaction(async (trx) => {
       context.report('summarizing');
       const extent = await this.summaries.extent(trx);
       if (extent !== null) {
-        for (let day = floorDay(extent.first.getTime()); day <= extent.last.getTime(); day += DAY_MS) {
-          await this.summarizeHours(trx, { from: new Date(day), to: new Date(day + DAY_MS) }, 'all');
+        for (let from = floorDay(extent.first.getTime()); from <= extent.last.getTime(); from += REBUILD_HOURS * HOUR_MS) {
+          await this.summarizeHours(trx, { from: new Date(from), to: new Date(from + REBUILD_HOURS * HOUR_MS) }, 'all');
         }
       }
       await this.settle(trx, Date.now());
