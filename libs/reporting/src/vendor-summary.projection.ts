@@ -99,10 +99,11 @@ export class VendorSummaryProjection implements Projection {
   /** (Re)writes the hour rows of the provider-hours given (or of every one) in [from, to), from their rollups. */
   private async summarizeHours(trx: Transaction<DB>, range: { from: Date; to: Date }, units: readonly SummaryUnit[] | 'all'): Promise<void> {
     const rows: (SummaryRow & { platform: string; start: Date })[] = [];
-    for (const rollups of groupBy(await this.summaries.rollupsToSummarize(trx, range, units), (r) => Math.floor(r.minute / 60))) {
+    for (const rollups of groupBy(await this.summaries.rollupsToSummarize(trx, range, units), (r) => `${Math.floor(r.minute / 60)}\u0000${r.provider}`)) {
       for (const hour of summarizeHours(rollups)) rows.push(...hour.rows.map((row) => ({ ...row, start: new Date(hour.start) })));
-      // An hour at a time: queries served by this process wait for no more than one hour's work.
-      await new Promise((resolve) => setImmediate(resolve));
+      // A provider-hour at a time (its series are its own): queries served by this process wait
+      // for no more than one provider-hour's work.
+      await yieldToEventLoop();
     }
     await this.summaries.write(trx, HOUR, rows);
   }
@@ -110,19 +111,28 @@ export class VendorSummaryProjection implements Projection {
   /** The rows of one coarse span (a day, a block) starting at `start`, merged from its finer rows, for every series. */
   private async merge(trx: Transaction<DB>, fine: SummarySpan, coarse: SummarySpan, start: number): Promise<void> {
     const merged = new Map<string, { platform: string; acc: WindowAccumulator }>();
-    for (const row of await this.summaries.rowsOf(trx, fine, new Date(start), new Date(start + coarse * 60_000))) {
+    const rows = await this.summaries.rowsOf(trx, fine, new Date(start), new Date(start + coarse * 60_000));
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
       const key = `${row.platform}\u0000${row.provider}\u0000${row.model}`;
       let entry = merged.get(key);
       if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
       entry.acc.addRow(row);
+      // A day holds thousands of rows with sketches: a few hundred at a time, for the queries this process serves.
+      if ((i + 1) % MERGE_ROWS_PER_TURN === 0) await yieldToEventLoop();
     }
     await this.summaries.write(trx, coarse, [...merged.values()].map(({ platform, acc }) => ({ ...acc.toSummaryRow(platform), start: new Date(start) })));
   }
 }
 
+/** Summary rows merged between two turns of the event loop. */
+const MERGE_ROWS_PER_TURN = 400;
+
+const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
+
 /** Items grouped by a key, in the order each key first appears. */
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => number): T[][] {
-  const groups = new Map<number, T[]>();
+function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): T[][] {
+  const groups = new Map<K, T[]>();
   for (const item of items) {
     const key = keyOf(item);
     const group = groups.get(key);

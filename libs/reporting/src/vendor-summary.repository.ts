@@ -50,6 +50,8 @@ export interface SeriesFilter {
 }
 
 const toDate = (minute: number) => new Date(minute * 60_000);
+/** Summary rows per INSERT (see `write`). */
+const WRITE_ROWS = 250;
 
 /**
  * The vendor_summaries read model (see its migration): pre-merged hours and days of the minute
@@ -133,9 +135,16 @@ export class VendorSummaryRepository {
     return rows;
   }
 
-  /** Writes whole summary rows of one span, each at its start (merged in Node from finer ones), in one statement. */
+  /**
+   * Writes whole summary rows of one span, each at its start (merged in Node from finer ones), a
+   * few hundred per statement: a statement's parameters are serialized in one go, and the API
+   * this process also serves waits for no longer than a few hundred rows take.
+   */
   async write(db: Kysely<DB>, spanMinutes: number, rows: readonly (SummaryRow & { platform: string; start: Date })[]): Promise<void> {
-    if (rows.length === 0) return;
+    for (let at = 0; at < rows.length; at += WRITE_ROWS) await this.writeChunk(db, spanMinutes, rows.slice(at, at + WRITE_ROWS));
+  }
+
+  private async writeChunk(db: Kysely<DB>, spanMinutes: number, rows: readonly (SummaryRow & { platform: string; start: Date })[]): Promise<void> {
     await sql`
       INSERT INTO vendor_summaries (platform, span_minutes, start_minute, provider, model, successes, errors, timeouts, rate_limited, client_errors,
                                     latency_sketch, ttft_sketch, minute_mix)
