@@ -131,6 +131,20 @@ describe('rebuild', () => {
     const { rows: summarized } = await sql<{ n: bigint }>`
       SELECT sum(successes + errors + timeouts + rate_limited + client_errors) AS n FROM vendor_summaries WHERE span_minutes = 60 AND platform = '' AND model = ''`.execute(db);
     expect(Number(summarized[0]!.n)).toBe(10_050);
+
+    // Late events into days that have ended change those days' and ten-day blocks' rows by what
+    // their hours did (a new series among them): row for row what a rebuild makes of the log.
+    await service.client.postEvents(acme, Array.from({ length: 240 }, (_, i) => outcomeEvent(`late-evening-${i}`, {
+      model: i % 3 === 0 ? 'claude-haiku-9' : 'claude-opus-4-7',
+      occurredAt: new Date(Date.parse('2026-06-07T20:00:00Z') + i * 60_000).toISOString(),
+      outcome: i % 5 === 0 ? 'error' : 'success',
+      httpStatus: i % 5 === 0 ? 500 : 200,
+      latencyMs: 200 + i,
+    })));
+    await projectAll(runner);
+    const folded = await readModels(db);
+    await run(process.execPath, [cli, 'rebuild'], { env: { ...process.env, DATABASE_URL: service.databaseUrl } });
+    expect(await readModels(db)).toEqual(folded);
   });
 
   it('rebuilds an empty log into read models with every key and index, a generation later', async () => {
