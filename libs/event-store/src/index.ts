@@ -6,7 +6,7 @@ export { ActionIngestService } from './action-ingest.service';
 export { PlatformActionRepository, type RecordedAction } from './platform-action.repository';
 export { EventStoreModule } from './event-store.module';
 export { OutcomeLogReader, LOG_START, isAfter } from './outcome-log.reader';
-export type { DayRange, LogDaySize, LogPosition, RowsCopyOptions } from './outcome-log.reader';
+export type { LogDaySize, LogPosition, RowsCopyOptions } from './outcome-log.reader';
 export { OutcomeLogArchiver } from './archive/outcome-log-archiver';
 export type { LogDay } from './archive/outcome-log-archiver';
 export type { ArchiveManifest, Verification } from './archive/archive-files';

@@ -78,6 +78,25 @@ describe('OutcomeLogReader against Postgres', () => {
     expect(await reader.inCommitOrder(db, enableSort)).toBe('off');
     expect(await enableSort(db)).toBe('on');
   });
+
+  it('holds the days it lists until the transaction ends: retention can neither detach nor drop one meanwhile', async () => {
+    await new OutcomeEventRepository(db).append('reader', events('d', 2, 2 * 24 * 60)); // 2026-06-09
+    const tryMeanwhile = (statement: string) =>
+      db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL lock_timeout = '300ms'`.execute(trx);
+        await sql.raw(statement).execute(trx);
+      });
+    await db.transaction().execute(async (trx) => {
+      const days = await reader.lockDaysInLog(trx);
+      expect(days.map((d) => d.day)).toEqual(['2026-06-07', '2026-06-09']);
+      expect(days.every((d) => d.bytes > 0)).toBe(true);
+      await expect(tryMeanwhile('DROP TABLE outcome_events_20260609')).rejects.toThrow(/lock timeout/);
+      await expect(tryMeanwhile('ALTER TABLE outcome_events DETACH PARTITION outcome_events_20260609')).rejects.toThrow(/lock timeout/);
+    });
+    // Once it ended, retention may.
+    await tryMeanwhile('ALTER TABLE outcome_events DETACH PARTITION outcome_events_20260609');
+    await tryMeanwhile("ALTER TABLE outcome_events ATTACH PARTITION outcome_events_20260609 FOR VALUES FROM ('2026-06-09') TO ('2026-06-10')");
+  });
 });
 
 interface PlanNode {

@@ -116,35 +116,37 @@ export class OutcomeLogReader {
   }
 
   /**
-   * A COPY statement streaming, as binary rows, every event at or before `end` in commit order's
-   * horizon — (platform, provider, model, occurred_at, outcome code, latency, ttft, error status) —
-   * for replays. Outcomes are coded by their index in `outcomeCodes`; an error's HTTP status is
-   * 0 when it has none, and the field is NULL for the other outcomes; latencies are passed through as
-   * milliseconds, or bucketed by Postgres (only successes' latencies count: `sketchedBucketSql`) when
-   * `bucketInPostgres`.
+   * A COPY statement streaming, as binary rows, the events of a rebuild's stretch of days —
+   * (platform, provider, model, occurred_at, outcome code, latency, ttft, error status): events at
+   * or before `end` of the given UTC days (YYYY-MM-DD), read from their partitions by name, in no
+   * particular order. By name, a day being detached for retention is read all the same; hold the
+   * days with `lockDaysInLog` so that none is dropped before it is read. Outcomes are coded by
+   * their index in `outcomeCodes`; an error's HTTP status is 0 when it has none, and the field is
+   * NULL for the other outcomes; latencies are passed through as milliseconds, or bucketed by
+   * Postgres (only successes' latencies count: `sketchedBucketSql`) when `bucketInPostgres`.
    */
-  replayCopy(end: LogPosition, options: RowsCopyOptions): string {
-    return rowsCopy(`(transaction_id, global_position) <= ${positionLiteral(end)}`, '', options);
+  stretchCopy(end: LogPosition, days: readonly string[], options: RowsCopyOptions): string {
+    const columns = 'transaction_id, global_position, platform, provider, model, occurred_at, outcome, http_status, latency_ms, ttft_ms';
+    const partitions = days.map((day) => `SELECT ${columns} FROM ${dayPartition(day)}`).join(' UNION ALL ');
+    return rowsCopy(`(transaction_id, global_position) <= ${positionLiteral(end)}`, '', options, `(${partitions}) AS stretch`);
   }
 
   /**
-   * The same rows for the events at or before `end` that occurred on the UTC days [from, to)
-   * (dates, YYYY-MM-DD) — those days' partitions only, in no particular order: a rebuild folding
-   * the log a stretch of days at a time.
+   * The days the log holds (its partitions, YYYY-MM-DD, in order) and the size of each on disk,
+   * each locked until the transaction `trx` ends, as the log itself: retention can then detach
+   * none (it waits for transactions using the log) nor drop one, so every day listed can be read
+   * until then.
    */
-  stretchCopy(end: LogPosition, days: DayRange, options: RowsCopyOptions): string {
-    const where = `occurred_on >= ${dateLiteral(days.from)} AND occurred_on < ${dateLiteral(days.to)} AND (transaction_id, global_position) <= ${positionLiteral(end)}`;
-    return rowsCopy(where, '', options);
-  }
-
-  /** The days the log holds (its partitions' days, YYYY-MM-DD, in order) and the size of each on disk. */
-  async daysInLog(db: Kysely<DB>): Promise<LogDaySize[]> {
+  async lockDaysInLog(trx: Kysely<DB>): Promise<LogDaySize[]> {
+    await sql`LOCK TABLE outcome_events IN ACCESS SHARE MODE`.execute(trx);
     const { rows } = await sql<{ name: string; bytes: string }>`
       SELECT c.relname AS name, pg_relation_size(c.oid)::text AS bytes
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'outcome_events'::regclass
-      ORDER BY 1`.execute(db);
-    return rows.map((r) => ({ day: `${r.name.slice(15, 19)}-${r.name.slice(19, 21)}-${r.name.slice(21, 23)}`, bytes: Number(r.bytes) }));
+      ORDER BY 1`.execute(trx);
+    const days = rows.map((r) => ({ day: `${r.name.slice(15, 19)}-${r.name.slice(19, 21)}-${r.name.slice(21, 23)}`, bytes: Number(r.bytes) }));
+    if (days.length > 0) await sql.raw(`LOCK TABLE ${days.map((d) => dayPartition(d.day)).join(', ')} IN ACCESS SHARE MODE`).execute(trx);
+    return days;
   }
 
   /**
@@ -159,12 +161,6 @@ export class OutcomeLogReader {
   }
 }
 
-/** UTC days [from, to), as YYYY-MM-DD. */
-export interface DayRange {
-  from: string;
-  to: string;
-}
-
 export interface LogDaySize {
   day: string;
   bytes: number;
@@ -175,13 +171,13 @@ export interface RowsCopyOptions {
   bucketInPostgres: boolean;
 }
 
-function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions): string {
+function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions, source = 'outcome_events'): string {
   const latency = (column: 'latency_ms' | 'ttft_ms') => (options.bucketInPostgres ? sqlText(sketched(column)) : column);
   const outcomeCode = `CASE outcome ${options.outcomeCodes.map((o, i) => `WHEN '${o.replaceAll("'", "''")}' THEN ${i}`).join(' ')} END::int2`;
   return `COPY (
     SELECT platform, provider, model, occurred_at, ${outcomeCode}, ${latency('latency_ms')}, ${latency('ttft_ms')},
            CASE WHEN outcome = 'error' THEN coalesce(http_status, 0)::int2 END
-    FROM outcome_events
+    FROM ${source}
     WHERE ${where} ${orderAndLimit}
   ) TO STDOUT (FORMAT binary)`;
 }
@@ -190,10 +186,10 @@ function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions
 const afterPosition = (position: LogPosition) =>
   sql<boolean>`(transaction_id, global_position) > (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
 
-/** A date as SQL text; only YYYY-MM-DD is admitted. */
-function dateLiteral(day: string): string {
+/** The partition of a day (YYYY-MM-DD), as the migrations name it (`outcome_event_day_table`). */
+function dayPartition(day: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a date: ${day}`);
-  return `'${day}'::date`;
+  return `outcome_events_${day.replaceAll('-', '')}`;
 }
 
 /** A position as SQL text (for COPY, which takes no parameters); BigInt() admits digits only. */

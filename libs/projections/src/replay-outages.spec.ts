@@ -129,19 +129,18 @@ describe('ReplayedOutages', () => {
 describe('dayStretches', () => {
   const day = (d: string, mb: number) => ({ day: d, bytes: mb * 2 ** 20 });
 
-  it('groups consecutive days up to the budget, a day larger than it alone', () => {
+  it('groups the days in order up to the budget, a day larger than it alone', () => {
     const stretches = dayStretches([day('2026-10-01', 40), day('2026-10-02', 50), day('2026-10-03', 30), day('2026-10-05', 200), day('2026-10-06', 10)], 100 * 2 ** 20);
-    expect(stretches.map(({ from, to, bytes }) => [from, to, bytes / 2 ** 20])).toEqual([
-      ['2026-10-01', '2026-10-03', 90],
-      ['2026-10-03', '2026-10-04', 30],
-      ['2026-10-05', '2026-10-06', 200],
-      ['2026-10-06', '2026-10-07', 10],
+    expect(stretches.map(({ days, bytes }) => [days, bytes / 2 ** 20])).toEqual([
+      [['2026-10-01', '2026-10-02'], 90],
+      [['2026-10-03'], 30],
+      [['2026-10-05'], 200],
+      [['2026-10-06'], 10],
     ]);
   });
 
-  it('ends a stretch after the last day of a month or a year', () => {
-    expect(dayStretches([day('2026-10-31', 1)], 1).map(({ from, to }) => [from, to])).toEqual([['2026-10-31', '2026-11-01']]);
-    expect(dayStretches([day('2026-12-31', 1)], 1).map(({ from, to }) => [from, to])).toEqual([['2026-12-31', '2027-01-01']]);
+  it('folds one day at a time with a budget of 0, and nothing of an empty log', () => {
+    expect(dayStretches([day('2026-12-31', 1), day('2027-01-01', 1)], 0).map((s) => s.days)).toEqual([['2026-12-31'], ['2027-01-01']]);
     expect(dayStretches([], 1)).toEqual([]);
   });
 });

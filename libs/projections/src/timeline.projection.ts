@@ -3,7 +3,7 @@ import { Transaction } from 'kysely';
 import type pg from 'pg';
 import { DB, onClient, withRawClient } from '@ledger/database';
 import { DAY_MS, MINUTE_MS } from '@ledger/domain';
-import { DayRange, LogDaySize, OutcomeLogReader } from '@ledger/event-store';
+import { LogDaySize, OutcomeLogReader } from '@ledger/event-store';
 import { TIMELINE_PROJECTION } from './checkpoint.repository';
 import { CopyOutChunks, CopyOutSubmittable } from './copy-out-chunks';
 import { DetectionPolicies, DetectionPolicyRepository } from './detection-policy.repository';
@@ -97,14 +97,15 @@ export class TimelineProjection implements Projection {
     context.report('folding', 0);
     const policies = await this.policies.load(context.db);
     const buckets = await SketchBuckets.load(context.db);
-    const stretches = dayStretches(await this.log.daysInLog(context.db), context.stretchBytes);
     const fold = (stretch: DayStretch) => {
-      const query = this.log.stretchCopy(context.end, stretch, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
+      const query = this.log.stretchCopy(context.end, stretch.days, { outcomeCodes: OUTCOME_CODES, bucketInPostgres: buckets === null });
       return withRawClient(context.db, (client) => foldCopy(client, query, buckets, stretch.bytes / LOG_BYTES_PER_EVENT));
     };
     const replayed = new ReplayedOutages(policies);
     let events = 0;
     await context.intoAsideTables(async (client) => {
+      // Held until the rebuild's tables are written: retention can neither detach nor drop a day before it is read.
+      const stretches = dayStretches(await this.log.lockDaysInLog(onClient(client)), context.stretchBytes);
       let next = stretches.length > 0 ? fold(stretches[0]!) : null;
       for (let i = 0; next !== null; i++) {
         const folded = await next;
@@ -140,8 +141,9 @@ export class TimelineProjection implements Projection {
 /** About what an event takes in its partition (a stretch's fold arrays are sized by it). */
 const LOG_BYTES_PER_EVENT = 160;
 
-/** Consecutive days of the log, [from, to), whose partitions take `bytes`. */
-interface DayStretch extends DayRange {
+/** Days of the log (YYYY-MM-DD, in order, one after another in the log) whose partitions take `bytes`. */
+interface DayStretch {
+  days: string[];
   bytes: number;
 }
 
@@ -154,17 +156,13 @@ export function dayStretches(days: readonly LogDaySize[], maxBytes: number): Day
   const stretches: DayStretch[] = [];
   let current: DayStretch | undefined;
   for (const { day, bytes } of days) {
-    const to = nextDay(day);
     if (current !== undefined && current.bytes + bytes <= maxBytes) {
-      current.to = to;
+      current.days.push(day);
       current.bytes += bytes;
-    } else stretches.push((current = { from: day, to, bytes }));
+    } else stretches.push((current = { days: [day], bytes }));
   }
   return stretches;
 }
-
-/** The day after a YYYY-MM-DD day. */
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
 /** Folds the rows a COPY of the log streams (`OutcomeLogReader.stretchCopy`, `batchCopy`), `expectedEvents` or so of them. */
 async function foldCopy(client: pg.ClientBase, query: string, buckets: SketchBuckets | null, expectedEvents: number): Promise<FoldedLog> {
