@@ -167,11 +167,6 @@ export class LogFolder implements LogRowSink {
     this.table = new SeriesTable(expectedEvents);
   }
 
-  /** Events folded so far. */
-  get eventCount(): number {
-    return this.events;
-  }
-
   push(chunk: Buffer): void {
     this.decoder.push(chunk);
   }

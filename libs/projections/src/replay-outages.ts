@@ -18,8 +18,8 @@ interface ReplayedSeries {
 }
 
 /**
- * Every outage of a rebuild, from the log folded a stretch of days at a time, in time order
- * (rebuilds): each stretch's rollups are offered to their series — each (platform, model) series
+ * Every outage of a rebuild, from the log folded a stretch of days at a time, the stretches in
+ * time order: each stretch's rollups are offered to their series — each (platform, model) series
  * its own, each model series its platforms' summed per minute, the minutes
  * `MinuteRollupRepository.windowMinutes` would read — and a series keeps only the minutes an
  * outage needs (`outageMinutesFilter`): a few per outage, so what a replay holds follows its
