@@ -151,9 +151,13 @@ export interface BenchService extends ServiceChild {
   output: string[];
 }
 
-/** The service's V8 heap bound, as `npm start` and the Dockerfile run it (the start script in the project's package.json, beside migrations/). */
-export const SERVICE_HEAP_FLAGS: readonly string[] =
-  /--max-old-space-size=\d+/.exec((JSON.parse(readFileSync(join(dirname(migrationsFolder()), 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start)?.slice(0, 1) ?? [];
+/** One of the npm scripts in the project's package.json (beside migrations/). */
+export function packageScript(name: 'start' | 'cli'): string {
+  return (JSON.parse(readFileSync(join(dirname(migrationsFolder()), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[name]!;
+}
+
+/** The service's V8 heap bound, as `npm start` and the Dockerfile run it. */
+export const SERVICE_HEAP_FLAGS: readonly string[] = /--max-old-space-size=\d+/.exec(packageScript('start'))?.slice(0, 1) ?? [];
 
 export function spawnBenchService(options: {
   databaseUrl: string; port: number; adminKey: string; role: 'all' | 'api' | 'worker'; log: (line: string) => void;

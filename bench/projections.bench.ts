@@ -39,7 +39,7 @@ import { createDatabase, Database, migrateToLatest } from '@ledger/database';
 import { DEFAULT_STRETCH_BYTES, TIMELINE_PROJECTION } from '@ledger/projections';
 import { createProjectionRunner } from '@ledger/runtime';
 import {
-  benchGraphql as graphql, envNumber, freePort, percentile, procStatusKb, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
+  benchGraphql as graphql, envNumber, freePort, packageScript, percentile, procStatusKb, runBenchmark, sleep, spawnBenchService, stopService, waitUntilReady,
   projectionLags, withTimeout,
   BenchCleanup, RssSampler,
 } from './bench-support';
@@ -320,8 +320,7 @@ async function replayOnce(db: Database, count: (sqlText: string) => Promise<numb
 
 /** The options `npm run cli` gives node (package.json's `cli` script), so that the CLI is measured as it runs. */
 function cliNodeArgs(): string[] {
-  const script: string = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')).scripts.cli;
-  const words = script.split(/\s+/);
+  const words = packageScript('cli').split(/\s+/);
   return words.slice(words.indexOf('node') + 1, words.findIndex((w) => w.endsWith('.js')));
 }
 

@@ -35,7 +35,8 @@ describe('SLA traffic summary cache', () => {
 
   beforeAll(async () => {
     service = await startTestService({ ROLE: 'api' });
-    db = createDatabase({ url: service.databaseUrl, poolSize: 2 });
+    // Three connections: a rebuild holds its lock on one and its tables on another while it reads the log on a third.
+    db = createDatabase({ url: service.databaseUrl, poolSize: 3 });
     runner = createProjectionRunner(db);
     key = (await service.client.createKey('docsco', ['INGEST'])).secret;
     acme = (await service.client.createKey('acme', ['INGEST'])).secret;
