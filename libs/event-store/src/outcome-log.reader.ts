@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Kysely, sql, Transaction } from 'kysely';
 import { sketchedBucketSql, sqlText } from '@ledger/codec';
 import type { DB } from '@ledger/database';
+import { dayOfTable, dayTable } from './outcome-log-days';
 
 /** A place in the log's commit order: (transaction_id, global_position). */
 export interface LogPosition {
@@ -127,7 +128,7 @@ export class OutcomeLogReader {
    */
   stretchCopy(end: LogPosition, days: readonly string[], options: RowsCopyOptions): string {
     const columns = 'transaction_id, global_position, platform, provider, model, occurred_at, outcome, http_status, latency_ms, ttft_ms';
-    const partitions = days.map((day) => `SELECT ${columns} FROM ${dayPartition(day)}`).join(' UNION ALL ');
+    const partitions = days.map((day) => `SELECT ${columns} FROM ${dayTable(day)}`).join(' UNION ALL ');
     return rowsCopy(`(transaction_id, global_position) <= ${positionLiteral(end)}`, '', options, `(${partitions}) AS stretch`);
   }
 
@@ -144,8 +145,8 @@ export class OutcomeLogReader {
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'outcome_events'::regclass
       ORDER BY 1`.execute(trx);
-    const days = rows.map((r) => ({ day: `${r.name.slice(15, 19)}-${r.name.slice(19, 21)}-${r.name.slice(21, 23)}`, bytes: Number(r.bytes) }));
-    if (days.length > 0) await sql.raw(`LOCK TABLE ${days.map((d) => dayPartition(d.day)).join(', ')} IN ACCESS SHARE MODE`).execute(trx);
+    const days = rows.map((r) => ({ day: dayOfTable(r.name), bytes: Number(r.bytes) }));
+    if (days.length > 0) await sql.raw(`LOCK TABLE ${days.map((d) => dayTable(d.day)).join(', ')} IN ACCESS SHARE MODE`).execute(trx);
     return days;
   }
 
@@ -185,12 +186,6 @@ function rowsCopy(where: string, orderAndLimit: string, options: RowsCopyOptions
 /** The log's commit order as a condition: events after `position`. */
 const afterPosition = (position: LogPosition) =>
   sql<boolean>`(transaction_id, global_position) > (${position.transactionId.toString()}::xid8, ${position.globalPosition.toString()}::bigint)`;
-
-/** The partition of a day (YYYY-MM-DD), as the migrations name it (`outcome_event_day_table`). */
-function dayPartition(day: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a date: ${day}`);
-  return `outcome_events_${day.replaceAll('-', '')}`;
-}
 
 /** A position as SQL text (for COPY, which takes no parameters); BigInt() admits digits only. */
 const positionLiteral = (position: LogPosition) => `('${BigInt(position.transactionId)}'::xid8, ${BigInt(position.globalPosition)}::bigint)`;

@@ -87,7 +87,7 @@ export function summedHoursOf(log: FoldedLog): SummedHour[] {
         hour = start;
         summer = new HourSummer();
       }
-      counts.successes = counts.errors = counts.timeouts = counts.rateLimited = counts.clientErrors = 0;
+      Object.assign(counts, NO_OUTCOMES);
       log.addCountsTo(counts, r);
       summer.add(counts, log.errorStatuses(r));
     }

@@ -1,4 +1,4 @@
-import { Classifier, classifier, deriveOutages, groupIncidents, outageMinutesFilter, OutcomeCounts, SeriesMinute } from '@ledger/domain';
+import { Classifier, classifier, deriveOutages, groupIncidents, NO_OUTCOMES, outageMinutesFilter, OutcomeCounts, SeriesMinute } from '@ledger/domain';
 import type { DetectionPolicies } from './detection-policy.repository';
 import type { ProviderIncident } from './incident.repository';
 import type { FoldedLog } from './log-fold';
@@ -40,9 +40,9 @@ export class ReplayedOutages {
       else platforms.push(index);
       const series = this.seriesOf(provider, model, platform);
       const failing = [platform];
-      const counts = noCounts();
+      const counts = { ...NO_OUTCOMES };
       for (const r of log.rollupsOfSeries[index]!) {
-        counts.successes = counts.errors = counts.timeouts = counts.rateLimited = counts.clientErrors = 0;
+        Object.assign(counts, NO_OUTCOMES);
         log.addCountsTo(counts, r);
         this.offer(series, log.minute[r]!, counts, log.failing(r) ? failing : NO_PLATFORMS);
       }
@@ -53,13 +53,13 @@ export class ReplayedOutages {
       const platforms = indexes.map((i) => log.series[i]!.platform);
       // The minute being summed over the platforms, offered once the merge has passed it.
       let minute: number | null = null;
-      const counts = noCounts();
+      const counts = { ...NO_OUTCOMES };
       let failing: readonly string[] = NO_PLATFORMS;
       log.mergeByMinute(indexes.map((i) => log.rollupsOfSeries[i]!), (rollup, k, at) => {
         if (minute !== at) {
           if (minute !== null) this.offer(series, minute, counts, failing);
           minute = at;
-          counts.successes = counts.errors = counts.timeouts = counts.rateLimited = counts.clientErrors = 0;
+          Object.assign(counts, NO_OUTCOMES);
           failing = NO_PLATFORMS;
         }
         log.addCountsTo(counts, rollup);
@@ -104,7 +104,6 @@ export class ReplayedOutages {
 }
 
 const NO_PLATFORMS: readonly string[] = [];
-const noCounts = (): OutcomeCounts => ({ successes: 0, errors: 0, timeouts: 0, rateLimited: 0, clientErrors: 0 });
 
 /**
  * Every incident of a set of outages: each provider's outages of its models' all-platform series,

@@ -6,6 +6,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { COPY_TEXT_NULL as NULL, escapeCopy } from '@ledger/codec';
 import { retentionStart } from '@ledger/domain';
 import { Database, withRawClient } from '@ledger/database';
+import { dayOfTable, dayTable } from '../outcome-log-days';
 import {
   archivedDayFolders, ArchiveManifest, readDayArchive, removePartialArchives, Verification, verifyDayArchive, writeDayArchive,
 } from './archive-files';
@@ -202,7 +203,7 @@ export class OutcomeLogArchiver {
       LEFT JOIN pg_inherits i ON i.inhrelid = c.oid AND i.inhparent = 'outcome_events'::regclass
       WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace AND c.relname ~ '^outcome_events_[0-9]{8}$'
       ORDER BY 1`.execute(this.db);
-    return rows.map((r) => ({ day: `${r.name.slice(15, 19)}-${r.name.slice(19, 21)}-${r.name.slice(21, 23)}`, attached: r.attached, detachPending: r.detach_pending }));
+    return rows.map((r) => ({ day: dayOfTable(r.name), attached: r.attached, detachPending: r.detach_pending }));
   }
 
   /** Whether every projection has folded every event of the table. */
@@ -234,7 +235,6 @@ export class OutcomeLogArchiver {
 }
 
 const attachSql = (day: string) => `ALTER TABLE outcome_events ATTACH PARTITION ${quoted(dayTable(day))} FOR VALUES FROM ('${day}') TO ('${shiftDay(day, 1)}')`;
-const dayTable = (day: string) => `outcome_events_${day.replaceAll('-', '')}`;
 /** Day tables are named from validated days (digits only): quoting is for form. */
 const quoted = (table: string) => `"${table}"`;
 
