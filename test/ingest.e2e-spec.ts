@@ -149,6 +149,15 @@ describe('POST /v1/events', () => {
     expect(body.rejected[0]!.errors[0]).toContain('more than 5 minutes ahead');
   });
 
+  it('stores the earliest instant Postgres can, and refuses year 0 on its own instead of failing the batch', async () => {
+    const { status, body } = await service.client.postEvents(notion, [
+      outcomeEvent('time-year-1', { occurredAt: '0001-01-01T00:00:00Z' }),
+      outcomeEvent('time-year-0', { occurredAt: '0000-12-31T23:59:59.999Z' }),
+    ]);
+    expect({ status, accepted: body.accepted, rejected: body.rejected.map((r) => r.id) }).toEqual({ status: 200, accepted: 1, rejected: ['time-year-0'] });
+    expect(body.rejected[0]!.errors[0]).toContain('before 0001-01-01T00:00:00Z');
+  });
+
   it('takes the platform from the key only: a body claiming another platform cannot write as it', async () => {
     const wholeBody = await service.client.postRaw(
       notion,

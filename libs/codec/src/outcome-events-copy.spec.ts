@@ -1,4 +1,4 @@
-import { outcomeEventsCopyChunks, outcomeEventsCopyText } from './outcome-events-copy';
+import { encodeOutcomeBatch, outcomeEventsCopyChunks, outcomeEventsCopyText } from './outcome-events-copy';
 
 describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
   it('writes one line per event, \\N for nulls, instants and their day in UTC', () => {
@@ -22,5 +22,20 @@ describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
     const chunks = [...outcomeEventsCopyChunks('x', events)];
     expect(chunks).toHaveLength(3);
     expect(chunks.join('')).toBe(outcomeEventsCopyText('x', events));
+  });
+
+  it('encodes a batch as the UTF-8 of its COPY text, in a buffer of its own (one a thread can transfer), with its days', () => {
+    const events = Array.from({ length: 1_234 }, (_, i) => ({
+      id: `é${i}→`, provider: 'p', model: 'm', occurredAt: i * 3_600_000, occurredAtIso: new Date(i * 3_600_000).toISOString(),
+      outcome: 'success' as const, httpStatus: null, errorCode: i % 2 === 0 ? null : 'naïve', latencyMs: i, ttftMs: null,
+    }));
+    const batch = encodeOutcomeBatch('x', events);
+    expect(Buffer.from(batch.copyBytes).toString('utf8')).toBe(outcomeEventsCopyText('x', events));
+    expect(batch.copyBytes.byteOffset).toBe(0);
+    expect(batch.copyBytes.buffer.byteLength).toBe(batch.copyBytes.byteLength);
+    expect(batch.eventCount).toBe(1_234);
+    // 1,234 hours from the epoch: each day once, in order.
+    expect(batch.days).toHaveLength(52);
+    expect([batch.days[0], batch.days[1], batch.days[51]]).toEqual(['1970-01-01', '1970-01-02', '1970-02-21']);
   });
 });

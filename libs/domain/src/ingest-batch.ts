@@ -35,28 +35,34 @@ export interface IngestResult {
  * Validates every entry and removes repeats within the batch: an identical repeat is a
  * duplicate, a repeat of an id with different content is a conflict (the first one wins).
  */
-export function planIngestBatch(entries: readonly unknown[], context: ValidationContext): BatchPlan {
+export function planIngestBatch(entries: Iterable<unknown>, context: ValidationContext): BatchPlan {
   return planBatch(entries, (entry) => validateOutcomeEvent(entry, context), sameOutcomeEvent);
 }
 
 /** What validating one entry of a batch gives: the event, or its id (when it had one) and every problem. */
 export type EntryValidation<T> = { ok: true; event: T } | { ok: false; id: string | null; errors: string[] };
 
-/** `planIngestBatch` for any kind of event with an id (outcome events, platform actions). */
+/**
+ * `planIngestBatch` for any kind of event with an id (outcome events, platform actions). The
+ * entries may be read one at a time (an iterator that parses each as it is asked for): each is
+ * let go once validated.
+ */
 export function planBatch<T extends { id: string }>(
-  entries: readonly unknown[], validate: (entry: unknown) => EntryValidation<T>, same: (a: T, b: T) => boolean,
+  entries: Iterable<unknown>, validate: (entry: unknown) => EntryValidation<T>, same: (a: T, b: T) => boolean,
 ): BatchPlan<T> {
   const plan: BatchPlan<T> = { events: [], positions: [], rejected: [], duplicates: 0 };
   const seen = new Map<string, T>();
-  entries.forEach((entry, index) => {
+  let index = -1;
+  for (const entry of entries) {
+    index += 1;
     if (entry instanceof UnreadableEntry) {
       plan.rejected.push({ index, id: null, errors: [entry.reason] });
-      return;
+      continue;
     }
     const result = validate(entry);
     if (!result.ok) {
       plan.rejected.push({ index, id: result.id, errors: result.errors });
-      return;
+      continue;
     }
     const earlier = seen.get(result.event.id);
     if (earlier === undefined) {
@@ -68,7 +74,7 @@ export function planBatch<T extends { id: string }>(
     } else {
       plan.rejected.push({ index, id: result.event.id, errors: [conflictInBatch(result.event.id)] });
     }
-  });
+  }
   return plan;
 }
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { MAX_FUTURE_SKEW_MS, OUTCOMES, retentionStart, validateOutcomeEvent } from './outcome-event';
+import {
+  acceptedOutcomeEvent, explainOutcomeEvent, MAX_FUTURE_SKEW_MS, OUTCOMES, retentionStart, validateOutcomeEvent,
+} from './outcome-event';
 
 const now = Date.UTC(2026, 5, 7, 12, 0, 0);
 const context = { now, platform: 'notion' };
@@ -87,6 +89,12 @@ describe('validateOutcomeEvent (concepts §2)', () => {
         expect.stringContaining('more than 5 minutes ahead'),
       ]);
     });
+    it('refuses an instant before year 1, which Postgres cannot store', () => {
+      expect(errorsFor({ occurredAt: '0000-12-31T23:59:59.999Z' })).toEqual([expect.stringMatching(/before 0001-01-01T00:00:00Z/)]);
+      expect(errorsFor({ occurredAt: '0001-01-01T00:30:00+01:00' })).toHaveLength(1);
+      expect(errorsFor({ occurredAt: '0001-01-01T00:00:00Z' })).toEqual([]);
+    });
+
     it('accepts any past time (backfill)', () => {
       expect(errorsFor({ occurredAt: '1970-01-01T00:00:00Z' })).toEqual([]);
     });
@@ -214,6 +222,68 @@ describe('validateOutcomeEvent (concepts §2)', () => {
     });
   });
 });
+
+describe('acceptedOutcomeEvent: the quick check ingest runs first', () => {
+  // Values on both sides of every rule, and of other types: the quick check must accept exactly
+  // what the schema accepts, and give the same event.
+  // Mostly values the rule accepts (so that enough whole events pass), then its edges and other types.
+  const edgy = <T>(usual: fc.Arbitrary<T>, edges: fc.Arbitrary<unknown>) =>
+    fc.oneof({ weight: 40, arbitrary: usual }, edges, fc.constant(undefined), fc.constant(null), fc.integer(), fc.string());
+  const time = fc.oneof(
+    fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+    { weight: 8, arbitrary: fc.date({ min: new Date(now - 3 * 86_400_000), max: new Date(now + 2 * MAX_FUTURE_SKEW_MS), noInvalidDate: true }).chain((d) =>
+      fc.constantFrom(
+        d.toISOString(), d.toISOString().replace('T', 't'), d.toISOString().replace('T', ' '), d.toISOString().replace('.', ',').replace(/,\d+/, ''),
+        d.toISOString().replace('Z', 'z'), d.toISOString().replace('Z', '+00:00'), d.toISOString().replace('Z', '123Z'), withOffset(d, 330),
+        d.toISOString().slice(0, 19) + 'Z', d.toISOString().slice(0, 10), d.toISOString().replace('Z', ''),
+      )) },
+    fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }))
+      .map(([y, mo, d, h, mi]) => `${String(2000 + y).padStart(4, '0')}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(mi)}.000Z`),
+    fc.constantFrom('0000-02-29T00:00:00.000Z', '0050-03-01T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2026-06-07T09:02:13.512\u0000', '２０２６-06-07T09:02:13.512Z'),
+  );
+  const rawEvent = fc.record(
+    {
+      platform: fc.constantFrom(undefined, undefined, undefined, 'notion', 'other', null),
+      id: edgy(fc.string({ minLength: 1, maxLength: 128 }), fc.constantFrom('', 'a\u0000b', 'x'.repeat(128), 'x'.repeat(129))),
+      provider: edgy(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,63}$/), fc.stringMatching(/^[a-z0-9._A-Z\n-]{0,66}$/)),
+      model: edgy(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,127}$/), fc.stringMatching(/^[a-z0-9._A-Z -]{0,130}$/)),
+      occurredAt: edgy(time, fc.date().map((d) => d.toString())),
+      outcome: edgy(fc.constantFrom(...OUTCOMES), fc.constantFrom('Success', 'ok', '__proto__', 'toString')),
+      httpStatus: edgy(fc.integer({ min: 100, max: 599 }), fc.constantFrom(99, 100, 599, 600, 200.5, -0, Number.NaN, Number.POSITIVE_INFINITY, '200', true)),
+      errorCode: edgy(fc.string({ maxLength: 128 }), fc.constantFrom('x'.repeat(128), 'x'.repeat(129), 'a\u0000', 42)),
+      latencyMs: edgy(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom(-1, 0, 1.5, 2 ** 31 - 1, 2 ** 31, Number.MAX_SAFE_INTEGER + 2, '5')),
+      ttftMs: edgy(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom(-1, 0, 1.5, 2 ** 31 - 1, 2 ** 31, false)),
+      extra: fc.anything(),
+    },
+    { requiredKeys: ['id', 'provider', 'model', 'occurredAt', 'outcome'] },
+  );
+  const contexts = fc.constantFrom(context, context, { ...context, retentionDays: 1 }, { ...context, retentionDays: 0 });
+
+  it('accepts exactly what the schema accepts, as the same event', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof({ weight: 8, arbitrary: rawEvent }, { weight: 1, arbitrary: fc.anything() }), contexts, (raw, ctx) => {
+        const quick = acceptedOutcomeEvent(raw, ctx);
+        const full = explainOutcomeEvent(raw, ctx);
+        if (quick === null) expect(full.ok).toBe(false);
+        else expect(full).toEqual({ ok: true, event: quick });
+        if (full.ok) accepted += 1;
+      }),
+      { numRuns: 20_000 },
+    );
+    // Enough whole events passed for the agreement on accepted ones to mean something.
+    expect(accepted).toBeGreaterThan(2_000);
+  });
+
+  it('accepts the valid events of the property above, so they never take the slow path', () => {
+    expect(acceptedOutcomeEvent(valid, context)).toEqual((validateOutcomeEvent(valid, context) as { event: unknown }).event);
+    expect(acceptedOutcomeEvent({ ...valid, occurredAt: '2026-06-07T11:02:13.5+02:00' }, context)?.occurredAtIso).toBe('2026-06-07T09:02:13.500Z');
+  });
+});
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
 
 /** Writes an instant as RFC 3339 in a given UTC offset, e.g. 2026-06-07T11:02:13.512+02:00. */
 function withOffset(instant: Date, offsetMinutes: number): string {

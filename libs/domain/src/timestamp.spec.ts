@@ -16,9 +16,24 @@ describe('parseRfc3339', () => {
     expect(parseRfc3339('2026-06-07T09:60:00Z')).toBeNull();
   });
 
+  it('reads the four-digit year as written, leap years by the Gregorian rule', () => {
+    expect(parseRfc3339('0050-03-01T00:00:00.000Z')).toBe(new Date('0050-03-01T00:00:00.000Z').getTime());
+    expect(parseRfc3339('0050-03-01T00:00:00Z')).toBe(new Date('0050-03-01T00:00:00.000Z').getTime());
+    expect(parseRfc3339('0000-02-29T00:00:00.000Z')).not.toBeNull();
+    expect(parseRfc3339('2000-02-29T00:00:00Z')).not.toBeNull();
+    expect(parseRfc3339('1900-02-29T00:00:00.000Z')).toBeNull();
+    expect(parseRfc3339('2100-02-29T00:00:00Z')).toBeNull();
+  });
+
+  it('refuses the canonical shape with anything but ASCII digits in it', () => {
+    expect(parseRfc3339('2026-06-07T09:02:13.51xZ')).toBeNull();
+    expect(parseRfc3339('２０２６-06-07T09:02:13.512Z')).toBeNull();
+    expect(parseRfc3339('2026-06-07T09:02:13.5 2Z')).toBeNull();
+  });
+
   it('agrees with Date for every ISO string Date writes', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date(0), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
         expect(parseRfc3339(d.toISOString())).toBe(d.getTime());
       }),
     );

@@ -18,7 +18,7 @@ const DEADLOCK_RETRIES = 5;
 /** A batch to append: its days (partitions), its COPY text, and its events for the slower path. */
 interface CopyBatch {
   days: readonly string[];
-  copyChunks: () => Iterable<string>;
+  copyChunks: () => Iterable<string | Buffer>;
   events: () => readonly OutcomeEvent[];
 }
 
@@ -47,7 +47,9 @@ export class OutcomeEventRepository {
    */
   async appendEncoded(platform: string, batch: EncodedOutcomeBatch, events: () => readonly OutcomeEvent[]): Promise<Map<string, OutcomeEvent>> {
     if (batch.eventCount === 0) return new Map();
-    return this.appendCopy(platform, { days: batch.days, copyChunks: () => [batch.copyText], events });
+    // A thread hands the bytes over as a plain Uint8Array: a Buffer over the same memory, not a copy.
+    const copyBytes = Buffer.from(batch.copyBytes.buffer, batch.copyBytes.byteOffset, batch.copyBytes.byteLength);
+    return this.appendCopy(platform, { days: batch.days, copyChunks: () => [copyBytes], events });
   }
 
   private async appendCopy(platform: string, batch: CopyBatch): Promise<Map<string, OutcomeEvent>> {
@@ -83,7 +85,7 @@ export class OutcomeEventRepository {
    * deadlock once more with a COPY still running in another order; its transaction has then
    * stored nothing, so `append` runs it again, and by then it waits for the other batch's commit.
    */
-  private async copyAllNew(copyChunks: Iterable<string>): Promise<boolean> {
+  private async copyAllNew(copyChunks: Iterable<string | Buffer>): Promise<boolean> {
     return withRawClient(this.db, async (client) => {
       const copy = client.query(copyFrom(`COPY outcome_events (${OUTCOME_COPY_COLUMNS.join(', ')}) FROM STDIN`));
       try {

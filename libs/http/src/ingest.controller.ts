@@ -38,8 +38,9 @@ export class IngestController {
     if (!(body instanceof RawEventBatch)) throw new BadRequestException(`the body must be JSON or NDJSON`);
     const stop = this.metrics.ingestSeconds.startTimer();
     const appended = this.gate.tryRun(request.principal!.keyId, async () => {
-      const input = { contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform) };
-      const prepared = await this.preparer.prepare(input);
+      const { prepared, input } = await this.preparer.prepare({
+        contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform),
+      });
       this.batches.checkClaim(platform, prepared.claimedPlatform);
       if (!prepared.ok) throw new BadRequestException(prepared.message);
       await this.batches.admit(request, reply, 'events', prepared.entryCount);

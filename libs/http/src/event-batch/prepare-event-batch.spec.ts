@@ -1,6 +1,6 @@
 import { ValidationContext } from '@ledger/domain';
 import { outcomeEventsCopyText } from '@ledger/codec';
-import { EMPTY_JSON_BODY, INVALID_JSON_BODY, planEventBatch, prepareEventBatch, readEventBatch } from './prepare-event-batch';
+import { EMPTY_JSON_BODY, INVALID_JSON_BODY, planEventBatch, prepareEventBatch, readEventBatch, wholeBuffers } from './prepare-event-batch';
 
 const context: ValidationContext = { now: Date.parse('2026-10-02T00:00:00Z'), platform: 'acme', retentionDays: undefined };
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -41,9 +41,19 @@ describe('readEventBatch', () => {
     ['text that is not JSON', '{"events": [', INVALID_JSON_BODY],
     ['a __proto__ key', '{"events": [], "__proto__": {"polluted": true}}', INVALID_JSON_BODY],
     ['a constructor.prototype key', '{"events": [], "constructor": {"prototype": {"polluted": true}}}', INVALID_JSON_BODY],
+    ['a __proto__ key in an event', `{"events": [${JSON.stringify(event('a'))}, {"id": "b", "__proto__": {"polluted": true}}]}`, INVALID_JSON_BODY],
+    ['an event that is not JSON after valid ones', `{"events": [${JSON.stringify(event('a'))}, {"id": "b",}]}`, INVALID_JSON_BODY],
     ['an array', '[]', 'the body must be a JSON object {"events": [ ... ]} or NDJSON (application/x-ndjson)'],
   ])('refuses %s as Fastify would', (_what, text, message) => {
     expect(readEventBatch({ contentType: 'application/json', bytes: bytes(text), context })).toEqual({ ok: false, claimedPlatform: undefined, message });
+  });
+
+  it('reads the usual body an event at a time to the same plan as the whole body parsed at once', () => {
+    const entries = [event('a'), event('b', { outcome: 'sunny' }), event('a'), 7, event('c', { nested: { x: ['}'] } }), event('a', { latencyMs: 1 })];
+    const whole = readEventBatch({ contentType: 'application/json', bytes: bytes(JSON.stringify({ platform: 'acme', events: entries })), context });
+    const usual = readEventBatch({ contentType: 'application/json', bytes: bytes(JSON.stringify({ events: entries }, null, 2)), context });
+    expect(whole.ok && usual.ok).toBe(true);
+    expect(usual).toEqual({ ...whole, claimedPlatform: undefined });
   });
 
   it('reads a body handed over as a view into a larger buffer (as Fastify and a thread hand it over)', () => {
@@ -66,7 +76,7 @@ describe('prepareEventBatch (what the ingest thread answers)', () => {
     expect(prepared).toEqual({
       ok: true, claimedPlatform: undefined, entryCount: 4,
       plan: {
-        batch: { copyText: outcomeEventsCopyText('acme', plan.events), eventCount: 2, days: ['2026-10-01', '2026-09-30'] },
+        batch: { copyBytes: Buffer.from(outcomeEventsCopyText('acme', plan.events)), eventCount: 2, days: ['2026-10-01', '2026-09-30'] },
         rejected: plan.rejected, duplicates: 1,
       },
     });
@@ -77,5 +87,15 @@ describe('prepareEventBatch (what the ingest thread answers)', () => {
     const input = { contentType: 'application/json', bytes: bytes('{"events": {}}'), context };
     expect(prepareEventBatch(input)).toEqual(readEventBatch(input));
     expect(() => planEventBatch(input)).toThrow(/could not be read again/);
+  });
+});
+
+describe('wholeBuffers (what may move between threads)', () => {
+  it('names the memory of views that span a buffer of their own, and leaves out views into shared ones', () => {
+    const own = Buffer.allocUnsafeSlow(10_000);
+    const pooled = Buffer.from('a small body, a slice of the pool');
+    const small = new Uint8Array(8);
+    expect(wholeBuffers(own, pooled, own.subarray(1), small)).toEqual([own.buffer, small.buffer]);
+    expect(wholeBuffers(pooled)).toEqual([]);
   });
 });

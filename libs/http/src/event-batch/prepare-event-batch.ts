@@ -3,6 +3,7 @@ import { BatchPlan, planIngestBatch, ValidationContext } from '@ledger/domain';
 import { encodeOutcomeBatch } from '@ledger/codec';
 import type { EncodedPlan } from '@ledger/event-store';
 import { entriesFromBody, NDJSON } from '../event-body';
+import { eventArraySlices } from './event-array-slices';
 
 /**
  * The body of a `POST /v1/events`, as the content-type parsers hand it over: its bytes, unparsed,
@@ -27,6 +28,22 @@ export type ReadEventBatch<P> = { claimedPlatform: unknown } & (
 /** What the ingest thread answers: the plan encoded for the log's COPY (cheap to hand back). */
 export type PreparedEventBatch = ReadEventBatch<EncodedPlan>;
 
+/** A body prepared, and the body itself (which a thread hands back, for the slower path that reads it again). */
+export interface PreparedBody {
+  prepared: PreparedEventBatch;
+  input: EventBatchInput;
+}
+
+/**
+ * The memory under each view that can move between threads instead of being copied: views that
+ * span the whole of an ArrayBuffer of their own. A view into a shared buffer (a small body is
+ * a slice of Node's pool) is left out and copied, as the rest of the message is.
+ */
+export function wholeBuffers(...views: Uint8Array[]): ArrayBuffer[] {
+  return views.flatMap((view) =>
+    view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? [view.buffer] : []);
+}
+
 /** Fastify's own answers for JSON bodies it cannot parse, kept so the answer does not depend on where parsing runs. */
 export const EMPTY_JSON_BODY = "Body cannot be empty when content-type is set to 'application/json'";
 export const INVALID_JSON_BODY = "Body is not valid JSON but content-type is set to 'application/json'";
@@ -37,22 +54,50 @@ export const INVALID_JSON_BODY = "Body is not valid JSON but content-type is set
  * and costly in proportion to the batch.
  */
 export function readEventBatch({ contentType, bytes, context }: EventBatchInput): ReadEventBatch<BatchPlan> {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  let body: unknown;
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!contentType.startsWith(NDJSON)) {
+    const read = readEventArray(body, context);
+    if (read !== null) return read;
+  }
+  const text = body.toString('utf8');
+  let parsed: unknown;
   if (contentType.startsWith(NDJSON)) {
-    body = text;
+    parsed = text;
   } else {
     if (text.length === 0) return { ok: false, message: EMPTY_JSON_BODY, claimedPlatform: undefined };
     try {
-      body = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+      parsed = parseJson(text);
     } catch {
       return { ok: false, message: INVALID_JSON_BODY, claimedPlatform: undefined };
     }
   }
-  const claimedPlatform = typeof body === 'object' && body !== null ? (body as { platform?: unknown }).platform : undefined;
-  const read = entriesFromBody(contentType, body, 'events');
+  const claimedPlatform = typeof parsed === 'object' && parsed !== null ? (parsed as { platform?: unknown }).platform : undefined;
+  const read = entriesFromBody(contentType, parsed, 'events');
   if (!read.ok) return { ...read, claimedPlatform };
   return { ok: true, claimedPlatform, entryCount: read.entries.length, plan: planIngestBatch(read.entries, context) };
+}
+
+/**
+ * The usual JSON body, `{"events": [...]}`, read an entry at a time (see event-array-slices.ts):
+ * each entry is decoded and parsed from its own bytes as the plan asks for it. Null when the body
+ * has another shape or an entry does not parse: the whole-body parse then gives the answer.
+ */
+function readEventArray(body: Buffer, context: ValidationContext): ReadEventBatch<BatchPlan> | null {
+  const offsets = eventArraySlices(body);
+  if (offsets === null) return null;
+  function* entries(): Generator<unknown> {
+    for (let i = 0; i < offsets!.length; i += 2) yield parseJson(body.toString('utf8', offsets![i], offsets![i + 1]));
+  }
+  try {
+    return { ok: true, claimedPlatform: undefined, entryCount: offsets.length / 2, plan: planIngestBatch(entries(), context) };
+  } catch {
+    return null;
+  }
+}
+
+/** JSON.parse, refusing `__proto__` and `constructor` keys as Fastify's JSON parser does. */
+function parseJson(text: string): unknown {
+  return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
 }
 
 /** `readEventBatch`, with the plan's events encoded as COPY text: what the ingest thread runs. */
