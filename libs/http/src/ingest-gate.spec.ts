@@ -7,9 +7,6 @@ function deferred(): { promise: Promise<void>; finish: () => void } {
   return { promise, finish };
 }
 
-/** After every promise callback queued so far has run. */
-const settled = () => new Promise((resolve) => setImmediate(resolve));
-
 describe('IngestGate', () => {
   it('runs at most `concurrency` batches at once, the others in the order they came', async () => {
     const gate = new IngestGate(2);
@@ -20,13 +17,13 @@ describe('IngestGate', () => {
       await w.promise;
       return i;
     }));
-    await settled();
+    await Promise.resolve();
 
     expect(started).toEqual([0, 1]);
     expect(gate.load).toEqual({ active: 2, waiting: 2 });
     works[1]!.finish();
     await runs[1];
-    await settled();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(started).toEqual([0, 1, 2]);
     for (const w of works) w.finish();
     expect(await Promise.all(runs)).toEqual([0, 1, 2, 3]);
@@ -61,42 +58,5 @@ describe('IngestGate', () => {
     expect(await quiet).toBe('stored');
     // Its batches done, the noisy key has its half again.
     expect(gate.tryRun('noisy', async () => 'again')).not.toBeNull();
-  });
-
-  it('prepares every admitted batch at once, and appends them in turn, in the order they were prepared', async () => {
-    const gate = new IngestGate(1);
-    const appending = deferred();
-    const prepared: number[] = [];
-    const appended: number[] = [];
-    const runs = [0, 1, 2].map((i) => gate.tryRunPrepared(`key-${i}`, async () => {
-      prepared.push(i);
-      return i * 10;
-    }, async (value) => {
-      appended.push(value);
-      await appending.promise;
-      return value;
-    }));
-    await settled();
-
-    expect({ prepared, appended, load: gate.load }).toEqual({ prepared: [0, 1, 2], appended: [0], load: { active: 1, waiting: 2 } });
-    appending.finish();
-    expect(await Promise.all(runs)).toEqual([0, 10, 20]);
-    expect(appended).toEqual([0, 10, 20]);
-  });
-
-  it('lets a batch whose preparation fails go without its turn, and frees its room', async () => {
-    const gate = new IngestGate(1);
-    const blocker = deferred();
-    const first = gate.tryRun('key-a', () => blocker.promise);
-    let appendedBad = false;
-    const bad = gate.tryRunPrepared('key-b', async () => {
-      throw new Error('unreadable body');
-    }, async () => void (appendedBad = true));
-
-    await expect(bad).rejects.toThrow('unreadable body');
-    expect(gate.load).toEqual({ active: 1, waiting: 0 });
-    blocker.finish();
-    await first;
-    expect(appendedBad).toBe(false);
   });
 });

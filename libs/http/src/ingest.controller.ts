@@ -11,8 +11,8 @@ import { Metrics } from './metrics';
 
 /**
  * `POST /v1/events` (api.md § Ingest): answers only after every accepted event is committed.
- * The body arrives unparsed (a RawEventBatch); admitted at the gate, a thread parses and
- * validates it, and in the batch's turn the plan is appended.
+ * The body arrives unparsed (a RawEventBatch); in the batch's turn at the gate, a thread parses
+ * and validates it, then the plan is appended.
  */
 @Controller('v1/events')
 @UseGuards(ScopeGuard)
@@ -37,17 +37,15 @@ export class IngestController {
     const platform = this.batches.platformOf(request, contentType, 'events');
     if (!(body instanceof RawEventBatch)) throw new BadRequestException(`the body must be JSON or NDJSON`);
     const stop = this.metrics.ingestSeconds.startTimer();
-    const appended = this.gate.tryRunPrepared(
-      request.principal!.keyId,
-      async () => {
-        const read = await this.preparer.prepare({ contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform) });
-        this.batches.checkClaim(platform, read.prepared.claimedPlatform);
-        if (!read.prepared.ok) throw new BadRequestException(read.prepared.message);
-        await this.batches.admit(request, reply, 'events', read.prepared.entryCount);
-        return { plan: read.prepared.plan, input: read.input };
-      },
-      ({ plan, input }) => this.ingest.appendEncoded(platform, plan, () => planEventBatch(input)),
-    );
+    const appended = this.gate.tryRun(request.principal!.keyId, async () => {
+      const { prepared, input } = await this.preparer.prepare({
+        contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform),
+      });
+      this.batches.checkClaim(platform, prepared.claimedPlatform);
+      if (!prepared.ok) throw new BadRequestException(prepared.message);
+      await this.batches.admit(request, reply, 'events', prepared.entryCount);
+      return this.ingest.appendEncoded(platform, prepared.plan, () => planEventBatch(input));
+    });
     if (appended === null) {
       stop();
       reply.header('retry-after', '1');
