@@ -59,4 +59,26 @@ describe('IngestGate', () => {
     // Its batches done, the noisy key has its half again.
     expect(gate.tryRun('noisy', async () => 'again')).not.toBeNull();
   });
+
+  it('runs half as many batches at once while the projections it shares Postgres with work off a backlog', async () => {
+    const pressure = { backlogged: true };
+    const gate = new IngestGate(2, pressure);
+    const works = [deferred(), deferred(), deferred(), deferred()];
+    const started: number[] = [];
+    const runs = works.map((w, i) => gate.tryRun(`key-${i % 2}`, async () => {
+      started.push(i);
+      await w.promise;
+    }));
+    await Promise.resolve();
+    expect({ started, load: gate.load }).toEqual({ started: [0], load: { active: 1, waiting: 3 } });
+
+    pressure.backlogged = false; // caught up: the next turn that ends lets two run again
+    works[0]!.finish();
+    await runs[0];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([0, 1, 2]);
+    for (const w of works) w.finish();
+    await Promise.all(runs);
+    expect(gate.load).toEqual({ active: 0, waiting: 0 });
+  });
 });

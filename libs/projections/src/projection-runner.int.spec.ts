@@ -68,6 +68,23 @@ describe('ProjectionRunner.catchUp against Postgres', () => {
     expect(recorder.batches.map((b) => b.limit)).toEqual([5, 10]);
   });
 
+  it('is backlogged (ingest in its process yields) from a full batch of a grown size until idle again', async () => {
+    const recorder = new BatchRecorder('backlog');
+    const runner = new ProjectionRunner(db, new OutcomeLogReader(), new CheckpointRepository(), [recorder]);
+    await append('backlog', 40); // and whatever the tests before left in the log
+    let batches = 0;
+    // Two full batches (5, then 10), stopped there: still behind.
+    expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true, stop: () => batches++ === 2 })).toBe(15);
+    expect(runner.backlogged).toBe(true);
+    await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true });
+    expect(runner.backlogged).toBe(false);
+    // One full batch of the first size alone is not a backlog.
+    await append('one', 5);
+    batches = 0;
+    expect(await runner.catchUp(recorder.name, { batchSize: 5, maxBatchSize: 20, wait: true, stop: () => batches++ === 1 })).toBe(5);
+    expect(runner.backlogged).toBe(false);
+  });
+
   it('gives a projection that follows another everything that one has folded beyond it, as one batch', async () => {
     const leader = new BatchRecorder('leader');
     const follower = new BatchRecorder('follower', 'leader');

@@ -90,6 +90,8 @@ export class ProjectionRunner {
   private readonly byName: ReadonlyMap<string, Projection>;
   /** Per projection, the batch size a backlog has grown to (see `CatchUpOptions.maxBatchSize`). */
   private readonly grownBatchSizes = new Map<string, number>();
+  /** Projections whose batch came back full at a size it had already grown to, and not idle since. */
+  private readonly workingOffBacklog = new Set<string>();
 
   constructor(
     @InjectDatabase() private readonly db: Database,
@@ -131,19 +133,34 @@ export class ProjectionRunner {
     try {
       while (Date.now() < deadline && options.stop?.() !== true) {
         const result = await this.step(name, { batchSize, wait: options.wait });
-        if (result.status === 'busy') return folded;
+        if (result.status === 'busy') {
+          this.workingOffBacklog.delete(name);
+          return folded;
+        }
         if (result.status === 'idle') {
           batchSize = options.batchSize;
+          this.workingOffBacklog.delete(name);
           if (projection.settle !== undefined) await this.settle(projection, options.now ?? Date.now(), options.wait === true);
           return folded;
         }
         folded += result.events;
         batchSize = result.events >= batchSize ? Math.min(2 * batchSize, maxBatchSize) : options.batchSize;
+        if (batchSize > options.batchSize && result.events > options.batchSize) this.workingOffBacklog.add(name);
+        else this.workingOffBacklog.delete(name);
       }
       return folded;
     } finally {
       this.grownBatchSizes.set(name, batchSize);
     }
+  }
+
+  /**
+   * Whether a projection this process folds is working off a backlog: its batch came back full at
+   * a size it had already grown to. Ingest in the same process runs fewer batches at once
+   * meanwhile (`IngestGate`), so that the folding, and the queries, get Postgres back.
+   */
+  get backlogged(): boolean {
+    return this.workingOffBacklog.size > 0;
   }
 
   /**

@@ -5,7 +5,8 @@ import { AuthModule } from '@ledger/auth';
 import { Database, DatabaseModule } from '@ledger/database';
 import { RAW_EVENT_RETENTION, RawEventRetention } from '@ledger/event-store';
 import { GraphqlModule } from '@ledger/graphql';
-import { HealthModule, HttpModule, INGEST_CONCURRENCY, INGEST_THREADS } from '@ledger/http';
+import { HealthModule, HttpModule, INGEST_BACKPRESSURE, INGEST_CONCURRENCY, INGEST_THREADS } from '@ledger/http';
+import { ProjectionRunner } from '@ledger/projections';
 import { STATUS_FEEDS_OPTIONS, StatusFeedsOptions } from '@ledger/provider-status';
 import { AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS } from '@ledger/reporting';
 import { ClaimsPagesModule, StatusPageModule } from '@ledger/status-page';
@@ -27,11 +28,13 @@ export class AppModule {
         { provide: AUTO_OPEN_CLAIMS, useValue: config.autoOpenClaims },
         { provide: INGEST_CONCURRENCY, useValue: config.ingestConcurrency },
         { provide: INGEST_THREADS, useValue: config.ingestThreads },
+        // Ingest yields to the projections this process folds while they work off a backlog.
+        { provide: INGEST_BACKPRESSURE, useExisting: ProjectionRunner },
         { provide: RAW_EVENT_RETENTION, useValue: { days: config.rawEventsRetentionDays, archiveDir: config.archiveDir } satisfies RawEventRetention },
         { provide: ALERTS_OPTIONS, useValue: alertsOptions(config.alerts) },
         { provide: STATUS_FEEDS_OPTIONS, useValue: config.providerStatus satisfies StatusFeedsOptions },
       ],
-      exports: [AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS, INGEST_CONCURRENCY, INGEST_THREADS, RAW_EVENT_RETENTION, ALERTS_OPTIONS, STATUS_FEEDS_OPTIONS],
+      exports: [AUTO_ISSUE_STATEMENTS, AUTO_OPEN_CLAIMS, INGEST_CONCURRENCY, INGEST_BACKPRESSURE, INGEST_THREADS, RAW_EVENT_RETENTION, ALERTS_OPTIONS, STATUS_FEEDS_OPTIONS],
       imports: [
         DatabaseModule.forRoot(db, readDb),
         ProjectionRunnerModule,
