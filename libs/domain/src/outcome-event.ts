@@ -198,7 +198,7 @@ function checkOccurredAt(text: string, context: ValidationContext, errors: strin
 /** Postgres has no year 0 (RFC 3339 has): it would refuse the whole batch's COPY over one such event. */
 const EARLIEST_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
 
-/** An instant the log accepts now: at most 5 minutes ahead, and (with retention) not in an archived day. */
+/** An instant the log accepts now: from year 1, at most 5 minutes ahead, and (with retention) not in an archived day. */
 function timeAccepted(occurredAt: number, context: ValidationContext): boolean {
   if (occurredAt < EARLIEST_INSTANT || occurredAt > context.now + MAX_FUTURE_SKEW_MS) return false;
   return context.retentionDays === undefined || occurredAt >= retentionStart(context.now, context.retentionDays);

@@ -15,7 +15,7 @@ const NO_PARTITION = '23514';
 /** How often the id-ordered path is retried after Postgres aborted it to break a deadlock. */
 const DEADLOCK_RETRIES = 5;
 
-/** A batch to append: its days (partitions), its COPY text, and its events for the slower path. */
+/** A batch to append: its days (partitions), its COPY text (as strings or UTF-8 bytes), and its events for the slower path. */
 interface CopyBatch {
   days: readonly string[];
   copyChunks: () => Iterable<string | Buffer>;

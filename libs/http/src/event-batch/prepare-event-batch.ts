@@ -55,13 +55,12 @@ export const INVALID_JSON_BODY = "Body is not valid JSON but content-type is set
  */
 export function readEventBatch({ contentType, bytes, context }: EventBatchInput): ReadEventBatch<BatchPlan> {
   const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (!contentType.startsWith(NDJSON)) {
-    const read = readEventArray(body, context);
-    if (read !== null) return read;
-  }
+  const ndjson = contentType.startsWith(NDJSON);
+  const usual = ndjson ? null : readEventArray(body, context);
+  if (usual !== null) return usual;
   const text = body.toString('utf8');
   let parsed: unknown;
-  if (contentType.startsWith(NDJSON)) {
+  if (ndjson) {
     parsed = text;
   } else {
     if (text.length === 0) return { ok: false, message: EMPTY_JSON_BODY, claimedPlatform: undefined };
@@ -85,14 +84,16 @@ export function readEventBatch({ contentType, bytes, context }: EventBatchInput)
 function readEventArray(body: Buffer, context: ValidationContext): ReadEventBatch<BatchPlan> | null {
   const offsets = eventArraySlices(body);
   if (offsets === null) return null;
-  function* entries(): Generator<unknown> {
-    for (let i = 0; i < offsets!.length; i += 2) yield parseJson(body.toString('utf8', offsets![i], offsets![i + 1]));
-  }
   try {
-    return { ok: true, claimedPlatform: undefined, entryCount: offsets.length / 2, plan: planIngestBatch(entries(), context) };
+    return { ok: true, claimedPlatform: undefined, entryCount: offsets.length / 2, plan: planIngestBatch(entriesAt(body, offsets), context) };
   } catch {
     return null;
   }
+}
+
+/** Each entry between a pair of offsets, parsed when asked for. */
+function* entriesAt(body: Buffer, offsets: Int32Array): Generator<unknown> {
+  for (let i = 0; i < offsets.length; i += 2) yield parseJson(body.toString('utf8', offsets[i], offsets[i + 1]));
 }
 
 /** JSON.parse, refusing `__proto__` and `constructor` keys as Fastify's JSON parser does. */
