@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODEL_PATTERN, SLUG_PATTERN } from './slug';
-import { canonicalIso, parseCanonical, parseRfc3339 } from './timestamp';
+import { canonicalIso, parseRfc3339 } from './timestamp';
 
 /** What a platform observed for one provider request (concepts §2). */
 export const OUTCOMES = ['success', 'error', 'timeout', 'rate_limited', 'client_error'] as const;
@@ -120,14 +120,9 @@ export function acceptedOutcomeEvent(raw: unknown, context: ValidationContext): 
   const ttftMs = integerIn(fields.ttftMs, 0, MAX_DURATION_MS);
   if (httpStatus === undefined || latencyMs === undefined || ttftMs === undefined) return null;
   if (typeof time !== 'string') return null;
-  let occurredAt = parseCanonical(time);
-  let occurredAtIso = time;
-  if (occurredAt === null) {
-    occurredAt = parseRfc3339(time);
-    if (occurredAt === null) return null;
-    occurredAtIso = new Date(occurredAt).toISOString();
-  }
-  if (!timeAccepted(occurredAt, context)) return null;
+  const occurredAt = parseRfc3339(time);
+  if (occurredAt === null || !timeAccepted(occurredAt, context)) return null;
+  const occurredAtIso = canonicalIso(time, occurredAt);
   const code = (errorCode as string | null | undefined) ?? null;
   return { id, provider, model, occurredAt, occurredAtIso, outcome: outcome as Outcome, httpStatus, errorCode: code, latencyMs, ttftMs };
 }
