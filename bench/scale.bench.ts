@@ -11,8 +11,9 @@
  *    as the run goes, so slice k covers about the k-th part of the month.
  *    Meanwhile, every second: each projection's lag in events (the `projections` query) and in
  *    seconds (how long ago the newest event it has folded was acknowledged), and the service's
- *    RSS; and a dashboard-like client asks outages, incidents, providerStatus and slaReport in
- *    turn, one at a time. Figures are printed per slice of BENCH_SCALE_SLICE acknowledged events.
+ *    RSS; and a dashboard-like client, on a thread of its own (dashboard-client.ts), asks outages,
+ *    incidents, providerStatus and slaReport in turn, one at a time. Figures are printed per slice
+ *    of BENCH_SCALE_SLICE acknowledged events.
  * 4. After the last batch: the time until every projection has caught up, then each query 50
  *    times on the quiet service.
  * 5. Catch-up from a backlog: the service stopped, BENCH_SCALE_BACKLOG events ingested by a
@@ -21,7 +22,8 @@
  * 6. Targets (PASS/MISS) and one JSON line.
  *
  * Environment: BENCH_SCALE_EVENTS (30000000), BENCH_SCALE_SLICE (5000000), BENCH_SCALE_BACKLOG
- * (5000000; 0 skips step 5), BENCH_CLIENTS (4), BENCH_BATCH_SIZE (5000), BENCH_PG_PORT (55490),
+ * (5000000; 0 skips step 5), BENCH_SCALE_DAYS (31: the traffic's days of the month; e.g. 3 for 3 M
+ * events at the full run's density), BENCH_CLIENTS (4), BENCH_BATCH_SIZE (5000), BENCH_PG_PORT (55490),
  * DATABASE_URL, DB_POOL_SIZE (passed to the service), BENCH_SERVICE_NODE_ARGS (extra node flags
  * for the service and its worker, e.g. --cpu-prof), BENCH_STRICT=1 (exit 1 when a target is missed).
  */
@@ -35,6 +37,7 @@ import {
   runBenchmark, runLoad, sleep, spawnBenchService, stopService, treeStatusKb, waitUntilReady,
   BenchCleanup, BenchService, CpuSnapshot, CpuUse, PostgresFacts, RssSampler, SETTING_NAMES,
 } from './bench-support';
+import { DashboardClient } from './dashboard-client';
 import { CATALOGUE, drawOutcome, GeneratedEvent, jsonBody, MODEL_COUNT, OutcomeMix, outcomeFields, pickModel, postBatch } from './realistic-traffic';
 
 // ───────────────────────────── parameters ─────────────────────────────
@@ -42,6 +45,8 @@ import { CATALOGUE, drawOutcome, GeneratedEvent, jsonBody, MODEL_COUNT, OutcomeM
 const EVENTS = Math.floor(envNumber('BENCH_SCALE_EVENTS', 30_000_000, 1_000, 1e9));
 const SLICE = Math.floor(envNumber('BENCH_SCALE_SLICE', 5_000_000, 1_000, 1e9));
 const BACKLOG = Math.floor(envNumber('BENCH_SCALE_BACKLOG', 5_000_000, 0, 1e9));
+/** The traffic covers the month's first DAYS days: fewer days keep a shorter run at the full run's density. */
+const DAYS = Math.floor(envNumber('BENCH_SCALE_DAYS', 31, 1, 31));
 const CLIENTS = Math.floor(envNumber('BENCH_CLIENTS', 4, 1, 64));
 const BATCH = Math.floor(envNumber('BENCH_BATCH_SIZE', 5000, 1, 10_000));
 const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55490, 1, 65535));
@@ -261,9 +266,10 @@ async function main(): Promise<number> {
   const postgres = await describePostgres(admin, log);
   const now = new Date();
   const month = monthFrom(now, -2);
+  const traffic = { start: month.start, end: Math.min(month.end, month.start + DAYS * 86_400_000) };
   // The backlog: the traffic after the month at the same rate (up to the current month's start).
-  const backlog = { start: month.end, end: Math.min(monthFrom(now, -1).end, month.end + ((month.end - month.start) * BACKLOG) / EVENTS) };
-  printHeader(postgres, month, backlog);
+  const backlog = { start: month.end, end: Math.min(monthFrom(now, -1).end, month.end + ((traffic.end - traffic.start) * BACKLOG) / EVENTS) };
+  printHeader(postgres, month, traffic, backlog);
 
   const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
   const port = await freePort();
@@ -273,7 +279,7 @@ async function main(): Promise<number> {
   const contractId = await defineContract(service.url, adminKey, month);
   const queries = dashboardQueries(month, contractId);
 
-  const ingest = await ingestPhase({ service, adminKey, keys, admin, postmaster: postgres.postmaster, month, queries });
+  const ingest = await ingestPhase({ service, adminKey, keys, admin, postmaster: postgres.postmaster, window: traffic, queries });
   const after = await afterIngest(service, adminKey, queries, ingest.endedAt);
   await stopService(service, log);
   cleanup.service = null;
@@ -290,7 +296,7 @@ async function startService(databaseUrl: string, port: number, adminKey: string,
   return service;
 }
 
-function printHeader(postgres: PostgresFacts, month: Month, backlog: Window): void {
+function printHeader(postgres: PostgresFacts, month: Month, traffic: Window, backlog: Window): void {
   const settings = Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_') || name === 'DB_POOL_SIZE').map(([n, v]) => `${n}=${v}`);
   if (EXTERNAL_DATABASE_URL !== undefined) settings.push('DATABASE_URL=…');
   const cpus = os.cpus();
@@ -305,10 +311,10 @@ function printHeader(postgres: PostgresFacts, month: Month, backlog: Window): vo
   out(`load        ${fmtInt(EVENTS)} events (slices of ${fmtInt(SLICE)}) by ${CLIENTS} HTTP clients in ${fmtInt(BATCH)}-event batches, service ROLE=all; ` +
     `backlog ${fmtInt(BACKLOG)} events (${spanText(backlog)})`);
   out(`traffic     req_ ids, ${PLATFORMS.length} platforms (${PLATFORMS.join(', ')}: 60/30/10 %), ${MODEL_COUNT} models of ${CATALOGUE.length} providers, ` +
-    `~97 % success with seeded error bursts, occurredAt advancing through ${month.period}`);
-  // Fewer events over the same month leave most rollups with an event or two: costlier per event to fold.
-  const perMinute = EVENTS / ((month.end - month.start) / 60_000);
-  out(`density     ~${perMinute.toFixed(0)} events per minute of the month, ~${(perMinute / MODEL_COUNT).toFixed(1)} per model (the default 30 M events: ~${(3e7 / ((month.end - month.start) / 60_000)).toFixed(0)})`);
+    `~97 % success with seeded error bursts, occurredAt advancing through ${spanText(traffic)}`);
+  // Fewer events over the same days leave most rollups with an event or two: costlier per event to fold.
+  const perMinute = EVENTS / ((traffic.end - traffic.start) / 60_000);
+  out(`density     ~${perMinute.toFixed(0)} events per minute, ~${(perMinute / MODEL_COUNT).toFixed(1)} per model (the default 30 M events over the month: ~${(3e7 / ((month.end - month.start) / 60_000)).toFixed(0)})`);
   out(`queries     one client, ${QUERY_PAUSE_MS} ms between queries: outages and incidents (${QUERY_PROVIDER}, ${month.period}), providerStatus, ` +
     `slaReport (${CONTRACT_PLATFORM} × ${QUERY_PROVIDER}, ${month.period})`);
   out('');
@@ -383,15 +389,15 @@ class AckTimeline {
 }
 
 async function ingestPhase(run: {
-  service: BenchService; adminKey: string; keys: Map<string, string>; admin: pg.Client; postmaster: number | null; month: Month;
+  service: BenchService; adminKey: string; keys: Map<string, string>; admin: pg.Client; postmaster: number | null; window: Window;
   queries: ReturnType<typeof dashboardQueries>;
 }): Promise<IngestResult> {
   const { service, adminKey, admin, postmaster } = run;
   // Events already in the log (DATABASE_URL) come before ours in every projection's count.
   const baseline = new Map((await projectionStates(service.url, adminKey)).map((p) => [p.name, p.eventsFolded + p.lagEvents]));
   const eventsBefore = Math.max(0, ...baseline.values());
-  const traffic = new Traffic(EVENTS, run.month, 2026);
-  log(`ingesting ${fmtInt(EVENTS)} events over ${run.month.period} (${traffic.bursts.length} error bursts planned), ${CLIENTS} clients`);
+  const traffic = new Traffic(EVENTS, run.window, 2026);
+  log(`ingesting ${fmtInt(EVENTS)} events over ${spanText(run.window)} (${traffic.bursts.length} error bursts planned), ${CLIENTS} clients`);
 
   const start = performance.now();
   const acks = new AckTimeline(start);
@@ -424,8 +430,9 @@ async function ingestPhase(run: {
     open?.lagSeconds.push(lagSeconds);
     lastLag = { events: lagEvents, seconds: lagSeconds };
   }, (projection, now) => acks.lagSeconds(Math.max(0, projection.eventsFolded - (baseline.get(projection.name) ?? 0)), now));
-  const dashboard = askLoop(service.url, adminKey, run.queries, () => ingesting, (name, ms) => open?.queryMs[name].push(ms), () => {
+  const dashboard = new DashboardClient(service.url, adminKey, run.queries, QUERY_PAUSE_MS, (name, ms) => open?.queryMs[name as QueryName].push(ms), (name, message) => {
     if (open !== null) open.errors += 1;
+    log(`${name} failed: ${message}`);
   });
   let lastProgress = { at: start, acked: 0 };
   const progress = setInterval(() => {
@@ -454,7 +461,7 @@ async function ingestPhase(run: {
     clearInterval(progress);
   }
   const endedAt = performance.now();
-  await Promise.all([sampler, dashboard, printed]);
+  await Promise.all([sampler, dashboard.stop(), printed]);
   const hwmKb = treeStatusKb(service.pid, 'VmHWM');
   log(`ingest done: ${fmtInt(acks.acked)} events in ${secs(endedAt - start)} s`);
   return { slices, endedAt, elapsedMs: endedAt - start, hwmKb, burstCount: traffic.bursts.length };
@@ -479,25 +486,6 @@ async function sampleLag(
       log(`projections query failed: ${(error as Error).message}`);
     }
     await pace(t0, SAMPLE_MS);
-  }
-}
-
-/** The dashboard client: the queries in turn, one at a time, QUERY_PAUSE_MS apart, while `running`. */
-async function askLoop(
-  url: string, adminKey: string, queries: ReturnType<typeof dashboardQueries>, running: () => boolean,
-  record: (name: QueryName, ms: number) => void, failed: () => void,
-): Promise<void> {
-  for (let i = 0; running(); i++) {
-    const name = QUERY_NAMES[i % QUERY_NAMES.length]!;
-    const t0 = performance.now();
-    try {
-      await benchGraphql(url, adminKey, queries[name].query, queries[name].variables);
-      record(name, performance.now() - t0);
-    } catch (error) {
-      failed();
-      log(`${name} failed: ${(error as Error).message}`);
-    }
-    await sleep(QUERY_PAUSE_MS);
   }
 }
 

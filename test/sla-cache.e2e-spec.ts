@@ -126,20 +126,40 @@ describe('SLA traffic summary cache', () => {
     for (const stretch of again[1]!) expect(stretch!.end - stretch!.start).toBeLessThanOrEqual(1_435 * 60_000);
     expect(again).toHaveLength(2);
 
-    // A batch folded between reading the days changed and reading the pieces: the two saw
-    // different versions, so both are read again in one snapshot, and the report is still exact.
+    // A batch folded between reading the days changed and reading the pieces, changing a day
+    // whose piece was kept: the two reads saw different versions and the kept piece is out of
+    // date, so both are read again in one snapshot, and the report is still exact.
     const changesSince = traffic.changesSince.bind(traffic);
-    const between = jest.spyOn(traffic, 'changesSince').mockImplementationOnce(async (...args) => {
+    const foldingBetween = (isoMinute: string) => jest.spyOn(traffic, 'changesSince').mockImplementationOnce(async (...args) => {
       const changes = await changesSince(...args);
-      await post(key, burst('2026-06-25T08:00:00Z', 3));
+      await post(key, burst(isoMinute, 3));
       return changes;
     });
+    const between = foldingBetween('2026-06-25T08:00:00Z');
     try {
       await post(key, burst('2026-06-24T08:00:00Z', 3));
       await compare(); // the fresh reports are read after: they see that batch too
-      expect(between.mock.calls).toHaveLength(policies.length + 1); // the first contract's twice: alone, then in one snapshot
+      // The first contract's three times: alone, the check of its kept pieces, then in one snapshot.
+      expect(between.mock.calls).toHaveLength(policies.length + 2);
     } finally {
       between.mockRestore();
+    }
+
+    // The same, but the batch changed only a day being read again anyway: what was read is exact
+    // at the later version with the pieces kept, and no snapshot is needed.
+    const sameDay = foldingBetween('2026-06-26T09:00:00Z');
+    try {
+      const readsBefore = reads.mock.calls.length;
+      await post(key, burst('2026-06-26T08:00:00Z', 3));
+      await compare();
+      // The first contract's twice: alone, then the check of its kept pieces.
+      expect(sameDay.mock.calls).toHaveLength(policies.length + 1);
+      // The cached reports read changed pieces twice in all: the first contract's once (the
+      // second shares its summary) and the third's once; not the first contract's again in a snapshot.
+      const pieceReads = reads.mock.calls.slice(readsBefore).filter(([, scopes]) => (scopes as { stretch?: unknown }[]).every((s) => s.stretch !== undefined));
+      expect(pieceReads).toHaveLength(2);
+    } finally {
+      sameDay.mockRestore();
     }
   });
 

@@ -115,4 +115,10 @@ describe('RateLimiter buckets in Postgres', () => {
     expect(rows[0]!.lag).toBeGreaterThanOrEqual(0);
     expect(rows[0]!.lag).toBeLessThan(60);
   });
+
+  it('keeps its buckets in an unlogged table: taking tokens waits for no WAL flush behind ingest', async () => {
+    const { rows } = await sql<{ persistence: string }>`SELECT relpersistence AS persistence FROM pg_class WHERE oid = 'rate_limit_buckets'::regclass`.execute(db);
+
+    expect(rows[0]!.persistence).toBe('u');
+  });
 });

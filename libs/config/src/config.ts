@@ -21,6 +21,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DB_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
   RATE_LIMIT_INGEST_EVENTS_PER_SECOND: z.coerce.number().positive().default(200_000),
   RATE_LIMIT_QUERIES_PER_SECOND: z.coerce.number().positive().default(100),
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
@@ -114,6 +115,11 @@ export interface AppConfig {
   dataDir: string;
   embeddedPostgresPort: number;
   dbPoolSize: number;
+  /**
+   * Linux nice value for the Postgres backends of ingest's COPY, the projections' folds and the
+   * archive, when Postgres runs on this machine (0: no lower priority, one pool).
+   */
+  dbBackgroundNice: number;
   /** Per-key sustained rates (bursts of two seconds' worth). */
   rateLimits: { ingestEventsPerSecond: number; queriesPerSecond: number };
   /** The worker issues statements of ended periods after the grace delay (concepts §6). */
@@ -171,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: resolve(e.DATA_DIR),
     embeddedPostgresPort: e.EMBEDDED_PG_PORT,
     dbPoolSize: e.DB_POOL_SIZE,
+    dbBackgroundNice: e.DB_BACKGROUND_NICE,
     autoIssueStatements: e.AUTO_ISSUE_STATEMENTS === 'true',
     autoOpenClaims: e.AUTO_OPEN_CLAIMS === 'true',
     rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },

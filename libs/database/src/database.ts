@@ -2,6 +2,7 @@ import { Kysely, PostgresCursor, PostgresDialect, PostgresPoolClient, Transactio
 import pg from 'pg';
 import type { DB } from './schema';
 import { installTypeParsers } from './type-parsers';
+import { lowerBackendPriority } from './background-priority';
 
 export type Database = Kysely<DB>;
 
@@ -9,14 +10,93 @@ export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   applicationName?: string;
+  /**
+   * Gives background work (`backgroundOf`) a pool of its own, as large, whose Postgres backends
+   * run at this Linux nice value when Postgres runs on this machine (background-priority.ts).
+   * 0 or unset: one pool for everything.
+   */
+  backgroundNice?: number;
 }
 
-/** Creates the one Kysely instance a process uses, over a pg pool. */
-export function createDatabase({ url, poolSize = 10, applicationName = 'sla-ledger' }: DatabaseOptions): Database {
+/** How a database's connections are taken: its pool, and what a new connection needs first. */
+interface Connections {
+  pool: pg.Pool;
+  connect(): Promise<pg.PoolClient>;
+}
+
+interface Background {
+  db: Database;
+  /** What lowering the first background connection's priority did; null until one was taken. */
+  outcome: PriorityOutcome | null;
+}
+
+const connectionsOf = new WeakMap<Database, Connections>();
+const backgroundFor = new WeakMap<Database, Background>();
+
+/** Creates the one Kysely instance a process uses, over a pg pool (and a background one, see `backgroundOf`). */
+export function createDatabase({ url, poolSize = 10, applicationName = 'sla-ledger', backgroundNice = 0 }: DatabaseOptions): Database {
   installTypeParsers();
+  const pool = newPool(url, poolSize, applicationName);
+  const backgroundPool = backgroundNice > 0 ? newPool(url, poolSize, `${applicationName}-background`) : null;
+  // The background pool ends with the database, unless settleBackgroundPriority ended it already.
+  const db: Database = kyselyOver({ pool, connect: () => pool.connect() }, async () => {
+    await Promise.all([pool.end(), backgroundFor.has(db) ? backgroundPool?.end() : undefined]);
+  });
+  if (backgroundPool !== null) {
+    const lowered = new WeakSet<pg.PoolClient>();
+    const background: Background = {
+      outcome: null,
+      db: kyselyOver({
+        pool: backgroundPool,
+        connect: async () => {
+          const client = await backgroundPool.connect();
+          if (!lowered.has(client)) {
+            lowered.add(client);
+            // Every new connection is a new backend to lower; the first one's outcome is the pool's.
+            const outcome = await lowerBackendPriority(client, backgroundNice);
+            background.outcome ??= outcome;
+          }
+          return client;
+        },
+      }, async () => undefined),
+    };
+    backgroundFor.set(db, background);
+  }
+  return db;
+}
+
+/**
+ * The database for work that may wait — ingest's COPY, the projections' folds, the archive —
+ * through connections whose Postgres backends yield the CPU to the queries' (createDatabase's
+ * `backgroundNice`); the database itself when it has no such pool.
+ */
+export function backgroundOf(db: Database): Database {
+  return backgroundFor.get(db)?.db ?? db;
+}
+
+export type PriorityOutcome = { lowered: true } | { lowered: false; reason: string };
+
+/**
+ * Takes a background connection and says whether its backend's priority could be lowered. When it
+ * could not (Postgres elsewhere, or not permitted), background work goes back to the one pool.
+ * Null when the database has no background pool.
+ */
+export async function settleBackgroundPriority(db: Database): Promise<PriorityOutcome | null> {
+  const background = backgroundFor.get(db);
+  if (background === undefined) return null;
+  await withRawClient(background.db, async () => undefined);
+  const outcome = background.outcome!;
+  if (!outcome.lowered) {
+    backgroundFor.delete(db);
+    await connectionsOf.get(background.db)!.pool.end();
+  }
+  return outcome;
+}
+
+function newPool(url: string, size: number, applicationName: string): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize,
+    max: size,
     application_name: applicationName,
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
@@ -29,16 +109,16 @@ export function createDatabase({ url, poolSize = 10, applicationName = 'sla-ledg
   // process. The query in flight fails on its own (→ 503), and the pool drops the client when
   // it is released, since it is no longer queryable.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const kyselyPool = {
-    connect: async () => queriedByCallback(await pool.connect()),
-    end: () => pool.end(),
-  };
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: kyselyPool }) });
-  pools.set(db, pool);
-  return db;
+  return pool;
 }
 
-const pools = new WeakMap<Database, pg.Pool>();
+function kyselyOver(connections: Connections, end: () => Promise<void>): Database {
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: { connect: async () => queriedByCallback(await connections.connect()), end } }),
+  });
+  connectionsOf.set(db, connections);
+  return db;
+}
 
 const callbackClients = new WeakMap<pg.PoolClient, PostgresPoolClient>();
 
@@ -74,9 +154,9 @@ function callbackQuery(client: pg.ClientBase): PostgresPoolClient['query'] {
  * cannot say: COPY ... FROM STDIN.
  */
 export async function withRawClient<T>(db: Database, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const pool = pools.get(db);
-  if (pool === undefined) throw new Error('withRawClient needs a database created by createDatabase');
-  const client = await pool.connect();
+  const connections = connectionsOf.get(db);
+  if (connections === undefined) throw new Error('withRawClient needs a database created by createDatabase');
+  const client = await connections.connect();
   try {
     const result = await work(client);
     client.release();

@@ -1,6 +1,6 @@
 export * from './schema';
-export { createDatabase, onClient, transactionWithClient, withRawClient } from './database';
-export type { Database, DatabaseOptions } from './database';
+export { backgroundOf, createDatabase, onClient, settleBackgroundPriority, transactionWithClient, withRawClient } from './database';
+export type { Database, DatabaseOptions, PriorityOutcome } from './database';
 export { installTypeParsers } from './type-parsers';
 export { migrateTo, migrateToLatest, pendingMigrations, migrationsFolder } from './migrator';
 export { machineSettings, startEmbeddedPostgres, postgresAnswers } from './embedded-postgres';

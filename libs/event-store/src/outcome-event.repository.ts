@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { OutcomeEvent } from '@ledger/domain';
-import { Database, InjectDatabase, OutcomeEventRow, withRawClient } from '@ledger/database';
+import { backgroundOf, Database, InjectDatabase, OutcomeEventRow, withRawClient } from '@ledger/database';
 import { EncodedOutcomeBatch, OUTCOME_COPY_COLUMNS, occurredOn, outcomeEventsCopyChunks } from '@ledger/codec';
 import { OutcomeLogDays } from './outcome-log-days';
 
@@ -86,7 +86,7 @@ export class OutcomeEventRepository {
    * stored nothing, so `append` runs it again, and by then it waits for the other batch's commit.
    */
   private async copyAllNew(copyChunks: Iterable<string | Buffer>): Promise<boolean> {
-    return withRawClient(this.db, async (client) => {
+    return withRawClient(backgroundOf(this.db), async (client) => {
       const copy = client.query(copyFrom(`COPY outcome_events (${OUTCOME_COPY_COLUMNS.join(', ')}) FROM STDIN`));
       try {
         await pipeline(Readable.from(copyChunks), copy);
@@ -104,7 +104,7 @@ export class OutcomeEventRepository {
     // Inserting in id order makes concurrent batches that share ids wait for each other
     // instead of deadlocking on the unique index.
     const sorted = [...events].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    return this.db.transaction().execute(async (trx) => {
+    return backgroundOf(this.db).transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('outcome_events')
         .columns([

@@ -104,16 +104,33 @@ export class OutcomeLogReader {
    * that asking costs the same however far behind a projection is.
    */
   async countAfter(db: Kysely<DB>, after: LogPosition, exactUpTo: number): Promise<{ events: number; exact: boolean }> {
-    const { rows } = await this.inCommitOrder(db, (trx) => sql<{ n: string }>`
-      SELECT count(*)::text AS n FROM (
-        SELECT 1 FROM outcome_events WHERE ${afterPosition(after)}
-        ORDER BY transaction_id, global_position LIMIT ${exactUpTo + 1}
-      ) AS lag`.execute(trx));
-    const counted = Number(rows[0]!.n);
-    if (counted <= exactUpTo) return { events: counted, exact: true };
-    const last = await this.lastVisible(db);
-    const estimate = last === null ? 0 : Number(last.globalPosition - after.globalPosition);
-    return { events: Math.max(counted, estimate), exact: false };
+    return (await this.countsAfter(db, [after], exactUpTo))[0]!;
+  }
+
+  /**
+   * `countAfter` for several positions, in one transaction: each distinct position is counted
+   * once, and the counts are queued back to back on the transaction's connection.
+   */
+  async countsAfter(db: Kysely<DB>, positions: readonly LogPosition[], exactUpTo: number): Promise<Array<{ events: number; exact: boolean }>> {
+    const key = (p: LogPosition) => `${p.transactionId}:${p.globalPosition}`;
+    const distinct = new Map(positions.map((p) => [key(p), p]));
+    return this.inCommitOrder(db, async (trx) => {
+      const counted = new Map(await Promise.all([...distinct].map(async ([k, after]) => {
+        const { rows } = await sql<{ n: string }>`
+          SELECT count(*)::text AS n FROM (
+            SELECT 1 FROM outcome_events WHERE ${afterPosition(after)}
+            ORDER BY transaction_id, global_position LIMIT ${exactUpTo + 1}
+          ) AS lag`.execute(trx);
+        return [k, Number(rows[0]!.n)] as const;
+      })));
+      const last = [...counted.values()].some((n) => n > exactUpTo) ? await this.lastVisible(trx) : null;
+      return positions.map((after) => {
+        const events = counted.get(key(after))!;
+        if (events <= exactUpTo) return { events, exact: true };
+        const estimate = last === null ? 0 : Number(last.globalPosition - after.globalPosition);
+        return { events: Math.max(events, estimate), exact: false };
+      });
+    });
   }
 
   /**

@@ -2,6 +2,7 @@ import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { foregroundRequests } from '@ledger/projections';
 import { NDJSON } from './event-body';
 import { RawEventBatch } from './event-batch/prepare-event-batch';
 
@@ -28,6 +29,8 @@ class DrainingFastifyAdapter extends FastifyAdapter {
 
 /** The route whose bodies are parsed on the ingest thread, not here. */
 const EVENTS_ROUTE = '/v1/events';
+/** Bulk routes: every other request is one someone waits on (ForegroundRequests). */
+const INGEST_ROUTES = new Set([EVENTS_ROUTE, '/v1/traces']);
 
 function isEventIngest(request: FastifyRequest): boolean {
   return request.routeOptions.url === EVENTS_ROUTE;
@@ -66,6 +69,11 @@ export function createFastifyAdapter(): FastifyAdapter {
     payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
     payload.on('error', (error) => gunzip.destroy(error));
     done(null, payload.pipe(gunzip) as unknown as Readable & typeof payload);
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // Until the answer is sent or the client goes: the projections' folding in this process waits meanwhile.
+    if (!INGEST_ROUTES.has(request.routeOptions.url ?? '')) reply.raw.once('close', foregroundRequests.begin());
+    done();
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (adapter.draining) void reply.header('connection', 'close');

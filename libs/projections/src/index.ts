@@ -25,3 +25,4 @@ export type { OutageView, IncidentView, IncidentSummaryView, MinuteStatView, Mod
 export { DetectionPolicyService } from './detection-policy.service';
 export type { PolicyChange } from './detection-policy.service';
 export { SketchBuckets } from './sketch-buckets';
+export { ForegroundRequests, foregroundRequests } from './foreground-requests';

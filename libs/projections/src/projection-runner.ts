@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kysely, sql, Transaction } from 'kysely';
 import type pg from 'pg';
-import { Database, DB, InjectDatabase, transactionWithClient, withRawClient } from '@ledger/database';
+import { backgroundOf, Database, DB, InjectDatabase, transactionWithClient, withRawClient } from '@ledger/database';
 import { InputError } from '@ledger/domain';
 import { isAfter, LOG_START, LogPosition, OutcomeLogReader } from '@ledger/event-store';
 import { CheckpointRepository } from './checkpoint.repository';
+import { foregroundRequests } from './foreground-requests';
 import { LogBatch, Projection, RebuildContext, ReadModelTable } from './projection';
 
 /** The projections the runner keeps, in fold order (see libs/runtime/src/projections.ts). */
@@ -110,10 +111,15 @@ export class ProjectionRunner {
     this.byName = byName;
   }
 
+  /** Where folds run: connections whose backends yield the CPU to the queries' (backgroundOf). */
+  private get folding(): Database {
+    return backgroundOf(this.db);
+  }
+
   /** Folds the next batch of one projection; with `wait`, waits for its lock rather than answering busy. */
   async step(name: string, options: { batchSize: number; wait?: boolean }): Promise<StepResult> {
     const projection = this.projection(name);
-    return transactionWithClient(this.db, async (trx, client) => {
+    return transactionWithClient(this.folding, async (trx, client) => {
       if (options.wait === true) await lockProjection(trx, name);
       else if (!(await tryLockProjection(trx, name))) return { status: 'busy' } as const;
       return this.stepLocked(trx, client, projection, options.batchSize);
@@ -132,6 +138,8 @@ export class ProjectionRunner {
     let folded = 0;
     try {
       while (Date.now() < deadline && options.stop?.() !== true) {
+        // Between batches, the queries this process is answering go first.
+        await foregroundRequests.yield();
         const result = await this.step(name, { batchSize, wait: options.wait });
         if (result.status === 'busy') {
           this.workingOffBacklog.delete(name);
@@ -168,12 +176,15 @@ export class ProjectionRunner {
    * or a replica (whose checkpoints and log are as far as it has replayed).
    */
   async states(db: Kysely<DB> = this.db): Promise<ProjectionState[]> {
-    const stored = new Map((await this.checkpoints.all(db)).map((c) => [c.name, c]));
-    return Promise.all(this.projections.map(async ({ name }) => {
-      const checkpoint = stored.get(name) ?? { name, position: LOG_START, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) };
-      const lag = await this.log.countAfter(db, checkpoint.position, EXACT_LAG_UP_TO);
-      return { ...checkpoint, lagEvents: lag.events, lagExact: lag.exact };
-    }));
+    // One transaction for the checkpoints and every count: its statements follow each other on
+    // one connection, without waiting for the event loop between them.
+    const read = async (trx: Kysely<DB>) => {
+      const stored = new Map((await this.checkpoints.all(trx)).map((c) => [c.name, c]));
+      const checkpoints = this.projections.map(({ name }) => stored.get(name) ?? { name, position: LOG_START, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) });
+      const lags = await this.log.countsAfter(trx, checkpoints.map((c) => c.position), EXACT_LAG_UP_TO);
+      return checkpoints.map((checkpoint, i) => ({ ...checkpoint, lagEvents: lags[i]!.events, lagExact: lags[i]!.exact }));
+    };
+    return db.isTransaction ? read(db) : db.transaction().execute(read);
   }
 
   /**
@@ -247,7 +258,7 @@ export class ProjectionRunner {
     }
 
     report('catching-up');
-    await transactionWithClient(this.db, async (trx, client) => {
+    await transactionWithClient(this.folding, async (trx, client) => {
       for (const { name } of this.projections) await lockProjection(trx, name);
       await useAsideSchema(trx);
       for (const projection of this.projections) {
@@ -312,12 +323,12 @@ export class ProjectionRunner {
 
   private rebuildContext(projection: Projection, end: LogPosition, stretchBytes: number, report: (phase: string, folded?: number) => void): RebuildContext {
     return {
-      db: this.db,
+      db: this.folding,
       end,
       stretchBytes,
       report,
       inAsideTransaction: (work) => this.inAside((trx) => work(trx)),
-      intoAsideTables: (work) => withRawClient(this.db, async (client) => {
+      intoAsideTables: (work) => withRawClient(this.folding, async (client) => {
         await client.query('BEGIN');
         try {
           await client.query(`SET LOCAL search_path TO ${ASIDE_SCHEMA}, public`);
@@ -336,7 +347,7 @@ export class ProjectionRunner {
   }
 
   private inAside<T>(work: (trx: Transaction<DB>, client: pg.ClientBase) => Promise<T>): Promise<T> {
-    return transactionWithClient(this.db, async (trx, client) => {
+    return transactionWithClient(this.folding, async (trx, client) => {
       await useAsideSchema(trx);
       return work(trx, client);
     });
@@ -364,7 +375,7 @@ export class ProjectionRunner {
     report('indexing');
     const definitions = (await Promise.all(tables.map((t) => indexDefinitions(this.db, t.name)))).flat();
     // Two at a time, each on a connection of its own: a presorted key beside the smaller indexes, so both cores stay busy.
-    await inParallel(2, definitions, (definition) => this.db.transaction().execute(async (trx) => {
+    await inParallel(2, definitions, (definition) => this.folding.transaction().execute(async (trx) => {
       // Room to sort each index in memory rather than in temporary files.
       await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
       // Parallel workers would only contend with the other lane (and a presorted key gains nothing).

@@ -206,7 +206,6 @@ export class TimelineQueries {
     return statuses.sort((a, b) => a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model));
   }
 
-  /** Every projection's checkpoint and lag (the runner's view). */
   /** Every projection's checkpoint and lag as the read database has them: with a replica, the position every other answer reflects. */
   async projections(): Promise<ProjectionStateView[]> {
     return (await this.runner.states(this.db)).map((p) => ({

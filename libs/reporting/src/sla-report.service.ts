@@ -10,7 +10,7 @@ import { ContractRepository, ContractVersion, termOf, versionInForce } from './c
 import { MaintenanceRepository, MaintenanceWindow } from './maintenance.repository';
 import { EvidenceRunWithBreakdown, reportView, sameFigures, SlaReportView } from './sla-report';
 import { Statement, StatementRepository } from './statement.repository';
-import { CacheScope, comparePositions, mergePieces, periodChunks, SummaryPiece, TrafficCache } from './traffic-cache';
+import { CacheScope, changesTouch, comparePositions, mergePieces, periodChunks, SummaryPiece, TrafficCache } from './traffic-cache';
 
 /** Contracts whose traffic one statement summarises, and statements run at once, when reporting many. */
 const CONTRACTS_PER_STATEMENT = 250;
@@ -208,22 +208,31 @@ export class SlaReportService {
     });
   }
 
-  /** The scopes' pieces at one version of the rollups, or null when the two reads saw different ones. */
+  /** The scopes' pieces at one version of the rollups, or null when the reads cannot be shown to be at one. */
   private async readPieces(
     db: Database, scopes: readonly TrafficScope[], keyed: readonly CacheScope[], since: LogPosition,
   ): Promise<{ state: ReadModelVersion; pieces: SummaryPiece[][] } | null> {
     const { state, changes } = await this.traffic.changesSince(db, keyed, since);
     const plans = keyed.map((scope) => this.cache.plan(scope, since, state, changes));
     const reads = plans.flatMap((plan, i) => (plan === null ? [{ start: keyed[i]!.from, end: keyed[i]!.to }] : plan.stale).map((stretch) => ({ i, stretch })));
-    let traffic: ScopedTraffic[] = [];
-    if (reads.length > 0) {
-      const read = await this.traffic.summarise(db, reads.map(({ i, stretch }) => ({ ...scopes[i]!, stretch })));
-      if (!sameVersion(read.state, state)) return null;
-      traffic = read.traffic;
-    }
     const pieces = plans.map((plan) => [...(plan?.kept ?? [])]);
-    reads.forEach(({ i, stretch }, j) => pieces[i]!.push({ ...stretch, traffic: traffic[j]! }));
-    return { state, pieces };
+    if (reads.length === 0) return { state, pieces };
+    const read = await this.traffic.summarise(db, reads.map(({ i, stretch }) => ({ ...scopes[i]!, stretch })));
+    // The timeline committed between the two reads (a batch every second or so while ingest runs):
+    // what was just read is at the later version, and the pieces kept are exact there too unless
+    // one of their days changed in between, which one more small read tells.
+    if (!sameVersion(read.state, state) && !(await this.keptStillExact(db, keyed, pieces, state, read.state))) return null;
+    reads.forEach(({ i, stretch }, j) => pieces[i]!.push({ ...stretch, traffic: read.traffic[j]! }));
+    return { state: read.state, pieces };
+  }
+
+  /** Whether no day of the pieces kept changed after `from` up to `to` (and the rollups are still at `to`). */
+  private async keptStillExact(
+    db: Database, keyed: readonly CacheScope[], kept: readonly SummaryPiece[][], from: ReadModelVersion, to: ReadModelVersion,
+  ): Promise<boolean> {
+    if (from.generation !== to.generation || comparePositions(to.position, from.position) < 0) return false;
+    const later = await this.traffic.changesSince(db, keyed, from.position);
+    return sameVersion(later.state, to) && keyed.every((scope, i) => kept[i]!.every((piece) => !changesTouch(later.changes, scope, piece)));
   }
 
   private async live(versions: readonly ContractVersion[], label: string, now: number): Promise<LiveSlaReport> {

@@ -74,6 +74,11 @@ export function periodChunks(period: Stretch, windowMinutes: number | null): Str
 }
 
 /** The summary of a whole period from its pieces (disjoint stretches covering it). */
+/** Whether any of `changes` changed a day of `scope`'s platform and provider that overlaps `stretch`. */
+export function changesTouch(changes: readonly RollupDayChange[], scope: CacheScope, stretch: Stretch): boolean {
+  return changes.some((c) => c.platform === scope.platform && c.provider === scope.provider && c.day < stretch.end && c.day + DAY_MS > stretch.start);
+}
+
 export function mergePieces(pieces: readonly SummaryPiece[]): ScopedTraffic {
   if (pieces.length === 1) return pieces[0]!.traffic;
   const candidateMinutes = new Map<number, Tally>();
@@ -128,11 +133,10 @@ export class TrafficCache {
     if (entry === undefined || entry.state.generation !== now.generation) return null;
     // Read before `since` (replaced meanwhile), or after `now` (a replica behind the primary, or a checkpoint that went back): unknown.
     if (comparePositions(entry.state.position, since) < 0 || comparePositions(entry.state.position, now.position) > 0) return null;
-    const changedDays = changes.filter((c) => c.platform === scope.platform && c.provider === scope.provider && comparePositions(c.position, entry.state.position) > 0);
+    const changedDays = changes.filter((c) => comparePositions(c.position, entry.state.position) > 0);
     const plan: CachePlan = { kept: [], stale: [] };
     for (const piece of entry.pieces) {
-      const touched = changedDays.some((c) => c.day < piece.end && c.day + DAY_MS > piece.start);
-      if (!touched) {
+      if (!changesTouch(changedDays, scope, piece)) {
         plan.kept.push(piece);
         continue;
       }

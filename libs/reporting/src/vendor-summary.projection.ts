@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Transaction } from 'kysely';
 import type { DB } from '@ledger/database';
 import {
-  CheckpointRepository, LogBatch, Projection, RebuildContext, RebuiltReadModels, RollupChangeRepository, TIMELINE_PROJECTION,
+  CheckpointRepository, foregroundRequests, LogBatch, Projection, RebuildContext, RebuiltReadModels, RollupChangeRepository, TIMELINE_PROJECTION,
 } from '@ledger/projections';
 import { summarizeHours } from './summary-hours';
 import { SummaryRow, SummaryUnit, VendorSummaryRepository } from './vendor-summary.repository';
@@ -128,7 +128,8 @@ export class VendorSummaryProjection implements Projection {
 /** Summary rows merged between two turns of the event loop. */
 const MERGE_ROWS_PER_TURN = 400;
 
-const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
+/** A turn of the event loop, longer while a query is in flight (ForegroundRequests). */
+const yieldToEventLoop = () => foregroundRequests.yield();
 
 /** Items grouped by a key, in the order each key first appears. */
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): T[][] {

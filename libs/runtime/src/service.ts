@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pino from 'pino';
 import { AppConfig, loadConfig } from '@ledger/config';
-import { createDatabase, migrateToLatest, RunningPostgres, startEmbeddedPostgres } from '@ledger/database';
+import { createDatabase, migrateToLatest, RunningPostgres, settleBackgroundPriority, startEmbeddedPostgres } from '@ledger/database';
 import { createFastifyAdapter, DatabaseUnavailableFilter, Metrics } from '@ledger/http';
 import { AppModule } from './app.module';
 import { PinoNestLogger } from './nest-logger';
@@ -53,10 +53,13 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
     databaseUrl = embedded.url;
   }
 
-  const db = createDatabase({ url: databaseUrl, poolSize: config.dbPoolSize, applicationName: `sla-ledger-${config.role}` });
+  const db = createDatabase({ url: databaseUrl, poolSize: config.dbPoolSize, applicationName: `sla-ledger-${config.role}`, backgroundNice: config.dbBackgroundNice });
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'applied migrations');
+    const priority = await settleBackgroundPriority(db);
+    if (priority?.lowered === true) logger.info({ nice: config.dbBackgroundNice }, 'ingest, folding and archiving run on Postgres backends of lower CPU priority than queries');
+    else if (priority?.lowered === false) logger.info({ reason: priority.reason }, 'ingest, folding and archiving run at the same priority as queries');
   } catch (error) {
     await db.destroy();
     await embedded?.stop();

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { COPY_TEXT_NULL as NULL, escapeCopy } from '@ledger/codec';
 import { retentionStart } from '@ledger/domain';
-import { Database, withRawClient } from '@ledger/database';
+import { backgroundOf, Database, withRawClient } from '@ledger/database';
 import { dayOfTable, dayTable } from '../outcome-log-days';
 import {
   archivedDayFolders, ArchiveManifest, readDayArchive, removePartialArchives, Verification, verifyDayArchive, writeDayArchive,
@@ -63,7 +63,7 @@ export class OutcomeLogArchiver {
     const partition = (await this.partitionDays()).find((p) => p.day === day);
     if (partition === undefined) throw new Error(`the log has no partition for ${day}`);
     if (partition.detachPending) await sql`ALTER TABLE outcome_events DETACH PARTITION ${sql.table(table)} FINALIZE`.execute(this.db);
-    const manifest = await withRawClient(this.db, async (client) => {
+    const manifest = await withRawClient(backgroundOf(this.db), async (client) => {
       await client.query('BEGIN');
       try {
         // Waits for writers still inserting into the day, and keeps new ones out until the files are written.
@@ -97,7 +97,7 @@ export class OutcomeLogArchiver {
   /** Drops a detached day whose archive holds exactly its events; re-attaches it otherwise. */
   private async dropArchived(day: string, manifest: ArchiveManifest): Promise<void> {
     const table = dayTable(day);
-    await withRawClient(this.db, async (client) => {
+    await withRawClient(backgroundOf(this.db), async (client) => {
       await client.query('BEGIN');
       try {
         await client.query(`LOCK TABLE ${quoted(table)} IN ACCESS EXCLUSIVE MODE`);
@@ -147,7 +147,7 @@ export class OutcomeLogArchiver {
       if (check.problems.length > 0) throw new Error(`the archive of ${day} does not verify: ${check.problems.join('; ')}`);
       if ((await this.partitionDays()).some((p) => p.day === day)) throw new Error(`${day} is in the log already`);
       await sql`SELECT ensure_outcome_event_days(${[day]}::date[], restoring => true)`.execute(this.db);
-      const events = await withRawClient(this.db, async (client) => {
+      const events = await withRawClient(backgroundOf(this.db), async (client) => {
         await client.query('BEGIN');
         try {
           const copy = client.query(copyFrom(`COPY outcome_events (${RESTORE_COLUMNS.join(', ')}) FROM STDIN`));
