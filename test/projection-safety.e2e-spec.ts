@@ -77,7 +77,7 @@ describe('projection safety', () => {
     const workerFolding = async () => {
       const { rows } = await sql<{ n: string }>`
         SELECT count(*)::text AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = 'sla-ledger-worker' AND xact_start IS NOT NULL`.execute(db);
+        WHERE datname = current_database() AND application_name IN ('sla-ledger-worker', 'sla-ledger-worker-background') AND xact_start IS NOT NULL`.execute(db);
       return Number(rows[0]!.n) > 0;
     };
     const caughtUp = async () => {

@@ -62,7 +62,7 @@ describe('a SIGTERM during ingest', () => {
       const ingestsRunning = async () => {
         const { rows } = await sql<{ n: string }>`
           SELECT count(*)::text AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name = 'sla-ledger-all' AND state = 'active'
+          WHERE datname = current_database() AND application_name IN ('sla-ledger-all', 'sla-ledger-all-background') AND state = 'active'
             AND query LIKE 'COPY outcome_events %'`.execute(db);
         return Number(rows[0]!.n);
       };
