@@ -176,8 +176,8 @@ export class ProjectionRunner {
    * or a replica (whose checkpoints and log are as far as it has replayed).
    */
   async states(db: Kysely<DB> = this.db): Promise<ProjectionState[]> {
-    // One transaction for the checkpoints and every count: its statements follow each other on
-    // one connection, without waiting for the event loop between them.
+    // One transaction (one connection) for the checkpoints and every count; the counts are queued
+    // on it together, so each follows the last without a turn of the event loop in between.
     const read = async (trx: Kysely<DB>) => {
       const stored = new Map((await this.checkpoints.all(trx)).map((c) => [c.name, c]));
       const checkpoints = this.projections.map(({ name }) => stored.get(name) ?? { name, position: LOG_START, eventsFolded: 0, generation: 1n, updatedAt: new Date(0) });
