@@ -73,12 +73,12 @@ export function periodChunks(period: Stretch, windowMinutes: number | null): Str
   return chunks;
 }
 
-/** The summary of a whole period from its pieces (disjoint stretches covering it). */
 /** Whether any of `changes` changed a day of `scope`'s platform and provider that overlaps `stretch`. */
 export function changesTouch(changes: readonly RollupDayChange[], scope: CacheScope, stretch: Stretch): boolean {
   return changes.some((c) => c.platform === scope.platform && c.provider === scope.provider && c.day < stretch.end && c.day + DAY_MS > stretch.start);
 }
 
+/** The summary of a whole period from its pieces (disjoint stretches covering it). */
 export function mergePieces(pieces: readonly SummaryPiece[]): ScopedTraffic {
   if (pieces.length === 1) return pieces[0]!.traffic;
   const candidateMinutes = new Map<number, Tally>();

@@ -103,7 +103,7 @@ export class VendorSummaryProjection implements Projection {
       for (const hour of summarizeHours(rollups)) rows.push(...hour.rows.map((row) => ({ ...row, start: new Date(hour.start) })));
       // A provider-hour at a time (its series are its own): queries served by this process wait
       // for no more than one provider-hour's work.
-      await yieldToEventLoop();
+      await foregroundRequests.yield();
     }
     await this.summaries.write(trx, HOUR, rows);
   }
@@ -119,7 +119,7 @@ export class VendorSummaryProjection implements Projection {
       if (entry === undefined) merged.set(key, (entry = { platform: row.platform, acc: new WindowAccumulator(row.provider, row.model) }));
       entry.acc.addRow(row);
       // A day holds thousands of rows with sketches: a few hundred at a time, for the queries this process serves.
-      if ((i + 1) % MERGE_ROWS_PER_TURN === 0) await yieldToEventLoop();
+      if ((i + 1) % MERGE_ROWS_PER_TURN === 0) await foregroundRequests.yield();
     }
     await this.summaries.write(trx, coarse, [...merged.values()].map(({ platform, acc }) => ({ ...acc.toSummaryRow(platform), start: new Date(start) })));
   }
@@ -127,9 +127,6 @@ export class VendorSummaryProjection implements Projection {
 
 /** Summary rows merged between two turns of the event loop. */
 const MERGE_ROWS_PER_TURN = 400;
-
-/** A turn of the event loop, longer while a query is in flight (ForegroundRequests). */
-const yieldToEventLoop = () => foregroundRequests.yield();
 
 /** Items grouped by a key, in the order each key first appears. */
 function groupBy<T, K>(items: readonly T[], keyOf: (item: T) => K): T[][] {
