@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { outcomeEvent, outcomeEvents } from './support/events';
 import { LogReader } from './support/log-reader';
 import { createTestDatabase } from './support/test-database';
@@ -58,6 +59,47 @@ describe('ingest bodies parsed on the ingest thread (built service)', () => {
     expect({ status: answer.status, message: answer.body.message }).toEqual({ status, message });
     expect(await log.count()).toBe(before);
   });
+
+  // Bodies arrive in memory shared with the thread, reused from request to request.
+  it('stores every batch of many posted at once exactly as posted, whatever memory each body went through', async () => {
+    // Two keys: one key may hold at most half of the batches the process queues (INGEST_CONCURRENCY).
+    const keys = [(await service.client.createKey('shared', ['INGEST'])).secret, (await service.client.createKey('shared', ['INGEST'])).secret];
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      outcomeEvents(`shared-${b}`, 1_500 + 250 * b).map((event, i) => ({ ...event, latencyMs: b * 10_000 + i })));
+    for (let round = 0; round < 2; round++) {
+      const answers = await Promise.all(batches.map((events, b) => service.client.postEvents(keys[b % 2]!, events)));
+      expect(answers.map((a) => a.status)).toEqual(batches.map(() => 200));
+      // The second round repeats the first: every event a duplicate, nothing stored twice.
+      expect(answers.map((a) => [a.body.accepted, a.body.duplicates])).toEqual(batches.map((e) => (round === 0 ? [e.length, 0] : [0, e.length])));
+    }
+    expect(await storedLatencies('shared')).toEqual(new Map(batches.flat().map((e) => [e.id, e.latencyMs])));
+  });
+
+  it('reads a body of no declared length, and one gzip-compressed', async () => {
+    const { secret } = await service.client.createKey('streamed', ['INGEST']);
+    const events = outcomeEvents('streamed', 4_000);
+    const bytes = Buffer.from(JSON.stringify({ events }));
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 50_000) }, (_, i) => bytes.subarray(i * 50_000, (i + 1) * 50_000));
+    const streamed = await fetch(`${service.url}/v1/events`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: new ReadableStream({ pull(controller) { const chunk = chunks.shift(); if (chunk) controller.enqueue(chunk); else controller.close(); } }),
+      duplex: 'half',
+    } as RequestInit);
+    expect({ status: streamed.status, body: await streamed.json() }).toEqual({ status: 200, body: { accepted: 4_000, duplicates: 0, rejected: [] } });
+    const more = outcomeEvents('gzipped', 2_000);
+    const gzipped = await fetch(`${service.url}/v1/events`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${secret}` },
+      body: gzipSync(JSON.stringify({ events: more })),
+    });
+    expect({ status: gzipped.status, body: await gzipped.json() }).toEqual({ status: 200, body: { accepted: 2_000, duplicates: 0, rejected: [] } });
+    expect(await storedLatencies('streamed')).toEqual(new Map([...events, ...more].map((e) => [e.id, e.latencyMs])));
+  });
+
+  /** Each stored event's latency, by id, for one platform. */
+  async function storedLatencies(platform: string): Promise<Map<unknown, unknown>> {
+    const rows = await log.db.selectFrom('outcome_events').select(['event_id', 'latency_ms']).where('platform', '=', platform).execute();
+    return new Map(rows.map((row) => [row.event_id, row.latency_ms]));
+  }
 
   it('still parses other JSON bodies (GraphQL) on the event loop as before', async () => {
     const { status, body } = await service.client.graphql(key, '{ __typename }');

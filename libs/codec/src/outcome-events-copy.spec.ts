@@ -38,4 +38,20 @@ describe('outcome events as COPY text (escaping: @ledger/codec)', () => {
     expect(batch.days).toHaveLength(52);
     expect([batch.days[0], batch.days[1], batch.days[51]]).toEqual(['1970-01-01', '1970-01-02', '1970-02-21']);
   });
+
+  it('writes the COPY text where asked when it fits there, and in a buffer of its own when not', () => {
+    const events = Array.from({ length: 3 }, (_, i) => ({
+      id: `e${i}`, provider: 'p', model: 'm', occurredAt: i, occurredAtIso: new Date(i).toISOString(),
+      outcome: 'success' as const, httpStatus: 200, errorCode: null, latencyMs: i, ttftMs: null,
+    }));
+    const text = outcomeEventsCopyText('x', events);
+    const area = new Uint8Array(new SharedArrayBuffer(1_000), 100);
+    const inArea = encodeOutcomeBatch('x', events, area);
+    expect(inArea.copyBytes.buffer).toBe(area.buffer);
+    expect(inArea.copyBytes.byteOffset).toBe(100);
+    expect(Buffer.from(inArea.copyBytes).toString('utf8')).toBe(text);
+    const tooSmall = encodeOutcomeBatch('x', events, area.subarray(0, text.length - 1));
+    expect(tooSmall.copyBytes.buffer).not.toBe(area.buffer);
+    expect(Buffer.from(tooSmall.copyBytes).toString('utf8')).toBe(text);
+  });
 });

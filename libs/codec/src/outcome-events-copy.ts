@@ -40,8 +40,9 @@ export function occurredOn(event: OutcomeEvent): string {
 
 /**
  * A batch of outcome events as the log's COPY takes it: what the ingest thread hands back instead
- * of the events themselves. The COPY text is UTF-8 bytes in a buffer of their own, so that the
- * thread can transfer it rather than copy it, and the event loop writes it to Postgres as it is.
+ * of the events themselves. The COPY text is UTF-8 bytes, written where the caller asked (memory
+ * shared with the event loop) or in a buffer of their own that a thread can transfer; the event
+ * loop writes them to Postgres as they are.
  */
 export interface EncodedOutcomeBatch {
   copyBytes: Uint8Array;
@@ -50,20 +51,24 @@ export interface EncodedOutcomeBatch {
   days: string[];
 }
 
-export function encodeOutcomeBatch(platform: string, events: readonly OutcomeEvent[]): EncodedOutcomeBatch {
-  const copyBytes = utf8InOwnBuffer([...outcomeEventsCopyChunks(platform, events)]);
+/** The batch encoded; its COPY text written at the start of `into` when it fits there, else in a buffer of its own. */
+export function encodeOutcomeBatch(platform: string, events: readonly OutcomeEvent[], into?: Uint8Array): EncodedOutcomeBatch {
+  const copyBytes = utf8Concatenated([...outcomeEventsCopyChunks(platform, events)], into);
   return { copyBytes, eventCount: events.length, days: [...new Set(events.map(occurredOn))] };
 }
 
 /**
- * Strings written one after another as UTF-8 into a buffer that holds nothing else (never a
- * slice of Node's shared pool, so it can be transferred between threads). Written a chunk at a
- * time: one string of the whole batch would be a large V8 object, costly to allocate and collect.
+ * Strings written one after another as UTF-8 into `into` when they fit, or else into a buffer
+ * that holds nothing else (never a slice of Node's shared pool, so it can be transferred between
+ * threads). Written a chunk at a time: one string of the whole batch would be a large V8 object,
+ * costly to allocate and collect.
  */
-function utf8InOwnBuffer(chunks: readonly string[]): Uint8Array {
+function utf8Concatenated(chunks: readonly string[], into: Uint8Array | undefined): Uint8Array {
   let length = 0;
   for (const chunk of chunks) length += Buffer.byteLength(chunk, 'utf8');
-  const bytes = Buffer.allocUnsafeSlow(length);
+  const bytes = into !== undefined && length <= into.byteLength
+    ? Buffer.from(into.buffer, into.byteOffset, length)
+    : Buffer.allocUnsafeSlow(length);
   let offset = 0;
   for (const chunk of chunks) offset += bytes.write(chunk, offset, 'utf8');
   return bytes;

@@ -4,7 +4,10 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { foregroundRequests } from '@ledger/projections';
 import { NDJSON } from './event-body';
-import { RawEventBatch } from './event-batch/prepare-event-batch';
+import { SharedBatchMemory } from './event-batch/shared-batch-memory';
+import { RawEventBatch, readSharedBody } from './event-batch/shared-body-reader';
+
+type ParserDone = (error: Error | null, body?: unknown) => void;
 
 /** OTLP/HTTP's binary encoding (POST /v1/traces). */
 export const PROTOBUF = 'application/x-protobuf';
@@ -37,22 +40,36 @@ function isEventIngest(request: FastifyRequest): boolean {
 }
 
 /**
- * Fastify with the body limit; JSON as Fastify parses it, except `POST /v1/events`, whose body
- * is kept as bytes (RawEventBatch) for the ingest thread; an NDJSON body parser (text, split by
- * the ingest routes); a protobuf one (the bytes, decoded by the OTLP route); and gzip request
- * bodies (OTLP exporters may compress; the limit applies to the body decompressed).
+ * Idle memory kept for ingest bodies (SharedBatchMemory): a few slots of 5,000-event batches; a
+ * rare larger body gets a slot of its own, let go afterwards.
+ */
+const KEPT_BODY_MEMORY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Fastify with the body limit and every body parser (Nest adds none: create the application with
+ * `bodyParser: false`): JSON as Fastify parses it, except `POST /v1/events`, whose body is kept
+ * as bytes in memory shared with the ingest thread (RawEventBatch); an NDJSON body parser (text,
+ * split by the ingest routes); a protobuf one (the bytes, decoded by the OTLP route); forms as
+ * Nest parses them; and gzip request bodies (OTLP exporters may compress; the limit applies to
+ * the body decompressed).
  */
 export function createFastifyAdapter(): FastifyAdapter {
   const adapter = new DrainingFastifyAdapter({ bodyLimit: MAX_BODY_BYTES, logger: false });
   const fastify = adapter.getInstance();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  adapter.useBodyParser('application/json', false, { bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
-    if (isEventIngest(request)) done(null, new RawEventBatch(body));
-    else parseJson(request, body.toString('utf8'), done);
-  });
-  fastify.addContentTypeParser(NDJSON, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (request, body: Buffer, done) => {
-    done(null, isEventIngest(request) ? new RawEventBatch(body) : body.toString('utf8'));
-  });
+  const bodies = new SharedBatchMemory(KEPT_BODY_MEMORY_BYTES);
+  /** A parser reading the body into shared memory: kept there for `POST /v1/events`, otherwise decoded and handed to `parse`. */
+  const parser = (parse: (request: FastifyRequest, text: string, done: ParserDone) => void) =>
+    (request: FastifyRequest, payload: Readable, done: ParserDone) => {
+      readSharedBody(bodies, request, payload, MAX_BODY_BYTES).then((body) => {
+        if (isEventIngest(request)) return done(null, new RawEventBatch(body, bodies));
+        const text = Buffer.from(body.memory, 0, body.byteLength).toString('utf8');
+        bodies.give(body.memory);
+        parse(request, text, done);
+      }, (error: Error) => done(error, undefined));
+    };
+  fastify.addContentTypeParser('application/json', { bodyLimit: MAX_BODY_BYTES }, parser(fastify.getDefaultJsonParser('error', 'error')));
+  fastify.addContentTypeParser(NDJSON, { bodyLimit: MAX_BODY_BYTES }, parser((_request, text, done) => done(null, text)));
+  adapter.useBodyParser('application/x-www-form-urlencoded', false, { bodyLimit: MAX_BODY_BYTES });
   fastify.addContentTypeParser(PROTOBUF, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => {
     done(null, body);
   });

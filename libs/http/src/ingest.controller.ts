@@ -5,7 +5,8 @@ import { AuthenticatedRequest, RequireScope, ScopeGuard } from '@ledger/auth';
 import { ActionIngestService, IngestService } from '@ledger/event-store';
 import { BatchRequests } from './batch-request';
 import { EventBatchPreparer } from './event-batch/event-batch-preparer';
-import { planEventBatch, RawEventBatch } from './event-batch/prepare-event-batch';
+import { planEventBatch } from './event-batch/prepare-event-batch';
+import { RawEventBatch } from './event-batch/shared-body-reader';
 import { IngestGate } from './ingest-gate';
 import { Metrics } from './metrics';
 
@@ -34,13 +35,20 @@ export class IngestController {
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IngestResult> {
+    try {
+      return await this.append(request, contentType, body, reply);
+    } finally {
+      // Answered (or refused): the body's memory may serve the next request.
+      if (body instanceof RawEventBatch) body.giveBack();
+    }
+  }
+
+  private async append(request: AuthenticatedRequest, contentType: string | undefined, body: unknown, reply: FastifyReply): Promise<IngestResult> {
     const platform = this.batches.platformOf(request, contentType, 'events');
     if (!(body instanceof RawEventBatch)) throw new BadRequestException(`the body must be JSON or NDJSON`);
     const stop = this.metrics.ingestSeconds.startTimer();
     const appended = this.gate.tryRun(request.principal!.keyId, async () => {
-      const { prepared, input } = await this.preparer.prepare({
-        contentType: contentType!, bytes: body.bytes, context: this.ingest.validationContext(platform),
-      });
+      const { prepared, input } = await this.preparer.prepare(contentType!, body, this.ingest.validationContext(platform));
       this.batches.checkClaim(platform, prepared.claimedPlatform);
       if (!prepared.ok) throw new BadRequestException(prepared.message);
       await this.batches.admit(request, reply, 'events', prepared.entryCount);

@@ -77,6 +77,8 @@ export async function startService(config: AppConfig, logger: Logger = pino({ le
   const modules = workerScript === undefined ? config : { ...config, role: 'api' as const };
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(modules, db, readDb), createFastifyAdapter(), {
     logger: new PinoNestLogger(logger),
+    // The adapter brings every body parser (ingest bodies go to memory shared with the ingest thread).
+    bodyParser: false,
     // From the start of a shutdown, new requests get 503 (retry elsewhere) while those in
     // flight are answered.
     return503OnClosing: true,

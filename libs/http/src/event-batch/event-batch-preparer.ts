@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Piscina } from 'piscina';
-import { EventBatchInput, prepareEventBatch, PreparedBody, wholeBuffers } from './prepare-event-batch';
+import type { ValidationContext } from '@ledger/domain';
+import type { PreparedSharedBody, SharedBodyTask } from './event-batch.worker';
+import { prepareEventBatch, PreparedBody, withCopyBytes } from './prepare-event-batch';
+import type { RawEventBatch } from './shared-body-reader';
 
 /** How many threads parse and validate ingest bodies in one process (INGEST_THREADS); 0: the event loop does. */
 export const INGEST_THREADS = Symbol('INGEST_THREADS');
@@ -30,29 +33,34 @@ const THREAD_SCRIPT = join(__dirname, 'event-batch.worker.js');
 /**
  * Parses and validates ingest bodies on worker threads. A 5,000-event body costs some 20 ms of
  * CPU to parse and validate; on the event loop, each step of a query (each database round trip)
- * could wait that long behind one. The loop now only moves bytes: it hands the body to a thread
- * and takes back the plan, and queries during flat-out ingest take about half as long. The pool starts with the first body, so processes that take none (or
- * none yet) hold no thread. With no threads, bodies are prepared on the event loop: less memory,
- * and what the in-process tests do (they run the TypeScript sources, which have no compiled
- * thread script; the tests of the built service run the thread).
+ * could wait that long behind one. The loop now only moves bytes: the body arrives in memory it
+ * shares with the thread (see SharedBatchMemory), and the thread writes the batch's COPY text
+ * after it for the loop to send to Postgres. The pool starts with the first body, so processes
+ * that take none (or none yet) hold no thread. With no threads, bodies are prepared on the event
+ * loop: less memory, and what the in-process tests do (they run the TypeScript sources, which
+ * have no compiled thread script; the tests of the built service run the thread).
  */
 @Injectable()
 export class EventBatchPreparer implements OnApplicationShutdown {
-  private pool: Piscina<EventBatchInput, PreparedBody> | null = null;
+  private pool: Piscina<SharedBodyTask, PreparedSharedBody> | null = null;
 
   constructor(@Inject(INGEST_THREADS) private readonly threads: number) {}
 
   /**
-   * The body prepared. On a thread, the body's bytes move there and back rather than being
-   * copied: use the answer's `input` afterwards, not the one passed in (its bytes are gone).
+   * The body prepared, and the input it was prepared from (for the slower path, which reads it
+   * again). The COPY text lies in the body's memory: read it before giving that back.
    */
-  async prepare(input: EventBatchInput): Promise<PreparedBody> {
-    if (this.threads === 0) return { prepared: prepareEventBatch(input), input };
+  async prepare(contentType: string, body: RawEventBatch, context: ValidationContext): Promise<PreparedBody> {
+    const input = { contentType, bytes: body.bytes, context };
+    if (this.threads === 0) return { prepared: prepareEventBatch(input, body.copyArea), input };
     this.pool ??= new Piscina({
       filename: THREAD_SCRIPT, minThreads: this.threads, maxThreads: this.threads, idleTimeout: Number.POSITIVE_INFINITY,
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB }, niceIncrement: THREAD_NICE_INCREMENT,
     });
-    return this.pool.run(input, { transferList: wholeBuffers(input.bytes) });
+    const { memory, byteLength: bodyBytes } = body;
+    const { prepared, copyAt } = await this.pool.run({ contentType, context, memory, bodyBytes });
+    if (!prepared.ok || copyAt === null) return { prepared, input };
+    return { prepared: withCopyBytes(prepared, new Uint8Array(memory, copyAt.offset, copyAt.length)), input };
   }
 
   /** After the HTTP server has closed, so that the batches it was still answering were prepared. */

@@ -1,11 +1,33 @@
-// The ingest thread's entry point (Piscina): each task is one body to parse and validate.
+// The ingest thread's entry point (Piscina): each task is one body, in memory shared with the event loop, to parse and validate.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { EventBatchInput, prepareEventBatch, PreparedBody, wholeBuffers } from './prepare-event-batch';
+import type { ValidationContext } from '@ledger/domain';
+import { PreparedEventBatch, prepareEventBatch, withCopyBytes } from './prepare-event-batch';
 
-/** Prepares a body and hands back the plan and the body, their bytes moved to the event loop rather than copied. */
-export default function prepareOnThread(input: EventBatchInput): ReturnType<typeof move> {
-  const prepared = prepareEventBatch(input);
-  const answer: PreparedBody = { prepared, input };
-  const moved = wholeBuffers(input.bytes, ...(prepared.ok ? [prepared.plan.batch.copyBytes] : []));
-  return move({ [transferableSymbol]: moved, [valueSymbol]: answer });
+/** A body to prepare: its bytes at the start of `memory` (a SharedBatchMemory slot); the COPY text goes after them. */
+export interface SharedBodyTask {
+  contentType: string;
+  context: ValidationContext;
+  memory: SharedArrayBuffer;
+  bodyBytes: number;
+}
+
+/**
+ * The body prepared. Its COPY text lies in the task's memory at `copyAt` (and `copyBytes` is
+ * empty), or, when it did not fit there, in `copyBytes`, moved to the event loop rather than copied.
+ */
+export interface PreparedSharedBody {
+  prepared: PreparedEventBatch;
+  copyAt: { offset: number; length: number } | null;
+}
+
+export default function prepareOnThread(task: SharedBodyTask): PreparedSharedBody | ReturnType<typeof move> {
+  const input = { contentType: task.contentType, context: task.context, bytes: new Uint8Array(task.memory, 0, task.bodyBytes) };
+  const prepared = prepareEventBatch(input, new Uint8Array(task.memory, task.bodyBytes));
+  if (!prepared.ok) return { prepared, copyAt: null };
+  const { copyBytes } = prepared.plan.batch;
+  if (copyBytes.buffer === task.memory) {
+    return { prepared: withCopyBytes(prepared, new Uint8Array(0)), copyAt: { offset: copyBytes.byteOffset, length: copyBytes.byteLength } };
+  }
+  const answer: PreparedSharedBody = { prepared, copyAt: null };
+  return move({ [transferableSymbol]: [copyBytes.buffer], [valueSymbol]: answer });
 }

@@ -1,6 +1,6 @@
 import { ValidationContext } from '@ledger/domain';
 import { outcomeEventsCopyText } from '@ledger/codec';
-import { EMPTY_JSON_BODY, INVALID_JSON_BODY, planEventBatch, prepareEventBatch, readEventBatch, wholeBuffers } from './prepare-event-batch';
+import { EMPTY_JSON_BODY, INVALID_JSON_BODY, planEventBatch, prepareEventBatch, readEventBatch } from './prepare-event-batch';
 
 const context: ValidationContext = { now: Date.parse('2026-10-02T00:00:00Z'), platform: 'acme', retentionDays: undefined };
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -87,15 +87,5 @@ describe('prepareEventBatch (what the ingest thread answers)', () => {
     const input = { contentType: 'application/json', bytes: bytes('{"events": {}}'), context };
     expect(prepareEventBatch(input)).toEqual(readEventBatch(input));
     expect(() => planEventBatch(input)).toThrow(/could not be read again/);
-  });
-});
-
-describe('wholeBuffers (what may move between threads)', () => {
-  it('names the memory of views that span a buffer of their own, and leaves out views into shared ones', () => {
-    const own = Buffer.allocUnsafeSlow(10_000);
-    const pooled = Buffer.from('a small body, a slice of the pool');
-    const small = new Uint8Array(8);
-    expect(wholeBuffers(own, pooled, own.subarray(1), small)).toEqual([own.buffer, small.buffer]);
-    expect(wholeBuffers(pooled)).toEqual([]);
   });
 });

@@ -5,14 +5,6 @@ import type { EncodedPlan } from '@ledger/event-store';
 import { entriesFromBody, NDJSON } from '../event-body';
 import { eventArraySlices } from './event-array-slices';
 
-/**
- * The body of a `POST /v1/events`, as the content-type parsers hand it over: its bytes, unparsed,
- * so that parsing and validating happen on the ingest thread rather than the event loop.
- */
-export class RawEventBatch {
-  constructor(readonly bytes: Uint8Array) {}
-}
-
 export interface EventBatchInput {
   contentType: string;
   bytes: Uint8Array;
@@ -28,20 +20,10 @@ export type ReadEventBatch<P> = { claimedPlatform: unknown } & (
 /** What the ingest thread answers: the plan encoded for the log's COPY (cheap to hand back). */
 export type PreparedEventBatch = ReadEventBatch<EncodedPlan>;
 
-/** A body prepared, and the body itself (which a thread hands back, for the slower path that reads it again). */
+/** A body prepared, and the body itself (for the slower path, which reads it again). */
 export interface PreparedBody {
   prepared: PreparedEventBatch;
   input: EventBatchInput;
-}
-
-/**
- * The memory under each view that can move between threads instead of being copied: views that
- * span the whole of an ArrayBuffer of their own. A view into a shared buffer (a small body is
- * a slice of Node's pool) is left out and copied, as the rest of the message is.
- */
-export function wholeBuffers(...views: Uint8Array[]): ArrayBuffer[] {
-  return views.flatMap((view) =>
-    view.buffer instanceof ArrayBuffer && view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? [view.buffer] : []);
 }
 
 /** Fastify's own answers for JSON bodies it cannot parse, kept so the answer does not depend on where parsing runs. */
@@ -101,12 +83,21 @@ function parseJson(text: string): unknown {
   return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
 }
 
-/** `readEventBatch`, with the plan's events encoded as COPY text: what the ingest thread runs. */
-export function prepareEventBatch(input: EventBatchInput): PreparedEventBatch {
+/**
+ * `readEventBatch`, with the plan's events encoded as COPY text (at the start of `copyArea` when
+ * it fits there): what the ingest thread runs.
+ */
+export function prepareEventBatch(input: EventBatchInput, copyArea?: Uint8Array): PreparedEventBatch {
   const read = readEventBatch(input);
   if (!read.ok) return read;
   const { events, rejected, duplicates } = read.plan;
-  return { ...read, plan: { batch: encodeOutcomeBatch(input.context.platform, events), rejected, duplicates } };
+  return { ...read, plan: { batch: encodeOutcomeBatch(input.context.platform, events, copyArea), rejected, duplicates } };
+}
+
+/** A prepared batch with its COPY text in other bytes (the same text, moved between threads or memories). */
+export function withCopyBytes(prepared: PreparedEventBatch & { ok: true }, copyBytes: Uint8Array): PreparedEventBatch {
+  const { plan } = prepared;
+  return { ...prepared, plan: { ...plan, batch: { ...plan.batch, copyBytes } } };
 }
 
 /** The full plan of a body the thread has read already (for the slower path of `appendEncoded`). */
