@@ -65,7 +65,7 @@ describe('ingest bodies parsed on the ingest thread (built service)', () => {
     // Two keys: one key may hold at most half of the batches the process queues (INGEST_CONCURRENCY).
     const keys = [(await service.client.createKey('shared', ['INGEST'])).secret, (await service.client.createKey('shared', ['INGEST'])).secret];
     const batches = Array.from({ length: 8 }, (_, b) =>
-      outcomeEvents(`shared-${b}`, 1_500 + 250 * b).map((event, i) => ({ ...event, latencyMs: b * 10_000 + i })));
+      outcomeEvents(`shared-${b}`, 1_500 + 250 * b).map((event, i): Record<string, unknown> => ({ ...event, latencyMs: b * 10_000 + i })));
     for (let round = 0; round < 2; round++) {
       const answers = await Promise.all(batches.map((events, b) => service.client.postEvents(keys[b % 2]!, events)));
       expect(answers.map((a) => a.status)).toEqual(batches.map(() => 200));

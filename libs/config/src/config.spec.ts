@@ -71,3 +71,13 @@ describe('loadConfig: provider status feeds', () => {
     for (const seconds of ['4', '3601', '7.5']) expect(() => loadConfig({ PROVIDER_STATUS_POLL_SECONDS: seconds })).toThrow(/PROVIDER_STATUS_POLL_SECONDS/);
   });
 });
+
+describe('loadConfig: INGEST_CONCURRENCY', () => {
+  it('appends three batches at once in a process that only serves the API, two in one that also folds, unless told', () => {
+    expect(loadConfig({}).ingestConcurrency).toBe(2);
+    expect(loadConfig({ ROLE: 'all', WORKER_PROCESS: 'child' }).ingestConcurrency).toBe(2);
+    expect(loadConfig({ ROLE: 'api' }).ingestConcurrency).toBe(3);
+    expect(loadConfig({ ROLE: 'api', INGEST_CONCURRENCY: '1' }).ingestConcurrency).toBe(1);
+    expect(() => loadConfig({ INGEST_CONCURRENCY: '0' })).toThrow(/INGEST_CONCURRENCY/);
+  });
+});

@@ -6,6 +6,15 @@ import { SLUG_PATTERN } from '@ledger/domain';
 export const ROLES = ['all', 'api', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Batches appended at once unless INGEST_CONCURRENCY says otherwise. A batch is parsed in its
+ * turn, and Postgres idles meanwhile: with two turns a process that only ingests kept 1.77–1.79
+ * of 2 cores busy, with three 1.91–1.92 (bench:ingest, ROLE=api). A process that also folds
+ * (ROLE=all) keeps two: there ingest shares the cores with the folding, and the projections' lag
+ * is worth more than the last part of the ingest rate (bench:scale). A worker takes no ingest.
+ */
+const DEFAULT_INGEST_CONCURRENCY: Record<(typeof ROLES)[number], number> = { all: 2, api: 3, worker: 2 };
+
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATABASE_READ_URL: z.string().min(1).optional(),
@@ -27,7 +36,7 @@ const envSchema = z.object({
   AUTO_ISSUE_STATEMENTS: z.enum(['true', 'false']).default('true'),
   AUTO_OPEN_CLAIMS: z.enum(['true', 'false']).default('true'),
   STATUS_PAGE: z.enum(['key', 'public', 'off']).default('key'),
-  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   INGEST_THREADS: z.coerce.number().int().min(0).max(64).default(1),
   RAW_EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   ARCHIVE_DIR: z.string().min(1).optional(),
@@ -127,7 +136,11 @@ export interface AppConfig {
   /** Open a draft claim for every statement with a credit (the worker's schedule). */
   autoOpenClaims: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
-  /** Ingest batches a process appends at once; more wait their turn, up to four per slot (then 503). */
+  /**
+   * Ingest batches a process appends at once; more wait their turn, up to four per slot (then
+   * 503). By default 2 where the process also folds the projections (ROLE=all), 3 where it only
+   * serves the API: see DEFAULT_INGEST_CONCURRENCY.
+   */
   ingestConcurrency: number;
   /** Threads that parse and validate ingest bodies, off the event loop that answers queries (0: on it). */
   ingestThreads: number;
@@ -183,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimits: { ingestEventsPerSecond: e.RATE_LIMIT_INGEST_EVENTS_PER_SECOND, queriesPerSecond: e.RATE_LIMIT_QUERIES_PER_SECOND },
     logLevel: e.LOG_LEVEL,
     statusPage: e.STATUS_PAGE,
-    ingestConcurrency: e.INGEST_CONCURRENCY,
+    ingestConcurrency: e.INGEST_CONCURRENCY ?? DEFAULT_INGEST_CONCURRENCY[e.ROLE],
     ingestThreads: e.INGEST_THREADS,
     rawEventsRetentionDays: e.RAW_EVENTS_RETENTION_DAYS,
     archiveDir: resolve(e.ARCHIVE_DIR ?? join(e.DATA_DIR, 'archive')),

@@ -12,11 +12,13 @@ export const INGEST_THREADS = Symbol('INGEST_THREADS');
 /**
  * A body's garbage is short-lived (each entry's text and parsed object), but its validated events
  * live until the batch is encoded: a young generation smaller than that set copies it again at
- * every collection. At 16 MB (semi-spaces of ~5 MB, above a 5,000-event body's ~2.5 MB of
- * events) the thread spends 3.8–4.0 µs of CPU per event; at 8 MB, 7.7–8.8 µs, mostly collecting.
- * The process holds a few MB more (V8's default would be 48 MB).
+ * every collection. At 8 MB the thread spent 7.7–8.8 µs of CPU per event, mostly collecting; at
+ * 16 MB (semi-spaces of ~5 MB, above a 5,000-event body's ~2.5 MB of events), 3.8–4.0; at 32 MB
+ * the whole service spends 4.8–5.1 µs per event against 5.8 at 16 (bench:ingest; V8's helper
+ * threads collect less often), at the same peak RSS (the young generation only grows as far as
+ * the survivors need).
  */
-const THREAD_YOUNG_GENERATION_MB = 16;
+const THREAD_YOUNG_GENERATION_MB = 32;
 
 /**
  * The thread runs at a lower priority than the rest of the machine (Linux nice 10; where the

@@ -27,7 +27,7 @@ describe('the ingest thread (a body in shared memory)', () => {
   });
 
   it('moves the COPY text in a buffer of its own when it does not fit after the body', () => {
-    const moved = prepareOnThread(task(body, copyText.length - 1)) as Record<symbol, unknown>;
+    const moved = prepareOnThread(task(body, copyText.length - 1)) as unknown as Record<symbol, unknown>;
     const answer = moved[valueSymbol] as PreparedSharedBody;
     expect(answer.copyAt).toBeNull();
     const copyBytes = answer.prepared.ok ? answer.prepared.plan.batch.copyBytes : null;

@@ -20,6 +20,7 @@ export interface PreparedSharedBody {
   copyAt: { offset: number; length: number } | null;
 }
 
+/** Prepares a body where it lies, writing its COPY text after it when there is room. */
 export default function prepareOnThread(task: SharedBodyTask): PreparedSharedBody | ReturnType<typeof move> {
   const input = { contentType: task.contentType, context: task.context, bytes: new Uint8Array(task.memory, 0, task.bodyBytes) };
   const prepared = prepareEventBatch(input, new Uint8Array(task.memory, task.bodyBytes));

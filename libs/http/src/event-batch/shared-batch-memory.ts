@@ -1,13 +1,14 @@
 /**
- * Memory that the event loop and the ingest thread share for a batch: the body, copied in by the
- * event loop, and the batch's COPY text, written after it by the thread. It is kept and reused
- * from batch to batch, so that a batch's megabytes are not allocated anew on either side.
+ * Memory that the event loop and the ingest thread share for a batch: the body, read into it off
+ * the socket by the event loop, and the batch's COPY text, written after it by the thread. It is
+ * kept and reused from batch to batch, so that a batch's megabytes are not allocated anew on
+ * either side.
  *
- * Why it matters: V8 counts every buffer an isolate allocates outside its heap since its last
- * full collection against the room left before the next one, and buffers handed between threads
- * count on arrival. With a fresh body, a fresh COPY text and both moved between the threads (2.5–3.5 MB
- * per 5,000-event batch), the event loop's isolate ran a full collection of its ~40 MB heap two
- * or three times a second, freeing almost nothing, at a sixth of a core during flat-out ingest.
+ * Why it matters: V8 counts the memory that buffers hold outside its heap towards the room left
+ * before its next full collection. With a fresh buffer for each body (gathered from its chunks),
+ * a fresh one for its COPY text, and both moved between the threads, the event loop's isolate
+ * ran a full collection of its ~40 MB heap two or three times a second during flat-out ingest,
+ * freeing almost nothing (26–31 in a 12 s run of bench:ingest under --trace-gc; 17 with slots).
  */
 
 /** A slot holds a body of up to half its size; sizes are whole multiples of this. */
