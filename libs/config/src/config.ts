@@ -9,7 +9,7 @@ export type Role = (typeof ROLES)[number];
 /**
  * Batches appended at once unless INGEST_CONCURRENCY says otherwise. A batch is parsed in its
  * turn, and Postgres idles meanwhile: with two turns a process that only ingests kept 1.77–1.79
- * of 2 cores busy, with three 1.91–1.92 (bench:ingest, ROLE=api). A process that also folds
+ * of 2 cores busy, with three 1.90–1.93 (bench:ingest, ROLE=api). A process that also folds
  * (ROLE=all) keeps two: there ingest shares the cores with the folding, and the projections' lag
  * is worth more than the last part of the ingest rate (bench:scale). A worker takes no ingest.
  */
