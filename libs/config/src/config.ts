@@ -13,7 +13,7 @@ export type Role = (typeof ROLES)[number];
  * (ROLE=all) keeps two: there ingest shares the cores with the folding, and the projections' lag
  * is worth more than the last part of the ingest rate (bench:scale). A worker takes no ingest.
  */
-const DEFAULT_INGEST_CONCURRENCY: Record<(typeof ROLES)[number], number> = { all: 2, api: 3, worker: 2 };
+const DEFAULT_INGEST_CONCURRENCY: Record<Role, number> = { all: 2, api: 3, worker: 2 };
 
 const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),

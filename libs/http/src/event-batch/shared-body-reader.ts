@@ -2,9 +2,6 @@ import type { Readable } from 'node:stream';
 import { errorCodes, FastifyRequest } from 'fastify';
 import { SharedBatchMemory } from './shared-batch-memory';
 
-/** The slot asked for when a body's length is not declared (chunked, or compressed): grown as it arrives. */
-const UNDECLARED_LENGTH_GUESS = 256 * 1024;
-
 /** A request body in a slot of shared memory: its first `byteLength` bytes. */
 export interface SharedBody {
   memory: SharedArrayBuffer;
@@ -63,7 +60,8 @@ export function readSharedBody(memory: SharedBatchMemory, request: FastifyReques
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length']);
     if (declared > limit) return reject(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
-    let slot = memory.take(Number.isNaN(declared) ? UNDECLARED_LENGTH_GUESS : declared);
+    // A body of no declared length (chunked, or compressed) starts in the smallest slot and grows as it arrives.
+    let slot = memory.take(Number.isNaN(declared) ? 0 : declared);
     let length = 0;
 
     const stop = (error: Error | null) => {
