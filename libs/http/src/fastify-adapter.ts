@@ -92,6 +92,11 @@ export function createFastifyAdapter(): FastifyAdapter {
     if (!INGEST_ROUTES.has(request.routeOptions.url ?? '')) reply.raw.once('close', foregroundRequests.begin());
     done();
   });
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    // A body refused before the controller (a 401 or 403 from its guard): its slot serves the next request.
+    if (request.body instanceof RawEventBatch) request.body.giveBack();
+    done();
+  });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (adapter.draining) void reply.header('connection', 'close');
     done(null, payload);
