@@ -29,7 +29,7 @@ describe('createFastifyAdapter', () => {
     expect(body).toBeInstanceOf(RawEventBatch);
     const batch = body as RawEventBatch;
     expect(batch.byteLength).toBe('{"events":[]}'.length);
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve)); // onResponse runs once the answer is written
     expect(() => batch.bytes).toThrow(/read after its memory was given back/);
   });
 
