@@ -11,9 +11,13 @@
  *    (one transaction each, like the service's one transaction per batch), into a table with
  *    the same columns, defaults, constraints and indexes as outcome_events, partitioned by day
  *    like it, over one and over two parallel connections. The ceiling is the better of the two.
- * 5. Prints a summary (ratio end-to-end / ceiling, peak RSS, where the CPU went) and one JSON line.
+ *    Steps 3 and 4 run in rounds: each round a window of end-to-end ingest, then one of COPY over
+ *    one stream and one over two (see `measureRounds`).
+ * 5. Prints a summary (ratio end-to-end / ceiling, and round by round; peak RSS; where the CPU
+ *    went) and one JSON line.
  *
  * Environment: BENCH_CLIENTS (4), BENCH_SECONDS (20), BENCH_COPY_SECONDS (= BENCH_SECONDS),
+ * BENCH_ROUNDS (4: the seconds of each kind are split into this many windows),
  * BENCH_WARMUP_SECONDS (3), BENCH_BATCH_SIZE (5000), BENCH_POOL_BATCHES (32), BENCH_PG_PORT (55433),
  * DATABASE_URL (use an existing Postgres instead of an embedded one), DB_POOL_SIZE (passed to the
  * service), BENCH_ROLE (api; `all` adds the projection worker), BENCH_SERVICE_NODE_ARGS (extra
@@ -38,6 +42,7 @@ const CLIENTS = Math.floor(envNumber('BENCH_CLIENTS', 4, 1, 64));
 const SECONDS = envNumber('BENCH_SECONDS', 20, 1, 600);
 const COPY_SECONDS = envNumber('BENCH_COPY_SECONDS', SECONDS, 1, 600);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3, 0, 60);
+const ROUNDS = Math.floor(envNumber('BENCH_ROUNDS', 4, 1, 60));
 const BATCH = Math.floor(envNumber('BENCH_BATCH_SIZE', 5000, 1, 10_000));
 const POOL_BATCHES = Math.floor(envNumber('BENCH_POOL_BATCHES', 32, 2, 1000));
 const PG_PORT = Math.floor(envNumber('BENCH_PG_PORT', 55433, 1, 65535));
@@ -52,12 +57,13 @@ const ROLE = ((role) => {
 const SERVICE_NODE_ARGS = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
 
 const PLATFORM = 'bench';
-const COPY_TABLE = 'copy_ceiling';
+/** The log's twins the ceiling COPYs into, one per stream count (each grows only with its own windows, as the log with its own). */
+const COPY_TABLES = ['copy_ceiling_1', 'copy_ceiling_2'] as const;
 const COPY_WARMUP_SECONDS = Math.min(2, WARMUP_SECONDS);
 const TARGET_RATIO = 0.6;
 const TARGET_RSS_MB = 300;
 /** Hard bound on the whole run; generous, the default run takes ~1.5 minutes. */
-const WATCHDOG_MS = (180 + 2 * (SECONDS + WARMUP_SECONDS) + 3 * (COPY_SECONDS + COPY_WARMUP_SECONDS)) * 1000;
+const WATCHDOG_MS = (180 + 2 * (SECONDS + WARMUP_SECONDS) + 3 * (2 * COPY_SECONDS + COPY_WARMUP_SECONDS) + 3 * 20 * ROUNDS) * 1000;
 
 const log = (line: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -74,9 +80,10 @@ async function main(): Promise<number> {
   const admin = await cleanup.connect(databaseUrl, 'bench-admin');
   const postgres = await describePostgres(admin, log);
   const pool = generateEvents();
-  const e2e = await endToEnd(databaseUrl, admin, pool, postgres.postmaster);
-  const copy = await copyCeiling(databaseUrl, admin, pool, postgres.postmaster);
-  const pass = report({ startedAt, loadBefore, postgres, pool, e2e, copy });
+  const { rounds, rss } = await measureRounds(databaseUrl, admin, pool, postgres.postmaster);
+  const e2e: EndToEnd = { ...together(rounds.map((r) => r.e2e)), ...rss };
+  const copy = { one: together(rounds.map((r) => r.one)), two: together(rounds.map((r) => r.two)) };
+  const pass = report({ startedAt, loadBefore, postgres, pool, e2e, copy, rounds });
   return STRICT && !pass ? 1 : 0;
 }
 
@@ -202,11 +209,22 @@ class BatchPool {
   }
 }
 
-// ───────────────────────────── 2. end-to-end ─────────────────────────────
+// ───────────────────────────── 2. rounds ─────────────────────────────
 
-interface EndToEnd {
+/** A load measured over one or more windows, and the CPU it took (cores busy on average). */
+interface Phase {
   load: LoadResult;
   cpu: CpuUse;
+}
+
+/** One round: a window of each kind, one after another. */
+interface Round {
+  e2e: Phase;
+  one: Phase;
+  two: Phase;
+}
+
+interface EndToEnd extends Phase {
   /** The service's RSS (kB): right after start-up, VmHWM at the end, and the peak of `samples` samples. */
   idleRssKb: number | null;
   hwmKb: number | null;
@@ -214,8 +232,14 @@ interface EndToEnd {
   samples: number;
 }
 
-/** The service, spawned for this phase, under CLIENTS concurrent HTTP clients after a warm-up. */
-async function endToEnd(databaseUrl: string, admin: pg.Client, pool: BatchPool, postmaster: number | null): Promise<EndToEnd> {
+/**
+ * The service under CLIENTS concurrent HTTP clients and COPY over one and two streams, in ROUNDS
+ * rounds of short windows of each rather than one long run of each: the machine's speed drifts
+ * over tens of seconds (in runs of one long phase each, the service and Postgres sometimes spent
+ * 15–19 % more CPU per event in the end-to-end phase while the COPY phases after it ran as usual);
+ * interleaved, such a stretch counts as one slow window rather than as one side of the ratio.
+ */
+async function measureRounds(databaseUrl: string, admin: pg.Client, pool: BatchPool, postmaster: number | null): Promise<{ rounds: Round[]; rss: Omit<EndToEnd, keyof Phase> }> {
   const adminKey = `bench-admin-${randomBytes(24).toString('hex')}`;
   const service = (cleanup.service = spawnBenchService({ databaseUrl, port: await freePort(), adminKey, role: ROLE, nodeArgs: SERVICE_NODE_ARGS, log }));
   const rss = new RssSampler(service.pid, 100);
@@ -223,30 +247,90 @@ async function endToEnd(databaseUrl: string, admin: pg.Client, pool: BatchPool, 
   const idleRssKb = treeStatusKb(service.pid, 'VmRSS');
   const token = await createIngestKey(service.url, adminKey, PLATFORM);
   log(`service ready at ${service.url} (pid ${service.pid}, RSS ${((idleRssKb ?? 0) / 1024).toFixed(0)} MB)`);
+  for (const table of COPY_TABLES) await createCopyTable(admin, table); // like the log, which the service has migrated by now
 
-  let next = 0; // warm-up and measurement share the sequence: every batch posted is new
-  const send = async (): Promise<number | null> => {
-    const body = pool.json(next++);
+  // Each sequence runs on through every window, so every batch posted and every COPY is new: the
+  // log and each twin grow through the run, as in one long phase of each.
+  let nextJson = 0;
+  const post = async (): Promise<number | null> => {
+    const body = pool.json(nextJson++);
     return body === null ? null : postBatch(service.url, token, body, BATCH);
   };
+  const streams = [await cleanup.connect(databaseUrl, 'bench-copy-1'), await cleanup.connect(databaseUrl, 'bench-copy-2')];
+  const nextCopy = [0, 0];
+  /** COPY over `count` streams into twin `count`, each stream with its own connection. */
+  const copyOver = (count: 1 | 2) => async (stream: number): Promise<number | null> => {
+    const chunk = pool.copy(nextCopy[count - 1]!++);
+    return chunk === null ? null : copyChunk(streams[stream]!, COPY_TABLES[count - 1]!, chunk);
+  };
+  const twinRows = (count: 1 | 2) => async () =>
+    Number((await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${COPY_TABLES[count - 1]}`)).rows[0]?.n ?? 0);
+
   if (WARMUP_SECONDS > 0) {
-    const warm = await runLoad(CLIENTS, WARMUP_SECONDS, send);
+    const warm = await runLoad(CLIENTS, WARMUP_SECONDS, post);
     log(`warm-up: ${fmtInt(warm.units)} events in ${secs(warm.elapsedMs)} s`);
+    const warmCopy = await runLoad(1, COPY_WARMUP_SECONDS, copyOver(1));
+    log(`COPY warm-up: ${fmtInt(warmCopy.units)} rows in ${secs(warmCopy.elapsedMs)} s`);
+    // The twin starts empty, with its sequence from the start again.
+    await admin.query(`TRUNCATE ${COPY_TABLES[0]}`);
+    nextCopy[0] = 0;
   }
-  await settle(admin, log);
-  const rowsBefore = await outcomeRows(admin);
-  log(`end-to-end: ${CLIENTS} clients posting ${fmtInt(BATCH)}-event batches for ${SECONDS} s`);
-  const cpuBefore = cpuSnapshot(service.pid, postmaster);
-  const load = await withTimeout(runLoad(CLIENTS, SECONDS, send), (SECONDS + 180) * 1000, 'the end-to-end phase');
-  const cpu = cpuBetween(cpuBefore, cpuSnapshot(service.pid, postmaster));
-  const rows = (await outcomeRows(admin)) - rowsBefore;
-  if (rows !== load.units) throw new Error(`the service reported ${load.units} events accepted but ${rows} rows were added to outcome_events`);
+
+  /** One window of `workers` loops running `operation`, after Postgres has settled; the rows added (`rows`) must be those reported. */
+  const window = async (what: string, workers: number, seconds: number, operation: (worker: number) => Promise<number | null>, rows: () => Promise<number>): Promise<Phase> => {
+    await settle(admin, log);
+    const rowsBefore = await rows();
+    const cpuBefore = cpuSnapshot(service.pid, postmaster);
+    const load = await withTimeout(runLoad(workers, seconds, operation), (seconds + 180) * 1000, what);
+    const cpu = cpuBetween(cpuBefore, cpuSnapshot(service.pid, postmaster));
+    const added = (await rows()) - rowsBefore;
+    if (added !== load.units) throw new Error(`${what}: ${load.units} rows reported, but ${added} were added`);
+    log(`${what}: ${fmtInt(load.units)} rows in ${secs(load.elapsedMs)} s (${fmtInt(load.units / (load.elapsedMs / 1000))}/s)`);
+    return { load, cpu };
+  };
+
+  log(
+    `${ROUNDS} rounds of: ${CLIENTS} clients posting ${fmtInt(BATCH)}-event batches for ${secs(SECONDS * 1000 / ROUNDS)} s, ` +
+      `then ${fmtInt(BATCH)}-row COPY statements over 1 and over 2 streams for ${secs(COPY_SECONDS * 1000 / ROUNDS)} s each`,
+  );
+  const rounds: Round[] = [];
+  for (let r = 1; r <= ROUNDS; r++) {
+    rounds.push({
+      e2e: await window(`round ${r}, end to end`, CLIENTS, SECONDS / ROUNDS, post, () => outcomeRows(admin)),
+      one: await window(`round ${r}, COPY 1 stream`, 1, COPY_SECONDS / ROUNDS, copyOver(1), twinRows(1)),
+      two: await window(`round ${r}, COPY 2 streams`, 2, COPY_SECONDS / ROUNDS, copyOver(2), twinRows(2)),
+    });
+  }
   const hwmKb = treeStatusKb(service.pid, 'VmHWM');
   rss.stop();
-  log(`end-to-end: ${fmtInt(load.units)} events in ${secs(load.elapsedMs)} s`);
   await stopService(service, log);
   cleanup.service = null;
-  return { load, cpu, idleRssKb, hwmKb, sampledPeakKb: rss.peakKb, samples: rss.samples };
+  await admin.query(`DROP TABLE ${COPY_TABLES.join(', ')}`);
+  return { rounds, rss: { idleRssKb, hwmKb, sampledPeakKb: rss.peakKb, samples: rss.samples } };
+}
+
+/** Windows of one kind as one phase: their loads added up, their CPU averaged over their time. */
+function together(phases: readonly Phase[]): Phase {
+  const elapsedMs = phases.reduce((sum, p) => sum + p.load.elapsedMs, 0);
+  const mean = (pick: (cpu: CpuUse) => number | null): number | null => {
+    let sum = 0;
+    for (const p of phases) {
+      const value = pick(p.cpu);
+      if (value === null) return null;
+      sum += value * p.load.elapsedMs;
+    }
+    return sum / elapsedMs;
+  };
+  return {
+    load: {
+      units: phases.reduce((sum, p) => sum + p.load.units, 0),
+      operations: phases.reduce((sum, p) => sum + p.load.operations, 0),
+      elapsedMs,
+      latenciesMs: phases.flatMap((p) => p.load.latenciesMs),
+      exhausted: phases.some((p) => p.load.exhausted),
+    },
+    cpu: { service: mean((c) => c.service), postgres: mean((c) => c.postgres), bench: mean((c) => c.bench)!, other: mean((c) => c.other), machine: mean((c) => c.machine) },
+  };
 }
 
 async function outcomeRows(client: pg.Client): Promise<number> {
@@ -256,64 +340,25 @@ async function outcomeRows(client: pg.Client): Promise<number> {
 
 // ───────────────────────────── 3. COPY ceiling ─────────────────────────────
 
-interface CopyRun {
-  load: LoadResult;
-  cpu: CpuUse;
-}
-
-/** COPY of the pool's rows into a twin of outcome_events, over one stream and then over two. */
-async function copyCeiling(databaseUrl: string, admin: pg.Client, pool: BatchPool, postmaster: number | null): Promise<{ one: CopyRun; two: CopyRun }> {
-  await createCopyTable(admin);
-  const streams = [await cleanup.connect(databaseUrl, 'bench-copy-1'), await cleanup.connect(databaseUrl, 'bench-copy-2')];
-  // Every run starts from the pool's first batch again, so the table is emptied after each.
-  const copyRun = (workers: number, seconds: number): Promise<LoadResult> => {
-    let next = 0;
-    return runLoad(workers, seconds, async (worker) => {
-      const chunk = pool.copy(next++);
-      return chunk === null ? null : copyChunk(streams[worker]!, chunk);
-    });
-  };
-  const measure = async (workers: number): Promise<CopyRun> => {
-    await settle(admin, log);
-    log(`COPY: ${workers} stream${workers > 1 ? 's' : ''} of ${fmtInt(BATCH)}-row COPY statements for ${COPY_SECONDS} s`);
-    const before = cpuSnapshot(null, postmaster);
-    const load = await withTimeout(copyRun(workers, COPY_SECONDS), (COPY_SECONDS + 180) * 1000, 'a COPY phase');
-    const cpu = cpuBetween(before, cpuSnapshot(null, postmaster));
-    const { rows } = await admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${COPY_TABLE}`);
-    if (Number(rows[0]?.n) !== load.units) throw new Error(`COPY reported ${load.units} rows but ${COPY_TABLE} holds ${rows[0]?.n}`);
-    log(`COPY ${workers}: ${fmtInt(load.units)} rows in ${secs(load.elapsedMs)} s`);
-    await admin.query(`TRUNCATE ${COPY_TABLE}`);
-    return { load, cpu };
-  };
-  if (COPY_WARMUP_SECONDS > 0) {
-    await copyRun(1, COPY_WARMUP_SECONDS);
-    await admin.query(`TRUNCATE ${COPY_TABLE}`);
-  }
-  const one = await measure(1);
-  const two = await measure(2);
-  await admin.query(`DROP TABLE ${COPY_TABLE}`);
-  return { one, two };
-}
-
 /**
- * COPY_TABLE, created LIKE outcome_events and checked to match it (columns, defaults, indexes,
+ * A twin of the log, created LIKE outcome_events and checked to match it (columns, defaults, indexes,
  * constraints), partitioned by day like it, with the partitions of the pool's days (its events
  * occurred within the day before it was generated).
  */
-async function createCopyTable(admin: pg.Client): Promise<void> {
-  await admin.query(`DROP TABLE IF EXISTS ${COPY_TABLE}`);
-  await admin.query(`CREATE TABLE ${COPY_TABLE} (LIKE outcome_events INCLUDING ALL) PARTITION BY RANGE (occurred_on)`);
+async function createCopyTable(admin: pg.Client, table: string): Promise<void> {
+  await admin.query(`DROP TABLE IF EXISTS ${table}`);
+  await admin.query(`CREATE TABLE ${table} (LIKE outcome_events INCLUDING ALL) PARTITION BY RANGE (occurred_on)`);
   await admin.query(`DO $$ DECLARE day date; BEGIN
     FOR day IN SELECT generate_series((now() AT TIME ZONE 'UTC')::date - 2, (now() AT TIME ZONE 'UTC')::date + 1, interval '1 day')::date LOOP
-      EXECUTE format('CREATE TABLE %I PARTITION OF ${COPY_TABLE} FOR VALUES FROM (%L) TO (%L)', '${COPY_TABLE}_' || to_char(day, 'YYYYMMDD'), day, day + 1);
+      EXECUTE format('CREATE TABLE %I PARTITION OF ${table} FOR VALUES FROM (%L) TO (%L)', '${table}_' || to_char(day, 'YYYYMMDD'), day, day + 1);
     END LOOP; END $$`);
-  const [wanted, got] = [await describeTable(admin, 'outcome_events'), await describeTable(admin, COPY_TABLE)];
+  const [wanted, got] = [await describeTable(admin, 'outcome_events'), await describeTable(admin, table)];
   // LIKE names constraints differently: compare with their names stripped.
-  const strip = (s: string) => s.replace(/\b\w+_(pkey|key)\b/g, '').replaceAll('outcome_events', COPY_TABLE);
+  const strip = (s: string) => s.replace(/\b\w+_(pkey|key)\b/g, '').replaceAll('outcome_events', table);
   if (strip(wanted) !== strip(got)) {
-    throw new Error(`${COPY_TABLE} does not match outcome_events:\n--- outcome_events\n${wanted}\n--- ${COPY_TABLE}\n${got}`);
+    throw new Error(`${table} does not match outcome_events:\n--- outcome_events\n${wanted}\n--- ${table}\n${got}`);
   }
-  log(`${COPY_TABLE} matches outcome_events:\n  ${got.split('\n').join('\n  ')}`);
+  log(`${table} matches outcome_events:\n  ${got.split('\n').join('\n  ')}`);
 }
 
 /** A normalised description of a table: columns (type, nullability, default, identity), indexes and constraints. */
@@ -349,8 +394,8 @@ async function describeTable(client: pg.Client, table: string): Promise<string> 
   return [...columns.rows, ...indexes.rows, ...constraints.rows].map((r) => r.d).join('\n');
 }
 
-async function copyChunk(client: pg.Client, chunk: Buffer): Promise<number> {
-  const stream = client.query(copyFrom(`COPY ${COPY_TABLE} (${COPY_COLUMNS}) FROM STDIN`));
+async function copyChunk(client: pg.Client, table: string, chunk: Buffer): Promise<number> {
+  const stream = client.query(copyFrom(`COPY ${table} (${COPY_COLUMNS}) FROM STDIN`));
   stream.end(chunk);
   await finished(stream);
   return stream.rowCount;
@@ -359,7 +404,7 @@ async function copyChunk(client: pg.Client, chunk: Buffer): Promise<number> {
 // ───────────────────────────── 4. report ─────────────────────────────
 
 /** Prints the summary and one JSON line; whether both targets were met. */
-function report(run: { startedAt: number; loadBefore: string; postgres: PostgresFacts; pool: BatchPool; e2e: EndToEnd; copy: { one: CopyRun; two: CopyRun } }): boolean {
+function report(run: { startedAt: number; loadBefore: string; postgres: PostgresFacts; pool: BatchPool; e2e: EndToEnd; copy: { one: Phase; two: Phase }; rounds: Round[] }): boolean {
   const { postgres, e2e, copy } = run;
   const rate = (r: LoadResult) => r.units / (r.elapsedMs / 1000);
   const e2eRate = rate(e2e.load);
@@ -370,6 +415,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
   const peakRssKb = Math.max(e2e.sampledPeakKb, e2e.hwmKb ?? 0);
   const peakRssMb = peakRssKb / 1024;
   const ratioOk = ratio >= TARGET_RATIO;
+  const roundRatios = run.rounds.map((r) => rate(r.e2e.load) / Math.max(rate(r.one.load), rate(r.two.load)));
   const rssOk = peakRssKb > 0 && peakRssMb < TARGET_RSS_MB;
   const p50 = percentile(e2e.load.latenciesMs, 50);
   const p99 = percentile(e2e.load.latenciesMs, 99);
@@ -382,7 +428,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
   const fmtCpu = (n: number | null) => (n === null ? '   n/a' : n.toFixed(2).padStart(6));
   const perK = (cpuPerSecond: number | null, unitsPerSecond: number) =>
     cpuPerSecond === null ? '   n/a' : ((cpuPerSecond / unitsPerSecond) * 1e6).toFixed(1).padStart(6);
-  const copyLine = (label: string, r: CopyRun, rowsPerSec: number) =>
+  const copyLine = (label: string, r: Phase, rowsPerSec: number) =>
     `  ${label.padEnd(25)}${fmtInt(rowsPerSec).padStart(9)} rows/s     ${fmtInt(r.load.units)} rows in ` +
     `${secs(r.load.elapsedMs)} s; per statement p50 ${percentile(r.load.latenciesMs, 50).toFixed(0)} ms${exhaustedNote(r.load)}`;
 
@@ -394,7 +440,8 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
     `postgres    ${postgres.version} (${EXTERNAL_DATABASE_URL ? 'DATABASE_URL' : 'embedded, throwaway cluster'})`,
     `            ${SETTING_NAMES.map((n) => `${n}=${postgres.settings[n] ?? '?'}`).join(' ')}`,
     `parameters  ${CLIENTS} HTTP clients × ${fmtInt(BATCH)}-event batches, ${SECONDS} s (after ${WARMUP_SECONDS} s warm-up); ` +
-      `COPY ${fmtInt(BATCH)} rows per statement, one transaction each, ${COPY_SECONDS} s per run`,
+      `COPY ${fmtInt(BATCH)} rows per statement, one transaction each, ${COPY_SECONDS} s per stream count; ` +
+      `in ${ROUNDS} rounds of a window of each`,
     `events      random UUID ids, ${CATALOGUE.length} providers / ${MODEL_COUNT} models, ` +
       `~95% success, occurredAt over the past day; ${(run.pool.jsonBodyBytes / 1e6).toFixed(2)} MB per JSON body, pre-serialised`,
     '',
@@ -404,6 +451,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
     copyLine('COPY, 2 streams', copy.two, copy2Rate),
     `  COPY ceiling (best)      ${fmtInt(ceiling).padStart(9)} rows/s`,
     `  end-to-end / ceiling     ${(ratio * 100).toFixed(1).padStart(8)} %          target ≥ ${TARGET_RATIO * 100} %   ${ratioOk ? 'PASS' : 'FAIL'}`,
+    `    round by round           ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}`,
     `  service peak RSS         ${peakRssMb.toFixed(0).padStart(8)} MB         target < ${TARGET_RSS_MB} MB  ${rssOk ? 'PASS' : 'FAIL'}` +
       `   (VmHWM ${mb(e2e.hwmKb)} MB, max of ${e2e.samples} samples ${mb(e2e.sampledPeakKb)} MB, idle after start ${mb(e2e.idleRssKb)} MB)`,
     '',
@@ -433,6 +481,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
     copy2StreamsRowsPerSec: round(copy2Rate),
     copyCeilingRowsPerSec: round(ceiling),
     ratio: round(ratio, 4),
+    roundRatios: roundRatios.map((r) => round(r, 4)),
     targetRatio: TARGET_RATIO,
     peakRssMb: round(peakRssMb, 1),
     targetRssMb: TARGET_RSS_MB,
@@ -443,7 +492,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
       copy1: cpuJson(copy.one.cpu),
       copy2: cpuJson(copy.two.cpu),
     },
-    params: { clients: CLIENTS, batchSize: BATCH, seconds: SECONDS, copySeconds: COPY_SECONDS, warmupSeconds: WARMUP_SECONDS },
+    params: { clients: CLIENTS, batchSize: BATCH, seconds: SECONDS, copySeconds: COPY_SECONDS, warmupSeconds: WARMUP_SECONDS, rounds: ROUNDS },
     machine: { cores, memGb: round(memGb, 1), cpu: cpuModel, node: process.version },
     postgres: { version: postgres.version, ...postgres.settings },
   };
