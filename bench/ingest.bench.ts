@@ -81,9 +81,7 @@ async function main(): Promise<number> {
   const postgres = await describePostgres(admin, log);
   const pool = generateEvents();
   const { rounds, rss } = await measureRounds(databaseUrl, admin, pool, postgres.postmaster);
-  const e2e: EndToEnd = { ...together(rounds.map((r) => r.e2e)), ...rss };
-  const copy = { one: together(rounds.map((r) => r.one)), two: together(rounds.map((r) => r.two)) };
-  const pass = report({ startedAt, loadBefore, postgres, pool, e2e, copy, rounds });
+  const pass = report({ startedAt, loadBefore, postgres, pool, rounds, rss });
   return STRICT && !pass ? 1 : 0;
 }
 
@@ -404,8 +402,10 @@ async function copyChunk(client: pg.Client, table: string, chunk: Buffer): Promi
 // ───────────────────────────── 4. report ─────────────────────────────
 
 /** Prints the summary and one JSON line; whether both targets were met. */
-function report(run: { startedAt: number; loadBefore: string; postgres: PostgresFacts; pool: BatchPool; e2e: EndToEnd; copy: { one: Phase; two: Phase }; rounds: Round[] }): boolean {
-  const { postgres, e2e, copy } = run;
+function report(run: { startedAt: number; loadBefore: string; postgres: PostgresFacts; pool: BatchPool; rounds: Round[]; rss: Omit<EndToEnd, keyof Phase> }): boolean {
+  const { postgres, rounds } = run;
+  const e2e: EndToEnd = { ...together(rounds.map((r) => r.e2e)), ...run.rss };
+  const copy = { one: together(rounds.map((r) => r.one)), two: together(rounds.map((r) => r.two)) };
   const rate = (r: LoadResult) => r.units / (r.elapsedMs / 1000);
   const e2eRate = rate(e2e.load);
   const copy1Rate = rate(copy.one.load);
@@ -415,7 +415,7 @@ function report(run: { startedAt: number; loadBefore: string; postgres: Postgres
   const peakRssKb = Math.max(e2e.sampledPeakKb, e2e.hwmKb ?? 0);
   const peakRssMb = peakRssKb / 1024;
   const ratioOk = ratio >= TARGET_RATIO;
-  const roundRatios = run.rounds.map((r) => rate(r.e2e.load) / Math.max(rate(r.one.load), rate(r.two.load)));
+  const roundRatios = rounds.map((r) => rate(r.e2e.load) / Math.max(rate(r.one.load), rate(r.two.load)));
   const rssOk = peakRssKb > 0 && peakRssMb < TARGET_RSS_MB;
   const p50 = percentile(e2e.load.latenciesMs, 50);
   const p99 = percentile(e2e.load.latenciesMs, 99);

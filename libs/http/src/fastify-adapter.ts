@@ -94,6 +94,7 @@ export function createFastifyAdapter(): FastifyAdapter {
   });
   fastify.addHook('onResponse', (request, _reply, done) => {
     // A body refused before the controller (a 401 or 403 from its guard): its slot serves the next request.
+    // Safe because an answer is written only once the handler is done (no handlerTimeout is set).
     if (request.body instanceof RawEventBatch) request.body.giveBack();
     done();
   });
